@@ -1,0 +1,61 @@
+# Hub Portal: `make run` for the portal with demo data, `make test` for the suite.
+.ONESHELL:
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: venv run serve test lint bench clean
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+venv: $(VENV)/.installed
+
+# The portal with demo data: Django's server plus a Celery worker with beat.
+# Without DATABASE_URL/REDIS_URL it uses SQLite and a file-system broker under var/.
+run: venv
+	export DEBUG=true
+	mkdir -p var/celery/queue var/celery/processed
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	$(VENV)/bin/celery -A hubportal worker --beat --concurrency=1 --loglevel=INFO \
+		--schedule var/celery/beat-schedule > var/celery.log 2>&1 &
+	worker=$$!
+	trap 'kill $$worker 2>/dev/null || true' EXIT INT TERM
+	echo "Celery worker and beat running (log: var/celery.log)."
+	echo "Hub Portal on http://$(HOST):$(PORT)/ (Ctrl-C stops it)."
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# Production-like: gunicorn and whitenoise with DEBUG off, a Celery worker and
+# a separate beat. Plain http on this machine, so HTTPS=false.
+serve: venv
+	export HTTPS=$${HTTPS:-false}
+	export SECRET_KEY=$${SECRET_KEY:-local-serve-$$(hostname)-not-for-production-0123456789abcdef}
+	mkdir -p var/celery/queue var/celery/processed
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(VENV)/bin/celery -A hubportal worker --concurrency=2 --loglevel=INFO > var/celery-worker.log 2>&1 &
+	worker=$$!
+	$(VENV)/bin/celery -A hubportal beat --loglevel=INFO --schedule var/celery/beat-schedule > var/celery-beat.log 2>&1 &
+	beat=$$!
+	trap 'kill $$worker $$beat 2>/dev/null || true' EXIT INT TERM
+	$(VENV)/bin/gunicorn hubportal.wsgi:application --bind $(HOST):$(PORT) \
+		--workers $${WEB_CONCURRENCY:-4} --access-logfile - --timeout 60
+
+test: venv
+	$(VENV)/bin/ruff check .
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: venv
+	$(VENV)/bin/ruff check .
+
+clean:
+	rm -rf var staticfiles .pytest_cache

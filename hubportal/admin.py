@@ -1,0 +1,50 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+
+from hubportal.models import HistoryEntry, Notification, OutboundEmail, User
+
+
+@admin.register(User)
+class HubUserAdmin(UserAdmin):
+    list_display = ["username", "email", "first_name", "last_name", "partner", "is_active"]
+    list_filter = ["groups", "is_active", "is_superuser"]
+    list_select_related = ["partner"]
+    autocomplete_fields = ["partner"]
+    fieldsets = UserAdmin.fieldsets + (("Hub Portal", {"fields": ("partner", "job_title", "prefers_daily_digest")}),)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """History must not change: viewable, never added, edited or deleted."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(HistoryEntry)
+class HistoryEntryAdmin(ReadOnlyAdmin):
+    list_display = ["at", "content_type", "object_id", "action", "from_state", "to_state", "actor_name"]
+    list_filter = ["content_type", "action"]
+    search_fields = ["actor_name", "note"]
+    date_hierarchy = "at"
+
+
+@admin.register(OutboundEmail)
+class OutboundEmailAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "to", "subject", "kind", "status", "attempts", "sent_at"]
+    list_filter = ["status", "kind"]
+    search_fields = ["to", "subject"]
+    exclude = ["attachments"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "recipient", "kind", "subject", "read_at"]
+    list_filter = ["kind"]
+    search_fields = ["subject", "recipient__username"]
+    list_select_related = ["recipient"]

@@ -1,0 +1,19 @@
+from hubportal import roles
+from hubportal.notifications import unread_count
+
+
+def navigation(request):
+    """What the base template needs to draw the navigation for this user."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {
+        "nav": {
+            "hub_team": roles.is_hub_team(user),
+            "hub_staff": roles.is_hub_staff(user),
+            "chair": roles.is_chair(user),
+            "partner": roles.is_partner_user(user),
+            "admin": user.is_staff,
+        },
+        "unread_notifications": unread_count(user),
+    }

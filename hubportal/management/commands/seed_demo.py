@@ -1,0 +1,36 @@
+from importlib import import_module
+from importlib.util import find_spec
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from hubportal.demo import DEMO_PASSWORD, DEMO_USERS, seed_core
+
+# Each app's demo data builds on the ones before it.
+APP_DEMOS = ["partners", "agreements", "eoi", "surveys", "complaints"]
+
+
+class Command(BaseCommand):
+    help = "Create demo users, partners and records (idempotent: running it twice changes nothing)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Seed even with DEBUG off (never on a real site: the passwords are public).",
+        )
+
+    def handle(self, *args, force=False, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "seed_demo creates users with a published password; it runs only with DEBUG on, or with --force."
+            )
+        with transaction.atomic():
+            users = seed_core()
+            for app in APP_DEMOS:
+                if find_spec(f"{app}.demo"):
+                    import_module(f"{app}.demo").seed(users=users)
+        self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in at http://127.0.0.1:8000/accounts/login/ with:"))
+        for username, *_ in DEMO_USERS:
+            self.stdout.write(f"  {username:<10} / {DEMO_PASSWORD}")

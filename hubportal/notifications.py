@@ -1,0 +1,53 @@
+"""Notifications: in-app rows plus email through the outbox, from one call.
+
+Each kind has one template, ``templates/notifications/<kind>.txt``: its first
+line is the subject, the rest the body. Later issues call ``notify()`` with a
+kind, the recipients and a context.
+"""
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.template import Context, Engine
+
+from hubportal.models import Notification, OutboundEmail, User
+from hubportal.queue import enqueue_on_commit
+
+# Emails are plain text: no HTML escaping of names like "O'Brien & Co".
+_text_engine = Engine(dirs=[str(d) for d in settings.TEMPLATES[0]["DIRS"]], app_dirs=True, autoescape=False)
+
+
+def render_kind(kind: str, context: dict) -> tuple[str, str]:
+    template = _text_engine.get_template(f"notifications/{kind}.txt")
+    text = template.render(Context({"site_url": settings.SITE_URL, **context}))
+    subject, _, body = text.strip().partition("\n")
+    return subject.strip(), body.strip()
+
+
+def queue_email(*, to: str, subject: str, body: str, kind: str = "", attachments=()) -> OutboundEmail:
+    """Write the email to the outbox and send it once the transaction commits."""
+    from hubportal.tasks import deliver_email
+
+    email = OutboundEmail.objects.create(to=to, subject=subject, body=body, kind=kind, attachments=list(attachments))
+    enqueue_on_commit(deliver_email, email.pk)
+    return email
+
+
+def notify(*, kind: str, recipients: Iterable[User], context: dict | None = None, url: str = "") -> list[Notification]:
+    """Notify each recipient in the app and, unless they take a digest, by email."""
+    context = context or {}
+    created = []
+    for user in {u.pk: u for u in recipients if u.is_active}.values():
+        subject, body = render_kind(kind, {**context, "recipient": user, "url": url})
+        email = None
+        if user.email and not user.prefers_daily_digest:
+            link = f"\n\n{settings.SITE_URL}{url}" if url else ""
+            email = queue_email(to=user.email, subject=subject, body=body + link, kind=kind)
+        created.append(
+            Notification.objects.create(recipient=user, kind=kind, subject=subject, body=body, url=url, email=email)
+        )
+    return created
+
+
+def unread_count(user) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()

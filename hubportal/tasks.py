@@ -1,0 +1,63 @@
+import logging
+from datetime import timedelta
+
+from celery import shared_task
+from django.core.mail import EmailMessage
+from django.db.models import F, Q
+from django.utils import timezone
+
+from hubportal.models import OutboundEmail
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+# A claim older than this belongs to a worker that died mid-send.
+STALE_CLAIM = timedelta(minutes=15)
+
+
+@shared_task(bind=True, max_retries=MAX_ATTEMPTS, acks_late=True)
+def deliver_email(self, email_id: int) -> str:
+    """Send one outbox email. Claimed with a conditional UPDATE, so two workers
+    (or a retry racing the drain) never send the same row twice."""
+    now = timezone.now()
+    claimed = OutboundEmail.objects.filter(pk=email_id, status=OutboundEmail.Status.PENDING).update(
+        status=OutboundEmail.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
+    )
+    if not claimed:
+        return "not pending"
+    email = OutboundEmail.objects.get(pk=email_id)
+    message = EmailMessage(subject=email.subject, body=email.body, to=[email.to])
+    for filename, content, mimetype in email.attachments:
+        message.attach(filename, content, mimetype)
+    try:
+        message.send()
+    except Exception as exc:
+        final = email.attempts >= MAX_ATTEMPTS
+        OutboundEmail.objects.filter(pk=email_id).update(
+            status=OutboundEmail.Status.FAILED if final else OutboundEmail.Status.PENDING,
+            last_error=f"{exc.__class__.__name__}: {exc}"[:1000],
+        )
+        if final:
+            logger.error("Email %s failed after %s attempts.", email_id, email.attempts)
+            return "failed"
+        raise self.retry(exc=exc, countdown=30 * 2 ** (email.attempts - 1)) from exc
+    OutboundEmail.objects.filter(pk=email_id).update(status=OutboundEmail.Status.SENT, sent_at=timezone.now())
+    return "sent"
+
+
+@shared_task(acks_late=True)
+def drain_email_outbox() -> int:
+    """Queue every email still pending after a minute (its queueing failed) and
+    release claims left by a worker that died."""
+    now = timezone.now()
+    OutboundEmail.objects.filter(status=OutboundEmail.Status.SENDING, claimed_at__lt=now - STALE_CLAIM).update(
+        status=OutboundEmail.Status.PENDING
+    )
+    pending = OutboundEmail.objects.filter(
+        Q(status=OutboundEmail.Status.PENDING), created_at__lt=now - timedelta(minutes=1)
+    ).values_list("pk", flat=True)[:500]
+    count = 0
+    for pk in pending:
+        deliver_email.apply_async(args=(pk,), retry=False)
+        count += 1
+    return count

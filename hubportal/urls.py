@@ -1,0 +1,30 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from hubportal import views
+from hubportal.forms import OutboxPasswordResetForm
+
+urlpatterns = [
+    path("", views.landing, name="landing"),
+    path("home/", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("staff/", views.staff_home, name="staff_home"),
+    path("portal/", views.portal_home, name="portal_home"),
+    path("chair/", views.chair_home, name="chair_home"),
+    path("notifications/", views.notification_list, name="notifications"),
+    path("notifications/<int:pk>/open/", views.notification_open, name="notification_open"),
+    path("notifications/read-all/", views.notification_read_all, name="notification_read_all"),
+    path(
+        "accounts/password_reset/",
+        auth_views.PasswordResetView.as_view(form_class=OutboxPasswordResetForm),
+        name="password_reset",
+    ),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("admin/", admin.site.urls),
+    path("", include("partners.urls")),
+    path("", include("agreements.urls")),
+    path("", include("eoi.urls")),
+    path("", include("surveys.urls")),
+    path("", include("complaints.urls")),
+]

@@ -1,0 +1,49 @@
+import pytest
+
+from tests.browser.conftest import assert_accessible, login
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_staff_signs_in_and_sees_the_dashboard(page, staff):
+    login(page, staff.username)
+    assert page.url.endswith("/staff/")
+    assert page.get_by_role("heading", name="Staff dashboard").is_visible()
+    assert_accessible(page)
+
+
+def test_partner_signs_in_and_sees_their_portal(page, partner_a_user):
+    login(page, partner_a_user.username)
+    assert page.url.endswith("/portal/")
+    assert page.get_by_role("heading", name="Partner A Music").is_visible()
+    assert_accessible(page)
+
+
+def test_chair_signs_in_and_sees_the_review_screen(page, chair):
+    login(page, chair.username)
+    assert page.url.endswith("/chair/")
+    assert page.get_by_role("heading", name="Chair's review").is_visible()
+    assert_accessible(page)
+
+
+@pytest.mark.parametrize("path", ["/", "/accounts/login/", "/accounts/password_reset/"])
+def test_public_pages_are_accessible(page, path, db):
+    page.goto(path)
+    assert_accessible(page)
+
+
+def test_a_wrong_password_shows_an_accessible_error_summary_with_focus(page, staff):
+    login(page, staff.username, password="wrong-password-here")
+    summary = page.locator("[data-error-summary]")
+    assert summary.is_visible()
+    assert page.evaluate("document.activeElement.hasAttribute('data-error-summary')")
+    assert page.get_by_label("Username").input_value() == staff.username
+    assert_accessible(page)
+
+
+def test_skip_link_is_the_first_stop_and_moves_focus_to_the_content(page, db):
+    page.goto("/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Skip to main content"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"

@@ -1,0 +1,81 @@
+"""The cast every test uses, and the rule that CI never skips for a missing service."""
+
+import os
+
+import pytest
+from django.contrib.auth.models import Group
+from django.test import Client
+
+from hubportal import roles
+from tests.factories import PartnerFactory, UserFactory, partner_user
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def require_service(available: bool, what: str) -> None:
+    """Skip on a developer machine without the service; fail in CI, where it must be there."""
+    if available:
+        return
+    if IN_CI:
+        pytest.fail(f"{what} is required in CI but is not available.")
+    pytest.skip(f"{what} is not available on this machine (CI provides it).")
+
+
+@pytest.fixture
+def staff(db):
+    return UserFactory(username="staff-user", role=roles.STAFF)
+
+
+@pytest.fixture
+def manager(db):
+    user = UserFactory(username="manager-user", role=roles.MANAGER)
+    user.groups.add(Group.objects.get(name=roles.SAFEGUARDING))
+    return user
+
+
+@pytest.fixture
+def assessor(db):
+    return UserFactory(username="assessor-user", role=roles.ASSESSOR)
+
+
+@pytest.fixture
+def chair(db):
+    return UserFactory(username="chair-user", role=roles.CHAIR)
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(username="admin-user", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def partner_a(db):
+    return PartnerFactory(name="Partner A Music")
+
+
+@pytest.fixture
+def partner_b(db):
+    return PartnerFactory(name="Partner B Strings")
+
+
+@pytest.fixture
+def partner_a_user(partner_a):
+    return partner_user(partner_a, username="partner-a-user")
+
+
+@pytest.fixture
+def partner_b_user(partner_b):
+    return partner_user(partner_b, username="partner-b-user")
+
+
+@pytest.fixture
+def client_for(db):
+    """A test client signed in as the given user (None: anonymous)."""
+
+    def make(user):
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return make

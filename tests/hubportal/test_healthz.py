@@ -1,0 +1,26 @@
+import json
+from unittest import mock
+
+from django.db import DatabaseError
+
+
+def test_healthz_reports_database_and_broker(client, db):
+    response = client.get("/healthz")
+    body = json.loads(response.content)
+    assert body["database"] == "ok"
+    assert body["broker"] in {"ok", "unreachable"}
+    assert response.status_code == 200
+
+
+def test_healthz_is_503_when_the_database_is_unreachable(client, db):
+    with mock.patch("hubportal.views.connection.cursor", side_effect=DatabaseError("connection refused")):
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    assert json.loads(response.content)["database"] == "unreachable"
+
+
+def test_healthz_reports_a_dead_broker_without_failing(client, db):
+    with mock.patch("hubportal.views.celery_app.connection_for_write", side_effect=OSError("refused")):
+        response = client.get("/healthz")
+    assert response.status_code == 200
+    assert json.loads(response.content) == {"status": "degraded", "database": "ok", "broker": "unreachable"}

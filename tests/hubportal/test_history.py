@@ -1,0 +1,45 @@
+import pytest
+from django.urls import reverse
+
+from hubportal.history import TransitionNotAllowed, history_for, transition
+from hubportal.models import HistoryEntry
+from partners.models import Partner
+from tests.factories import PartnerFactory
+
+
+def test_allowed_transition_saves_and_records_who_when_from_to_and_why(staff):
+    partner = PartnerFactory(status=Partner.Stage.ENQUIRY)
+    transition(partner, to=Partner.Stage.MEETING_SCHEDULED, actor=staff, note="Meeting booked for Tuesday.")
+    partner.refresh_from_db()
+    assert partner.status == Partner.Stage.MEETING_SCHEDULED
+    [entry] = history_for(partner)
+    assert (entry.from_state, entry.to_state, entry.actor, entry.note) == (
+        "enquiry",
+        "meeting_scheduled",
+        staff,
+        "Meeting booked for Tuesday.",
+    )
+
+
+def test_forbidden_transition_is_a_clear_error_and_changes_nothing(staff):
+    partner = PartnerFactory(status=Partner.Stage.ENQUIRY)
+    with pytest.raises(TransitionNotAllowed, match="is enquiry, so it cannot be moved to active"):
+        transition(partner, to=Partner.Stage.ACTIVE, actor=staff)
+    partner.refresh_from_db()
+    assert partner.status == Partner.Stage.ENQUIRY
+    assert not HistoryEntry.objects.exists()
+
+
+def test_history_is_read_only_in_the_admin(admin_user, client_for):
+    partner = PartnerFactory(status=Partner.Stage.ENQUIRY)
+    transition(partner, to=Partner.Stage.DECLINED, actor=admin_user)
+    entry = HistoryEntry.objects.get()
+    client = client_for(admin_user)
+    assert client.get(reverse("admin:hubportal_historyentry_changelist")).status_code == 200
+    page = client.get(reverse("admin:hubportal_historyentry_change", args=[entry.pk]))
+    assert page.status_code == 200
+    assert 'name="_save"' not in page.text
+    assert (
+        client.post(reverse("admin:hubportal_historyentry_delete", args=[entry.pk]), {"post": "yes"}).status_code == 403
+    )
+    assert HistoryEntry.objects.count() == 1

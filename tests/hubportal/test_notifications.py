@@ -1,0 +1,88 @@
+import contextlib
+from smtplib import SMTPException
+from unittest import mock
+
+from celery.exceptions import Retry
+from django.core import mail
+from django.urls import reverse
+
+from hubportal.models import Notification, OutboundEmail
+from hubportal.notifications import notify
+from hubportal.tasks import MAX_ATTEMPTS, deliver_email
+
+
+def test_notify_creates_in_app_rows_and_emails_after_commit(staff, partner_a_user, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        notify(kind="welcome", recipients=[staff, partner_a_user], context={}, url="/portal/")
+    assert Notification.objects.count() == 2
+    assert mail.outbox == []  # nothing leaves before the transaction commits
+    for callback in callbacks:
+        callback()
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([staff.email, partner_a_user.email])
+    assert all(m.subject == "Welcome to Hub Portal" for m in mail.outbox)
+    assert OutboundEmail.objects.filter(status="sent").count() == 2
+
+
+def test_digest_users_get_the_in_app_notification_but_no_separate_email(staff, django_capture_on_commit_callbacks):
+    staff.prefers_daily_digest = True
+    staff.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(kind="welcome", recipients=[staff])
+    assert Notification.objects.filter(recipient=staff).count() == 1
+    assert mail.outbox == []
+
+
+def test_unread_count_shows_in_the_navigation_and_opening_marks_read(staff, client_for):
+    [note] = notify(kind="welcome", recipients=[staff], url="/staff/")
+    client = client_for(staff)
+    assert '1<span class="visually-hidden"> unread</span>' in client.get(reverse("notifications")).text
+    response = client.post(reverse("notification_open", args=[note.pk]))
+    assert response.url == "/staff/"
+    note.refresh_from_db()
+    assert note.is_read
+
+
+def test_a_user_cannot_open_someone_elses_notification(staff, partner_a_user, client_for):
+    [note] = notify(kind="welcome", recipients=[staff])
+    assert client_for(partner_a_user).post(reverse("notification_open", args=[note.pk])).status_code == 404
+    assert client_for(partner_a_user).get(reverse("notification_open", args=[note.pk])).status_code == 405
+
+
+def test_smtp_failure_is_retried_and_the_email_is_sent_once(db):
+    email = OutboundEmail.objects.create(to="someone@example.org", subject="Hello", body="Body")
+    real_send = mail.EmailMessage.send
+    calls = {"n": 0}
+
+    def flaky_send(self, *args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise SMTPException("421 try again later")
+        return real_send(self, *args, **kwargs)
+
+    with mock.patch.object(mail.EmailMessage, "send", flaky_send):
+        # Eagerly applied, Celery runs the retry at once instead of after the back-off.
+        result = deliver_email.apply(args=(email.pk,), throw=False)
+    email.refresh_from_db()
+    assert result.state == "SUCCESS"
+    assert (email.status, email.attempts) == (OutboundEmail.Status.SENT, 2)
+    assert "421 try again later" in email.last_error  # the row shows the retry
+    assert len(mail.outbox) == 1
+
+
+def test_an_email_that_keeps_failing_is_marked_failed_not_sent(db):
+    email = OutboundEmail.objects.create(to="someone@example.org", subject="Hello", body="Body")
+    with mock.patch.object(mail.EmailMessage, "send", side_effect=SMTPException("550 no such user")):
+        for _ in range(MAX_ATTEMPTS):
+            with contextlib.suppress(Retry):  # eager retries re-raise; a worker would back off
+                deliver_email.apply(args=(email.pk,), throw=False)
+    email.refresh_from_db()
+    assert email.status == OutboundEmail.Status.FAILED
+    assert email.attempts == MAX_ATTEMPTS
+    assert mail.outbox == []
+
+
+def test_a_sent_email_is_never_sent_again(db):
+    email = OutboundEmail.objects.create(to="someone@example.org", subject="Hello", body="Body")
+    deliver_email.delay(email.pk)
+    deliver_email.delay(email.pk)
+    assert len(mail.outbox) == 1

@@ -1,0 +1,38 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+PRODUCTION_ENV = {
+    "DJANGO_SETTINGS_MODULE": "hubportal.settings",
+    "SECRET_KEY": "q8Zp3vN1xT7wLk2Rb9Yc4Hf6Jm0Sd5Ga8Ue1Wn3Xo7Pr2Ti9Vl4Kj6Mh0Qs5Fz",
+    "ALLOWED_HOSTS": "portal.leicestershiremusic.example",
+    "DATABASE_URL": "sqlite:////tmp/hubportal-deploy-check.sqlite3",
+    "PATH": os.environ["PATH"],
+}
+
+
+def run_manage(*args, env):
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_deploy_check_is_clean_with_production_settings():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_missing_secret_key_outside_debug_is_a_clear_startup_error():
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "SECRET_KEY"}
+    result = run_manage("check", env=env)
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_debug_is_off_unless_asked_for():
+    result = run_manage("shell", "-c", "from django.conf import settings; print(settings.DEBUG)", env=PRODUCTION_ENV)
+    assert result.stdout.strip().splitlines()[-1] == "False"
