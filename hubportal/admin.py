@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
-from hubportal.models import HistoryEntry, Notification, OutboundEmail, User
+from hubportal.models import HistoryEntry, Notification, OutboundEmail, Term, User
 
 
 @admin.register(User)
@@ -48,3 +48,9 @@ class NotificationAdmin(ReadOnlyAdmin):
     list_filter = ["kind"]
     search_fields = ["subject", "recipient__username"]
     list_select_related = ["recipient"]
+
+
+@admin.register(Term)
+class TermAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "starts_on", "ends_on"]
+    list_filter = ["academic_year", "name"]

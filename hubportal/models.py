@@ -5,6 +5,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 
+from hubportal.academic_years import TERM_CHOICES, AcademicYear, default_term_dates
+
 
 class User(AbstractUser):
     """A person who signs in. Partner users belong to exactly one partner."""
@@ -109,3 +111,39 @@ class Notification(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+
+class Term(models.Model):
+    """A term of an academic year, with the dates the Hub sets for it."""
+
+    academic_year = models.PositiveSmallIntegerField(help_text="The calendar year the academic year starts in.")
+    name = models.CharField(max_length=10, choices=TERM_CHOICES)
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+
+    class Meta:
+        ordering = ["academic_year", "starts_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["academic_year", "name"], name="one_term_of_each_name_a_year"),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")), name="term_ends_after_start"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_name_display()} {self.year.label}"
+
+    @property
+    def year(self) -> AcademicYear:
+        return AcademicYear(self.academic_year)
+
+    @classmethod
+    def for_year(cls, academic_year: AcademicYear) -> list["Term"]:
+        """The year's three terms, created with the usual dates if missing."""
+        terms = []
+        for name, (starts_on, ends_on) in default_term_dates(academic_year).items():
+            term, _ = cls.objects.get_or_create(
+                academic_year=academic_year.start_year, name=name, defaults={"starts_on": starts_on, "ends_on": ends_on}
+            )
+            terms.append(term)
+        return terms

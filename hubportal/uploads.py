@@ -1,0 +1,131 @@
+"""The one upload policy every file field uses, and the one way files go out.
+
+- Allowed: PDF, DOCX, XLSX, PNG, JPEG, judged from the content, never the name.
+- At most settings.UPLOAD_MAX_BYTES (10 MB); never empty.
+- DOCX and XLSX are zip archives: capped in entry count and unpacked size, so
+  a zip bomb is refused before anyone opens it.
+- Stored under a generated name outside the web root; the original name is
+  kept only in the database. Served only by views that have checked access,
+  as an attachment with nosniff.
+"""
+
+import os
+import uuid
+import zipfile
+from pathlib import PurePath
+
+import filetype
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.http import FileResponse
+from django.utils.deconstruct import deconstructible
+
+ALLOWED = {
+    "application/pdf": "pdf",
+    "image/png": "png",
+    "image/jpeg": "jpg",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
+}
+ALLOWED_DESCRIPTION = "PDF, Word (.docx), Excel (.xlsx), PNG or JPEG"
+ACCEPT_ATTRIBUTE = ".pdf,.docx,.xlsx,.png,.jpg,.jpeg"
+MAX_ARCHIVE_ENTRIES = 2000
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+OFFICE_MARKERS = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml"}
+
+
+def _mb(size: int) -> str:
+    return f"{size / (1024 * 1024):.0f} MB"
+
+
+def detect_kind(uploaded) -> str:
+    """Return the file's kind ("pdf", "docx"...) or raise ValidationError with the reason."""
+    limit = settings.UPLOAD_MAX_BYTES
+    if uploaded.size == 0:
+        raise ValidationError("The file is empty. Choose the file again and re-upload it.", code="empty")
+    if uploaded.size > limit:
+        raise ValidationError(
+            f"The file is {uploaded.size / (1024 * 1024):.1f} MB; the largest we accept is {_mb(limit)}. "
+            "Reduce its size (for example, save a PDF at a lower quality) and try again.",
+            code="too_big",
+        )
+    uploaded.seek(0)
+    head = uploaded.read(8192)
+    uploaded.seek(0)
+    guess = filetype.guess(head)
+    mime = guess.mime if guess else None
+    if head.startswith(b"PK\x03\x04"):  # a zip: only a real Word or Excel document passes
+        kind = _office_kind(uploaded)
+    else:
+        kind = ALLOWED.get(mime)
+    if kind is None:
+        raise ValidationError(
+            f"This file's content is not a {ALLOWED_DESCRIPTION} file, whatever its name says. "
+            f"Upload one of those types.",
+            code="wrong_type",
+        )
+    lowered = head.lower()
+    if kind in ("png", "jpg") and (b"<html" in lowered or b"<script" in lowered):
+        raise ValidationError("This image also contains web page code, so we cannot accept it.", code="polyglot")
+    return kind
+
+
+def _office_kind(uploaded) -> str | None:
+    try:
+        with zipfile.ZipFile(uploaded) as archive:
+            entries = archive.infolist()
+            if len(entries) > MAX_ARCHIVE_ENTRIES or sum(e.file_size for e in entries) > MAX_UNPACKED_BYTES:
+                raise ValidationError(
+                    "This document unpacks to far more than its size suggests, so we cannot accept it. "
+                    "Save it again from Word or Excel and re-upload it.",
+                    code="archive_too_big",
+                )
+            names = {e.filename for e in entries}
+    except zipfile.BadZipFile:
+        return None
+    finally:
+        uploaded.seek(0)
+    for kind, marker in OFFICE_MARKERS.items():
+        if marker in names:
+            return kind
+    return None
+
+
+def validate_upload(uploaded) -> None:
+    detect_kind(uploaded)
+
+
+class SecureFileField(forms.FileField):
+    """A form file field that applies the upload policy."""
+
+    default_validators = [validate_upload]
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs["accept"] = ACCEPT_ATTRIBUTE
+        return attrs
+
+
+@deconstructible
+class PrivateUploadTo:
+    """upload_to for a FileField: a generated name in `folder`, e.g.
+    ``models.FileField(upload_to=PrivateUploadTo("evidence"))``."""
+
+    def __init__(self, folder: str):
+        self.folder = folder
+
+    def __call__(self, instance, filename: str) -> str:
+        extension = PurePath(filename).suffix.lower()[:8]
+        return f"{self.folder}/{uuid.uuid4().hex}{extension}"
+
+    def __eq__(self, other):
+        return isinstance(other, PrivateUploadTo) and other.folder == self.folder
+
+
+def serve_private_file(file_field, download_name: str) -> FileResponse:
+    """Send a stored file as an attachment. Call only after checking access."""
+    response = FileResponse(file_field.open("rb"), as_attachment=True, filename=os.path.basename(download_name))
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    return response
