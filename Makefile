@@ -23,7 +23,7 @@ venv: $(VENV)/.installed
 # Without DATABASE_URL/REDIS_URL it uses SQLite and a file-system broker under var/.
 run: venv
 	export DEBUG=true
-	mkdir -p var/celery/queue var/celery/processed
+	mkdir -p var/celery/queue var/celery/processed var/celery/control
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 	$(VENV)/bin/celery -A hubportal worker --beat --concurrency=1 --loglevel=INFO \
@@ -39,7 +39,7 @@ run: venv
 serve: venv
 	export HTTPS=$${HTTPS:-false}
 	export SECRET_KEY=$${SECRET_KEY:-local-serve-$$(hostname)-not-for-production-0123456789abcdef}
-	mkdir -p var/celery/queue var/celery/processed
+	mkdir -p var/celery/queue var/celery/processed var/celery/control
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(VENV)/bin/celery -A hubportal worker --concurrency=2 --loglevel=INFO > var/celery-worker.log 2>&1 &

@@ -31,14 +31,15 @@ def real_broker(request, tmp_path):
         require_service(redis_available(url), f"Redis at {url}")
         conf = {"broker_url": url, "broker_transport_options": {}}
     else:
-        (tmp_path / "queue").mkdir()
-        (tmp_path / "processed").mkdir()
+        for folder in ("queue", "processed", "control"):
+            (tmp_path / folder).mkdir()
         conf = {
             "broker_url": "filesystem://",
             "broker_transport_options": {
                 "data_folder_in": str(tmp_path / "queue"),
                 "data_folder_out": str(tmp_path / "queue"),
                 "processed_folder": str(tmp_path / "processed"),
+                "control_folder": str(tmp_path / "control"),
             },
         }
     saved = {key: celery_app.conf[key] for key in [*conf, "task_always_eager"]}
