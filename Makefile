@@ -38,6 +38,7 @@ run: venv
 # a separate beat. Plain http on this machine, so HTTPS=false.
 serve: venv
 	export HTTPS=$${HTTPS:-false}
+	export ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost}
 	export SECRET_KEY=$${SECRET_KEY:-local-serve-$$(hostname)-not-for-production-0123456789abcdef}
 	mkdir -p var/celery/queue var/celery/processed var/celery/control
 	$(PY) manage.py migrate --noinput
