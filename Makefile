@@ -51,12 +51,15 @@ serve: venv
 	$(VENV)/bin/gunicorn hubportal.wsgi:application --bind $(HOST):$(PORT) \
 		--workers $${WEB_CONCURRENCY:-4} --access-logfile - --timeout 60
 
-test: venv
-	$(VENV)/bin/ruff check .
+APPS := hubportal partners agreements eoi surveys complaints
+
+test: lint
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# ruff for style and bugs; bandit for security (medium and high findings fail).
 lint: venv
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/bandit -q -r $(APPS) -x '*/migrations/*' -ll
 
 clean:
 	rm -rf var staticfiles .pytest_cache

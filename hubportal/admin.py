@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
-from hubportal.models import HistoryEntry, Notification, OutboundEmail, Term, User
+from hubportal.models import AuditEvent, HistoryEntry, Notification, OutboundEmail, Term, User
 
 
 @admin.register(User)
@@ -54,3 +54,11 @@ class NotificationAdmin(ReadOnlyAdmin):
 class TermAdmin(admin.ModelAdmin):
     list_display = ["__str__", "starts_on", "ends_on"]
     list_filter = ["academic_year", "name"]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    list_display = ["at", "action", "username", "ip_address", "method", "path", "status"]
+    list_filter = ["action", "status"]
+    search_fields = ["username", "path", "ip_address"]
+    date_hierarchy = "at"

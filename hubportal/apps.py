@@ -7,6 +7,7 @@ class HubPortalConfig(AppConfig):
     verbose_name = "Hub Portal"
 
     def ready(self):
+        from hubportal import audit  # noqa: F401 - connects the sign-in audit receivers
         from hubportal.roles import ensure_groups
 
         # Groups and their permissions are configuration kept in code

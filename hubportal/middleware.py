@@ -1,3 +1,40 @@
+import time
+
+from django.contrib.auth import logout
+from django.contrib.auth.signals import user_logged_in
+from django.core.exceptions import PermissionDenied
+from django.dispatch import receiver
+from django.http import Http404
+
+from hubportal.audit import audit
+
+SIGNED_IN_AT = "hubportal_signed_in_at"
+
+
+@receiver(user_logged_in, dispatch_uid="session_signed_in_at")
+def _remember_sign_in_time(sender, request, user, **kwargs):
+    if request is not None and hasattr(request, "session"):
+        request.session[SIGNED_IN_AT] = time.time()
+
+
+class SessionLifetimeMiddleware:
+    """End a session 12 hours after sign-in however active it is; the idle
+    timeout (SESSION_COOKIE_AGE) is Django's own."""
+
+    def __init__(self, get_response):
+        from django.conf import settings
+
+        self.get_response = get_response
+        self.limit = settings.SESSION_ABSOLUTE_SECONDS
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            signed_in_at = request.session.setdefault(SIGNED_IN_AT, time.time())
+            if time.time() - signed_in_at > self.limit:
+                logout(request)
+        return self.get_response(request)
+
+
 class NoStoreForAuthenticatedMiddleware:
     """Pages for a signed-in user hold personal and safeguarding data: never
     let a browser or proxy cache them."""
@@ -11,3 +48,21 @@ class NoStoreForAuthenticatedMiddleware:
         if user is not None and user.is_authenticated and "Cache-Control" not in response:
             response["Cache-Control"] = "no-store"
         return response
+
+
+class RefusedAccessAuditMiddleware:
+    """Write an audit row for every refused access: a 403, or a 404 raised by a
+    view (a record outside the user's scope answers 404 like a missing one)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, PermissionDenied):
+            audit(request, "access_denied", status=403, detail=str(exception))
+        elif isinstance(exception, Http404):
+            audit(request, "not_found", status=404)
+        return None

@@ -21,3 +21,6 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # Static files come from the finders (no collectstatic before tests).
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# Test clients log in without a request, which django-axes refuses; the
+# lockout tests switch it back on (tests/hubportal/test_sessions.py).
+AXES_ENABLED = False

@@ -36,3 +36,8 @@ def test_missing_secret_key_outside_debug_is_a_clear_startup_error():
 def test_debug_is_off_unless_asked_for():
     result = run_manage("shell", "-c", "from django.conf import settings; print(settings.DEBUG)", env=PRODUCTION_ENV)
     assert result.stdout.strip().splitlines()[-1] == "False"
+
+
+def test_migrations_match_the_models():
+    result = run_manage("makemigrations", "--check", "--dry-run", env={**PRODUCTION_ENV, "DEBUG": "true"})
+    assert result.returncode == 0, result.stdout + result.stderr
