@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib.auth.forms import PasswordResetForm
 from django.template import loader
 
@@ -14,3 +15,25 @@ class OutboxPasswordResetForm(PasswordResetForm):
         subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
         body = loader.render_to_string(email_template_name, context)
         queue_email(to=to_email, subject=subject, body=body, kind="password_reset")
+
+
+class TokenForm(forms.Form):
+    token = forms.CharField(
+        label="6-digit code from your authenticator app",
+        min_length=6,
+        max_length=6,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+    def __init__(self, *args, devices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.devices = devices
+        self.device = None
+
+    def clean_token(self):
+        token = self.cleaned_data["token"].strip()
+        for device in self.devices:
+            if device.verify_token(token):  # a code works once: the device remembers the last one used
+                self.device = device
+                return token
+        raise forms.ValidationError("That code is not right or has been used already. Enter the code showing now.")

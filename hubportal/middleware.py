@@ -5,6 +5,8 @@ from django.contrib.auth.signals import user_logged_in
 from django.core.exceptions import PermissionDenied
 from django.dispatch import receiver
 from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
 
 from hubportal.audit import audit
 
@@ -32,6 +34,26 @@ class SessionLifetimeMiddleware:
             signed_in_at = request.session.setdefault(SIGNED_IN_AT, time.time())
             if time.time() - signed_in_at > self.limit:
                 logout(request)
+        return self.get_response(request)
+
+
+class TwoFactorMiddleware:
+    """A user who must use two-factor authentication can only set it up,
+    enter a code or sign out until they have entered a code this session."""
+
+    ALLOWED = ("two_factor", "two_factor_setup", "logout")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from hubportal.two_factor import two_factor_required
+
+        user = request.user
+        if two_factor_required(user) and not user.is_verified():
+            allowed = {reverse(name) for name in self.ALLOWED}
+            if request.path not in allowed and not request.path.startswith("/static/"):
+                return redirect(f"{reverse('two_factor')}?next={request.get_full_path()}")
         return self.get_response(request)
 
 

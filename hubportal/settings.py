@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "django_filters",
     "csp",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "hubportal",
     "partners",
     "agreements",
@@ -61,10 +63,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "hubportal.middleware.SessionLifetimeMiddleware",
+    "hubportal.middleware.TwoFactorMiddleware",
     "hubportal.middleware.NoStoreForAuthenticatedMiddleware",
     "hubportal.middleware.RefusedAccessAuditMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into its lockout page.
@@ -127,6 +131,11 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 # Behind a proxy, the client address comes from X-Forwarded-For (set AXES_IPWARE_PROXY_COUNT).
 AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=0) or None
+# Two-factor authentication (TOTP): on in production for every Hub role;
+# off under `make run` (DEBUG) so the demo logins work with a password alone.
+REQUIRE_2FA = env.bool("REQUIRE_2FA", default=not DEBUG)
+REQUIRE_2FA_FOR_PARTNERS = env.bool("REQUIRE_2FA_FOR_PARTNERS", default=False)
+OTP_TOTP_ISSUER = "Hub Portal"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "landing"

@@ -24,3 +24,5 @@ WHITENOISE_USE_FINDERS = True
 # Test clients log in without a request, which django-axes refuses; the
 # lockout tests switch it back on (tests/hubportal/test_sessions.py).
 AXES_ENABLED = False
+# Tests of two-factor authentication switch it on (tests/hubportal/test_two_factor.py).
+REQUIRE_2FA = False

@@ -1,15 +1,22 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
+from django_otp import devices_for_user
+from django_otp import login as otp_login
 
 from hubportal import roles
+from hubportal import two_factor as two_factor_tools
 from hubportal.celery import app as celery_app
+from hubportal.forms import TokenForm
 from hubportal.models import HistoryEntry, Notification
 from partners.models import Partner
 
@@ -108,3 +115,47 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
 def notification_read_all(request: HttpRequest) -> HttpResponse:
     Notification.objects.filter(recipient=request.user, read_at__isnull=True).update(read_at=timezone.now())
     return redirect("notifications")
+
+
+def _next_url(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return reverse("home")
+
+
+@login_required
+def two_factor(request: HttpRequest) -> HttpResponse:
+    """Enter a code from the authenticator app (or set one up first)."""
+    devices = list(devices_for_user(request.user))
+    if not devices:
+        return redirect(f"{reverse('two_factor_setup')}?next={_next_url(request)}")
+    form = TokenForm(request.POST or None, devices=devices)
+    if request.method == "POST" and form.is_valid():
+        otp_login(request, form.device)
+        return redirect(_next_url(request))
+    return render(request, "registration/two_factor.html", {"form": form, "next": _next_url(request)})
+
+
+@login_required
+def two_factor_setup(request: HttpRequest) -> HttpResponse:
+    """Link an authenticator app: scan the QR code, then enter one code to confirm."""
+    device = two_factor_tools.pending_device(request.user)
+    form = TokenForm(request.POST or None, devices=[device])
+    if request.method == "POST" and form.is_valid():
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        otp_login(request, device)
+        messages.success(request, "Two-factor authentication is on. You will enter a code each time you sign in.")
+        return redirect(_next_url(request))
+    return render(
+        request,
+        "registration/two_factor_setup.html",
+        {
+            "form": form,
+            "next": _next_url(request),
+            "qr": two_factor_tools.qr_data_uri(device),
+            "secret": two_factor_tools.secret_for_typing(device),
+            "has_confirmed_device": bool(list(devices_for_user(request.user))),
+        },
+    )

@@ -47,3 +47,18 @@ def test_skip_link_is_the_first_stop_and_moves_focus_to_the_content(page, db):
     assert page.evaluate("document.activeElement.textContent.trim()") == "Skip to main content"
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
+
+
+def test_staff_sets_up_two_factor_in_the_browser(page, staff, settings):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tests.hubportal.test_two_factor import code_for
+
+    settings.REQUIRE_2FA = True
+    login(page, staff.username)
+    assert page.get_by_role("heading", name="Set up two-factor authentication").is_visible()
+    assert page.get_by_role("img", name="QR code to add Hub Portal to your authenticator app").is_visible()
+    assert_accessible(page)
+    page.get_by_label("6-digit code from your authenticator app").fill(code_for(TOTPDevice.objects.get(user=staff)))
+    page.get_by_role("button", name="Turn on two-factor authentication").click()
+    assert page.get_by_role("heading", name="Staff dashboard").is_visible()
