@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
-from hubportal.models import AuditEvent, HistoryEntry, Notification, OutboundEmail, Term, User
+from hubportal.models import AuditEvent, HistoryEntry, Notification, OutboundEmail, Reminder, Term, User
 
 
 @admin.register(User)
@@ -62,3 +62,11 @@ class AuditEventAdmin(ReadOnlyAdmin):
     list_filter = ["action", "status"]
     search_fields = ["username", "path", "ip_address"]
     date_hierarchy = "at"
+
+
+@admin.register(Reminder)
+class ReminderAdmin(ReadOnlyAdmin):
+    list_display = ["claimed_at", "kind", "stage", "due_on", "recipient", "sent_at"]
+    list_filter = ["kind", "stage"]
+    search_fields = ["recipient__username", "kind"]
+    list_select_related = ["recipient"]

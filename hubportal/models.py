@@ -90,7 +90,8 @@ class OutboundEmail(models.Model):
 
 
 class Notification(models.Model):
-    """An in-app notification; its email, if any, goes through the outbox."""
+    """An in-app notification; its email, if any, goes through the outbox
+    (or, for people who chose it, the daily digest)."""
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=60)
@@ -100,6 +101,8 @@ class Notification(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
     email = models.ForeignKey(OutboundEmail, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # Set when a digest user's notification has gone out in their daily digest.
+    digested_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -170,3 +173,37 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.action} {self.username}"
+
+
+class Reminder(models.Model):
+    """One reminder to one person about one thing at one stage.
+
+    The unique key (kind, object, recipient, stage) is the claim: the sweep
+    inserts rows with ON CONFLICT DO NOTHING, so whichever sweep inserts a row
+    owns it, and a second sweep, a second beat or a retry sends nothing twice.
+    """
+
+    kind = models.CharField(max_length=60)
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    subject = GenericForeignKey("content_type", "object_id")
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders")
+    stage = models.CharField(max_length=30, help_text="Which reminder of the series, e.g. '14 days before'.")
+    due_on = models.DateField(help_text="The date the reminder is about (a deadline, an expiry).")
+    url = models.CharField(max_length=500, blank=True)
+    claimed_at = models.DateTimeField(default=timezone.now)
+    sweep_id = models.UUIDField(db_index=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    notification = models.ForeignKey(Notification, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["-claimed_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "content_type", "object_id", "recipient", "stage"], name="one_reminder_per_key"
+            )
+        ]
+        indexes = [models.Index(fields=["sent_at", "claimed_at"])]
+
+    def __str__(self):
+        return f"{self.kind} ({self.stage}) to {self.recipient}"

@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 
@@ -220,6 +221,22 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 
+# Reminders: the hour the daily sweep runs, and for each kind the days before
+# (positive) or after (negative) its date that a reminder goes out.
+REMINDER_SWEEP_HOUR = env.int("REMINDER_SWEEP_HOUR", default=7)
+REMINDER_OFFSETS = {
+    "agreements_renewal_due": [60, 30],  # before 31 August
+    "agreements_review_due": [30, 0],
+    "agreements_unsigned": [-7, -14],  # after issue
+    "surveys_deadline": [14, 3, 0, -1],  # to the partner
+    "surveys_overdue_staff": [-7],  # to staff, a week overdue
+    "partners_evidence_expiry": [30, 0],
+    "complaints_acknowledge_due": [1, 0, -1],
+    "complaints_response_due": [3, 0, -1],
+    "agreements_evaluation_due": [14, 0, -7],
+    "eoi_call_closing": [3],  # to eligible partners with a draft
+}
+
 # The beat schedule, in one place. Each entry says why it runs when it does.
 CELERY_BEAT_SCHEDULE = {
     # Emails whose queueing failed (broker down) or whose send failed are
@@ -227,6 +244,16 @@ CELERY_BEAT_SCHEDULE = {
     "drain-email-outbox": {
         "task": "hubportal.tasks.drain_email_outbox",
         "schedule": 60.0,
+    },
+    # Every reminder due today, once, early enough to act on the same day.
+    "reminders-daily-sweep": {
+        "task": "hubportal.tasks.reminders_daily_sweep",
+        "schedule": crontab(hour=REMINDER_SWEEP_HOUR, minute=0),
+    },
+    # Digest users get one email a day, after the sweep has added today's reminders.
+    "daily-digest": {
+        "task": "hubportal.tasks.send_daily_digests",
+        "schedule": crontab(hour=REMINDER_SWEEP_HOUR, minute=30),
     },
 }
 

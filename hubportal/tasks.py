@@ -61,3 +61,24 @@ def drain_email_outbox() -> int:
         deliver_email.apply_async(args=(pk,), retry=False)
         count += 1
     return count
+
+
+@shared_task(acks_late=True)
+def reminders_daily_sweep() -> int:
+    from hubportal.reminders import sweep
+
+    return sweep()
+
+
+@shared_task(acks_late=True)
+def send_reminders(reminder_ids: list[int]) -> int:
+    from hubportal.reminders import send
+
+    return send(reminder_ids)
+
+
+@shared_task(acks_late=True)
+def send_daily_digests() -> int:
+    from hubportal.reminders import send_digests
+
+    return send_digests()

@@ -26,3 +26,6 @@ WHITENOISE_USE_FINDERS = True
 AXES_ENABLED = False
 # Tests of two-factor authentication switch it on (tests/hubportal/test_two_factor.py).
 REQUIRE_2FA = False
+# Templates that only tests use (e.g. a reminder kind registered by a test).
+TEMPLATES[0]["DIRS"] = [*TEMPLATES[0]["DIRS"], BASE_DIR / "tests" / "templates"]  # noqa: F405
+REMINDER_OFFSETS = {**REMINDER_OFFSETS, "test_checkin": [3, 0, -1]}  # noqa: F405

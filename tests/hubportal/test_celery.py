@@ -4,13 +4,17 @@ embedded file-system broker and on Redis (CI provides Redis)."""
 import os
 import re
 import time
+from datetime import timedelta
 
 import pytest
+import time_machine
 from celery.contrib.testing.worker import start_worker
 from django.core import mail
+from django.utils import timezone
 
 from hubportal.celery import app as celery_app
 from hubportal.models import OutboundEmail
+from hubportal.tasks import drain_email_outbox
 from tests.conftest import require_service
 
 
@@ -64,3 +68,53 @@ def test_a_task_queued_by_a_request_runs_on_a_real_worker(real_broker, client, s
     assert email.status == OutboundEmail.Status.SENT, f"worker on {real_broker} never sent it"
     assert len(mail.outbox) == 1
     assert re.search(r"/accounts/reset/\S+", mail.outbox[0].body)
+
+
+@pytest.fixture
+def dead_broker():
+    """The broker is down: nothing listens on the address."""
+    saved = {key: celery_app.conf[key] for key in ("broker_url", "broker_transport_options", "task_always_eager")}
+    celery_app.conf.update(broker_url="redis://127.0.0.1:1/0", broker_transport_options={}, task_always_eager=False)
+    celery_app._after_fork()
+    yield
+    celery_app.conf.update(saved)
+    celery_app._after_fork()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_the_broker_down_the_request_succeeds_and_the_email_follows_later(dead_broker, client, staff):
+    response = client.post("/accounts/password_reset/", {"email": staff.email})
+    assert response.status_code == 302  # the user is not shown an error
+    email = OutboundEmail.objects.get(to=staff.email)
+    assert email.status == OutboundEmail.Status.PENDING and mail.outbox == []
+
+    # The broker comes back; the periodic drain finds the email a minute later.
+    celery_app.conf.update(task_always_eager=True)
+    with time_machine.travel(timezone.now() + timedelta(minutes=2)):
+        assert drain_email_outbox() == 1
+    email.refresh_from_db()
+    assert email.status == OutboundEmail.Status.SENT
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_delivers_a_reminder_end_to_end(real_broker, partner_a_user):
+    from hubportal import reminders
+    from hubportal.reminders import Due, dates_due, reminder_kind
+    from tests.hubportal.test_reminders import CHECKIN
+
+    @reminder_kind("test_checkin")
+    def find(today):
+        stage = dates_due(today, "test_checkin").get(CHECKIN)
+        return [Due("test_checkin", partner_a_user.partner, stage, CHECKIN, [partner_a_user])] if stage else []
+
+    try:
+        with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+            assert reminders.sweep(CHECKIN) == 1
+            for _ in range(100):
+                if mail.outbox:
+                    break
+                time.sleep(0.1)
+    finally:
+        reminders._KINDS.pop("test_checkin")
+    assert [m.subject for m in mail.outbox] == ["Check-in due for Partner A Music"], f"on {real_broker}"

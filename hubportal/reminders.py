@@ -1,0 +1,172 @@
+"""Reminders: a daily sweep finds what is due and reminds each person once.
+
+Each app declares its reminder kinds in `<app>/reminders.py`:
+
+    @reminder_kind("surveys_deadline")
+    def survey_deadlines(today: date) -> Iterable[Due]:
+        ...  # a few queries, whatever the number of objects
+
+A finder yields one `Due` per object and stage that is due today. Offsets
+(how many days before or after a date) come from settings.REMINDER_OFFSETS,
+so changing them is configuration, not code. The text of each kind is the
+notification template `notifications/<kind>.txt`, rendered with `obj`,
+`stage`, `due_on` and `recipient`.
+"""
+
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.utils import timezone
+from django.utils.module_loading import autodiscover_modules
+
+from hubportal.models import Reminder, User
+from hubportal.notifications import notify
+
+Finder = Callable[[date], Iterable["Due"]]
+_KINDS: dict[str, Finder] = {}
+BATCH_SIZE = 100
+# Claimed but not sent after this long: the send task was lost (broker down,
+# worker killed), so the next sweep queues it again.
+RESEND_AFTER = timedelta(minutes=10)
+
+
+@dataclass
+class Due:
+    kind: str
+    obj: object
+    stage: str
+    due_on: date
+    recipients: list[User]
+    url: str = ""
+    context: dict = field(default_factory=dict)
+
+
+def reminder_kind(kind: str):
+    def register(finder: Finder) -> Finder:
+        _KINDS[kind] = finder
+        return finder
+
+    return register
+
+
+def kinds() -> dict[str, Finder]:
+    autodiscover_modules("reminders")
+    return dict(_KINDS)
+
+
+def offsets(kind: str) -> list[int]:
+    """Days relative to the date: 14 is fourteen days before, -1 a day after."""
+    return settings.REMINDER_OFFSETS.get(kind, [])
+
+
+def stage_name(days_before: int) -> str:
+    if days_before > 0:
+        return f"{days_before}d-before"
+    if days_before == 0:
+        return "on-the-day"
+    return f"{-days_before}d-after"
+
+
+def dates_due(today: date, kind: str) -> dict[date, str]:
+    """Which dates (deadlines, expiries) have a reminder due today, by stage name."""
+    return {today + timedelta(days=n): stage_name(n) for n in offsets(kind)}
+
+
+def collect(today: date) -> list[Reminder]:
+    """What today's sweep would send: unsaved Reminder rows, one per recipient."""
+    rows = []
+    content_types = {}
+    for finder in kinds().values():
+        for due in finder(today):
+            model = type(due.obj)
+            if model not in content_types:
+                content_types[model] = ContentType.objects.get_for_model(model)
+            for recipient in {u.pk: u for u in due.recipients if u.is_active}.values():
+                reminder = Reminder(
+                    kind=due.kind,
+                    content_type=content_types[model],
+                    object_id=due.obj.pk,
+                    recipient=recipient,
+                    stage=due.stage,
+                    due_on=due.due_on,
+                    url=due.url,
+                )
+                rows.append(reminder)
+    return rows
+
+
+def sweep(today: date | None = None) -> int:
+    """Claim every reminder due today and queue its sending in batches.
+    Returns how many this sweep claimed."""
+    from hubportal.queue import enqueue_on_commit
+    from hubportal.tasks import send_reminders
+
+    today = today or timezone.localdate()
+    sweep_id = uuid.uuid4()
+    rows = collect(today)
+    for row in rows:
+        row.sweep_id = sweep_id
+    with transaction.atomic():
+        Reminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
+        claimed = list(Reminder.objects.filter(sweep_id=sweep_id).values_list("pk", flat=True))
+        stranded = list(
+            Reminder.objects.filter(sent_at=None, claimed_at__lt=timezone.now() - RESEND_AFTER).values_list(
+                "pk", flat=True
+            )[:5000]
+        )
+        todo = claimed + stranded
+        for start in range(0, len(todo), BATCH_SIZE):
+            enqueue_on_commit(send_reminders, todo[start : start + BATCH_SIZE])
+    return len(claimed)
+
+
+def send(reminder_ids: list[int]) -> int:
+    """Send each claimed reminder once: the sent_at update is the lock, and the
+    notification (with its outbox email) is written in the same transaction."""
+    sent = 0
+    reminders = Reminder.objects.filter(pk__in=reminder_ids, sent_at=None).select_related("recipient")
+    for reminder in reminders.prefetch_related("subject"):
+        with transaction.atomic():
+            if not Reminder.objects.filter(pk=reminder.pk, sent_at=None).update(sent_at=timezone.now()):
+                continue  # another worker sent it
+            if reminder.subject is None:
+                continue  # the object was deleted since the sweep: nothing to remind about
+            [notification] = notify(
+                kind=reminder.kind,
+                recipients=[reminder.recipient],
+                context={"obj": reminder.subject, "stage": reminder.stage, "due_on": reminder.due_on},
+                url=reminder.url,
+            ) or [None]
+            Reminder.objects.filter(pk=reminder.pk).update(notification=notification)
+            sent += 1
+    return sent
+
+
+def send_digests() -> int:
+    """One email a day to each digest user listing their notifications since the last one."""
+    from hubportal.models import Notification
+    from hubportal.notifications import queue_email
+
+    sent = 0
+    users = User.objects.filter(prefers_daily_digest=True, is_active=True).exclude(email="")
+    for user in users.filter(notifications__digested_at=None).distinct():
+        with transaction.atomic():
+            pending = Notification.objects.select_for_update().filter(recipient=user, digested_at=None)
+            items = list(pending.order_by("created_at"))
+            if not items:
+                continue
+            Notification.objects.filter(pk__in=[n.pk for n in items]).update(digested_at=timezone.now())
+            lines = [f"- {n.subject}" + (f"\n  {settings.SITE_URL}{n.url}" if n.url else "") for n in items]
+            queue_email(
+                to=user.email,
+                subject=f"Hub Portal: {len(items)} new item{'s' if len(items) != 1 else ''} for you",
+                body=f"Hello {user.first_name or user.username},\n\nSince your last digest:\n\n" + "\n".join(lines),
+                kind="digest",
+            )
+            sent += 1
+    return sent
