@@ -1,7 +1,16 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
-from hubportal.models import AuditEvent, HistoryEntry, Notification, OutboundEmail, Reminder, Term, User
+from hubportal.models import (
+    AuditEvent,
+    HistoryEntry,
+    MessageTemplate,
+    Notification,
+    OutboundEmail,
+    Reminder,
+    Term,
+    User,
+)
 
 
 @admin.register(User)
@@ -70,3 +79,9 @@ class ReminderAdmin(ReadOnlyAdmin):
     list_filter = ["kind", "stage"]
     search_fields = ["recipient__username", "kind"]
     list_select_related = ["recipient"]
+
+
+@admin.register(MessageTemplate)
+class MessageTemplateAdmin(admin.ModelAdmin):
+    list_display = ["kind", "subject", "updated_by", "updated_at"]
+    readonly_fields = ["updated_by", "updated_at"]

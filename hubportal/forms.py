@@ -37,3 +37,20 @@ class TokenForm(forms.Form):
                 self.device = device
                 return token
         raise forms.ValidationError("That code is not right or has been used already. Enter the code showing now.")
+
+
+class WordingForm(forms.Form):
+    subject = forms.CharField(max_length=255)
+    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 10}))
+
+    def __init__(self, *args, kind: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+
+    def clean(self):
+        from hubportal.wording import validate
+
+        cleaned = super().clean()
+        if "subject" in cleaned and "body" in cleaned:
+            validate(self.kind, cleaned["subject"], cleaned["body"])
+        return cleaned

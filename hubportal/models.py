@@ -207,3 +207,20 @@ class Reminder(models.Model):
 
     def __str__(self):
         return f"{self.kind} ({self.stage}) to {self.recipient}"
+
+
+class MessageTemplate(models.Model):
+    """Staff's own wording for a notification or reminder kind, used instead of
+    the default file `templates/notifications/<kind>.txt`."""
+
+    kind = models.CharField(max_length=60, unique=True)
+    subject = models.CharField(max_length=255)
+    body = models.TextField()
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["kind"]
+
+    def __str__(self):
+        return self.kind

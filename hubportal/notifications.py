@@ -18,8 +18,15 @@ _text_engine = Engine(dirs=[str(d) for d in settings.TEMPLATES[0]["DIRS"]], app_
 
 
 def render_kind(kind: str, context: dict) -> tuple[str, str]:
-    template = _text_engine.get_template(f"notifications/{kind}.txt")
-    text = template.render(Context({"site_url": settings.SITE_URL, **context}))
+    """Subject and body for a kind: staff's own wording if they have set it, else the default file."""
+    from hubportal.wording import custom_text
+
+    context = Context({"site_url": settings.SITE_URL, **context})
+    custom = custom_text(kind)
+    if custom:
+        subject, body = (_text_engine.from_string(part).render(context) for part in custom)
+        return subject.strip(), body.strip()
+    text = _text_engine.get_template(f"notifications/{kind}.txt").render(context)
     subject, _, body = text.strip().partition("\n")
     return subject.strip(), body.strip()
 

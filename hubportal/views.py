@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,11 +13,14 @@ from django.views.decorators.http import require_GET, require_POST
 from django_otp import devices_for_user
 from django_otp import login as otp_login
 
-from hubportal import roles
+from hubportal import roles, wording
 from hubportal import two_factor as two_factor_tools
 from hubportal.celery import app as celery_app
-from hubportal.forms import TokenForm
-from hubportal.models import HistoryEntry, Notification
+from hubportal.exports import export_format, export_rows
+from hubportal.filters import OutboundEmailFilter, ReminderFilter
+from hubportal.forms import TokenForm, WordingForm
+from hubportal.history import record
+from hubportal.models import HistoryEntry, MessageTemplate, Notification, OutboundEmail, Reminder
 from partners.models import Partner
 
 
@@ -157,5 +160,93 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
             "qr": two_factor_tools.qr_data_uri(device),
             "secret": two_factor_tools.secret_for_typing(device),
             "has_confirmed_device": bool(list(devices_for_user(request.user))),
+        },
+    )
+
+
+@roles.hub_staff_required
+def reminder_log(request: HttpRequest) -> HttpResponse:
+    """What was sent, to whom and when, and which emails failed."""
+    reminders = ReminderFilter(
+        request.GET, queryset=Reminder.objects.select_related("recipient", "notification__email")
+    )
+    emails = OutboundEmailFilter(request.GET, queryset=OutboundEmail.objects.all(), prefix="email")
+    if export_format(request):
+        return export_rows(request, reminders.qs, REMINDER_COLUMNS, "reminders")
+    return render(
+        request,
+        "staff/reminders.html",
+        {
+            "filter": reminders,
+            "page": Paginator(reminders.qs, 25).get_page(request.GET.get("page")),
+            "email_filter": emails,
+            "emails": Paginator(emails.qs, 25).get_page(request.GET.get("email-page")),
+            "failed_count": OutboundEmail.objects.filter(status=OutboundEmail.Status.FAILED).count(),
+            "querystring": _querystring_without_page(request),
+        },
+    )
+
+
+REMINDER_COLUMNS = [
+    ("Kind", lambda r: r.kind),
+    ("Stage", lambda r: r.stage),
+    ("Due on", lambda r: r.due_on),
+    ("Recipient", lambda r: str(r.recipient)),
+    ("Claimed", lambda r: r.claimed_at),
+    ("Sent", lambda r: r.sent_at),
+    ("Email status", lambda r: r.notification.email.status if r.notification and r.notification.email else ""),
+]
+
+
+def _querystring_without_page(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    for key in ("page", "email-page", "export"):
+        query.pop(key, None)
+    return query.urlencode()
+
+
+@roles.hub_staff_required
+def wording_list(request: HttpRequest) -> HttpResponse:
+    custom = set(MessageTemplate.objects.values_list("kind", flat=True))
+    return render(request, "staff/wording_list.html", {"kinds": [(k, k in custom) for k in wording.kinds()]})
+
+
+@roles.hub_staff_required
+def wording_edit(request: HttpRequest, kind: str) -> HttpResponse:
+    """Edit a kind's subject and body, preview it, save it, or go back to the default."""
+    if kind not in wording.kinds():
+        raise Http404("No such message.")
+    current = MessageTemplate.objects.filter(kind=kind).first()
+    subject, body = (current.subject, current.body) if current else wording.default_text(kind)
+    form = WordingForm(request.POST or None, kind=kind, initial={"subject": subject, "body": body})
+    shown = None
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "reset":
+            if current:
+                record(current, actor=request.user, action="wording reset to default", note=kind)
+                current.delete()
+            messages.success(request, "The message is back to its default wording.")
+            return redirect("wording_edit", kind=kind)
+        if form.is_valid():
+            if action == "preview":
+                shown = wording.preview(kind, form.cleaned_data["subject"], form.cleaned_data["body"])
+            else:
+                saved, _ = MessageTemplate.objects.update_or_create(
+                    kind=kind,
+                    defaults={**form.cleaned_data, "updated_by": request.user},
+                )
+                record(saved, actor=request.user, action="wording changed", note=form.cleaned_data["subject"])
+                messages.success(request, "Saved. New messages of this kind use this wording.")
+                return redirect("wording_edit", kind=kind)
+    return render(
+        request,
+        "staff/wording_edit.html",
+        {
+            "kind": kind,
+            "form": form,
+            "preview": shown,
+            "customised": current is not None,
+            "placeholders": sorted(wording.allowed_placeholders(kind)),
         },
     )

@@ -62,3 +62,13 @@ def test_staff_sets_up_two_factor_in_the_browser(page, staff, settings):
     page.get_by_label("6-digit code from your authenticator app").fill(code_for(TOTPDevice.objects.get(user=staff)))
     page.get_by_role("button", name="Turn on two-factor authentication").click()
     assert page.get_by_role("heading", name="Staff dashboard").is_visible()
+
+
+def test_staff_message_pages_are_accessible(page, staff):
+    login(page, staff.username)
+    for path in ["/staff/reminders/", "/staff/wording/", "/staff/wording/welcome/"]:
+        page.goto(path)
+        assert_accessible(page)
+    page.get_by_role("button", name="Preview").click()
+    assert page.get_by_role("heading", name="Preview").is_visible()
+    assert_accessible(page)
