@@ -1,0 +1,85 @@
+"""Who may open each URL: the table the URL sweep checks every pattern against.
+
+Every named URL pattern in the project must have a row here, and every
+argument it takes must be filled from the sample records (partner A's), or
+tests/security/test_url_sweep.py fails. So a new view cannot escape the sweep.
+"""
+
+from dataclasses import dataclass, field
+
+ROLES = ["anonymous", "partner_b", "partner_a", "staff", "manager", "assessor", "chair", "admin"]
+SIGNED_IN = ROLES[1:]
+HUB_TEAM = {"staff", "manager", "assessor", "admin"}
+HUB_STAFF = {"staff", "manager", "admin"}
+
+LOGIN = "login"  # anonymous is sent to the login page
+ADMIN_LOGIN = "admin_login"  # sent to the Django admin's login page
+
+
+@dataclass(frozen=True)
+class Rule:
+    """allowed: the roles for whom the page works. scoped: the URL names one of
+    partner A's records, so partner B gets 404 (as for a missing record), not
+    403. owner_only: the record is one person's (partner A's user): anyone else
+    signed in gets 404."""
+
+    allowed: frozenset
+    args: object = None  # function(sample) -> kwargs for reverse()
+    methods: tuple = ("GET",)
+    ok: frozenset = frozenset({200})
+    ok_post: frozenset = frozenset({200, 302})
+    scoped: bool = False
+    owner_only: bool = False
+    anonymous: str = LOGIN
+    refused: int = 403
+    extra: dict = field(default_factory=dict)
+
+    def expected(self, role: str, method: str) -> set | str:
+        ok = set(self.ok_post if method == "POST" else self.ok)
+        if role == "anonymous":
+            return ok if "anonymous" in self.allowed else self.anonymous
+        if self.owner_only:
+            return ok if role == "partner_a" else {404}
+        if role in self.allowed:
+            return ok
+        if self.scoped and role == "partner_b" and "partner_a" in self.allowed:
+            return {404}
+        return {self.refused} if isinstance(self.refused, int) else self.refused
+
+
+def rule(allowed, **kwargs) -> Rule:
+    return Rule(allowed=frozenset(allowed), **kwargs)
+
+
+PUBLIC = set(ROLES)
+
+RULES: dict[str, Rule] = {
+    # Public pages and sign-in.
+    "landing": rule(PUBLIC),
+    "healthz": rule(PUBLIC),
+    "login": rule(PUBLIC, methods=("GET", "POST")),
+    "logout": rule(PUBLIC, methods=("POST",), ok_post=frozenset({302})),
+    "password_reset": rule(PUBLIC, methods=("GET", "POST")),
+    "password_reset_done": rule(PUBLIC),
+    "password_reset_confirm": rule(PUBLIC, args=lambda s: s["reset_link"], ok=frozenset({200, 302})),
+    "password_reset_complete": rule(PUBLIC),
+    # Any signed-in user.
+    "home": rule(SIGNED_IN, ok=frozenset({302})),
+    "notifications": rule(SIGNED_IN),
+    "notification_read_all": rule(SIGNED_IN, methods=("POST",)),
+    "notification_open": rule(
+        {"partner_a"}, args=lambda s: {"pk": s["notification"].pk}, methods=("POST",), owner_only=True
+    ),
+    "password_change": rule(SIGNED_IN, methods=("GET", "POST")),
+    "password_change_done": rule(SIGNED_IN),
+    "two_factor": rule(SIGNED_IN, methods=("GET", "POST"), ok=frozenset({302}), ok_post=frozenset({302})),
+    "two_factor_setup": rule(SIGNED_IN, methods=("GET", "POST")),
+    # Area homes.
+    "staff_home": rule(HUB_TEAM),
+    "portal_home": rule({"partner_a", "partner_b"}),
+    "chair_home": rule({"chair"}),
+    # Messages.
+    "reminder_log": rule(HUB_STAFF),
+    "wording_list": rule(HUB_STAFF),
+    "wording_edit": rule(HUB_STAFF, args=lambda s: {"kind": "welcome"}, methods=("GET", "POST")),
+}

@@ -1,0 +1,112 @@
+"""Every URL pattern, every role: a wrong role is 403, another partner's record
+404, anonymous goes to the login page. The table is tests/security/access.py."""
+
+import pytest
+from django.contrib.auth.tokens import default_token_generator
+from django.test import Client
+from django.urls import get_resolver, reverse
+from django.urls.resolvers import URLResolver
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from hubportal.notifications import notify
+from tests.security.access import ADMIN_LOGIN, LOGIN, ROLES, RULES
+
+
+def url_patterns(patterns=None, namespace=None, prefix=""):
+    """(qualified name, route, argument names) for every pattern in the project."""
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            ns = ":".join(filter(None, [namespace, pattern.namespace])) or None
+            yield from url_patterns(pattern.url_patterns, ns, prefix + str(pattern.pattern))
+        else:
+            name = f"{namespace}:{pattern.name}" if namespace and pattern.name else pattern.name
+            yield name, prefix + str(pattern.pattern), sorted(pattern.pattern.regex.groupindex)
+
+
+PATTERNS = list(url_patterns())
+APP_PATTERNS = [p for p in PATTERNS if not (p[0] or "").startswith("admin:") and not p[1].startswith("admin/")]
+ADMIN_PATTERNS = [p for p in PATTERNS if p not in APP_PATTERNS]
+
+
+def test_every_pattern_is_named_and_in_the_access_table():
+    unnamed = [route for name, route, _ in APP_PATTERNS if not name]
+    missing = sorted({name for name, _, _ in APP_PATTERNS if name and name not in RULES})
+    assert not unnamed, f"URL patterns without a name (the sweep cannot check them): {unnamed}"
+    assert not missing, f"URL patterns missing from tests/security/access.py: {missing}"
+
+
+def test_every_pattern_with_arguments_can_be_filled():
+    unfillable = sorted({name for name, _, args in APP_PATTERNS if args and RULES[name].args is None})
+    assert not unfillable, f"URL patterns whose arguments the sweep cannot fill: {unfillable}"
+
+
+@pytest.fixture
+def cast(staff, manager, assessor, chair, admin_user, partner_a_user, partner_b_user):
+    return {
+        "anonymous": None,
+        "partner_a": partner_a_user,
+        "partner_b": partner_b_user,
+        "staff": staff,
+        "manager": manager,
+        "assessor": assessor,
+        "chair": chair,
+        "admin": admin_user,
+    }
+
+
+@pytest.fixture
+def sample(cast):
+    """Partner A's records, one of each kind a URL can name."""
+    [notification] = notify(kind="welcome", recipients=[cast["partner_a"]], url="/portal/")
+    user = cast["partner_a"]
+    return {
+        "notification": notification,
+        "reset_link": {
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    }
+
+
+def check(response, expected, method, url, role):
+    where = f"{method} {url} as {role}"
+    if expected == LOGIN:
+        assert response.status_code == 302 and response.url.startswith(reverse("login")), (
+            f"{where}: {response.status_code}"
+        )
+    elif expected == ADMIN_LOGIN:
+        assert response.status_code == 302 and "/admin/login/" in response.url, f"{where}: {response.status_code}"
+    else:
+        assert response.status_code in expected, f"{where}: {response.status_code}, expected {sorted(expected)}"
+
+
+@pytest.mark.parametrize("name", sorted({name for name, _, _ in APP_PATTERNS if name in RULES}))
+def test_each_role_gets_the_right_answer(name, cast, sample):
+    rule = RULES[name]
+    url = reverse(name, kwargs=rule.args(sample) if rule.args else None)
+    for role in ROLES:
+        for method in rule.methods:
+            client = Client()
+            if cast[role] is not None:
+                client.force_login(cast[role])
+            response = client.generic(method, url)
+            check(response, rule.expected(role, method), method, url, role)
+
+
+@pytest.mark.parametrize("route", sorted({route for _, route, args in ADMIN_PATTERNS if not args}))
+def test_the_django_admin_is_for_admins_only(route, cast):
+    """Each admin page without arguments: admins get it; everyone else goes to the admin's login."""
+    url = "/" + route.replace("^", "").replace("$", "")
+    if "(?P" in url:
+        return  # regex catch-alls (app index, the final catch-all) are covered by the named pages
+    for role in ROLES:
+        client = Client()
+        if cast[role] is not None:
+            client.force_login(cast[role])
+        response = client.get(url)
+        if role == "admin" or url in ("/admin/login/", "/admin/logout/"):
+            # Read-only models refuse "add" with 403; logout is POST-only. Never a server error.
+            assert response.status_code in {200, 302, 403, 405}, f"{url} as {role}: {response.status_code}"
+        else:
+            check(response, ADMIN_LOGIN, "GET", url, role)
