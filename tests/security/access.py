@@ -1,11 +1,18 @@
 """Who may open each URL: the table the URL sweep checks every pattern against.
 
-Every named URL pattern in the project must have a row here, and every
+Every named URL pattern in the project must have a row in the table, and every
 argument it takes must be filled from the sample records (partner A's), or
 tests/security/test_url_sweep.py fails. So a new view cannot escape the sweep.
+
+The rows for the foundation's pages are here; each app keeps its own in
+``tests/<app>/access.py``: a ``RULES`` dict and a ``sample(cast, sample)``
+function that adds partner A's records of that app to the sample (apps run in
+APPS order, so one can use the records an earlier one made).
 """
 
 from dataclasses import dataclass, field
+from importlib import import_module
+from importlib.util import find_spec
 
 ROLES = ["anonymous", "partner_b", "partner_a", "staff", "manager", "assessor", "chair", "admin"]
 SIGNED_IN = ROLES[1:]
@@ -83,3 +90,18 @@ RULES: dict[str, Rule] = {
     "wording_list": rule(HUB_STAFF),
     "wording_edit": rule(HUB_STAFF, args=lambda s: {"kind": "welcome"}, methods=("GET", "POST")),
 }
+
+APPS = ["partners", "agreements", "eoi", "surveys", "complaints"]
+
+
+def app_modules():
+    return [import_module(f"tests.{app}.access") for app in APPS if find_spec(f"tests.{app}.access")]
+
+
+def all_rules() -> dict[str, Rule]:
+    rules = dict(RULES)
+    for module in app_modules():
+        clash = rules.keys() & module.RULES.keys()
+        assert not clash, f"{module.__name__} repeats rules for {sorted(clash)}"
+        rules.update(module.RULES)
+    return rules

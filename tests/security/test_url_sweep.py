@@ -10,7 +10,9 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from hubportal.notifications import notify
-from tests.security.access import ADMIN_LOGIN, LOGIN, ROLES, RULES
+from tests.security.access import ADMIN_LOGIN, LOGIN, ROLES, all_rules, app_modules
+
+RULES = all_rules()
 
 
 def url_patterns(patterns=None, namespace=None, prefix=""):
@@ -60,13 +62,16 @@ def sample(cast):
     """Partner A's records, one of each kind a URL can name."""
     [notification] = notify(kind="welcome", recipients=[cast["partner_a"]], url="/portal/")
     user = cast["partner_a"]
-    return {
+    sample = {
         "notification": notification,
         "reset_link": {
             "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
             "token": default_token_generator.make_token(user),
         },
     }
+    for module in app_modules():
+        sample.update(module.sample(cast, sample))
+    return sample
 
 
 def check(response, expected, method, url, role):
