@@ -1,1 +1,183 @@
-"""Models arrive with this app's issue."""
+"""Complaints: in writing to the Service Manager first, escalated to the Chair
+of the Hub Executive Board if not resolved, whose decision is final."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from hubportal.uploads import PrivateUploadTo
+
+
+class Complaint(models.Model):
+    class Status(models.TextChoices):
+        RECEIVED = "received", "Received"
+        ACKNOWLEDGED = "acknowledged", "Acknowledged"
+        INVESTIGATING = "investigating", "Investigating"
+        RESOLVED = "resolved", "Resolved (awaiting the complainant)"
+        CLOSED = "closed", "Closed"
+        ESCALATED = "escalated", "Escalated to the Chair"
+        CHAIR_REVIEW = "chair_review", "Under the Chair's review"
+        DECIDED = "decided", "Decided by the Chair"
+
+    TRANSITIONS = {
+        Status.RECEIVED: {Status.ACKNOWLEDGED},
+        Status.ACKNOWLEDGED: {Status.INVESTIGATING},
+        Status.INVESTIGATING: {Status.RESOLVED},
+        Status.RESOLVED: {Status.CLOSED, Status.ESCALATED},
+        Status.ESCALATED: {Status.CHAIR_REVIEW},
+        Status.CHAIR_REVIEW: {Status.DECIDED},
+        Status.CLOSED: set(),
+        Status.DECIDED: set(),
+    }
+    # Waiting for the Chair: on the escalation review screen.
+    WITH_CHAIR = [Status.ESCALATED, Status.CHAIR_REVIEW]
+
+    class Category(models.TextChoices):
+        QUALITY = "quality", "Quality of delivery"
+        CONDUCT = "conduct", "Conduct"
+        SAFEGUARDING = "safeguarding", "Safeguarding concern"
+        COMMUNICATION = "communication", "Communication"
+        FINANCIAL = "financial", "Financial"
+        DATA_PROTECTION = "data_protection", "Data protection"
+        EQUALITY = "equality", "Equality and access"
+        BRANDING = "branding", "Branding"
+        OTHER = "other", "Other"
+
+    class RaisedVia(models.TextChoices):
+        PORTAL = "portal", "A partner user, in the portal"
+        STAFF = "staff", "Hub staff, on someone's behalf"
+        PUBLIC = "public", "A member of the public, through the public form"
+
+    class About(models.TextChoices):
+        PARTNER = "partner", "A partner or partnership"
+        HUB = "hub", "The Hub itself"
+
+    class ChairDecision(models.TextChoices):
+        UPHELD = "upheld", "Upheld"
+        PARTLY_UPHELD = "partly_upheld", "Partly upheld"
+        NOT_UPHELD = "not_upheld", "Not upheld"
+
+    reference = models.CharField(max_length=20, unique=True, help_text="E.g. C-2026-0042, quoted in every message.")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.RECEIVED, db_index=True)
+    category = models.CharField(max_length=20, choices=Category.choices, db_index=True)
+    raised_via = models.CharField(max_length=10, choices=RaisedVia.choices)
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="complaints_raised"
+    )
+    # The complainant, whoever raised it: the person the Hub writes to.
+    complainant_name = models.CharField(max_length=200)
+    complainant_email = models.EmailField()
+    complainant_phone = models.CharField(max_length=30, blank=True)
+    complainant_partner = models.ForeignKey(
+        "partners.Partner",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="complaints_made",
+        help_text="The partner the complainant raised it for, when raised from the portal.",
+    )
+    about = models.CharField(max_length=10, choices=About.choices, default=About.PARTNER)
+    partner = models.ForeignKey(
+        "partners.Partner", on_delete=models.PROTECT, null=True, blank=True, related_name="complaints_about"
+    )
+    agreement = models.ForeignKey(
+        "agreements.Agreement", on_delete=models.PROTECT, null=True, blank=True, related_name="complaints"
+    )
+    account = models.TextField("what happened")
+    desired_outcome = models.TextField("what the complainant would like to happen", blank=True)
+    received_at = models.DateTimeField(default=timezone.now)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="complaints_owned",
+        help_text="The Service Manager who owns stage one.",
+    )
+    # Deadlines in working days from receipt (settings.COMPLAINT_*_WORKING_DAYS).
+    acknowledge_by = models.DateField()
+    respond_by = models.DateField()
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    # Stage one's outcome, sent to the complainant.
+    resolution = models.TextField(blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    escalate_by = models.DateField(null=True, blank=True, help_text="The last day the complainant may escalate.")
+    escalation_reasons = models.TextField(blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    # Stage two: the Chair's findings and decision, final once decided_at is set.
+    chair_findings = models.TextField(blank=True)
+    chair_decision = models.CharField(max_length=20, choices=ChairDecision.choices, blank=True)
+    chair_reasons = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    # The public complainant's private link: only a hash of the token is stored.
+    tracking_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    tracking_expires_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        indexes = [
+            models.Index(fields=["status", "respond_by"]),
+            models.Index(fields=["partner", "status"]),
+        ]
+
+    def __str__(self):
+        return f"{self.reference}: {self.get_category_display()}"
+
+    @property
+    def is_safeguarding(self) -> bool:
+        return self.category == self.Category.SAFEGUARDING
+
+    @property
+    def is_decided(self) -> bool:
+        return self.decided_at is not None
+
+
+class ComplaintAttachment(models.Model):
+    complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="attachments")
+    file = models.FileField(upload_to=PrivateUploadTo("complaints"))
+    original_filename = models.CharField(max_length=255)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self):
+        return self.original_filename
+
+
+class ComplaintNote(models.Model):
+    """A note or message on the case file. Notes are never edited: a correction
+    to a decided case is a new note that points at what it corrects."""
+
+    class Kind(models.TextChoices):
+        INTERNAL = "internal", "Internal note"
+        TO_COMPLAINANT = "to_complainant", "Message to the complainant"
+        FROM_COMPLAINANT = "from_complainant", "Message from the complainant"
+        SHARED_WITH_PARTNER = "shared_with_partner", "Shared with the partner complained about"
+        CORRECTION = "correction", "Correction"
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="notes")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.INTERNAL)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    author_name = models.CharField(max_length=200)
+    body = models.TextField()
+    corrects = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrections"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} on {self.complaint.reference}"

@@ -1,1 +1,378 @@
-"""Models arrive with this app's issue."""
+"""Commissioning: the needs analysis and its gaps in provision, calls for
+expressions of interest that answer them, the expressions of interest
+themselves, their assessment, and the award that becomes a project agreement."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+
+from hubportal.academic_years import AcademicYear
+from hubportal.money import MoneyField
+from hubportal.uploads import PrivateUploadTo
+from partners.models import ReferenceData
+
+
+class TargetGroup(ReferenceData):
+    """Who a gap is for: SEND, free school meals, early years, a genre or instrument..."""
+
+
+class ProcurementBand(models.Model):
+    """A value band of the County Council's Contract Procedure Rules (values
+    before VAT), and the route an award in it must follow."""
+
+    name = models.CharField(max_length=150)
+    minimum = MoneyField(help_text="From this value (inclusive).")
+    maximum = MoneyField(null=True, blank=True, help_text="Up to this value (exclusive). Empty: no upper limit.")
+    route = models.TextField(help_text="What the Contract Procedure Rules require in this band.")
+
+    class Meta:
+        ordering = ["minimum"]
+
+    def __str__(self):
+        return self.name
+
+
+class NeedsAnalysis(models.Model):
+    """The Hub's needs analysis for an academic year."""
+
+    academic_year = models.PositiveSmallIntegerField(unique=True)
+    title = models.CharField(max_length=200)
+    summary = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-academic_year"]
+        verbose_name_plural = "needs analyses"
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def year(self) -> AcademicYear:
+        return AcademicYear(self.academic_year)
+
+
+class Gap(models.Model):
+    """A gap in provision the needs analysis found."""
+
+    class Priority(models.TextChoices):
+        HIGH = "high", "High"
+        MEDIUM = "medium", "Medium"
+        LOW = "low", "Low"
+
+    needs_analysis = models.ForeignKey(NeedsAnalysis, on_delete=models.CASCADE, related_name="gaps")
+    title = models.CharField(max_length=200)
+    description = models.TextField("what is missing")
+    target_groups = models.ManyToManyField(TargetGroup, blank=True, related_name="gaps")
+    genre_or_instrument = models.CharField(max_length=150, blank=True)
+    districts = models.ManyToManyField("partners.District", blank=True, related_name="gaps")
+    strand = models.ForeignKey("partners.NationalPlanStrand", on_delete=models.PROTECT, related_name="gaps")
+    evidence = models.TextField(blank=True)
+    priority = models.CharField(max_length=10, choices=Priority.choices, default=Priority.MEDIUM)
+    indicative_budget = MoneyField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["needs_analysis", "priority", "title"]
+
+    def __str__(self):
+        return self.title
+
+
+class CallQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Staff and assessors see every call; a partner user sees calls that
+        are or were open to their partner's type."""
+        from hubportal.roles import is_hub_team, is_partner_user
+
+        if is_hub_team(user):
+            return self
+        if is_partner_user(user):
+            partner_type_id = user.partner.partner_type_id
+            return (
+                self.exclude(status=Call.Status.DRAFT)
+                .filter(models.Q(eligible_types=None) | models.Q(eligible_types=partner_type_id))
+                .distinct()
+            )
+        return self.none()
+
+
+class Call(models.Model):
+    """A call for expressions of interest answering one or more gaps."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+        ASSESSED = "assessed", "Assessed"
+        AWARDED = "awarded", "Awarded"
+
+    TRANSITIONS = {
+        Status.DRAFT: {Status.OPEN},
+        Status.OPEN: {Status.CLOSED},
+        Status.CLOSED: {Status.ASSESSED},
+        Status.ASSESSED: {Status.AWARDED},
+        Status.AWARDED: set(),
+    }
+
+    title = models.CharField(max_length=200)
+    brief = models.TextField()
+    gaps = models.ManyToManyField(Gap, related_name="calls")
+    eligible_types = models.ManyToManyField(
+        "partners.PartnerType", blank=True, related_name="+", help_text="Empty: open to every partner."
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    opens_at = models.DateTimeField()
+    closes_at = models.DateTimeField(db_index=True)
+    max_hub_grant = MoneyField("largest Hub Grant per expression of interest")
+    match_threshold_percent = models.DecimalField(
+        "share of the cost that must come from other sources (%)",
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("50.00"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+    in_kind_counts = models.BooleanField(
+        "in-kind contributions count towards the match", default=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CallQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-closes_at"]
+
+    def __str__(self):
+        return self.title
+
+
+class Criterion(models.Model):
+    """An assessment criterion of a call and its weight."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="criteria")
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    weight = models.PositiveSmallIntegerField(default=1, validators=[MinValueValidator(1)])
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name_plural = "criteria"
+
+    def __str__(self):
+        return f"{self.name} (×{self.weight})"
+
+
+class ExpressionOfInterestQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Staff see every EOI; assessors the ones assigned to them; a partner
+        user their own partner's."""
+        from hubportal.roles import is_assessor, is_hub_staff, is_partner_user
+
+        if is_hub_staff(user):
+            return self
+        if is_assessor(user):
+            return self.filter(assignments__assessor=user).exclude(status=ExpressionOfInterest.Status.DRAFT)
+        if is_partner_user(user):
+            return self.filter(partner_id=user.partner_id)
+        return self.none()
+
+
+class ExpressionOfInterest(models.Model):
+    """A partner's outline of a delivery offer answering a call."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+        UNDER_ASSESSMENT = "under_assessment", "Under assessment"
+        SUCCESSFUL = "successful", "Successful"
+        UNSUCCESSFUL = "unsuccessful", "Unsuccessful"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    TRANSITIONS = {
+        Status.DRAFT: {Status.SUBMITTED, Status.WITHDRAWN},
+        Status.SUBMITTED: {Status.UNDER_ASSESSMENT, Status.WITHDRAWN},
+        Status.UNDER_ASSESSMENT: {Status.SUCCESSFUL, Status.UNSUCCESSFUL, Status.WITHDRAWN},
+        Status.SUCCESSFUL: set(),
+        Status.UNSUCCESSFUL: set(),
+        Status.WITHDRAWN: set(),
+    }
+
+    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="eois")
+    partner = models.ForeignKey("partners.Partner", on_delete=models.PROTECT, related_name="eois")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    title = models.CharField(max_length=200)
+    what = models.TextField("what you will deliver", blank=True)
+    how = models.TextField("how you will deliver it", blank=True)
+    who_benefits = models.TextField("who benefits", blank=True)
+    expected_reach = models.PositiveIntegerField("children and young people you expect to reach", null=True, blank=True)
+    timeline = models.TextField(blank=True)
+    # Alignment with the Hub's frameworks and the five partnership principles.
+    quality_alignment = models.TextField(
+        "alignment with the Hub's quality and performance frameworks and policies", blank=True
+    )
+    inclusive = models.TextField(blank=True)
+    collaborative = models.TextField(blank=True)
+    high_quality = models.TextField(blank=True)
+    evaluative = models.TextField(blank=True)
+    legacy = models.TextField(blank=True)
+    safeguarding_confirmed = models.BooleanField(
+        default=False, help_text="The partner confirms its safeguarding policy and checks cover this work."
+    )
+    # Totals, kept in step with the budget lines and funding sources by the services.
+    total_cost = MoneyField(default=Decimal("0.00"))
+    hub_grant_requested = MoneyField(default=Decimal("0.00"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # Moderation and decision.
+    moderated_score = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    moderation_note = models.TextField(blank=True)
+    decision_reasons = models.TextField(blank=True)
+    feedback = models.TextField(blank=True, help_text="Sent to the partner with the decision.")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ExpressionOfInterestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["call", "partner__name"]
+        verbose_name = "expression of interest"
+        verbose_name_plural = "expressions of interest"
+        constraints = [
+            models.UniqueConstraint(fields=["call", "partner"], name="one_eoi_per_partner_per_call"),
+        ]
+        indexes = [models.Index(fields=["call", "status"])]
+
+    def __str__(self):
+        return f"{self.title} ({self.partner})"
+
+
+class BudgetLine(models.Model):
+    eoi = models.ForeignKey(ExpressionOfInterest, on_delete=models.CASCADE, related_name="budget_lines")
+    item = models.CharField(max_length=200)
+    amount = MoneyField()
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"{self.item}: {self.amount}"
+
+
+class FundingSource(models.Model):
+    """Where the money for the work comes from. The Hub Grant requested is one
+    source; the rest must bring at least the call's threshold of the cost."""
+
+    class Kind(models.TextChoices):
+        HUB_GRANT = "hub_grant", "Hub Grant requested"
+        OWN_FUNDS = "own_funds", "Own funds"
+        FUNDRAISING = "fundraising", "Fundraising"
+        TRADING = "trading", "Trading income"
+        OTHER_GRANTS = "other_grants", "Other grants"
+        IN_KIND = "in_kind", "In-kind contribution"
+
+    eoi = models.ForeignKey(ExpressionOfInterest, on_delete=models.CASCADE, related_name="funding_sources")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    description = models.CharField(max_length=200, blank=True)
+    amount = MoneyField()
+    confirmed = models.BooleanField(default=False, help_text="Confirmed, rather than pending.")
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["eoi"], condition=models.Q(kind="hub_grant"), name="one_hub_grant_line_per_eoi"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.amount}"
+
+
+class EoiAttachment(models.Model):
+    eoi = models.ForeignKey(ExpressionOfInterest, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=PrivateUploadTo("eoi"))
+    original_filename = models.CharField(max_length=255)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self):
+        return self.original_filename
+
+
+class AssessorAssignment(models.Model):
+    """An assessor assigned to an EOI. They declare any conflict of interest
+    before they may score; a conflicted assessor cannot score it."""
+
+    eoi = models.ForeignKey(ExpressionOfInterest, on_delete=models.CASCADE, related_name="assignments")
+    assessor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assignments")
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    assigned_at = models.DateTimeField(default=timezone.now)
+    has_conflict = models.BooleanField(null=True, help_text="Empty until the assessor declares.")
+    conflict_details = models.TextField(blank=True)
+    declared_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True, help_text="When every criterion was scored.")
+
+    class Meta:
+        ordering = ["eoi", "assessor__username"]
+        constraints = [models.UniqueConstraint(fields=["eoi", "assessor"], name="one_assignment_per_assessor")]
+
+    def __str__(self):
+        return f"{self.assessor} on {self.eoi}"
+
+
+class Score(models.Model):
+    assignment = models.ForeignKey(AssessorAssignment, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="scores")
+    score = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(5)])
+    comment = models.TextField()
+
+    class Meta:
+        ordering = ["criterion__order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["assignment", "criterion"], name="one_score_per_criterion"),
+            models.CheckConstraint(condition=models.Q(score__gte=1, score__lte=5), name="score_from_1_to_5"),
+        ]
+
+    def __str__(self):
+        return f"{self.criterion.name}: {self.score}"
+
+
+class Award(models.Model):
+    """The award to a successful EOI, with the procurement route its value puts it on."""
+
+    eoi = models.OneToOneField(ExpressionOfInterest, on_delete=models.PROTECT, related_name="award")
+    amount = MoneyField("Hub Grant awarded")
+    procurement_band = models.ForeignKey(ProcurementBand, on_delete=models.PROTECT, related_name="awards")
+    procurement_route = models.TextField(help_text="The route as it stood when the award was made.")
+    procurement_notes = models.TextField(blank=True, help_text="How the route was followed (quotes, advert, tender).")
+    awarded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    awarded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-awarded_at"]
+
+    def __str__(self):
+        return f"Award to {self.eoi}"

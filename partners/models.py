@@ -1,5 +1,8 @@
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
+
+from hubportal.uploads import PrivateUploadTo
 
 
 class ReferenceData(models.Model):
@@ -49,6 +52,23 @@ class PartnerType(ReferenceData):
         default=1, help_text="Review meetings a year that agreements of this type carry."
     )
     description = models.TextField(blank=True)
+
+
+class EvidenceType(ReferenceData):
+    """A minimum standard a partner evidences (safeguarding and quality), with
+    how long a verified item lasts before it must be renewed."""
+
+    description = models.TextField(blank=True)
+    required = models.BooleanField(default=True, help_text="Every partner must hold this, verified and in date.")
+    renewal_months = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Months a verified item lasts. Empty: it lasts until it changes."
+    )
+    renewal_months_for_charities = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Months for a registered charity, where that differs (e.g. 12)."
+    )
+    renew_on_change = models.BooleanField(
+        default=False, help_text="Renewed when it changes (e.g. a new designated safeguarding lead), not by date."
+    )
 
 
 class PartnerQuerySet(models.QuerySet):
@@ -102,6 +122,10 @@ class Partner(models.Model):
         ORGANISATION = "organisation", "Organisation"
         INDIVIDUAL = "individual", "Individual practitioner"
 
+    class Source(models.TextChoices):
+        PUBLIC_ENQUIRY = "public_enquiry", "Public enquiry"
+        STAFF = "staff", "Added by staff"
+
     name = models.CharField("display name", max_length=200)
     legal_name = models.CharField(max_length=200, blank=True)
     form = models.CharField(max_length=20, choices=Form.choices, default=Form.ORGANISATION)
@@ -109,6 +133,22 @@ class Partner(models.Model):
         PartnerType, on_delete=models.PROTECT, null=True, blank=True, related_name="partners"
     )
     status = models.CharField("stage", max_length=20, choices=Stage.choices, default=Stage.ENQUIRY, db_index=True)
+    charity_number = models.CharField(max_length=20, blank=True)
+    company_number = models.CharField(max_length=20, blank=True)
+    address_line_1 = models.CharField(max_length=200, blank=True)
+    address_line_2 = models.CharField(max_length=200, blank=True)
+    town = models.CharField(max_length=100, blank=True)
+    postcode = models.CharField(max_length=10, blank=True)
+    website = models.URLField(blank=True)
+    description = models.TextField(blank=True, help_text="What the partner does, for whom, and where.")
+    districts = models.ManyToManyField(District, blank=True, related_name="partners")
+    strands = models.ManyToManyField(NationalPlanStrand, blank=True, related_name="partners")
+    activity_types = models.ManyToManyField(ActivityType, blank=True, related_name="partners")
+    source = models.CharField(max_length=20, choices=Source.choices, default=Source.STAFF)
+    enquiry_message = models.TextField(blank=True, help_text="What they told us when they asked to become a partner.")
+    status_reason = models.TextField(
+        blank=True, help_text="Why it was declined, suspended, lapsed or terminated (the latest such move)."
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -116,6 +156,128 @@ class Partner(models.Model):
 
     class Meta:
         ordering = ["name"]
+        indexes = [models.Index(fields=["partner_type", "status"])]
 
     def __str__(self):
         return self.name
+
+    @property
+    def is_charity(self) -> bool:
+        return bool(self.charity_number)
+
+
+class Contact(models.Model):
+    """A named person at the partner: one primary contact, one safeguarding lead."""
+
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(max_length=200)
+    role = models.CharField("role or job title", max_length=150, blank=True)
+    email = models.EmailField()
+    phone = models.CharField(max_length=30, blank=True)
+    is_primary = models.BooleanField("primary contact", default=False)
+    is_safeguarding_lead = models.BooleanField("designated safeguarding lead", default=False)
+
+    class Meta:
+        ordering = ["-is_primary", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner"], condition=models.Q(is_primary=True), name="one_primary_contact_per_partner"
+            ),
+            models.UniqueConstraint(
+                fields=["partner"],
+                condition=models.Q(is_safeguarding_lead=True),
+                name="one_safeguarding_lead_per_partner",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.partner})"
+
+
+class Meeting(models.Model):
+    """The introductory meeting the policy requires before a partnership, and
+    its record: the policy's five questions and an outcome."""
+
+    class Outcome(models.TextChoices):
+        PROCEED = "proceed", "Proceed"
+        NOT_PROCEED = "not_proceed", "Do not proceed"
+        MORE_INFORMATION = "more_information", "More information needed"
+
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="meetings")
+    starts_at = models.DateTimeField()
+    duration_minutes = models.PositiveSmallIntegerField(default=60)
+    location = models.CharField(max_length=300, blank=True, help_text="Where, if in person.")
+    online_link = models.URLField(blank=True, help_text="The video-call link, if online.")
+    hlo_representatives = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="meetings_attended")
+    scheduled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    scheduled_at = models.DateTimeField(default=timezone.now)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    # The record of the meeting: the policy's five questions.
+    who_they_are = models.TextField(blank=True)
+    national_plan_support = models.TextField(
+        "how they support the National Plan for Music Education locally", blank=True
+    )
+    needs_analysis_support = models.TextField("how the partnership supports the Needs Analysis", blank=True)
+    proposed_partner_type = models.ForeignKey(
+        PartnerType, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    benefit_to_young_people = models.TextField("how it benefits children and young people", blank=True)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
+    notes = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-starts_at"]
+
+    def __str__(self):
+        return f"Introductory meeting with {self.partner} on {self.starts_at:%d %b %Y}"
+
+
+class EvidenceItem(models.Model):
+    """One minimum standard of one partner: its current file, dates and status."""
+
+    class Status(models.TextChoices):
+        MISSING = "missing", "Missing"
+        SUBMITTED = "submitted", "Submitted"
+        VERIFIED = "verified", "Verified"
+        REJECTED = "rejected", "Rejected"
+        EXPIRED = "expired", "Expired"
+
+    TRANSITIONS = {
+        Status.MISSING: {Status.SUBMITTED},
+        Status.SUBMITTED: {Status.VERIFIED, Status.REJECTED, Status.SUBMITTED},
+        Status.VERIFIED: {Status.EXPIRED, Status.SUBMITTED},
+        Status.REJECTED: {Status.SUBMITTED},
+        Status.EXPIRED: {Status.SUBMITTED},
+    }
+
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="evidence")
+    evidence_type = models.ForeignKey(EvidenceType, on_delete=models.PROTECT, related_name="items")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.MISSING, db_index=True)
+    file = models.FileField(upload_to=PrivateUploadTo("evidence"), blank=True)
+    original_filename = models.CharField(max_length=255, blank=True)
+    issued_on = models.DateField(null=True, blank=True, help_text="When the document or check was issued.")
+    expires_on = models.DateField(null=True, blank=True, db_index=True)
+    note = models.TextField(blank=True, help_text="The partner's note, e.g. the DBS certificate number.")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    rejection_reason = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["evidence_type__sort_order", "evidence_type__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["partner", "evidence_type"], name="one_evidence_item_per_type")
+        ]
+
+    def __str__(self):
+        return f"{self.evidence_type} for {self.partner}"

@@ -1,0 +1,97 @@
+import datetime
+from decimal import Decimal
+
+import factory
+from django.utils import timezone
+
+from eoi.models import (
+    BudgetLine,
+    Call,
+    Criterion,
+    ExpressionOfInterest,
+    FundingSource,
+    Gap,
+    NeedsAnalysis,
+)
+from hubportal.academic_years import current_academic_year
+from partners.models import NationalPlanStrand
+from tests.factories import PartnerFactory
+
+
+class NeedsAnalysisFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = NeedsAnalysis
+        django_get_or_create = ["academic_year"]
+
+    academic_year = factory.LazyFunction(lambda: current_academic_year().start_year)
+    title = factory.LazyAttribute(lambda n: f"Needs analysis {n.academic_year}")
+
+
+class GapFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Gap
+
+    needs_analysis = factory.SubFactory(NeedsAnalysisFactory)
+    title = factory.Sequence(lambda n: f"Gap in provision {n}")
+    description = "Too few ensembles for young people with SEND in the north of the county."
+    strand = factory.LazyFunction(lambda: NationalPlanStrand.objects.get_or_create(name="Inclusion")[0])
+    indicative_budget = Decimal("10000.00")
+
+
+class CallFactory(factory.django.DjangoModelFactory):
+    """An open call, closing in two weeks."""
+
+    class Meta:
+        model = Call
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Call for expressions of interest {n}")
+    brief = "Inclusive ensembles for young people with SEND."
+    status = Call.Status.OPEN
+    opens_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=7))
+    closes_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=14))
+    max_hub_grant = Decimal("10000.00")
+
+    @factory.post_generation
+    def gaps(self, create, extracted, **kwargs):
+        if create:
+            self.gaps.set(extracted if extracted is not None else [GapFactory()])
+
+
+class CriterionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Criterion
+
+    call = factory.SubFactory(CallFactory)
+    name = factory.Sequence(lambda n: f"Criterion {n}")
+    weight = 1
+    order = factory.Sequence(lambda n: n)
+
+
+class ExpressionOfInterestFactory(factory.django.DjangoModelFactory):
+    """A draft EOI costing £10,000, half from the Hub Grant."""
+
+    class Meta:
+        model = ExpressionOfInterest
+        skip_postgeneration_save = True
+
+    call = factory.SubFactory(CallFactory)
+    partner = factory.SubFactory(PartnerFactory)
+    title = factory.Sequence(lambda n: f"Inclusive ensemble project {n}")
+    what = "Weekly inclusive ensemble sessions."
+    how = "Two tutors, adapted instruments."
+    who_benefits = "Young people with SEND aged 8 to 16."
+    expected_reach = 40
+    timeline = "January to July."
+    safeguarding_confirmed = True
+    total_cost = Decimal("10000.00")
+    hub_grant_requested = Decimal("5000.00")
+
+    @factory.post_generation
+    def money(self, create, extracted, **kwargs):
+        if create and extracted is not False:
+            BudgetLine.objects.create(eoi=self, item="Tutors", amount=self.total_cost)
+            FundingSource.objects.create(eoi=self, kind="hub_grant", amount=self.hub_grant_requested, confirmed=True)
+            other = self.total_cost - self.hub_grant_requested
+            if other:
+                FundingSource.objects.create(eoi=self, kind="own_funds", amount=other, confirmed=True)
