@@ -233,7 +233,7 @@ REMINDER_OFFSETS = {
     "partners_evidence_expiry": [30, 0],
     "complaints_acknowledge_due": [1, 0, -1],
     "complaints_response_due": [3, 0, -1],
-    "agreements_evaluation_due": [14, 0, -7],
+    "surveys_evaluation_due": [14, 0, -7],  # project evaluation owed on completion
     "eoi_call_closing": [3],  # to eligible partners with a draft
 }
 

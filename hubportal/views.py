@@ -16,11 +16,14 @@ from django_otp import login as otp_login
 from hubportal import roles, wording
 from hubportal import two_factor as two_factor_tools
 from hubportal.celery import app as celery_app
+from hubportal.chair import chair_queue
 from hubportal.exports import export_format, export_rows
 from hubportal.filters import OutboundEmailFilter, ReminderFilter
 from hubportal.forms import TokenForm, WordingForm
+from hubportal.health import health_for
 from hubportal.history import record
 from hubportal.models import HistoryEntry, MessageTemplate, Notification, OutboundEmail, Reminder
+from hubportal.todo import todos_for
 from partners.models import Partner
 
 
@@ -79,7 +82,18 @@ def portal_home(request: HttpRequest) -> HttpResponse:
         Partner.objects.visible_to(request.user).select_related("partner_type"), pk=request.user.partner_id
     )
     latest = Notification.objects.filter(recipient=request.user)[:5]
-    return render(request, "portal/home.html", {"partner": partner, "latest": latest})
+    today = timezone.localdate()
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "partner": partner,
+            "latest": latest,
+            "todos": todos_for(partner, today),
+            "health": health_for([partner.pk], today)[partner.pk],
+            "today": today,
+        },
+    )
 
 
 @roles.chair_required
@@ -92,6 +106,7 @@ def chair_home(request: HttpRequest) -> HttpResponse:
             "active_partners": by_stage.get(Partner.Stage.ACTIVE, 0),
             "suspended_partners": by_stage.get(Partner.Stage.SUSPENDED, 0),
             "onboarding_partners": sum(by_stage.get(s, 0) for s in Partner.BEFORE_ACTIVE),
+            "queue": chair_queue(),
         },
     )
 

@@ -1,0 +1,94 @@
+"""The pages that gather what every app contributes: a partner's health, the
+portal to-do list and the Chair's queue."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from hubportal import health, todo
+from hubportal.chair import ChairCase
+from hubportal.chair import sources as chair_sources
+from hubportal.health import AMBER, GREEN, RED, Reason, health_for
+from hubportal.history import history_for
+from hubportal.todo import Todo, todos_for
+from partners.models import Partner
+from partners.services import partner_move
+
+TODAY = date(2027, 1, 15)
+
+
+@pytest.fixture
+def contributed(request):
+    """Register a function with a registry for one test only."""
+
+    def add(registry, function):
+        registry.register(function)
+        request.addfinalizer(lambda: registry.unregister(function))
+        return function
+
+    return add
+
+
+def test_a_partner_with_no_reasons_is_green_and_any_red_reason_makes_it_red(partner_a, partner_b, contributed):
+    def signal(ids, today):
+        return {
+            partner_a.pk: [Reason(AMBER, "Your insurance expires in 20 days."), Reason(RED, "A survey is overdue.")]
+        }
+
+    contributed(health.signals, signal)
+    rated = health_for([partner_a.pk, partner_b.pk], TODAY)
+    assert rated[partner_a.pk].level == RED
+    texts = [r.text for r in rated[partner_a.pk].reasons]
+    assert texts == ["A survey is overdue.", "Your insurance expires in 20 days."]
+    assert rated[partner_b.pk].level == GREEN and rated[partner_b.pk].reasons == []
+
+
+def test_amber_reasons_alone_make_amber(partner_a, contributed):
+    contributed(health.signals, lambda ids, today: {partner_a.pk: [Reason(AMBER, "Evidence expires soon.")]})
+    assert health_for([partner_a.pk], TODAY)[partner_a.pk].level == AMBER
+
+
+def test_the_to_do_list_is_soonest_first_with_undated_items_last(partner_a, contributed):
+    def items(partner, today):
+        return [
+            Todo("Renew your insurance", "/b/", today + timedelta(days=20)),
+            Todo("Tell us about your work", "/c/"),
+            Todo("Complete the Autumn survey", "/a/", today + timedelta(days=3)),
+        ]
+
+    contributed(todo.sources, items)
+    assert [t.url for t in todos_for(partner_a, TODAY)] == ["/a/", "/b/", "/c/"]
+
+
+def test_portal_home_shows_the_to_do_list_and_health(partner_a_user, client_for, contributed):
+    partner_id = partner_a_user.partner_id
+    contributed(todo.sources, lambda partner, today: [Todo("Sign your agreement", "/sign/", today)])
+    contributed(health.signals, lambda ids, today: {partner_id: [Reason(RED, "Your safeguarding policy expired.")]})
+    response = client_for(partner_a_user).get(reverse("portal_home"))
+    assert '<a class="ms-2 me-auto" href="/sign/">Sign your agreement</a>' in response.text
+    assert "Your safeguarding policy expired." in response.text
+    assert response.context["health"].level == RED
+
+
+def test_the_chair_queue_is_oldest_first_with_its_age(chair, client_for, contributed):
+    now = timezone.now()
+    contributed(
+        chair_sources,
+        lambda: [
+            ChairCase("Escalated complaint", "C-2027-0002", "/two/", now - timedelta(days=2)),
+            ChairCase("Termination recommendation", "Partner A", "/one/", now - timedelta(days=9)),
+        ],
+    )
+    response = client_for(chair).get(reverse("chair_home"))
+    assert [c.url for c in response.context["queue"]] == ["/one/", "/two/"]
+    assert "9 days" in response.text
+
+
+def test_partner_move_records_the_stage_and_the_reason(partner_a, staff):
+    partner_move(partner=partner_a, to=Partner.Stage.SUSPENDED, actor=staff, reason="Safeguarding concern raised.")
+    partner_a.refresh_from_db()
+    assert (partner_a.status, partner_a.status_reason) == ("suspended", "Safeguarding concern raised.")
+    [entry] = history_for(partner_a)
+    assert (entry.from_state, entry.to_state, entry.actor) == ("active", "suspended", staff)
