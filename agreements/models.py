@@ -147,9 +147,7 @@ class Agreement(models.Model):
     match_funding_commitment = MoneyField("match funding the partner commits", null=True, blank=True)
     evaluation_due_on = models.DateField(null=True, blank=True)
     # Renewal: next year's draft points back at this year's agreement.
-    renewal_of = models.OneToOneField(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="renewal"
-    )
+    renewal_of = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True, related_name="renewal")
     renewal_conditions = models.TextField(blank=True, help_text="Conditions the annual review set for renewal.")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -305,9 +303,7 @@ class AnnualReview(models.Model):
     surveys_on_time = models.TextField("survey returns on time", blank=True)
     complaints = models.TextField(blank=True)
     safeguarding = models.TextField(blank=True)
-    branding = models.CharField(
-        "branding guidelines", max_length=20, choices=Compliance.choices, blank=True
-    )
+    branding = models.CharField("branding guidelines", max_length=20, choices=Compliance.choices, blank=True)
     summary = models.TextField(blank=True)
     recommendation = models.CharField(max_length=30, choices=Recommendation.choices, blank=True)
     conditions = models.TextField(blank=True, help_text="The conditions of renewal, if any.")
@@ -347,9 +343,12 @@ class Reason(models.TextChoices):
 
     SAFEGUARDING = "safeguarding", "Safeguarding breach or concern"
     OUTCOMES = "outcomes", "Not delivering against agreed outcomes"
-    REPUTATION = "reputation", (
-        "Reputational damage to the Hub, Leicestershire Music, Leicestershire County Council, "
-        "Arts Council England or the Department for Education"
+    REPUTATION = (
+        "reputation",
+        (
+            "Reputational damage to the Hub, Leicestershire Music, Leicestershire County Council, "
+            "Arts Council England or the Department for Education"
+        ),
     )
     CONDITIONS = "conditions", "Agreement conditions not met"
     BRANDING = "branding", "Repeated failure to meet branding guidelines"

@@ -171,9 +171,7 @@ class ComplaintNote(models.Model):
     )
     author_name = models.CharField(max_length=200)
     body = models.TextField()
-    corrects = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrections"
-    )
+    corrects = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrections")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

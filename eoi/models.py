@@ -138,9 +138,7 @@ class Call(models.Model):
         default=Decimal("50.00"),
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
     )
-    in_kind_counts = models.BooleanField(
-        "in-kind contributions count towards the match", default=True
-    )
+    in_kind_counts = models.BooleanField("in-kind contributions count towards the match", default=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -275,9 +275,7 @@ class EvidenceItem(models.Model):
 
     class Meta:
         ordering = ["evidence_type__sort_order", "evidence_type__name"]
-        constraints = [
-            models.UniqueConstraint(fields=["partner", "evidence_type"], name="one_evidence_item_per_type")
-        ]
+        constraints = [models.UniqueConstraint(fields=["partner", "evidence_type"], name="one_evidence_item_per_type")]
 
     def __str__(self):
         return f"{self.evidence_type} for {self.partner}"
