@@ -79,3 +79,7 @@ def client_for(db):
         return client
 
     return make
+
+
+# The browser (Chromium through Playwright) for every app's browser tests.
+from tests.browser.support import browser, page  # noqa: E402, F401

@@ -1,6 +1,6 @@
 import pytest
 
-from tests.browser.conftest import assert_accessible, login
+from tests.browser.support import assert_accessible, login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

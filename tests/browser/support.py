@@ -1,5 +1,8 @@
 """Browser tests: Playwright driving Debian's Chromium against the live server.
 
+The `browser` and `page` fixtures are available to every test (tests/conftest.py
+imports them); browser tests live beside each app's tests as test_browser.py.
+
 Each page fixture records console errors and Content-Security-Policy
 violations and fails the test on any. `assert_accessible` runs axe-core
 (shipped inside axe-playwright-python, so it works offline).
