@@ -90,7 +90,7 @@ def portal_home(request: HttpRequest) -> HttpResponse:
             "partner": partner,
             "latest": latest,
             "todos": todos_for(partner, today),
-            "health": health_for([partner.pk], today)[partner.pk],
+            "health": health_for([partner.pk], today, for_partner=True)[partner.pk],
             "today": today,
         },
     )

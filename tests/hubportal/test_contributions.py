@@ -50,6 +50,15 @@ def test_amber_reasons_alone_make_amber(partner_a, contributed):
     assert health_for([partner_a.pk], TODAY)[partner_a.pk].level == AMBER
 
 
+def test_the_partner_sees_health_without_the_reasons_only_staff_may_see(partner_a, contributed):
+    contributed(
+        health.signals,
+        lambda ids, today: {partner_a.pk: [Reason(RED, "A complaint about you is open.", staff_only=True)]},
+    )
+    assert health_for([partner_a.pk], TODAY)[partner_a.pk].level == RED
+    assert health_for([partner_a.pk], TODAY, for_partner=True)[partner_a.pk].level == GREEN
+
+
 def test_the_to_do_list_is_soonest_first_with_undated_items_last(partner_a, contributed):
     def items(partner, today):
         return [
