@@ -9,8 +9,10 @@ Each app says what it knows in ``<app>/health.py``:
 A partner with no reasons is green; any red reason makes it red; otherwise
 amber. A reason marked ``staff_only`` (e.g. an open complaint about the
 partner, which staff may not have shared) counts only in the Hub's view: the
-partner's own view is rated from the reasons they may see. ``health_for`` takes many partners at once so a list page costs the same
-few queries whatever its length.
+partner's own view is rated from the reasons they may see.
+
+``health_for`` takes many partners at once so a list page costs the same few
+queries whatever its length.
 """
 
 from collections import defaultdict
