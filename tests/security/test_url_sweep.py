@@ -74,8 +74,26 @@ def sample(cast):
     return sample
 
 
+REQUIRED_CSP = ["default-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"]
+
+
+def check_headers(response, where):
+    """Every HTML page carries the strict Content-Security-Policy and, when
+    signed in, is never cached."""
+    if not response.get("Content-Type", "").startswith("text/html"):
+        return
+    policy = response.get("Content-Security-Policy", "")
+    missing = [d for d in REQUIRED_CSP if d not in policy]
+    assert not missing, f"{where}: Content-Security-Policy lacks {missing}"
+    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy, f"{where}: unsafe CSP {policy}"
+    assert response.get("X-Content-Type-Options") == "nosniff", f"{where}: no nosniff"
+
+
 def check(response, expected, method, url, role):
     where = f"{method} {url} as {role}"
+    check_headers(response, where)
+    if role != "anonymous" and response.status_code == 200:
+        assert "no-store" in response.get("Cache-Control", ""), f"{where}: signed-in page may be cached"
     if expected == LOGIN:
         assert response.status_code == 302 and response.url.startswith(reverse("login")), (
             f"{where}: {response.status_code}"
