@@ -1,0 +1,69 @@
+"""Working days: Monday to Friday, except the bank holidays of England and Wales.
+
+Deadlines the Hub promises in working days (acknowledge a complaint within
+five, respond within twenty) are counted here, so a deadline never falls on a
+weekend or a bank holiday and the arithmetic lives in one place:
+
+    acknowledge_by = add_working_days(received_on, 5)
+
+The holidays come from the ``holidays`` package (England and Wales share one
+calendar, including substitute days such as "Boxing Day (observed)").
+"""
+
+from datetime import date, timedelta
+from functools import lru_cache
+
+import holidays
+
+# England's calendar: Wales has the same bank holidays.
+SUBDIVISION = "ENG"
+
+
+@lru_cache(maxsize=64)
+def _bank_holidays(year: int) -> dict[date, str]:
+    return dict(holidays.country_holidays("GB", subdiv=SUBDIVISION, years=year))
+
+
+def bank_holiday_name(day: date) -> str | None:
+    """The bank holiday's name ("Easter Monday"), or None on any other day."""
+    return _bank_holidays(day.year).get(day)
+
+
+def is_working_day(day: date) -> bool:
+    return day.weekday() < 5 and day not in _bank_holidays(day.year)
+
+
+def next_working_day(day: date) -> date:
+    """The first working day after ``day``."""
+    day += timedelta(days=1)
+    while not is_working_day(day):
+        day += timedelta(days=1)
+    return day
+
+
+def add_working_days(start: date, days: int) -> date:
+    """The date ``days`` working days after ``start``: the day the count ends on.
+
+    ``start`` itself never counts (a complaint received on Friday is on day one
+    on Monday), whether or not it is a working day. Zero days is ``start``.
+    """
+    if days < 0:
+        raise ValueError("Count working days forwards only.")
+    day = start
+    for _ in range(days):
+        day = next_working_day(day)
+    return day
+
+
+def working_days_between(start: date, end: date) -> int:
+    """How many working days after ``start`` up to and including ``end``
+    (negative when ``end`` is before ``start``): the inverse of add_working_days."""
+    if end < start:
+        return -working_days_between(end, start)
+    count = 0
+    day = start
+    while day < end:
+        day += timedelta(days=1)
+        if is_working_day(day):
+            count += 1
+    return count
