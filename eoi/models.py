@@ -242,6 +242,10 @@ class ExpressionOfInterest(models.Model):
     # Moderation and decision.
     moderated_score = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
     moderation_note = models.TextField(blank=True)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    moderated_at = models.DateTimeField(null=True, blank=True)
     decision_reasons = models.TextField(blank=True)
     feedback = models.TextField(blank=True, help_text="Sent to the partner with the decision.")
     decided_by = models.ForeignKey(
@@ -265,9 +269,12 @@ class ExpressionOfInterest(models.Model):
 
 
 class BudgetLine(models.Model):
+    """A line of the EOI's outline budget. A draft may keep a line half typed
+    (no item or no amount yet); submitting needs both."""
+
     eoi = models.ForeignKey(ExpressionOfInterest, on_delete=models.CASCADE, related_name="budget_lines")
-    item = models.CharField(max_length=200)
-    amount = MoneyField()
+    item = models.CharField(max_length=200, blank=True)
+    amount = MoneyField(null=True, blank=True)
 
     class Meta:
         ordering = ["pk"]
@@ -291,7 +298,7 @@ class FundingSource(models.Model):
     eoi = models.ForeignKey(ExpressionOfInterest, on_delete=models.CASCADE, related_name="funding_sources")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     description = models.CharField(max_length=200, blank=True)
-    amount = MoneyField()
+    amount = MoneyField(null=True, blank=True, help_text="Empty while a draft is being written; needed to submit.")
     confirmed = models.BooleanField(default=False, help_text="Confirmed, rather than pending.")
 
     class Meta:
