@@ -1,0 +1,101 @@
+"""Every page each role reaches in the demo data, found by following links, is
+checked with axe-core (WCAG 2.2 A and AA), with no console errors and no
+Content-Security-Policy violations. A new page is covered as soon as
+something links to it."""
+
+from collections import deque
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from django.core.management import call_command
+from django.urls import Resolver404, resolve
+
+from hubportal.demo import DEMO_PASSWORD
+from tests.browser.support import assert_accessible, is_page_error, login
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+ROLES = ["staff", "manager", "assessor", "chair", "partner-a", "partner-b", "admin"]
+# Links that change something, leave the site or download a file rather than show a page.
+SKIP_PREFIXES = ("/accounts/logout", "/static/", "/healthz")
+# In the Django admin, a changelist and one change form per model show every
+# widget it has; add, delete and history pages repeat them.
+ADMIN_SKIP_SUFFIXES = ("_add", "_delete", "_history", "password_change", "logout", "view_on_site", "auth_user_password")
+MAX_PAGES_PER_ROLE = 150
+
+
+@pytest.fixture
+def demo(db):
+    call_command("seed_demo", "--force", verbosity=0)
+
+
+def page_name(path: str) -> str | None:
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return None
+    return match.view_name
+
+
+def wanted(path: str, name: str | None) -> bool:
+    if name is None or path.startswith(SKIP_PREFIXES):
+        return False
+    if name.startswith("admin:"):
+        return not name.endswith(ADMIN_SKIP_SUFFIXES)
+    return True
+
+
+def links_on(page, base: str) -> list[str]:
+    hrefs = page.eval_on_selector_all("a[href]:not([download])", "links => links.map(a => a.getAttribute('href'))")
+    found = []
+    for href in hrefs:
+        if not href or href.startswith(("#", "mailto:", "tel:", "javascript:")):
+            continue
+        url = urlsplit(urljoin(base, href))
+        if url.netloc != urlsplit(base).netloc or "export=" in url.query:
+            continue
+        found.append(url.path + (f"?{url.query}" if url.query else ""))
+    return found
+
+
+def crawl(page, start: str) -> list[str]:
+    """Visit one page per URL name reachable from start; return the paths
+    checked. Fails listing every page with a problem."""
+    seen_names, checked, console, failures = set(), [], [], []
+    page.on("console", lambda msg: console.append(msg.text) if is_page_error(page, msg) else None)
+    queue = deque([start])
+    while queue and len(checked) < MAX_PAGES_PER_ROLE:
+        target = queue.popleft()
+        path = urlsplit(target).path
+        name = page_name(path)
+        if name in seen_names or not wanted(path, name):
+            continue
+        seen_names.add(name)
+        # Ask first: a file download is not a page to check.
+        head = page.request.get(target, max_redirects=0)
+        if head.status != 200 or not head.headers.get("content-type", "").startswith("text/html"):
+            continue
+        console.clear()
+        page.goto(target)
+        try:
+            assert_accessible(page)
+        except AssertionError as failure:
+            failures.append(f"{target}: {failure}")
+        if console:
+            failures.append(f"{target}: console errors or CSP violations: {console}")
+        checked.append(target)
+        queue.extend(links_on(page, page.url))
+    assert not failures, "\n".join(failures)
+    return checked
+
+
+@pytest.mark.parametrize("username", ROLES)
+def test_every_page_a_role_reaches_is_accessible(username, demo, page):
+    login(page, username, DEMO_PASSWORD)
+    checked = crawl(page, urlsplit(page.url).path)
+    assert len(checked) > 2, f"{username} reached only {checked}"
+
+
+def test_public_pages_are_accessible(demo, page):
+    checked = crawl(page, "/")
+    assert "/" in checked and "/accounts/login/" in checked
