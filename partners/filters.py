@@ -1,0 +1,76 @@
+from datetime import timedelta
+
+import django_filters
+from django.db.models import Q
+from django.utils import timezone
+
+from partners.models import District, EvidenceItem, EvidenceType, NationalPlanStrand, Partner, PartnerType
+
+EXPIRING = "expiring"
+EXPIRING_DAYS = 30
+EVIDENCE_CHOICES = [*EvidenceItem.Status.choices, (EXPIRING, f"Verified, expiring within {EXPIRING_DAYS} days")]
+
+
+def _evidence_condition(value: str) -> Q:
+    if value == EXPIRING:
+        today = timezone.localdate()
+        return Q(
+            status=EvidenceItem.Status.VERIFIED,
+            expires_on__gte=today,
+            expires_on__lte=today + timedelta(days=EXPIRING_DAYS),
+        )
+    return Q(status=value)
+
+
+class PartnerFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label="Name")
+    stage = django_filters.ChoiceFilter(
+        field_name="status", choices=Partner.Stage.choices, empty_label="Any stage", label="Stage"
+    )
+    partner_type = django_filters.ModelChoiceFilter(
+        queryset=PartnerType.objects.all(), empty_label="Any type", label="Type"
+    )
+    district = django_filters.ModelChoiceFilter(
+        field_name="districts", queryset=District.objects.all(), empty_label="Any district", label="District"
+    )
+    strand = django_filters.ModelChoiceFilter(
+        field_name="strands", queryset=NationalPlanStrand.objects.all(), empty_label="Any strand", label="Strand"
+    )
+    evidence = django_filters.ChoiceFilter(
+        choices=EVIDENCE_CHOICES, method="with_evidence", empty_label="Any evidence", label="Has evidence"
+    )
+    sort = django_filters.OrderingFilter(
+        fields=[("name", "name"), ("status", "stage"), ("partner_type__name", "type"), ("created_at", "created")],
+        field_labels={"name": "Name", "status": "Stage", "partner_type__name": "Type", "created_at": "Date added"},
+        label="Sort by",
+        empty_label="Name",
+    )
+
+    class Meta:
+        model = Partner
+        fields = []
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value) | Q(legal_name__icontains=value))
+
+    def with_evidence(self, queryset, name, value):
+        # A subquery, not a join: one row per partner whatever it holds.
+        holders = EvidenceItem.objects.filter(_evidence_condition(value)).values("partner_id")
+        return queryset.filter(pk__in=holders)
+
+
+class EvidenceFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(field_name="partner__name", lookup_expr="icontains", label="Partner")
+    status = django_filters.ChoiceFilter(
+        choices=EVIDENCE_CHOICES, method="with_status", empty_label="Any status", label="Status"
+    )
+    evidence_type = django_filters.ModelChoiceFilter(
+        queryset=EvidenceType.objects.all(), empty_label="Any kind", label="Kind of evidence"
+    )
+
+    class Meta:
+        model = EvidenceItem
+        fields = []
+
+    def with_status(self, queryset, name, value):
+        return queryset.filter(_evidence_condition(value))

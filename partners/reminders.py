@@ -1,0 +1,44 @@
+"""Reminders to the partner's users that a verified minimum-standards item
+expires (settings.REMINDER_OFFSETS["partners_evidence_expiry"]: 30 days
+before and on the day)."""
+
+from collections.abc import Iterable
+from datetime import date
+
+from django.db.models import Prefetch
+from django.urls import reverse
+
+from hubportal.models import User
+from hubportal.reminders import Due, dates_due, reminder_kind
+from partners.evidence_status import EVIDENCE_STAGES
+from partners.models import EvidenceItem
+
+KIND = "partners_evidence_expiry"
+
+
+@reminder_kind(KIND)
+def evidence_expiring(today: date) -> Iterable[Due]:
+    stages = dates_due(today, KIND)
+    if not stages:
+        return []
+    items = (
+        EvidenceItem.objects.filter(
+            status=EvidenceItem.Status.VERIFIED,
+            expires_on__in=list(stages),
+            partner__status__in=EVIDENCE_STAGES,
+            evidence_type__is_active=True,
+        )
+        .select_related("evidence_type", "partner")
+        .prefetch_related(Prefetch("partner__users", queryset=User.objects.filter(is_active=True)))
+    )
+    return [
+        Due(
+            KIND,
+            item,
+            stages[item.expires_on],
+            item.expires_on,
+            list(item.partner.users.all()),
+            url=reverse("partners:evidence_upload", kwargs={"type_pk": item.evidence_type_id}),
+        )
+        for item in items
+    ]

@@ -1,0 +1,84 @@
+"""Reads, always scoped to the user asking."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from hubportal import roles
+from hubportal.models import HistoryEntry, User
+from partners.models import Contact, EvidenceItem, EvidenceType, Meeting, Partner
+
+
+def get_partner_for(user, pk: int) -> Partner:
+    return get_object_or_404(Partner.objects.visible_to(user).select_related("partner_type"), pk=pk)
+
+
+def get_own_partner(user) -> Partner:
+    """The partner user's own partner (the portal's pages take no partner id)."""
+    return get_object_or_404(Partner.objects.visible_to(user).select_related("partner_type"), pk=user.partner_id)
+
+
+def evidence_visible_to(user) -> QuerySet[EvidenceItem]:
+    return EvidenceItem.objects.filter(partner__in=Partner.objects.visible_to(user))
+
+
+def get_evidence_for(user, pk: int) -> EvidenceItem:
+    return get_object_or_404(evidence_visible_to(user).select_related("partner", "evidence_type"), pk=pk)
+
+
+def get_meeting_for(user, pk: int) -> Meeting:
+    meetings = Meeting.objects.filter(partner__in=Partner.objects.visible_to(user))
+    return get_object_or_404(meetings.select_related("partner", "partner__partner_type"), pk=pk)
+
+
+def get_contact_for(user, pk: int) -> Contact:
+    contacts = Contact.objects.filter(partner__in=Partner.objects.visible_to(user))
+    return get_object_or_404(contacts.select_related("partner"), pk=pk)
+
+
+def hub_staff_users() -> QuerySet[User]:
+    """The people told about partners: Hub staff and the Service Manager."""
+    return User.objects.filter(is_active=True, groups__name__in=[roles.STAFF, roles.MANAGER]).distinct()
+
+
+def partner_users(partner: Partner) -> QuerySet[User]:
+    return User.objects.filter(partner=partner, is_active=True)
+
+
+def primary_contact(partner: Partner) -> Contact | None:
+    """The contact the Hub writes to: the primary one, else the first."""
+    return partner.contacts.order_by("-is_primary", "pk").first()
+
+
+def active_evidence_types() -> QuerySet[EvidenceType]:
+    return EvidenceType.objects.filter(is_active=True).order_by("sort_order", "name")
+
+
+def evidence_register(partner: Partner) -> list[tuple[EvidenceType, EvidenceItem | None]]:
+    """Every active evidence type with the partner's item for it (None if
+    nothing was ever asked or uploaded), plus retired types they still hold."""
+    items = {i.evidence_type_id: i for i in partner.evidence.select_related("evidence_type", "reviewed_by")}
+    rows = [(t, items.pop(t.pk, None)) for t in active_evidence_types()]
+    rows += [(i.evidence_type, i) for i in items.values()]
+    return rows
+
+
+def partner_history(partner: Partner) -> QuerySet[HistoryEntry]:
+    """The partner's own history with that of its meetings, contacts and evidence, oldest first."""
+    types = ContentType.objects.get_for_models(Partner, Meeting, EvidenceItem, Contact)
+    condition = Q(content_type=types[Partner], object_id=partner.pk)
+    for model, ids in [
+        (Meeting, partner.meetings.values_list("pk", flat=True)),
+        (EvidenceItem, partner.evidence.values_list("pk", flat=True)),
+        (Contact, partner.contacts.values_list("pk", flat=True)),
+    ]:
+        condition |= Q(content_type=types[model], object_id__in=list(ids))
+    return HistoryEntry.objects.filter(condition).order_by("at", "pk")
+
+
+def partners_for_list(user) -> QuerySet[Partner]:
+    return (
+        Partner.objects.visible_to(user)
+        .select_related("partner_type")
+        .prefetch_related(Prefetch("districts"), Prefetch("contacts", queryset=Contact.objects.order_by("-is_primary")))
+    )

@@ -1,0 +1,46 @@
+"""The partner's to-do items from onboarding: confirm the introductory
+meeting, upload or renew minimum-standards evidence (due on its expiry),
+name a designated safeguarding lead."""
+
+from datetime import date
+
+from django.urls import reverse
+from django.utils import timezone
+
+from hubportal.todo import Todo, todo_source
+from partners.evidence_status import EVIDENCE_STAGES, findings
+from partners.models import Partner
+
+
+@todo_source
+def onboarding_todos(partner: Partner, today: date) -> list[Todo]:
+    items = []
+    profile = reverse("partners:portal_profile")
+    if partner.status == Partner.Stage.MEETING_SCHEDULED:
+        meeting = partner.meetings.filter(recorded_at=None, cancelled_at=None, confirmed_at=None).first()
+        if meeting is not None:
+            when = timezone.localtime(meeting.starts_at)
+            items.append(
+                Todo(
+                    f"Confirm you can attend the introductory meeting on {when:%-d %B %Y at %H:%M}",
+                    f"{profile}#meeting",
+                    when.date(),
+                    kind="partners_meeting",
+                )
+            )
+    if partner.status not in EVIDENCE_STAGES:
+        return items
+    if not partner.contacts.filter(is_safeguarding_lead=True).exists():
+        items.append(Todo("Tell us who your designated safeguarding lead is", f"{profile}#contacts", kind="partners"))
+    _, problems = findings([partner.pk], today).get(partner.pk, (None, []))
+    for f in problems:
+        url = reverse("partners:evidence_upload", kwargs={"type_pk": f.evidence_type.pk})
+        name = f.evidence_type.name
+        text = {
+            "missing": f"Upload your {name}",
+            "rejected": f"Upload a new {name}: the last one was not accepted",
+            "expired": f"Renew your {name}: it has expired",
+            "expiring": f"Renew your {name} before it expires",
+        }[f.problem]
+        items.append(Todo(text, url, f.expires_on, kind=f"partners_evidence_{f.problem}"))
+    return items

@@ -1,0 +1,723 @@
+"""Thin views: parse, check, call a service, redirect. Records are fetched
+through the selectors, scoped to the user (another partner's record is 404)."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_str
+from django.utils.http import urlsafe_base64_decode
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from hubportal.errors import ActionRefused, require
+from hubportal.exports import export_format, export_rows
+from hubportal.health import health_for
+from hubportal.models import User
+from hubportal.partner_tabs import tabs_for
+from hubportal.roles import (
+    hub_staff_required,
+    hub_team_required,
+    is_hub_team,
+    is_partner_user,
+    partner_required,
+    role_required,
+)
+from hubportal.todo import todos_for
+from hubportal.uploads import serve_private_file
+from partners import forms, permissions, selectors, services
+from partners.calendar import ics_filename, meeting_ics
+from partners.filters import EvidenceFilter, PartnerFilter
+from partners.guidance import NEXT_STEPS, journey
+from partners.models import EvidenceItem, EvidenceType, Meeting, Partner
+
+PAGE_SIZE = 25
+# Pages both the Hub team and partner users open (each sees only what is theirs).
+team_or_partner_required = role_required(
+    lambda user: is_hub_team(user) or is_partner_user(user), "This page is for Hub staff and partner users."
+)
+
+
+def _querystring(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    for key in ("page", "export"):
+        query.pop(key, None)
+    return query.urlencode()
+
+
+# --- public -----------------------------------------------------------------------
+
+
+def _client_address(request: HttpRequest) -> str:
+    # Behind the production proxy REMOTE_ADDR is the proxy's; django-axes'
+    # ipware settings say how many proxies to trust, and the same applies here.
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if forwarded and settings.AXES_IPWARE_PROXY_COUNT:
+        hops = [h.strip() for h in forwarded.split(",") if h.strip()]
+        if len(hops) >= settings.AXES_IPWARE_PROXY_COUNT:
+            return hops[-settings.AXES_IPWARE_PROXY_COUNT]
+    return request.META.get("REMOTE_ADDR", "unknown")
+
+
+def _over_enquiry_limit(request: HttpRequest) -> bool:
+    """Count this enquiry against its address; True once over the hourly limit.
+    The cache is shared by every web process (Redis in production)."""
+    key = f"partners:enquiry:{_client_address(request)}"
+    cache.add(key, 0, timeout=60 * 60)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=60 * 60)
+        count = 1
+    return count > settings.PARTNERS_ENQUIRY_RATE_LIMIT
+
+
+@require_http_methods(["GET", "POST"])
+def enquire(request: HttpRequest) -> HttpResponse:
+    """The public "Become a partner" form."""
+    form = forms.EnquiryForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.spam():
+            form.add_error(None, "We could not accept this enquiry. Please email us instead.")
+            status = 400
+        elif form.is_valid():
+            if _over_enquiry_limit(request):
+                form.add_error(
+                    None,
+                    "We have received several enquiries from your connection in the last hour. Please try again "
+                    "later, or email us.",
+                )
+                status = 429
+            else:
+                data = form.cleaned_data
+                services.partner_create_from_enquiry(
+                    profile={
+                        "name": data["name"],
+                        "form": data["form"],
+                        "partner_type": data["partner_type"],
+                        "town": data["town"],
+                        "postcode": data["postcode"].upper(),
+                        "website": data["website"],
+                    },
+                    districts=data["districts"],
+                    contact={
+                        "name": data["contact_name"],
+                        "role": data["contact_role"],
+                        "email": data["email"],
+                        "phone": data["phone"],
+                    },
+                    message=data["message"],
+                )
+                request.session["partners_enquiry_email"] = data["email"]
+                return redirect("partners:enquiry_done")
+    return render(request, "partners/enquire.html", {"form": form}, status=status)
+
+
+@require_GET
+def enquiry_done(request: HttpRequest) -> HttpResponse:
+    return render(request, "partners/enquiry_done.html", {"email": request.session.get("partners_enquiry_email", "")})
+
+
+@require_http_methods(["GET", "POST"])
+def accept_invitation(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    """The one-time link in the invitation email: choose a password, then sign in."""
+    try:
+        pk = int(force_str(urlsafe_base64_decode(uidb64)))
+    except (TypeError, ValueError, OverflowError):
+        pk = None
+    invitee = User.objects.filter(pk=pk, partner__isnull=False, is_active=True).first() if pk else None
+    if invitee is None or not services.invitation_tokens.check_token(invitee, token):
+        return render(request, "partners/invitation_invalid.html")
+    form = forms.InvitationPasswordForm(invitee, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = services.invitation_accept(user=invitee, password=form.cleaned_data["new_password1"])
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, "Your password is set and you are signed in. Welcome to Hub Portal.")
+        return redirect("portal_home")
+    return render(request, "partners/accept_invitation.html", {"form": form, "invitee": invitee})
+
+
+# --- staff: the partner list and pages ------------------------------------------------
+
+EXPORT_COLUMNS = [
+    ("Name", lambda p: p.name),
+    ("Legal name", lambda p: p.legal_name),
+    ("Organisation or individual", lambda p: p.get_form_display()),
+    ("Type", lambda p: str(p.partner_type or "")),
+    ("Stage", lambda p: p.get_status_display()),
+    ("Charity number", lambda p: p.charity_number),
+    ("Company number", lambda p: p.company_number),
+    ("Town", lambda p: p.town),
+    ("Postcode", lambda p: p.postcode),
+    ("Districts", lambda p: ", ".join(d.name for d in p.districts.all())),
+    ("Strands", lambda p: ", ".join(s.name for s in p.strands.all())),
+    ("Primary contact", lambda p: next((c.name for c in p.contacts.all() if c.is_primary), "")),
+    ("Primary contact email", lambda p: next((c.email for c in p.contacts.all() if c.is_primary), "")),
+    ("Website", lambda p: p.website),
+    ("Added", lambda p: p.created_at),
+]
+
+
+@hub_team_required
+@require_GET
+def partner_list(request: HttpRequest) -> HttpResponse:
+    partners = PartnerFilter(request.GET, queryset=selectors.partners_for_list(request.user))
+    if export_format(request):
+        rows = partners.qs.prefetch_related("strands")
+        health = health_for(rows.values_list("pk", flat=True))
+        columns = [*EXPORT_COLUMNS, ("Health", lambda p: health[p.pk].label)]
+        return export_rows(request, rows, columns, "partners")
+    page = Paginator(partners.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    health = health_for([p.pk for p in page])
+    rows = [(p, health[p.pk]) for p in page]
+    return render(
+        request,
+        "partners/partner_list.html",
+        {
+            "filter": partners,
+            "page": page,
+            "rows": rows,
+            "querystring": _querystring(request),
+            "can_add": permissions.can_manage_partners(request.user),
+        },
+    )
+
+
+BUILT_IN_TABS = [
+    ("profile", "Profile"),
+    ("contacts", "Contacts"),
+    ("users", "Users"),
+    ("meetings", "Meetings"),
+    ("evidence", "Evidence"),
+    ("history", "History"),
+]
+
+
+@hub_team_required
+@require_GET
+def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    partner = selectors.get_partner_for(request.user, pk)
+    contributed = tabs_for(partner, request.user)
+    slugs = [slug for slug, _ in BUILT_IN_TABS] + [t.slug for t in contributed]
+    current = request.GET.get("tab", "profile")
+    if current not in slugs:
+        current = "profile"
+    user = request.user
+    context = {
+        "partner": partner,
+        "tab": current,
+        "tabs": BUILT_IN_TABS,
+        "contributed": contributed,
+        "current_tab": next((t for t in contributed if t.slug == current), None),
+        "health": health_for([partner.pk])[partner.pk],
+        "users": partner.users.order_by("first_name", "last_name"),
+        "contacts": partner.contacts.all(),
+        "meetings": partner.meetings.select_related("scheduled_by", "recorded_by", "proposed_partner_type")
+        .prefetch_related("hlo_representatives")
+        .order_by("-starts_at"),
+        "register": selectors.evidence_register(partner),
+        "history": selectors.partner_history(partner) if current == "history" else None,
+        "gaps": services.evidence_gaps(partner) if partner.status == Partner.Stage.STANDARDS_REVIEW else [],
+        "can": {
+            "edit": permissions.can_edit_profile(user, partner),
+            "contacts": permissions.can_edit_contacts(user, partner),
+            "schedule": permissions.can_schedule_meeting(user, partner),
+            "start_review": permissions.can_start_standards_review(user, partner),
+            "complete_review": permissions.can_complete_standards_review(user, partner),
+            "decline": permissions.can_decline(user, partner),
+            "suspend": permissions.can_suspend(user, partner),
+            "reinstate": permissions.can_reinstate(user, partner),
+            "invite": permissions.can_invite_user(user, partner),
+            "review_evidence": permissions.can_manage_partners(user),
+        },
+    }
+    return render(request, "partners/partner_detail.html", context)
+
+
+@hub_staff_required
+@require_http_methods(["GET", "POST"])
+def partner_add(request: HttpRequest) -> HttpResponse:
+    form = forms.PartnerProfileForm(request.POST or None)
+    contact_form = forms.FirstContactForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and contact_form.is_valid():
+        partner = services.partner_create(
+            actor=request.user, profile=form.profile(), many=form.many(), contact=contact_form.cleaned_data
+        )
+        messages.success(request, f"{partner.name} is added at the enquiry stage. Schedule their introductory meeting.")
+        return redirect("partners:detail", pk=partner.pk)
+    return render(request, "partners/partner_form.html", {"form": form, "contact_form": contact_form})
+
+
+@hub_staff_required
+@require_http_methods(["GET", "POST"])
+def partner_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    partner = selectors.get_partner_for(request.user, pk)
+    require(permissions.can_edit_profile(request.user, partner), "This profile can no longer be changed.")
+    form = forms.PartnerProfileForm(request.POST or None, instance=Partner.objects.get(pk=partner.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.partner_update_profile(
+                partner=partner, actor=request.user, profile=form.profile(), many=form.many()
+            )
+        except ActionRefused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(request, "The profile is saved.")
+            return redirect("partners:detail", pk=partner.pk)
+    return render(request, "partners/partner_form.html", {"form": form, "partner": partner})
+
+
+def _back_to_partner(request: HttpRequest, partner: Partner, tab: str = ""):
+    if is_hub_team(request.user):
+        url = reverse("partners:detail", kwargs={"pk": partner.pk})
+        return redirect(f"{url}?tab={tab}" if tab else url)
+    return redirect(reverse("partners:portal_profile") + (f"#{tab}" if tab else ""))
+
+
+@require_http_methods(["GET", "POST"])
+@team_or_partner_required
+def contact_add(request: HttpRequest, partner_pk: int) -> HttpResponse:
+    """Staff, or the partner's own users, add a contact."""
+    partner = selectors.get_partner_for(request.user, partner_pk)
+    require(permissions.can_edit_contacts(request.user, partner), "You cannot change this partner's contacts.")
+    return _contact_form(request, partner, None)
+
+
+@require_http_methods(["GET", "POST"])
+@team_or_partner_required
+def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = selectors.get_contact_for(request.user, pk)
+    require(permissions.can_edit_contacts(request.user, contact.partner), "You cannot change this partner's contacts.")
+    return _contact_form(request, contact.partner, contact)
+
+
+def _contact_form(request, partner, contact):
+    form = forms.ContactForm(request.POST or None, instance=contact)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            services.contact_save(partner=partner, actor=request.user, data=data, contact=contact)
+        except ActionRefused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(request, "The contact is saved.")
+            return _back_to_partner(request, partner, "contacts")
+    return render(request, "partners/contact_form.html", {"form": form, "partner": partner, "contact": contact})
+
+
+@require_POST
+@team_or_partner_required
+def contact_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = selectors.get_contact_for(request.user, pk)
+    require(permissions.can_edit_contacts(request.user, contact.partner), "You cannot change this partner's contacts.")
+    try:
+        services.contact_delete(contact=contact, actor=request.user)
+    except ActionRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, f"{contact.name} is removed from the contacts.")
+    return _back_to_partner(request, contact.partner, "contacts")
+
+
+# --- staff: onboarding actions ---------------------------------------------------------
+
+
+@hub_staff_required
+@require_http_methods(["GET", "POST"])
+def meeting_schedule(request: HttpRequest, pk: int) -> HttpResponse:
+    partner = selectors.get_partner_for(request.user, pk)
+    open_meeting = partner.meetings.filter(recorded_at=None, cancelled_at=None).first()
+    initial = {"representatives": [request.user.pk], "duration_minutes": 60}
+    form = forms.MeetingScheduleForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.meeting_schedule(
+                partner=partner,
+                actor=request.user,
+                starts_at=data["starts_at"],
+                duration_minutes=data["duration_minutes"],
+                location=data["location"],
+                online_link=data["online_link"],
+                representatives=data["representatives"],
+            )
+        except ActionRefused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(request, "The meeting is scheduled and the partner has been sent the invitation.")
+            return redirect(f"{reverse('partners:detail', kwargs={'pk': partner.pk})}?tab=meetings")
+    return render(
+        request, "partners/meeting_schedule.html", {"form": form, "partner": partner, "open_meeting": open_meeting}
+    )
+
+
+@hub_staff_required
+@require_http_methods(["GET", "POST"])
+def meeting_record(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = selectors.get_meeting_for(request.user, pk)
+    partner = meeting.partner
+    initial = {"proposed_partner_type": partner.partner_type_id}
+    form = forms.MeetingRecordForm(request.POST or None, instance=Meeting(partner=partner), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.meeting_record(
+                meeting=meeting,
+                actor=request.user,
+                answers=form.answers(),
+                proposed_partner_type=data["proposed_partner_type"],
+                outcome=data["outcome"],
+                notes=data["notes"],
+            )
+        except ActionRefused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(request, "The meeting is recorded.")
+            return redirect(f"{reverse('partners:detail', kwargs={'pk': partner.pk})}?tab=meetings")
+    return render(request, "partners/meeting_record.html", {"form": form, "meeting": meeting, "partner": partner})
+
+
+def _stage_action(request, pk, action, success):
+    partner = selectors.get_partner_for(request.user, pk)
+    try:
+        action(partner=partner, actor=request.user)
+    except ActionRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, success)
+    return redirect("partners:detail", pk=partner.pk)
+
+
+@hub_staff_required
+@require_POST
+def start_standards_review(request: HttpRequest, pk: int) -> HttpResponse:
+    return _stage_action(
+        request,
+        pk,
+        services.partner_start_standards_review,
+        "The standards review has started: the partner can now upload its evidence.",
+    )
+
+
+@hub_staff_required
+@require_POST
+def complete_standards_review(request: HttpRequest, pk: int) -> HttpResponse:
+    return _stage_action(
+        request, pk, services.partner_complete_standards_review, "The minimum standards are met: the partner moves on."
+    )
+
+
+def _reason_view(request, pk, *, service, argument, title, label, help_text, button, success, allowed):
+    partner = selectors.get_partner_for(request.user, pk)
+    form = forms.ReasonForm(request.POST or None, label=label, help_text=help_text)
+    if request.method == "POST" and form.is_valid():
+        try:
+            service(partner=partner, actor=request.user, **{argument: form.cleaned_data["reason"]})
+        except ActionRefused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(request, success)
+            return redirect("partners:detail", pk=partner.pk)
+    return render(
+        request,
+        "partners/reason_form.html",
+        {"form": form, "partner": partner, "title": title, "button": button, "allowed": allowed(request.user, partner)},
+    )
+
+
+@hub_staff_required
+@require_http_methods(["GET", "POST"])
+def decline(request: HttpRequest, pk: int) -> HttpResponse:
+    return _reason_view(
+        request,
+        pk,
+        service=services.partner_decline,
+        argument="reason",
+        title="Decline this partner",
+        label="Why the Hub is declining",
+        help_text="Sent to the partner's contact and kept in the history.",
+        button="Decline the partner",
+        success="The partner is declined and their contact has been told why.",
+        allowed=permissions.can_decline,
+    )
+
+
+@hub_staff_required
+@require_http_methods(["GET", "POST"])
+def suspend(request: HttpRequest, pk: int) -> HttpResponse:
+    return _reason_view(
+        request,
+        pk,
+        service=services.partner_suspend,
+        argument="reason",
+        title="Suspend this partnership",
+        label="Why the partnership is suspended",
+        help_text="Shown to the partner's users and Hub staff, and kept in the history.",
+        button="Suspend the partnership",
+        success="The partnership is suspended. The partner's users and Hub staff have been told.",
+        allowed=permissions.can_suspend,
+    )
+
+
+@hub_staff_required
+@require_http_methods(["GET", "POST"])
+def reinstate(request: HttpRequest, pk: int) -> HttpResponse:
+    return _reason_view(
+        request,
+        pk,
+        service=services.partner_reinstate,
+        argument="note",
+        title="Reinstate this partnership",
+        label="Why the partnership can resume",
+        help_text="Shown to the partner's users and kept in the history.",
+        button="Reinstate the partnership",
+        success="The partnership is active again.",
+        allowed=permissions.can_reinstate,
+    )
+
+
+@hub_staff_required
+@require_http_methods(["GET", "POST"])
+def invite_user(request: HttpRequest, pk: int) -> HttpResponse:
+    partner = selectors.get_partner_for(request.user, pk)
+    contact = selectors.primary_contact(partner)
+    initial = {}
+    if contact and not partner.users.exists():
+        first, _, last = contact.name.partition(" ")
+        initial = {"first_name": first, "last_name": last, "email": contact.email, "job_title": contact.role}
+    form = forms.InviteUserForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.partner_invite_user(partner=partner, actor=request.user, **form.cleaned_data)
+        except ActionRefused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(request, f"{user} has been emailed a link to set their password.")
+            return redirect(f"{reverse('partners:detail', kwargs={'pk': partner.pk})}?tab=users")
+    return render(
+        request,
+        "partners/invite_user.html",
+        {"form": form, "partner": partner, "allowed": permissions.can_invite_user(request.user, partner)},
+    )
+
+
+# --- evidence --------------------------------------------------------------------------
+
+EVIDENCE_COLUMNS = [
+    ("Partner", lambda i: i.partner.name),
+    ("Evidence", lambda i: i.evidence_type.name),
+    ("Status", lambda i: i.get_status_display()),
+    ("Issued", lambda i: i.issued_on),
+    ("Expires", lambda i: i.expires_on),
+    ("Uploaded", lambda i: i.uploaded_at),
+    ("Checked by", lambda i: str(i.reviewed_by or "")),
+    ("Rejection reason", lambda i: i.rejection_reason),
+]
+
+
+@hub_team_required
+@require_GET
+def evidence_list(request: HttpRequest) -> HttpResponse:
+    """Every partner's evidence: what is waiting to be checked, expiring or expired."""
+    items = EvidenceFilter(
+        request.GET,
+        queryset=selectors.evidence_visible_to(request.user)
+        .select_related("partner", "evidence_type", "reviewed_by")
+        .order_by("expires_on", "partner__name", "evidence_type__sort_order"),
+    )
+    if export_format(request):
+        return export_rows(request, items.qs, EVIDENCE_COLUMNS, "evidence")
+    return render(
+        request,
+        "partners/evidence_list.html",
+        {
+            "filter": items,
+            "page": Paginator(items.qs, PAGE_SIZE).get_page(request.GET.get("page")),
+            "querystring": _querystring(request),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@hub_staff_required
+@require_http_methods(["GET", "POST"])
+def evidence_review(request: HttpRequest, pk: int) -> HttpResponse:
+    """Verify the evidence (correcting its expiry) or reject it with a reason."""
+    item = selectors.get_evidence_for(request.user, pk)
+    action = request.POST.get("action")
+    verify_form = forms.EvidenceVerifyForm(
+        request.POST if action == "verify" else None, initial={"expires_on": item.expires_on}
+    )
+    reject_form = forms.ReasonForm(
+        request.POST if action == "reject" else None,
+        label="Why it cannot be accepted",
+        help_text="Sent to the partner, who uploads a new document.",
+    )
+    if request.method == "POST":
+        try:
+            if action == "verify" and verify_form.is_valid():
+                services.evidence_verify(
+                    item=item,
+                    actor=request.user,
+                    expires_on=verify_form.cleaned_data["expires_on"],
+                    note=verify_form.cleaned_data["note"],
+                )
+                messages.success(request, f"{item.evidence_type} is verified.")
+                return redirect(f"{reverse('partners:detail', kwargs={'pk': item.partner_id})}?tab=evidence")
+            if action == "reject" and reject_form.is_valid():
+                services.evidence_reject(item=item, actor=request.user, reason=reject_form.cleaned_data["reason"])
+                messages.success(request, f"{item.evidence_type} is rejected; the partner has been told why.")
+                return redirect(f"{reverse('partners:detail', kwargs={'pk': item.partner_id})}?tab=evidence")
+            if action not in ("verify", "reject"):
+                messages.error(request, "Choose whether to verify or reject the evidence.")
+        except ActionRefused as refusal:
+            messages.error(request, str(refusal))
+    return render(
+        request,
+        "partners/evidence_review.html",
+        {
+            "item": item,
+            "partner": item.partner,
+            "verify_form": verify_form,
+            "reject_form": reject_form,
+            "can_review": permissions.can_review_evidence(request.user, item),
+        },
+    )
+
+
+@require_GET
+@team_or_partner_required
+def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """The evidence file, for the Hub team and the partner's own users only."""
+    item = selectors.get_evidence_for(request.user, pk)
+    if not item.file:
+        raise Http404("No file has been uploaded for this evidence.")
+    return serve_private_file(item.file, item.original_filename or item.file.name)
+
+
+@require_GET
+@team_or_partner_required
+def meeting_calendar(request: HttpRequest, pk: int) -> HttpResponse:
+    """The meeting as an .ics file, for the partner's users and the Hub team."""
+    meeting = selectors.get_meeting_for(request.user, pk)
+    response = HttpResponse(
+        meeting_ics(meeting, cancelled=meeting.cancelled_at is not None), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{ics_filename(meeting)}"'
+    return response
+
+
+# --- the partner portal ---------------------------------------------------------------
+
+
+@partner_required
+@require_GET
+def portal_profile(request: HttpRequest) -> HttpResponse:
+    partner = selectors.get_own_partner(request.user)
+    meetings = partner.meetings.filter(recorded_at=None, cancelled_at=None)
+    meeting = meetings.prefetch_related("hlo_representatives").first()
+    return render(
+        request,
+        "partners/portal_profile.html",
+        {
+            "partner": partner,
+            "next_step": NEXT_STEPS.get(partner.status, ""),
+            "journey": journey(partner),
+            "meeting": meeting,
+            "can_confirm": meeting is not None and permissions.can_confirm_meeting(request.user, meeting),
+            "contacts": partner.contacts.all(),
+            "users": partner.users.filter(is_active=True).order_by("first_name", "last_name"),
+            "can_edit": permissions.can_edit_own_profile(request.user, partner),
+            "todos": todos_for(partner),
+        },
+    )
+
+
+@partner_required
+@require_http_methods(["GET", "POST"])
+def portal_profile_edit(request: HttpRequest) -> HttpResponse:
+    partner = selectors.get_own_partner(request.user)
+    require(permissions.can_edit_own_profile(request.user, partner), "This profile can no longer be changed.")
+    form = forms.OwnProfileForm(request.POST or None, instance=Partner.objects.get(pk=partner.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.partner_update_profile(partner=partner, actor=request.user, profile=form.cleaned_data)
+        except ActionRefused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(request, "Your profile is saved.")
+            return redirect("partners:portal_profile")
+    return render(request, "partners/portal_profile_edit.html", {"form": form, "partner": partner})
+
+
+@partner_required
+@require_POST
+def meeting_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = selectors.get_meeting_for(request.user, pk)
+    try:
+        services.meeting_confirm(meeting=meeting, actor=request.user)
+    except ActionRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, "Thank you: we have told the Hub you will attend.")
+    return redirect(reverse("partners:portal_profile") + "#meeting")
+
+
+@partner_required
+@require_GET
+def portal_evidence(request: HttpRequest) -> HttpResponse:
+    partner = selectors.get_own_partner(request.user)
+    return render(
+        request,
+        "partners/portal_evidence.html",
+        {
+            "partner": partner,
+            "register": selectors.evidence_register(partner),
+            "can_upload": permissions.can_upload_evidence(request.user, partner),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@partner_required
+@require_http_methods(["GET", "POST"])
+def evidence_upload(request: HttpRequest, type_pk: int) -> HttpResponse:
+    partner = selectors.get_own_partner(request.user)
+    evidence_type = get_object_or_404(EvidenceType, pk=type_pk, is_active=True)
+    require(permissions.can_upload_evidence(request.user, partner), "Your partnership has ended: evidence is closed.")
+    item = EvidenceItem.objects.filter(partner=partner, evidence_type=evidence_type).first()
+    form = forms.EvidenceUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.evidence_upload(
+                partner=partner,
+                evidence_type=evidence_type,
+                actor=request.user,
+                file=data["file"],
+                issued_on=data["issued_on"],
+                expires_on=data["expires_on"],
+                note=data["note"],
+            )
+        except ActionRefused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(request, f"Thank you: your {evidence_type} is uploaded. We will check it and tell you.")
+            return redirect("partners:portal_evidence")
+    example_expiry = services.default_expiry(evidence_type, partner, timezone.localdate())
+    return render(
+        request,
+        "partners/evidence_upload.html",
+        {
+            "form": form,
+            "partner": partner,
+            "evidence_type": evidence_type,
+            "item": item,
+            "example_expiry": example_expiry,
+        },
+    )
