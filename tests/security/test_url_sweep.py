@@ -2,15 +2,11 @@
 404, anonymous goes to the login page. The table is tests/security/access.py."""
 
 import pytest
-from django.contrib.auth.tokens import default_token_generator
 from django.test import Client
 from django.urls import get_resolver, reverse
 from django.urls.resolvers import URLResolver
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 
-from hubportal.notifications import notify
-from tests.security.access import ADMIN_LOGIN, LOGIN, ROLES, all_rules, app_modules
+from tests.security.access import ADMIN_LOGIN, LOGIN, ROLES, all_rules
 
 RULES = all_rules()
 
@@ -41,37 +37,6 @@ def test_every_pattern_is_named_and_in_the_access_table():
 def test_every_pattern_with_arguments_can_be_filled():
     unfillable = sorted({name for name, _, args in APP_PATTERNS if args and RULES[name].args is None})
     assert not unfillable, f"URL patterns whose arguments the sweep cannot fill: {unfillable}"
-
-
-@pytest.fixture
-def cast(staff, manager, assessor, chair, admin_user, partner_a_user, partner_b_user):
-    return {
-        "anonymous": None,
-        "partner_a": partner_a_user,
-        "partner_b": partner_b_user,
-        "staff": staff,
-        "manager": manager,
-        "assessor": assessor,
-        "chair": chair,
-        "admin": admin_user,
-    }
-
-
-@pytest.fixture
-def sample(cast):
-    """Partner A's records, one of each kind a URL can name."""
-    [notification] = notify(kind="welcome", recipients=[cast["partner_a"]], url="/portal/")
-    user = cast["partner_a"]
-    sample = {
-        "notification": notification,
-        "reset_link": {
-            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-            "token": default_token_generator.make_token(user),
-        },
-    }
-    for module in app_modules():
-        sample.update(module.sample(cast, sample))
-    return sample
 
 
 REQUIRED_CSP = ["default-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"]
