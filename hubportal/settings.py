@@ -237,6 +237,11 @@ REMINDER_OFFSETS = {
     "eoi_call_closing": [3],  # to eligible partners with a draft
 }
 
+# Partners: the public "Become a partner" form takes at most this many
+# enquiries per address per hour; an invitation link works for this many days.
+PARTNERS_ENQUIRY_RATE_LIMIT = env.int("PARTNERS_ENQUIRY_RATE_LIMIT", default=5)
+PARTNER_INVITATION_DAYS = env.int("PARTNER_INVITATION_DAYS", default=7)
+
 # The beat schedule, in one place. Each entry says why it runs when it does.
 CELERY_BEAT_SCHEDULE = {
     # Emails whose queueing failed (broker down) or whose send failed are
@@ -254,6 +259,12 @@ CELERY_BEAT_SCHEDULE = {
     "daily-digest": {
         "task": "hubportal.tasks.send_daily_digests",
         "schedule": crontab(hour=REMINDER_SWEEP_HOUR, minute=30),
+    },
+    # Verified evidence past its expiry date becomes expired just after
+    # midnight, so health and the to-do list are right before anyone signs in.
+    "partners-expire-evidence": {
+        "task": "partners.tasks.expire_evidence",
+        "schedule": crontab(hour=0, minute=10),
     },
 }
 
