@@ -1,0 +1,115 @@
+"""A worker killed in the middle of sending a reminder's email (SIGKILL, no
+chance to clean up) neither loses the reminder nor sends it twice: the message
+goes back to the queue (acks_late), the email row is still in the outbox, and
+the periodic drain sends it once. A real worker process on Redis and
+PostgreSQL, as in production."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import time_machine
+from django.db import connection
+from django.utils import timezone
+
+from hubportal import reminders
+from hubportal.celery import app as celery_app
+from hubportal.models import Notification, OutboundEmail, Reminder
+from hubportal.reminders import Due, dates_due, reminder_kind
+from hubportal.tasks import drain_email_outbox
+from tests.conftest import require_service
+from tests.hubportal.test_celery import redis_available
+from tests.hubportal.test_reminders import CHECKIN
+
+ROOT = Path(__file__).resolve().parents[2]
+BROKER = "redis://127.0.0.1:6379/13"
+
+
+def start_worker(mail_dir: Path, slow_seconds: float) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.worker.settings",
+        "HUBPORTAL_TEST_DB_NAME": connection.settings_dict["NAME"],
+        "HUBPORTAL_TEST_BROKER": BROKER,
+        "HUBPORTAL_TEST_MAIL_DIR": str(mail_dir),
+        "HUBPORTAL_SLOW_EMAIL_SECONDS": str(slow_seconds),
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "hubportal", "worker", "--pool=solo", "--loglevel=WARNING"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def wait_for(condition, seconds: float, what: str):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.2)
+    pytest.fail(f"timed out waiting for {what}")
+
+
+@pytest.fixture
+def redis_broker():
+    import redis
+
+    require_service(redis_available(BROKER), f"Redis at {BROKER}")
+    redis.Redis.from_url(BROKER).flushdb()
+    saved = {key: celery_app.conf[key] for key in ("broker_url", "broker_transport_options", "task_always_eager")}
+    celery_app.conf.update(broker_url=BROKER, broker_transport_options={}, task_always_eager=False)
+    celery_app._after_fork()
+    yield
+    celery_app.conf.update(saved)
+    celery_app._after_fork()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_killed_mid_send_neither_loses_nor_duplicates_the_reminder(redis_broker, partner_a_user, tmp_path):
+    require_service(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL)")
+
+    @reminder_kind("test_checkin")
+    def find(today):
+        stage = dates_due(today, "test_checkin").get(CHECKIN)
+        return [Due("test_checkin", partner_a_user.partner, stage, CHECKIN, [partner_a_user])] if stage else []
+
+    workers = []
+    try:
+        workers.append(start_worker(tmp_path, slow_seconds=60))
+        assert reminders.sweep(CHECKIN) == 1
+        wait_for(lambda: any(tmp_path.glob("started-*")), 60, "the first worker to start sending")
+        workers[0].send_signal(signal.SIGKILL)
+        workers[0].wait(timeout=10)
+        assert OutboundEmail.objects.get().status == OutboundEmail.Status.SENDING
+        assert not list(tmp_path.glob("*.log")), "the killed worker must not have sent it"
+
+        # A new worker comes up; the unacknowledged message comes back but the
+        # email is claimed, so nothing is sent twice...
+        workers.append(start_worker(tmp_path, slow_seconds=0))
+        time.sleep(8)
+        assert not list(tmp_path.glob("*.log"))
+        # ...and the periodic drain releases the dead worker's claim and sends it once.
+        with time_machine.travel(timezone.now() + timedelta(minutes=16)):
+            assert drain_email_outbox() == 1
+        wait_for(lambda: list(tmp_path.glob("*.log")), 60, "the email to be sent")
+        time.sleep(2)
+    finally:
+        reminders._KINDS.pop("test_checkin")
+        for worker in workers:
+            if worker.poll() is None:
+                worker.terminate()
+                worker.wait(timeout=20)
+
+    [sent] = list(tmp_path.glob("*.log"))
+    assert "Check-in due for Partner A Music" in sent.read_text()
+    email = OutboundEmail.objects.get()
+    assert (email.status, email.attempts) == (OutboundEmail.Status.SENT, 2)
+    assert Reminder.objects.filter(sent_at__isnull=False).count() == 1
+    assert Notification.objects.count() == 1

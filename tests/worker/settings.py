@@ -1,0 +1,15 @@
+"""Settings for a Celery worker that a test starts in its own process (so the
+test can kill it): the test settings, on the test's own database and Redis,
+sending email through a slow file backend the test can watch."""
+
+import os
+
+from hubportal.test_settings import *  # noqa: F403
+
+DATABASES["default"]["NAME"] = os.environ["HUBPORTAL_TEST_DB_NAME"]  # noqa: F405
+CELERY_TASK_ALWAYS_EAGER = False
+CELERY_BROKER_URL = os.environ["HUBPORTAL_TEST_BROKER"]
+# An unacknowledged message returns to the queue 3 seconds after its worker dies.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3}
+EMAIL_BACKEND = "tests.worker.slow_email.SlowFileBackend"
+EMAIL_FILE_PATH = os.environ["HUBPORTAL_TEST_MAIL_DIR"]
