@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.landing, name="landing"),
     path("home/", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("livez", views.livez, name="livez"),
     path("staff/", views.staff_home, name="staff_home"),
     path("portal/", views.portal_home, name="portal_home"),
     path("chair/", views.chair_home, name="chair_home"),

@@ -46,6 +46,15 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @never_cache
+def livez(request: HttpRequest) -> HttpResponse:
+    """The process is up and serving (for a load balancer's liveness probe).
+    It does no work of its own, so it is also the floor the benchmark compares
+    every page with: no Django page can answer faster."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+@require_GET
+@never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
     """Database and broker state for load balancers and monitoring."""
     checks = {"database": "ok", "broker": "ok"}

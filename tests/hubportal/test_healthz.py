@@ -24,3 +24,9 @@ def test_healthz_reports_a_dead_broker_without_failing(client, db):
         response = client.get("/healthz")
     assert response.status_code == 200
     assert json.loads(response.content) == {"status": "degraded", "database": "ok", "broker": "unreachable"}
+
+
+def test_livez_answers_without_touching_the_database(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get("/livez")
+    assert (response.status_code, response.content) == (200, b"ok")

@@ -64,6 +64,7 @@ RULES: dict[str, Rule] = {
     # Public pages and sign-in.
     "landing": rule(PUBLIC),
     "healthz": rule(PUBLIC),
+    "livez": rule(PUBLIC),
     "login": rule(PUBLIC, methods=("GET", "POST")),
     "logout": rule(PUBLIC, methods=("POST",), ok_post=frozenset({302})),
     "password_reset": rule(PUBLIC, methods=("GET", "POST")),
