@@ -26,7 +26,7 @@ def test_healthz_reports_a_dead_broker_without_failing(client, db):
     assert json.loads(response.content) == {"status": "degraded", "database": "ok", "broker": "unreachable"}
 
 
-def test_livez_answers_without_touching_the_database(client, django_assert_num_queries):
+def test_livez_answers_without_touching_the_database(client, db, django_assert_num_queries):
     with django_assert_num_queries(0):
         response = client.get("/livez")
     assert (response.status_code, response.content) == (200, b"ok")
