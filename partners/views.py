@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_str
@@ -208,12 +209,20 @@ def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if current not in slugs:
         current = "profile"
     user = request.user
+    current_tab = next((t for t in contributed if t.slug == current), None)
     context = {
         "partner": partner,
         "tab": current,
         "tabs": BUILT_IN_TABS,
         "contributed": contributed,
-        "current_tab": next((t for t in contributed if t.slug == current), None),
+        "current_tab": current_tab,
+        # Another app's tab, rendered with the context it gave.
+        "current_tab_html": render_to_string(
+            current_tab.template, {"partner": partner, **current_tab.context}, request=request
+        )
+        if current_tab
+        else "",
+        "show_reason": partner.status in services.REASONED,
         "health": health_for([partner.pk])[partner.pk],
         "users": partner.users.order_by("first_name", "last_name"),
         "contacts": partner.contacts.all(),
@@ -502,7 +511,12 @@ def invite_user(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "partners/invite_user.html",
-        {"form": form, "partner": partner, "allowed": permissions.can_invite_user(request.user, partner)},
+        {
+            "form": form,
+            "partner": partner,
+            "allowed": permissions.can_invite_user(request.user, partner),
+            "days": settings.PARTNER_INVITATION_DAYS,
+        },
     )
 
 
