@@ -72,8 +72,14 @@ class EnquiryForm(forms.Form):
         return bool(self.data.get("fax_number", "").strip())
 
 
+def _website():
+    return forms.URLField(label="Website", required=False, assume_scheme="https")
+
+
 class PartnerProfileForm(forms.ModelForm):
     """Staff add or edit a partner's profile (never its stage)."""
+
+    website = _website()
 
     class Meta:
         model = Partner
@@ -117,7 +123,6 @@ class PartnerProfileForm(forms.ModelForm):
             if current:
                 keep |= Q(pk=self.instance.partner_type_id) if name == "partner_type" else Q(partners=current)
             self.fields[name].queryset = model.objects.filter(keep).distinct()
-        self.fields["website"].assume_scheme = "https"
 
     def profile(self) -> dict:
         return {k: v for k, v in self.cleaned_data.items() if k not in self.MANY}
@@ -129,14 +134,12 @@ class PartnerProfileForm(forms.ModelForm):
 class OwnProfileForm(forms.ModelForm):
     """What a partner user may change about their own partner."""
 
+    website = _website()
+
     class Meta:
         model = Partner
         fields = ["description", "website"]
         widgets = {"description": forms.Textarea(attrs={"rows": 6})}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["website"].assume_scheme = "https"
 
 
 class ContactForm(forms.ModelForm):
