@@ -8,6 +8,64 @@ from django.utils import timezone
 from hubportal.uploads import PrivateUploadTo
 
 
+class ComplaintQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The complaints a user may open.
+
+        - Safeguarding leads (and the Service Manager): every complaint.
+        - Other Hub staff: every complaint but safeguarding concerns.
+        - The Chair: those escalated to the Chair, under review or decided.
+        - A partner user: those their partner raised, and those about their
+          partner on which staff have shared something with them or the
+          Chair has decided (they see only that, never who complained).
+        - Anyone else: none (the public use their private link instead).
+        """
+        from hubportal.roles import is_chair, is_hub_staff, is_partner_user, is_safeguarding_lead
+
+        if not user.is_authenticated:
+            return self.none()
+        scope = models.Q(pk__in=[])
+        if is_safeguarding_lead(user):
+            return self
+        if is_hub_staff(user):
+            scope |= ~models.Q(category=Complaint.Category.SAFEGUARDING)
+        if is_chair(user):
+            scope |= models.Q(status__in=Complaint.CHAIR_STAGES)
+        if is_partner_user(user):
+            shared = ComplaintNote.objects.filter(
+                complaint=models.OuterRef("pk"), kind=ComplaintNote.Kind.SHARED_WITH_PARTNER
+            )
+            scope |= models.Q(complainant_partner_id=user.partner_id)
+            # About them: once staff share something, or the Chair has decided.
+            scope |= models.Q(partner_id=user.partner_id) & (
+                models.Exists(shared) | models.Q(status=Complaint.Status.DECIDED)
+            )
+        return self.filter(scope)
+
+    def safeguarding(self):
+        return self.filter(category=Complaint.Category.SAFEGUARDING)
+
+    def not_safeguarding(self):
+        return self.exclude(category=Complaint.Category.SAFEGUARDING)
+
+    def open(self):
+        return self.exclude(status__in=Complaint.FINAL)
+
+    def overdue(self, today):
+        """Stage one past a deadline: not acknowledged in time, or not answered in time."""
+        return self.filter(
+            models.Q(status=Complaint.Status.RECEIVED, acknowledge_by__lt=today)
+            | models.Q(status__in=Complaint.STAGE_ONE, respond_by__lt=today)
+        )
+
+    def due(self, today, until):
+        """Stage one with a deadline from today to ``until``, not yet breached."""
+        return self.exclude(pk__in=self.overdue(today).values("pk")).filter(
+            models.Q(status=Complaint.Status.RECEIVED, acknowledge_by__range=(today, until))
+            | models.Q(status__in=Complaint.STAGE_ONE, respond_by__range=(today, until))
+        )
+
+
 class Complaint(models.Model):
     class Status(models.TextChoices):
         RECEIVED = "received", "Received"
@@ -31,6 +89,12 @@ class Complaint(models.Model):
     }
     # Waiting for the Chair: on the escalation review screen.
     WITH_CHAIR = [Status.ESCALATED, Status.CHAIR_REVIEW]
+    # What the Chair may open: waiting for them, or decided by them.
+    CHAIR_STAGES = [Status.ESCALATED, Status.CHAIR_REVIEW, Status.DECIDED]
+    # The Service Manager's stage, before the written resolution.
+    STAGE_ONE = [Status.RECEIVED, Status.ACKNOWLEDGED, Status.INVESTIGATING]
+    # Nothing more happens: accepted, the window ran out, or the Chair decided.
+    FINAL = [Status.CLOSED, Status.DECIDED]
 
     class Category(models.TextChoices):
         QUALITY = "quality", "Quality of delivery"
@@ -104,6 +168,7 @@ class Complaint(models.Model):
     escalate_by = models.DateField(null=True, blank=True, help_text="The last day the complainant may escalate.")
     escalation_reasons = models.TextField(blank=True)
     escalated_at = models.DateTimeField(null=True, blank=True)
+    chair_review_at = models.DateTimeField(null=True, blank=True, help_text="When the Chair took it into review.")
     closed_at = models.DateTimeField(null=True, blank=True)
     # Stage two: the Chair's findings and decision, final once decided_at is set.
     chair_findings = models.TextField(blank=True)
@@ -117,6 +182,8 @@ class Complaint(models.Model):
     tracking_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
     tracking_expires_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ComplaintQuerySet.as_manager()
 
     class Meta:
         ordering = ["-received_at", "-pk"]
@@ -135,6 +202,36 @@ class Complaint(models.Model):
     @property
     def is_decided(self) -> bool:
         return self.decided_at is not None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in self.FINAL
+
+    @property
+    def about_label(self) -> str:
+        if self.about == self.About.HUB:
+            return "The Hub"
+        return self.partner.name if self.partner_id else "A partner (not yet identified)"
+
+    def deadline(self):
+        """The deadline the Hub is working to now: (what, date), or None once
+        stage one is over. Acknowledging comes first, then the response."""
+        if self.status == self.Status.RECEIVED:
+            return ("Acknowledge", self.acknowledge_by)
+        if self.status in self.STAGE_ONE:
+            return ("Respond", self.respond_by)
+        return None
+
+
+class ReferenceCounter(models.Model):
+    """The last complaint number given out each year (C-2026-0001, C-2026-0002...).
+    Locked while a number is taken, so two complaints never share one."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.year}: {self.last_number}"
 
 
 class ComplaintAttachment(models.Model):

@@ -237,6 +237,18 @@ REMINDER_OFFSETS = {
     "eoi_call_closing": [3],  # to eligible partners with a draft
 }
 
+# Complaints: the Hub's promises, in working days (weekends and England and
+# Wales bank holidays skipped; hubportal.working_days).
+COMPLAINT_ACKNOWLEDGE_WORKING_DAYS = env.int("COMPLAINT_ACKNOWLEDGE_WORKING_DAYS", default=5)
+COMPLAINT_RESPOND_WORKING_DAYS = env.int("COMPLAINT_RESPOND_WORKING_DAYS", default=20)
+# How long after the written resolution the complainant may escalate to the Chair.
+COMPLAINT_ESCALATION_WORKING_DAYS = env.int("COMPLAINT_ESCALATION_WORKING_DAYS", default=20)
+# A public complainant's private tracking link lasts this many days after the
+# last message the Hub sent them (each step extends it); a new one can be requested.
+COMPLAINT_TRACKING_LINK_DAYS = env.int("COMPLAINT_TRACKING_LINK_DAYS", default=90)
+# The public complaint form: at most this many complaints per address per hour.
+COMPLAINT_PUBLIC_RATE_LIMIT = env.int("COMPLAINT_PUBLIC_RATE_LIMIT", default=5)
+
 # Partners: the public "Become a partner" form takes at most this many
 # enquiries per address per hour; an invitation link works for this many days.
 PARTNERS_ENQUIRY_RATE_LIMIT = env.int("PARTNERS_ENQUIRY_RATE_LIMIT", default=5)
@@ -265,6 +277,12 @@ CELERY_BEAT_SCHEDULE = {
     "partners-expire-evidence": {
         "task": "partners.tasks.expire_evidence",
         "schedule": crontab(hour=0, minute=10),
+    },
+    # A resolved complaint not escalated by the last day of its window closes
+    # itself just after midnight, so the window is whole days in the Hub's time.
+    "complaints-close-unescalated": {
+        "task": "complaints.tasks.close_unescalated_complaints",
+        "schedule": crontab(hour=0, minute=20),
     },
 }
 

@@ -1,0 +1,165 @@
+"""The admin: reference details of an open complaint may be corrected; the
+lifecycle is never edited here (it moves only through the services, with
+history). A decided complaint, and every note, is read-only. Safeguarding
+concerns are shown only to safeguarding leads."""
+
+from django.contrib import admin
+
+from complaints.models import Complaint, ComplaintAttachment, ComplaintNote, ReferenceCounter
+from hubportal.roles import is_safeguarding_lead
+
+LIFECYCLE_FIELDS = [
+    "reference",
+    "status",
+    "raised_via",
+    "raised_by",
+    "complainant_partner",
+    "received_at",
+    "owner",
+    "acknowledge_by",
+    "respond_by",
+    "acknowledged_at",
+    "resolution",
+    "resolved_at",
+    "escalate_by",
+    "escalation_reasons",
+    "escalated_at",
+    "chair_review_at",
+    "closed_at",
+    "chair_findings",
+    "chair_decision",
+    "chair_reasons",
+    "decided_by",
+    "decided_at",
+    "tracking_token_hash",
+    "tracking_expires_at",
+    "updated_at",
+]
+
+
+def _visible(request, queryset):
+    return queryset if is_safeguarding_lead(request.user) else queryset.not_safeguarding()
+
+
+class AttachmentInline(admin.TabularInline):
+    model = ComplaintAttachment
+    fields = ["original_filename", "uploaded_by", "uploaded_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class NoteInline(admin.TabularInline):
+    model = ComplaintNote
+    fk_name = "complaint"
+    fields = ["created_at", "kind", "author_name", "body", "corrects"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Complaint)
+class ComplaintAdmin(admin.ModelAdmin):
+    list_display = ["reference", "received_at", "category", "status", "partner", "respond_by", "decided_at"]
+    list_filter = ["status", "category", "raised_via"]
+    search_fields = ["reference", "complainant_name", "complainant_email"]
+    list_select_related = ["partner"]
+    date_hierarchy = "received_at"
+    readonly_fields = LIFECYCLE_FIELDS
+    exclude = ["tracking_token_hash"]
+    inlines = [AttachmentInline, NoteInline]
+
+    def get_queryset(self, request):
+        return _visible(request, super().get_queryset(request))
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.is_decided:
+            # Final: every field is read-only.
+            return [f.name for f in self.model._meta.fields if f.name != "tracking_token_hash"]
+        return [f for f in LIFECYCLE_FIELDS if f != "tracking_token_hash"]
+
+    def has_add_permission(self, request):
+        return False  # complaints are raised through the portal, the public form or staff's form
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_decided:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ComplaintNote)
+class ComplaintNoteAdmin(admin.ModelAdmin):
+    """Notes are never edited: a correction is a new note, added in the app."""
+
+    list_display = ["created_at", "complaint", "kind", "author_name"]
+    list_filter = ["kind"]
+    search_fields = ["complaint__reference", "body"]
+    list_select_related = ["complaint"]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if is_safeguarding_lead(request.user):
+            return queryset
+        return queryset.exclude(complaint__category=Complaint.Category.SAFEGUARDING)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ComplaintAttachment)
+class ComplaintAttachmentAdmin(admin.ModelAdmin):
+    list_display = ["uploaded_at", "complaint", "original_filename"]
+    search_fields = ["complaint__reference", "original_filename"]
+    list_select_related = ["complaint"]
+    fields = ["complaint", "original_filename", "uploaded_by", "uploaded_at"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if is_safeguarding_lead(request.user):
+            return queryset
+        return queryset.exclude(complaint__category=Complaint.Category.SAFEGUARDING)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReferenceCounter)
+class ReferenceCounterAdmin(admin.ModelAdmin):
+    list_display = ["year", "last_number"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

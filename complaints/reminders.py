@@ -1,0 +1,56 @@
+"""Complaint deadlines reminded to the owner (or every Service Manager while
+it has none). Offsets in settings.REMINDER_OFFSETS; the wording in
+templates/notifications/<kind>.txt."""
+
+from collections.abc import Iterable
+from datetime import date
+
+from django.urls import reverse
+
+from complaints.models import Complaint
+from complaints.services import service_managers
+from hubportal.reminders import Due, dates_due, reminder_kind
+
+
+def _recipients(complaint: Complaint, managers: list) -> list:
+    return [complaint.owner] if complaint.owner_id else managers
+
+
+def _due(kind: str, today: date, queryset, field: str) -> Iterable[Due]:
+    stages = dates_due(today, kind)
+    if not stages:
+        return
+    managers = list(service_managers())
+    found = queryset.filter(**{f"{field}__in": list(stages)}).select_related("owner", "partner")
+    for complaint in found:
+        day = getattr(complaint, field)
+        yield Due(
+            kind=kind,
+            obj=complaint,
+            stage=stages[day],
+            due_on=day,
+            recipients=_recipients(complaint, managers),
+            url=reverse("complaints:detail", args=[complaint.pk]),
+        )
+
+
+@reminder_kind("complaints_acknowledge_due")
+def acknowledgements_due(today: date) -> Iterable[Due]:
+    """A complaint still not acknowledged as its deadline nears and passes."""
+    return _due(
+        "complaints_acknowledge_due",
+        today,
+        Complaint.objects.filter(status=Complaint.Status.RECEIVED),
+        "acknowledge_by",
+    )
+
+
+@reminder_kind("complaints_response_due")
+def responses_due(today: date) -> Iterable[Due]:
+    """A complaint still without its written resolution as the deadline nears and passes."""
+    return _due(
+        "complaints_response_due",
+        today,
+        Complaint.objects.filter(status__in=Complaint.STAGE_ONE),
+        "respond_by",
+    )

@@ -1,0 +1,769 @@
+"""Thin views: parse, fetch through the user's scope, call a service, redirect.
+
+Four audiences: Hub staff (/staff/complaints/), partner users
+(/portal/complaints/), the Chair (/chair/complaints/) and the public
+(/complaints/new/ and the private tracking link /complaints/track/<token>/).
+"""
+
+from datetime import date, datetime, time
+from functools import wraps
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from complaints import forms, permissions, selectors, services
+from complaints.exports import columns_for
+from complaints.filters import ComplaintFilter
+from complaints.models import Complaint
+from hubportal.errors import ActionRefused, require
+from hubportal.exports import export_format, export_rows
+from hubportal.roles import (
+    chair_required,
+    is_chair,
+    is_hub_staff,
+    is_partner_user,
+    is_safeguarding_lead,
+    partner_required,
+    role_required,
+)
+from hubportal.uploads import serve_private_file
+
+staff_area_required = role_required(permissions.can_use_staff_area, "This page is for Hub staff.")
+safeguarding_lead_required = role_required(
+    is_safeguarding_lead, "Safeguarding concerns are for the Service Manager and the safeguarding leads."
+)
+STAGE_ONE_ONLY = "Only the Service Manager handles the first stage of a complaint."
+COMPLAINANT_ONLY = "Only the partner that made the complaint can do this."
+PAGE_SIZE = 25
+RATE_WINDOW = 60 * 60  # seconds: the public form's limit is per hour
+
+
+def _promises() -> dict:
+    """The Hub's deadlines, in working days, as the pages state them."""
+    return {
+        "ack_days": settings.COMPLAINT_ACKNOWLEDGE_WORKING_DAYS,
+        "respond_days": settings.COMPLAINT_RESPOND_WORKING_DAYS,
+    }
+
+
+def _querystring(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    for key in ("page", "export"):
+        query.pop(key, None)
+    return query.urlencode()
+
+
+# Staff ---------------------------------------------------------------------
+
+
+def _staff_list(request: HttpRequest, *, safeguarding: bool) -> HttpResponse:
+    base = selectors.complaints_for(request.user)
+    base = base.safeguarding() if safeguarding else base.not_safeguarding()
+    found = ComplaintFilter(request.GET, queryset=base, safeguarding=safeguarding)
+    rows = found.qs
+    if export_format(request):
+        name = "safeguarding-concerns" if safeguarding else "complaints"
+        return export_rows(request, rows, columns_for(request.user), name)
+    today = timezone.localdate()
+    context = {
+        "filter": found,
+        "page": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
+        "querystring": _querystring(request),
+        "today": today,
+        "safeguarding": safeguarding,
+        "overdue_count": base.overdue(today).count(),
+        "open_safeguarding": (
+            Complaint.objects.safeguarding().open().count()
+            if not safeguarding and is_safeguarding_lead(request.user)
+            else 0
+        ),
+        "can_raise": permissions.can_raise_on_behalf(request.user),
+        **_promises(),
+    }
+    return render(request, "complaints/staff_list.html", context)
+
+
+@staff_area_required
+def complaint_list(request: HttpRequest) -> HttpResponse:
+    """Every complaint but safeguarding concerns, which are listed apart."""
+    return _staff_list(request, safeguarding=False)
+
+
+@safeguarding_lead_required
+def safeguarding_list(request: HttpRequest) -> HttpResponse:
+    return _staff_list(request, safeguarding=True)
+
+
+@staff_area_required
+def complaint_new(request: HttpRequest) -> HttpResponse:
+    """Staff record a written complaint someone made to the Hub."""
+    if not permissions.can_raise_on_behalf(request.user):
+        raise PermissionDenied("Only Hub staff can record a complaint for someone.")
+    form = forms.StaffComplaintForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        received_on = data["received_on"]
+        # A letter dated earlier counts from that day (at the start of office hours).
+        received_at = (
+            timezone.now()
+            if received_on == timezone.localdate()
+            else timezone.make_aware(datetime.combine(received_on, time(9, 0)))
+        )
+        try:
+            raised = services.complaint_raise(
+                actor=request.user,
+                via=Complaint.RaisedVia.STAFF,
+                complainant_name=data["complainant_name"],
+                complainant_email=data["complainant_email"],
+                complainant_phone=data["complainant_phone"],
+                category=data["category"],
+                about=data["about"],
+                partner=data["partner"],
+                agreement=data["agreement"],
+                account=data["account"],
+                desired_outcome=data["desired_outcome"],
+                attachments=data["attachments"],
+                received_at=received_at,
+            )
+        except ActionRefused as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request,
+                f"Complaint {raised.complaint.reference} recorded. The complainant has been sent a private link "
+                "to follow it.",
+            )
+            if Complaint.objects.visible_to(request.user).filter(pk=raised.complaint.pk).exists():
+                return redirect("complaints:detail", pk=raised.complaint.pk)
+            # A safeguarding concern recorded by someone who is not a lead: it is theirs no longer.
+            return redirect("complaints:list")
+    return render(request, "complaints/staff_new.html", {"form": form})
+
+
+def _staff_context(request: HttpRequest, complaint: Complaint, **bound) -> dict:
+    user = request.user
+    can = {
+        "acknowledge": permissions.can_acknowledge(user, complaint),
+        "investigate": permissions.can_investigate(user, complaint),
+        "resolve": permissions.can_resolve(user, complaint),
+        "update_details": permissions.can_update_details(user, complaint),
+        "add_note": permissions.can_add_note(user, complaint),
+        "suspend_partner": permissions.can_suspend_partner(user, complaint),
+        "recommend": permissions.can_recommend_termination(user, complaint),
+    }
+    context = {
+        "complaint": complaint,
+        "can": can,
+        "timeline": selectors.timeline(complaint),
+        "attachments": complaint.attachments.all(),
+        "recommendations": services.open_recommendations(complaint) if complaint.partner_id else [],
+        "today": timezone.localdate(),
+        "acknowledge_form": bound.get("acknowledge_form") or forms.AcknowledgeForm(),
+        "investigate_form": bound.get("investigate_form") or forms.InvestigateForm(),
+        "resolve_form": bound.get("resolve_form") or forms.ResolveForm(),
+        "details_form": bound.get("details_form") or forms.DetailsForm(instance=complaint, prefix="details"),
+        "note_form": bound.get("note_form") or forms.NoteForm(user=user, complaint=complaint, prefix="note"),
+        "suspend_form": bound.get("suspend_form") or forms.SuspendForm(prefix="suspend"),
+    }
+    return context
+
+
+def _staff_detail(request: HttpRequest, complaint: Complaint, status: int = 200, **bound) -> HttpResponse:
+    return render(request, "complaints/staff_detail.html", _staff_context(request, complaint, **bound), status=status)
+
+
+@staff_area_required
+def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _staff_detail(request, selectors.get_complaint_for(request.user, pk))
+
+
+def _run(request: HttpRequest, action, success: str):
+    """Call a service; on success say so and return True, on a refusal show why."""
+    try:
+        action()
+    except ActionRefused as exc:
+        messages.error(request, str(exc))
+        return False
+    messages.success(request, success)
+    return True
+
+
+@staff_area_required
+@require_POST
+def complaint_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+    complaint = selectors.get_complaint_for(request.user, pk)
+    require(permissions.handles_stage_one(request.user), STAGE_ONE_ONLY)
+    form = forms.AcknowledgeForm(request.POST)
+    if form.is_valid() and _run(
+        request,
+        lambda: services.complaint_acknowledge(
+            complaint=complaint, actor=request.user, message=form.cleaned_data["message"]
+        ),
+        "Acknowledged. The complainant has been told.",
+    ):
+        return redirect("complaints:detail", pk=pk)
+    return _staff_detail(request, complaint, acknowledge_form=form)
+
+
+@staff_area_required
+@require_POST
+def complaint_investigate(request: HttpRequest, pk: int) -> HttpResponse:
+    complaint = selectors.get_complaint_for(request.user, pk)
+    require(permissions.handles_stage_one(request.user), STAGE_ONE_ONLY)
+    form = forms.InvestigateForm(request.POST)
+    if form.is_valid() and _run(
+        request,
+        lambda: services.complaint_investigate(complaint=complaint, actor=request.user, note=form.cleaned_data["note"]),
+        "The investigation has started.",
+    ):
+        return redirect("complaints:detail", pk=pk)
+    return _staff_detail(request, complaint, investigate_form=form)
+
+
+@staff_area_required
+@require_POST
+def complaint_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    complaint = selectors.get_complaint_for(request.user, pk)
+    require(permissions.handles_stage_one(request.user), STAGE_ONE_ONLY)
+    form = forms.ResolveForm(request.POST)
+    if form.is_valid() and _run(
+        request,
+        lambda: services.complaint_resolve(
+            complaint=complaint, actor=request.user, resolution=form.cleaned_data["resolution"]
+        ),
+        "The resolution has been sent to the complainant.",
+    ):
+        return redirect("complaints:detail", pk=pk)
+    return _staff_detail(request, complaint, resolve_form=form)
+
+
+@staff_area_required
+@require_POST
+def complaint_update_details(request: HttpRequest, pk: int) -> HttpResponse:
+    complaint = selectors.get_complaint_for(request.user, pk)
+    require(permissions.handles_stage_one(request.user), STAGE_ONE_ONLY)
+    # A copy: the unsaved form must not change the complaint shown beside it.
+    form = forms.DetailsForm(request.POST, instance=Complaint.objects.get(pk=complaint.pk), prefix="details")
+    if form.is_valid() and _run(
+        request,
+        lambda: services.complaint_update_details(
+            complaint=complaint,
+            actor=request.user,
+            category=form.cleaned_data["category"],
+            about=form.cleaned_data["about"],
+            partner=form.cleaned_data["partner"],
+            agreement=form.cleaned_data["agreement"],
+        ),
+        "The details have been saved.",
+    ):
+        return redirect("complaints:detail", pk=pk)
+    return _staff_detail(request, complaint, details_form=form)
+
+
+@staff_area_required
+@require_POST
+def complaint_note(request: HttpRequest, pk: int) -> HttpResponse:
+    complaint = selectors.get_complaint_for(request.user, pk)
+    if not permissions.can_add_note(request.user, complaint):
+        raise PermissionDenied(
+            "The Chair's decision is final: only the Chair or the Service Manager may add a correction."
+            if complaint.is_decided
+            else "You cannot add notes to this complaint."
+        )
+    form = forms.NoteForm(request.POST, user=request.user, complaint=complaint, prefix="note")
+    if form.is_valid() and _run(
+        request,
+        lambda: services.complaint_note_add(
+            complaint=complaint,
+            actor=request.user,
+            kind=form.cleaned_data["kind"],
+            body=form.cleaned_data["body"],
+            corrects=form.cleaned_data.get("corrects"),
+        ),
+        "The note has been added.",
+    ):
+        return redirect("complaints:detail", pk=pk)
+    return _staff_detail(request, complaint, note_form=form)
+
+
+@staff_area_required
+@require_POST
+def complaint_suspend_partner(request: HttpRequest, pk: int) -> HttpResponse:
+    complaint = selectors.get_complaint_for(request.user, pk)
+    require(
+        is_hub_staff(request.user) and is_safeguarding_lead(request.user) and complaint.is_safeguarding,
+        "Only a safeguarding lead can suspend a partnership, from a safeguarding concern.",
+    )
+    form = forms.SuspendForm(request.POST, prefix="suspend")
+    if form.is_valid() and _run(
+        request,
+        lambda: services.complaint_suspend_partner(
+            complaint=complaint, actor=request.user, reason=form.cleaned_data["reason"]
+        ),
+        "The partnership is suspended. The partner and Hub staff have been told.",
+    ):
+        return redirect("complaints:detail", pk=pk)
+    return _staff_detail(request, complaint, suspend_form=form)
+
+
+@staff_area_required
+@require_http_methods(["GET", "POST"])
+def complaint_recommend(request: HttpRequest, pk: int) -> HttpResponse:
+    """Recommend the Chair ends the partnership, from a safeguarding concern."""
+    complaint = selectors.get_complaint_for(request.user, pk)
+    if not permissions.can_recommend_termination(request.user, complaint):
+        raise PermissionDenied("A termination recommendation is raised from a safeguarding concern by its leads.")
+    form = forms.RecommendationForm(request.POST or None, request.FILES or None, complaint=complaint)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if _run(
+            request,
+            lambda: services.complaint_recommend_termination(
+                complaint=complaint,
+                actor=request.user,
+                agreement=data["agreement"],
+                kind=data["kind"],
+                reasons=data["reasons"],
+                evidence=data["evidence"],
+                other_reason=data["other_reason"],
+                suspend_partner=data["suspend_partner"],
+                documents=data["documents"],
+            ),
+            "The recommendation has gone to the Chair.",
+        ):
+            return redirect("complaints:detail", pk=pk)
+    return render(request, "complaints/staff_recommend.html", {"complaint": complaint, "form": form})
+
+
+def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+    """A document on a complaint, for whoever may open the complaint (not the
+    partner it is about)."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    user = request.user
+    require(permissions.can_use_staff_area(user) or is_partner_user(user) or is_chair(user))
+    attachment = selectors.get_attachment_for(request.user, pk, attachment_pk)
+    return serve_private_file(attachment.file, attachment.original_filename)
+
+
+# The partner portal ---------------------------------------------------------
+
+
+@partner_required
+def portal_list(request: HttpRequest) -> HttpResponse:
+    visible = selectors.complaints_for(request.user)
+    partner_id = request.user.partner_id
+    return render(
+        request,
+        "complaints/portal_list.html",
+        {
+            "raised": visible.filter(complainant_partner_id=partner_id, raised_via=Complaint.RaisedVia.PORTAL),
+            "about": visible.filter(partner_id=partner_id).exclude(complainant_partner_id=partner_id),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@partner_required
+def portal_new(request: HttpRequest) -> HttpResponse:
+    form = forms.PortalComplaintForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        user = request.user
+        try:
+            raised = services.complaint_raise(
+                actor=user,
+                via=Complaint.RaisedVia.PORTAL,
+                complainant_name=str(user),
+                complainant_email=user.email,
+                complainant_phone=data["complainant_phone"],
+                category=data["category"],
+                about=data["about"],
+                partner=data["partner"],
+                account=data["account"],
+                desired_outcome=data["desired_outcome"],
+                attachments=data["attachments"],
+            )
+        except ActionRefused as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request,
+                f"Your complaint {raised.complaint.reference} has been sent to the Service Manager. "
+                f"We will acknowledge it by {raised.complaint.acknowledge_by:%-d %B %Y}.",
+            )
+            return redirect("complaints:portal_detail", pk=raised.complaint.pk)
+    return render(request, "complaints/portal_new.html", {"form": form, **_promises()})
+
+
+def _complainant_context(complaint: Complaint, *, user=None, token=None, **bound) -> dict:
+    return {
+        "complaint": complaint,
+        "steps": selectors.steps_for_complainant(complaint),
+        "notes": selectors.notes_for_complainant(complaint),
+        "attachments": complaint.attachments.all(),
+        "can_accept": permissions.can_accept(user, complaint, token),
+        "can_escalate": permissions.can_escalate(user, complaint, token),
+        "can_message": permissions.can_message_as_complainant(user, complaint, token),
+        "message_form": bound.get("message_form") or forms.MessageForm(),
+        "escalate_form": bound.get("escalate_form") or forms.EscalateForm(),
+        "token": token,
+        "today": timezone.localdate(),
+    }
+
+
+def _portal_detail(request: HttpRequest, complaint: Complaint, **bound) -> HttpResponse:
+    if selectors.portal_role(request.user, complaint) == "about":
+        return render(
+            request,
+            "complaints/portal_about.html",
+            {"complaint": complaint, "notes": selectors.notes_for_partner_complained_about(complaint)},
+        )
+    return render(request, "complaints/portal_detail.html", _complainant_context(complaint, user=request.user, **bound))
+
+
+@partner_required
+def portal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _portal_detail(request, selectors.get_complaint_for(request.user, pk))
+
+
+@partner_required
+@require_POST
+def portal_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    complaint = selectors.get_complaint_for(request.user, pk)
+    require(permissions.is_complainant(request.user, complaint), COMPLAINANT_ONLY)
+    _run(
+        request,
+        lambda: services.complaint_accept(complaint=complaint, actor=request.user),
+        "Thank you. You have accepted the resolution and the complaint is closed.",
+    )
+    return redirect("complaints:portal_detail", pk=pk)
+
+
+@partner_required
+@require_http_methods(["GET", "POST"])
+def portal_escalate(request: HttpRequest, pk: int) -> HttpResponse:
+    complaint = selectors.get_complaint_for(request.user, pk)
+    require(permissions.is_complainant(request.user, complaint), COMPLAINANT_ONLY)
+    form = forms.EscalateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if _run(
+            request,
+            lambda: services.complaint_escalate(
+                complaint=complaint, actor=request.user, reasons=form.cleaned_data["reasons"]
+            ),
+            "Your complaint has been escalated to the Chair of the Hub Executive Board.",
+        ):
+            return redirect("complaints:portal_detail", pk=pk)
+    elif request.method == "GET" and not permissions.can_escalate(request.user, complaint):
+        messages.error(request, "This complaint cannot be escalated now.")
+        return redirect("complaints:portal_detail", pk=pk)
+    return render(request, "complaints/escalate.html", {"complaint": complaint, "form": form, "token": None})
+
+
+@partner_required
+@require_POST
+def portal_message(request: HttpRequest, pk: int) -> HttpResponse:
+    complaint = selectors.get_complaint_for(request.user, pk)
+    require(permissions.is_complainant(request.user, complaint), COMPLAINANT_ONLY)
+    form = forms.MessageForm(request.POST)
+    if form.is_valid() and _run(
+        request,
+        lambda: services.complaint_message_from_complainant(
+            complaint=complaint, actor=request.user, body=form.cleaned_data["body"]
+        ),
+        "Your message has been sent.",
+    ):
+        return redirect("complaints:portal_detail", pk=pk)
+    return _portal_detail(request, complaint, message_form=form)
+
+
+# The public ---------------------------------------------------------------
+
+
+def _client_address(request: HttpRequest) -> str:
+    from axes.helpers import get_client_ip_address
+
+    return get_client_ip_address(request) or "unknown"
+
+
+def _rate_key(request: HttpRequest, what: str) -> str:
+    return f"complaints:{what}:{_client_address(request)}"
+
+
+def _rate_limited(request: HttpRequest, what: str) -> bool:
+    return (cache.get(_rate_key(request, what)) or 0) >= settings.COMPLAINT_PUBLIC_RATE_LIMIT
+
+
+def _count_attempt(request: HttpRequest, what: str) -> None:
+    key = _rate_key(request, what)
+    if not cache.add(key, 1, RATE_WINDOW):
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.add(key, 1, RATE_WINDOW)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def public_new(request: HttpRequest) -> HttpResponse:
+    """Anyone may complain in writing: the open form."""
+    form = forms.PublicComplaintForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if _rate_limited(request, "new"):
+            return render(request, "complaints/public_rate_limited.html", status=429)
+        if form.is_robot:
+            _count_attempt(request, "new")
+            return redirect("complaints:public_done")  # say nothing useful to a robot
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                raised = services.complaint_raise(
+                    actor=None,
+                    via=Complaint.RaisedVia.PUBLIC,
+                    complainant_name=data["complainant_name"],
+                    complainant_email=data["complainant_email"],
+                    complainant_phone=data["complainant_phone"],
+                    category=data["category"],
+                    about=data["about"],
+                    partner=data["partner"],
+                    account=data["account"],
+                    desired_outcome=data["desired_outcome"],
+                    attachments=data["attachments"],
+                )
+            except ActionRefused as exc:
+                messages.error(request, str(exc))
+            else:
+                _count_attempt(request, "new")
+                request.session["complaint_raised"] = {
+                    "reference": raised.complaint.reference,
+                    "acknowledge_by": raised.complaint.acknowledge_by.isoformat(),
+                    "token": raised.tracking_token,
+                }
+                return redirect("complaints:public_done")
+    return render(request, "complaints/public_new.html", {"form": form, **_promises()})
+
+
+@never_cache
+def public_done(request: HttpRequest) -> HttpResponse:
+    """The confirmation, shown once: the reference and the private link."""
+    raised = request.session.pop("complaint_raised", None)
+    context = {}
+    if raised:
+        context = {
+            "reference": raised["reference"],
+            "acknowledge_by": date.fromisoformat(raised["acknowledge_by"]),
+            "tracking_url": request.build_absolute_uri(services.track_url(raised["token"])),
+        }
+    return render(request, "complaints/public_done.html", context)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def track_request(request: HttpRequest) -> HttpResponse:
+    """A complainant whose link has expired (or is lost) asks for a new one."""
+    form = forms.TrackingRequestForm(request.POST or None)
+    sent = False
+    if request.method == "POST":
+        if _rate_limited(request, "track"):
+            return render(request, "complaints/public_rate_limited.html", status=429)
+        if form.is_valid():
+            _count_attempt(request, "track")
+            services.tracking_link_resend(reference=form.cleaned_data["reference"], email=form.cleaned_data["email"])
+            sent = True
+            form = forms.TrackingRequestForm()
+    return render(request, "complaints/track_request.html", {"form": form, "sent": sent})
+
+
+def tracked(view):
+    """Open the complaint a private link names, or say the link does not work
+    (expired, replaced or never valid: the same answer for each)."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, token: str, *args, **kwargs) -> HttpResponse:
+        try:
+            complaint = selectors.get_complaint_by_token(token)
+        except Http404:
+            return render(request, "complaints/track_invalid.html", status=404)
+        return view(request, complaint, token, *args, **kwargs)
+
+    return never_cache(wrapper)
+
+
+def _track_page(request: HttpRequest, complaint: Complaint, token: str, **bound) -> HttpResponse:
+    context = _complainant_context(complaint, user=None, token=token, **bound)
+    return render(request, "complaints/track.html", context)
+
+
+@tracked
+def track(request: HttpRequest, complaint: Complaint, token: str) -> HttpResponse:
+    """The public complainant's own page, through their private link."""
+    return _track_page(request, complaint, token)
+
+
+@require_POST
+@tracked
+def track_accept(request: HttpRequest, complaint: Complaint, token: str) -> HttpResponse:
+    _run(
+        request,
+        lambda: services.complaint_accept(complaint=complaint, token=token),
+        "Thank you. You have accepted the resolution and the complaint is closed.",
+    )
+    return redirect("complaints:track", token=token)
+
+
+@require_http_methods(["GET", "POST"])
+@tracked
+def track_escalate(request: HttpRequest, complaint: Complaint, token: str) -> HttpResponse:
+    form = forms.EscalateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if _run(
+            request,
+            lambda: services.complaint_escalate(complaint=complaint, reasons=form.cleaned_data["reasons"], token=token),
+            "Your complaint has been escalated to the Chair of the Hub Executive Board.",
+        ):
+            return redirect("complaints:track", token=token)
+    elif request.method == "GET" and not permissions.can_escalate(None, complaint, token):
+        messages.error(request, "This complaint cannot be escalated now.")
+        return redirect("complaints:track", token=token)
+    return render(request, "complaints/escalate.html", {"complaint": complaint, "form": form, "token": token})
+
+
+@require_POST
+@tracked
+def track_message(request: HttpRequest, complaint: Complaint, token: str) -> HttpResponse:
+    form = forms.MessageForm(request.POST)
+    if form.is_valid() and _run(
+        request,
+        lambda: services.complaint_message_from_complainant(
+            complaint=complaint, body=form.cleaned_data["body"], token=token
+        ),
+        "Your message has been sent.",
+    ):
+        return redirect("complaints:track", token=token)
+    return _track_page(request, complaint, token, message_form=form)
+
+
+@tracked
+def track_attachment(request: HttpRequest, complaint: Complaint, token: str, attachment_pk: int) -> HttpResponse:
+    attachment = get_object_or_404(complaint.attachments.all(), pk=attachment_pk)
+    return serve_private_file(attachment.file, attachment.original_filename)
+
+
+# The Chair --------------------------------------------------------------------
+
+
+@chair_required
+def chair_list(request: HttpRequest) -> HttpResponse:
+    """Escalated complaints: waiting for the Chair, under review, and decided."""
+    cases = selectors.chair_complaints(request.user)
+    return render(
+        request,
+        "complaints/chair_list.html",
+        {
+            "waiting": [c for c in cases if c.status in Complaint.WITH_CHAIR],
+            "decided": sorted(
+                (c for c in cases if c.status == Complaint.Status.DECIDED), key=lambda c: c.decided_at, reverse=True
+            ),
+            "now": timezone.now(),
+        },
+    )
+
+
+def _chair_context(request: HttpRequest, complaint: Complaint, **bound) -> dict:
+    user = request.user
+    return {
+        "complaint": complaint,
+        "timeline": selectors.timeline(complaint),
+        "attachments": complaint.attachments.all(),
+        "recommendations": services.open_recommendations(complaint) if complaint.partner_id else [],
+        "can_take_into_review": permissions.can_take_into_review(user, complaint),
+        "can_decide": permissions.can_decide(user, complaint),
+        "can_add_note": permissions.can_add_note(user, complaint),
+        "decision_form": bound.get("decision_form") or forms.DecisionForm(),
+        "note_form": bound.get("note_form") or forms.NoteForm(user=user, complaint=complaint, prefix="note"),
+    }
+
+
+def _chair_case(request: HttpRequest, complaint: Complaint, status: int = 200, **bound) -> HttpResponse:
+    return render(request, "complaints/chair_case.html", _chair_context(request, complaint, **bound), status=status)
+
+
+def _chair_complaint(request: HttpRequest, pk: int) -> Complaint:
+    return get_object_or_404(selectors.chair_complaints(request.user), pk=pk)
+
+
+@chair_required
+def chair_case(request: HttpRequest, pk: int) -> HttpResponse:
+    """The full file and the decision form."""
+    return _chair_case(request, _chair_complaint(request, pk))
+
+
+@chair_required
+@require_POST
+def chair_review(request: HttpRequest, pk: int) -> HttpResponse:
+    complaint = _chair_complaint(request, pk)
+    _run(
+        request,
+        lambda: services.complaint_take_into_review(complaint=complaint, actor=request.user),
+        "You have taken the complaint into review. The complainant has been told.",
+    )
+    return redirect("complaints:chair_case", pk=pk)
+
+
+@chair_required
+@require_POST
+def chair_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    complaint = _chair_complaint(request, pk)
+    if complaint.is_decided:
+        messages.error(
+            request,
+            "This complaint has been decided and the decision is final: it cannot be changed. "
+            "If something in it is wrong, add a correction note.",
+        )
+        return redirect("complaints:chair_case", pk=pk)
+    form = forms.DecisionForm(request.POST)
+    if form.is_valid() and _run(
+        request,
+        lambda: services.complaint_decide(
+            complaint=complaint,
+            actor=request.user,
+            findings=form.cleaned_data["findings"],
+            decision=form.cleaned_data["decision"],
+            reasons=form.cleaned_data["reasons"],
+        ),
+        "Your decision is recorded and final. It has been sent to the complainant, the partner and Hub staff.",
+    ):
+        return redirect("complaints:chair_case", pk=pk)
+    return _chair_case(request, complaint, decision_form=form)
+
+
+@chair_required
+@require_POST
+def chair_note(request: HttpRequest, pk: int) -> HttpResponse:
+    complaint = _chair_complaint(request, pk)
+    if not permissions.can_add_note(request.user, complaint):
+        raise PermissionDenied("You cannot add notes to this complaint.")
+    form = forms.NoteForm(request.POST, user=request.user, complaint=complaint, prefix="note")
+    if form.is_valid() and _run(
+        request,
+        lambda: services.complaint_note_add(
+            complaint=complaint,
+            actor=request.user,
+            kind=form.cleaned_data["kind"],
+            body=form.cleaned_data["body"],
+            corrects=form.cleaned_data.get("corrects"),
+        ),
+        "The note has been added.",
+    ):
+        return redirect("complaints:chair_case", pk=pk)
+    return _chair_case(request, complaint, note_form=form)
