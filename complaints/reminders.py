@@ -1,5 +1,7 @@
 """Complaint deadlines reminded to the owner (or every Service Manager while
-it has none). Offsets in settings.REMINDER_OFFSETS; the wording in
+it has none). Offsets in settings.REMINDER_OFFSETS, counted in working days
+like the deadlines themselves (one day before a Monday deadline is the Friday),
+so reminders go out on working days only; the wording in
 templates/notifications/<kind>.txt."""
 
 from collections.abc import Iterable
@@ -9,7 +11,20 @@ from django.urls import reverse
 
 from complaints.models import Complaint
 from complaints.services import service_managers
-from hubportal.reminders import Due, dates_due, reminder_kind
+from hubportal.reminders import Due, offsets, reminder_kind, stage_name
+from hubportal.working_days import add_working_days, is_working_day, subtract_working_days
+
+
+def working_dates_due(today: date, kind: str) -> dict[date, str]:
+    """Which deadlines have a reminder due today, by stage name, with the
+    offsets in working days. Nothing is due on a weekend or bank holiday."""
+    if not is_working_day(today):
+        return {}
+    found = {}
+    for days in offsets(kind):
+        day = add_working_days(today, days) if days >= 0 else subtract_working_days(today, -days)
+        found[day] = stage_name(days)
+    return found
 
 
 def _recipients(complaint: Complaint, managers: list) -> list:
@@ -17,7 +32,7 @@ def _recipients(complaint: Complaint, managers: list) -> list:
 
 
 def _due(kind: str, today: date, queryset, field: str) -> Iterable[Due]:
-    stages = dates_due(today, kind)
+    stages = working_dates_due(today, kind)
     if not stages:
         return
     managers = list(service_managers())

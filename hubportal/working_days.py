@@ -41,6 +41,25 @@ def next_working_day(day: date) -> date:
     return day
 
 
+def previous_working_day(day: date) -> date:
+    """The last working day before ``day``."""
+    day -= timedelta(days=1)
+    while not is_working_day(day):
+        day -= timedelta(days=1)
+    return day
+
+
+def subtract_working_days(end: date, days: int) -> date:
+    """The working day ``days`` working days before ``end`` (the inverse of
+    add_working_days for a working day ``end``)."""
+    if days < 0:
+        raise ValueError("Count working days backwards with a positive number.")
+    day = end
+    for _ in range(days):
+        day = previous_working_day(day)
+    return day
+
+
 def add_working_days(start: date, days: int) -> date:
     """The date ``days`` working days after ``start``: the day the count ends on.
 

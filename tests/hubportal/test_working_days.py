@@ -9,6 +9,8 @@ from hubportal.working_days import (
     bank_holiday_name,
     is_working_day,
     next_working_day,
+    previous_working_day,
+    subtract_working_days,
     working_days_between,
 )
 
@@ -69,3 +71,12 @@ def test_working_days_between_is_the_inverse_of_adding(start, days):
     end = add_working_days(start, days)
     assert working_days_between(start, end) == days
     assert working_days_between(end, start) == -days
+
+
+def test_counting_backwards_skips_weekend_and_holiday():
+    assert previous_working_day(date(2026, 4, 7)) == date(2026, 4, 2)  # over Easter
+    assert subtract_working_days(date(2026, 3, 16), 1) == date(2026, 3, 13)  # Monday back to Friday
+    assert subtract_working_days(date(2026, 4, 10), 5) == date(2026, 4, 1)
+    assert subtract_working_days(date(2026, 4, 10), 0) == date(2026, 4, 10)
+    with pytest.raises(ValueError):
+        subtract_working_days(date(2026, 4, 10), -1)
