@@ -150,6 +150,9 @@ class SurveyRequest(models.Model):
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     return_comment = models.TextField(blank=True)
+    returned_at = models.DateTimeField(
+        null=True, blank=True, help_text="When staff last returned it; while it is open again, it awaits resubmission."
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = SurveyRequestQuerySet.as_manager()
@@ -164,6 +167,15 @@ class SurveyRequest(models.Model):
 
     def is_overdue(self, today) -> bool:
         return self.status in self.OPEN and self.deadline < today
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN
+
+    @property
+    def awaits_resubmission(self) -> bool:
+        """Returned by staff and not yet sent back (it may be in progress again)."""
+        return self.returned_at is not None and self.status in self.OPEN
 
 
 class Answer(models.Model):
@@ -209,6 +221,17 @@ class GridCell(models.Model):
         return f"{self.row}: {self.count}"
 
 
+class ProjectEvaluationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        from hubportal.roles import is_hub_staff, is_partner_user
+
+        if is_hub_staff(user):
+            return self
+        if is_partner_user(user):
+            return self.filter(agreement__partner_id=user.partner_id)
+        return self.none()
+
+
 class ProjectEvaluation(models.Model):
     """What a completed project achieved: outcomes against targets, reach,
     spend and match funding against the budget, learning and legacy."""
@@ -244,8 +267,17 @@ class ProjectEvaluation(models.Model):
     return_comment = models.TextField(blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = ProjectEvaluationQuerySet.as_manager()
+
     def __str__(self):
         return f"Evaluation of {self.agreement}"
+
+    # The partner may still change it.
+    EDITABLE = [Status.DRAFT, Status.RETURNED]
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in self.EDITABLE
 
 
 class OutcomeResult(models.Model):
@@ -283,6 +315,11 @@ class CaseStudy(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"
+
+    TRANSITIONS = {
+        Status.DRAFT: {Status.PUBLISHED},
+        Status.PUBLISHED: {Status.DRAFT},
+    }
 
     partner = models.ForeignKey("partners.Partner", on_delete=models.PROTECT, related_name="case_studies")
     evaluation = models.ForeignKey(
@@ -336,6 +373,15 @@ class Consent(models.Model):
 
     def __str__(self):
         return f"Consent from {self.given_by} on {self.given_on:%d %b %Y}"
+
+    def covers(self, use: str, today) -> bool:
+        """In force on ``today`` (not withdrawn) and given for ``use``."""
+        withdrawn = self.withdrawn_on is not None and self.withdrawn_on <= today
+        return not withdrawn and use in self.uses
+
+    def uses_display(self) -> list[str]:
+        labels = dict(self.Use.choices)
+        return [str(labels.get(u, u)) for u in self.uses]
 
 
 class CaseStudyImage(models.Model):

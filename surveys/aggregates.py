@@ -1,0 +1,300 @@
+"""Reach, breakdowns and income added up in the database (Sum and GROUP BY over
+answers and grid cells), never by looping over rows in Python.
+
+Only accepted returns count: a survey staff have not yet accepted (or have
+returned) does not change the Hub's totals. Each function is one query,
+whatever the number of answers.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Q, Sum
+
+from agreements.models import Agreement
+from hubportal.academic_years import AUTUMN, SPRING, SUMMER, TERM_CHOICES, AcademicYear
+from surveys import codes
+from surveys.models import Answer, GridCell, IncomeRecord, Question, SurveyRequest
+
+COUNTED = [SurveyRequest.Status.ACCEPTED]
+TERMS = [AUTUMN, SPRING, SUMMER]
+TERM_LABELS = dict(TERM_CHOICES)
+NO_STRAND = "No strand recorded"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which accepted returns to add up: a year, optionally one term and one partner."""
+
+    year: int | None = None
+    term: str = ""
+    partner_id: int | None = None
+
+    def answers(self, prefix: str = "request__"):
+        q = Q(**{f"{prefix}status__in": COUNTED})
+        if self.year is not None:
+            q &= Q(**{f"{prefix}round__term__academic_year": self.year})
+        if self.term:
+            q &= Q(**{f"{prefix}round__term__name": self.term})
+        if self.partner_id:
+            q &= Q(**{f"{prefix}partner_id": self.partner_id})
+        return q
+
+
+def _int(value) -> int:
+    return int(value or 0)
+
+
+def headline(scope: Scope) -> dict[str, int]:
+    """Reach, schools and sessions in the scope (one query)."""
+    wanted = [codes.REACH_TOTAL, codes.SCHOOLS_COUNT, codes.SESSIONS]
+    rows = (
+        Answer.objects.filter(scope.answers(), question__code__in=wanted)
+        .values("question__code")
+        .annotate(total=Sum("number"))
+    )
+    found = {row["question__code"]: _int(row["total"]) for row in rows}
+    return {
+        "reach": found.get(codes.REACH_TOTAL, 0),
+        "schools": found.get(codes.SCHOOLS_COUNT, 0),
+        "sessions": found.get(codes.SESSIONS, 0),
+    }
+
+
+def by_term(scope: Scope) -> list[dict]:
+    """Reach, schools and sessions for each term of the scope's year (one query)."""
+    wanted = [codes.REACH_TOTAL, codes.SCHOOLS_COUNT, codes.SESSIONS]
+    rows = (
+        Answer.objects.filter(scope.answers(), question__code__in=wanted)
+        .values("request__round__term__name", "question__code")
+        .annotate(total=Sum("number"))
+    )
+    found = defaultdict(dict)
+    for row in rows:
+        found[row["request__round__term__name"]][row["question__code"]] = _int(row["total"])
+    return [
+        {
+            "term": TERM_LABELS[term],
+            "reach": found[term].get(codes.REACH_TOTAL, 0),
+            "schools": found[term].get(codes.SCHOOLS_COUNT, 0),
+            "sessions": found[term].get(codes.SESSIONS, 0),
+        }
+        for term in TERMS
+    ]
+
+
+def by_year() -> list[dict]:
+    """Reach added over each academic year's terms (a child taking part in two terms counts twice)."""
+    rows = (
+        Answer.objects.filter(request__status__in=COUNTED, question__code=codes.REACH_TOTAL)
+        .values("request__round__term__academic_year")
+        .annotate(total=Sum("number"))
+        .order_by("request__round__term__academic_year")
+    )
+    return [
+        {"year": AcademicYear(r["request__round__term__academic_year"]).label, "reach": _int(r["total"])} for r in rows
+    ]
+
+
+def _row_orders(question_codes: list[str]) -> dict[str, list[str]]:
+    """The rows of each grid as the newest version of its question lists them (one query)."""
+    orders: dict[str, list[str]] = {}
+    for code, rows in (
+        Question.objects.filter(code__in=question_codes, type=Question.Type.GRID)
+        .order_by("code", "-question_set__version", "-pk")
+        .values_list("code", "rows")
+    ):
+        orders.setdefault(code, rows)
+    return orders
+
+
+def _ordered(totals: dict[str, int], order: list[str]) -> list[tuple[str, int]]:
+    known = [(row, totals[row]) for row in order if row in totals]
+    extra = sorted((row, n) for row, n in totals.items() if row not in order)
+    return known + extra
+
+
+def grids(scope: Scope, question_codes: list[str]) -> dict[str, list[tuple[str, int]]]:
+    """Each grid's rows added up across the scope's accepted returns (one query, plus one for row order)."""
+    rows = (
+        GridCell.objects.filter(scope.answers("answer__request__"), answer__question__code__in=question_codes)
+        .values("answer__question__code", "row")
+        .annotate(total=Sum("count"))
+    )
+    totals: dict[str, dict[str, int]] = defaultdict(dict)
+    for row in rows:
+        totals[row["answer__question__code"]][row["row"]] = _int(row["total"])
+    orders = _row_orders(question_codes)
+    return {code: _ordered(totals.get(code, {}), orders.get(code, [])) for code in question_codes}
+
+
+def grids_by_term(scope: Scope, question_codes: list[str]) -> dict[str, list[tuple[str, dict[str, int]]]]:
+    """Each grid's rows with a count per term (for the annual data return; one query)."""
+    rows = (
+        GridCell.objects.filter(scope.answers("answer__request__"), answer__question__code__in=question_codes)
+        .values("answer__question__code", "row", "answer__request__round__term__name")
+        .annotate(total=Sum("count"))
+    )
+    totals: dict[str, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
+    for row in rows:
+        totals[row["answer__question__code"]][row["row"]][row["answer__request__round__term__name"]] = _int(
+            row["total"]
+        )
+    orders = _row_orders(question_codes)
+    result = {}
+    for code in question_codes:
+        by_row = totals.get(code, {})
+        order = [r for r in orders.get(code, []) if r in by_row] + sorted(
+            r for r in by_row if r not in orders.get(code, [])
+        )
+        result[code] = [(row, dict(by_row[row])) for row in order]
+    return result
+
+
+def by_strand(scope: Scope) -> list[tuple[str, int]]:
+    """Reach by National Plan strand, through each partner's strands (a partner in
+    two strands counts in both; one query)."""
+    rows = (
+        Answer.objects.filter(scope.answers(), question__code=codes.REACH_TOTAL)
+        .values("request__partner__strands__name")
+        .annotate(total=Sum("number"))
+        .order_by("request__partner__strands__sort_order", "request__partner__strands__name")
+    )
+    return [(r["request__partner__strands__name"] or NO_STRAND, _int(r["total"])) for r in rows]
+
+
+def by_partner(scope: Scope) -> list[dict]:
+    """Reach, schools and sessions per partner (one query)."""
+    wanted = [codes.REACH_TOTAL, codes.SCHOOLS_COUNT, codes.SESSIONS]
+    rows = (
+        Answer.objects.filter(scope.answers(), question__code__in=wanted)
+        .values("request__partner_id", "request__partner__name", "question__code")
+        .annotate(total=Sum("number"))
+        .order_by("request__partner__name")
+    )
+    found: dict[int, dict] = {}
+    for row in rows:
+        entry = found.setdefault(
+            row["request__partner_id"],
+            {"partner": row["request__partner__name"], "reach": 0, "schools": 0, "sessions": 0},
+        )
+        key = {codes.REACH_TOTAL: "reach", codes.SCHOOLS_COUNT: "schools", codes.SESSIONS: "sessions"}[
+            row["question__code"]
+        ]
+        entry[key] = _int(row["total"])
+    return list(found.values())
+
+
+def schools_answers(scope: Scope):
+    """The 'schools worked with' answers, for the data return's schools sheet."""
+    return (
+        Answer.objects.filter(scope.answers(), question__code=codes.SCHOOLS_LIST)
+        .exclude(text="")
+        .select_related("request__partner", "request__round__term")
+        .order_by("request__partner__name", "request__round__term__starts_on")
+    )
+
+
+# Income against the Hub Grant --------------------------------------------------------
+
+
+def income_by_year() -> dict[int, Decimal]:
+    rows = IncomeRecord.objects.values("academic_year").annotate(total=Sum("amount"))
+    return {r["academic_year"]: r["total"] or Decimal("0") for r in rows}
+
+
+def grant_by_year() -> dict[int, Decimal]:
+    """Hub Grant awarded: the Hub's contribution to project agreements, by academic year."""
+    rows = (
+        Agreement.objects.filter(kind=Agreement.Kind.PROJECT, hub_contribution__isnull=False)
+        .values("academic_year")
+        .annotate(total=Sum("hub_contribution"))
+    )
+    return {r["academic_year"]: r["total"] or Decimal("0") for r in rows}
+
+
+def ratio(income: Decimal, grant: Decimal) -> Decimal | None:
+    """Partner-generated income for each £1 of Hub Grant (the target is at least 1)."""
+    if not grant:
+        return None
+    return (income / grant).quantize(Decimal("0.01"))
+
+
+def income_against_grant() -> list[dict]:
+    """Hub-wide, year by year (two queries)."""
+    income, grant = income_by_year(), grant_by_year()
+    years = sorted(set(income) | set(grant))
+    return [
+        {
+            "year": year,
+            "label": AcademicYear(year).label,
+            "income": income.get(year, Decimal("0.00")),
+            "grant": grant.get(year, Decimal("0.00")),
+            "ratio": ratio(income.get(year, Decimal("0")), grant.get(year, Decimal("0"))),
+        }
+        for year in years
+    ]
+
+
+def income_by_partner(year: int) -> list[dict]:
+    """Each partner's income by source and its Hub Grant for the year (two queries)."""
+    incomes = (
+        IncomeRecord.objects.filter(academic_year=year)
+        .values("partner_id", "partner__name", "source")
+        .annotate(total=Sum("amount"))
+    )
+    grants = (
+        Agreement.objects.filter(kind=Agreement.Kind.PROJECT, academic_year=year, hub_contribution__isnull=False)
+        .values("partner_id", "partner__name")
+        .annotate(total=Sum("hub_contribution"))
+    )
+    rows: dict[int, dict] = {}
+
+    def entry(pk, name):
+        return rows.setdefault(
+            pk,
+            {
+                "partner_id": pk,
+                "partner": name,
+                "by_source": {s: Decimal("0.00") for s in IncomeRecord.Source.values},
+                "income": Decimal("0.00"),
+                "grant": Decimal("0.00"),
+            },
+        )
+
+    for r in incomes:
+        e = entry(r["partner_id"], r["partner__name"])
+        e["by_source"][r["source"]] = r["total"]
+        e["income"] += r["total"]
+    for r in grants:
+        entry(r["partner_id"], r["partner__name"])["grant"] = r["total"]
+    for e in rows.values():
+        e["ratio"] = ratio(e["income"], e["grant"])
+    return sorted(rows.values(), key=lambda e: e["partner"])
+
+
+def partner_income(partner_id: int) -> list[dict]:
+    """One partner's income and Hub Grant, year by year (two queries)."""
+    income = dict(
+        IncomeRecord.objects.filter(partner_id=partner_id)
+        .values("academic_year")
+        .annotate(total=Sum("amount"))
+        .values_list("academic_year", "total")
+    )
+    grant = dict(
+        Agreement.objects.filter(kind=Agreement.Kind.PROJECT, partner_id=partner_id, hub_contribution__isnull=False)
+        .values("academic_year")
+        .annotate(total=Sum("hub_contribution"))
+        .values_list("academic_year", "total")
+    )
+    return [
+        {
+            "year": year,
+            "label": AcademicYear(year).label,
+            "income": income.get(year) or Decimal("0.00"),
+            "grant": grant.get(year) or Decimal("0.00"),
+            "ratio": ratio(income.get(year) or Decimal("0"), grant.get(year) or Decimal("0")),
+        }
+        for year in sorted(set(income) | set(grant), reverse=True)
+    ]

@@ -1,0 +1,107 @@
+import django_filters
+from django.db.models import Q
+from django.utils import timezone
+
+from hubportal.academic_years import academic_year_choices
+from partners.models import Partner
+from surveys.models import CaseStudy, IncomeRecord, ProjectEvaluation, QuestionSet, SurveyRequest, SurveyRound
+
+
+def _year_choices():
+    return academic_year_choices(back=4, ahead=1)
+
+
+class QuestionSetFilter(django_filters.FilterSet):
+    term = django_filters.ChoiceFilter(choices=QuestionSet.Term.choices, empty_label="Any term")
+    include_old = django_filters.BooleanFilter(
+        label="Show replaced versions", method="filter_old", widget=django_filters.widgets.BooleanWidget()
+    )
+    # Only the newest version of each set is listed unless asked (see qs).
+    sort = django_filters.OrderingFilter(fields=(("name", "name"), ("created_at", "created")))
+
+    class Meta:
+        model = QuestionSet
+        fields = ["term"]
+
+    def filter_old(self, queryset, name, value):
+        return queryset
+
+    @property
+    def qs(self):
+        queryset = super().qs
+        if not self.form.cleaned_data.get("include_old"):
+            queryset = queryset.filter(retired_at__isnull=True)
+        return queryset
+
+
+class RoundFilter(django_filters.FilterSet):
+    year = django_filters.ChoiceFilter(
+        field_name="term__academic_year", label="Academic year", choices=_year_choices, empty_label="Any year"
+    )
+
+    class Meta:
+        model = SurveyRound
+        fields = ["year"]
+
+
+class RequestFilter(django_filters.FilterSet):
+    round = django_filters.ModelChoiceFilter(
+        queryset=SurveyRound.objects.select_related("term"), empty_label="Any round"
+    )
+    status = django_filters.ChoiceFilter(choices=SurveyRequest.Status.choices, empty_label="Any status")
+    partner = django_filters.ModelChoiceFilter(queryset=Partner.objects.all(), empty_label="Any partner")
+    overdue = django_filters.BooleanFilter(
+        label="Overdue", method="filter_overdue", widget=django_filters.widgets.BooleanWidget()
+    )
+    sort = django_filters.OrderingFilter(
+        fields=(
+            ("deadline", "deadline"),
+            ("partner__name", "partner"),
+            ("status", "status"),
+            ("submitted_at", "submitted"),
+        )
+    )
+
+    class Meta:
+        model = SurveyRequest
+        fields = ["round", "status", "partner"]
+
+    def filter_overdue(self, queryset, name, value):
+        today = timezone.localdate()
+        overdue = Q(deadline__lt=today, status__in=SurveyRequest.OPEN)
+        if value is None:
+            return queryset
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)
+
+
+class EvaluationFilter(django_filters.FilterSet):
+    """Over completed project agreements that owe an evaluation."""
+
+    STATES = [("not_started", "Not started"), *ProjectEvaluation.Status.choices]
+    state = django_filters.ChoiceFilter(label="Evaluation", choices=STATES, method="filter_state", empty_label="Any")
+    partner = django_filters.ModelChoiceFilter(queryset=Partner.objects.all(), empty_label="Any partner")
+
+    def filter_state(self, queryset, name, value):
+        if value == "not_started":
+            return queryset.filter(evaluation__isnull=True)
+        return queryset.filter(evaluation__status=value)
+
+
+class CaseStudyFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=CaseStudy.Status.choices, empty_label="Any status")
+    partner = django_filters.ModelChoiceFilter(queryset=Partner.objects.all(), empty_label="Any partner")
+    search = django_filters.CharFilter(label="Title contains", field_name="title", lookup_expr="icontains")
+
+    class Meta:
+        model = CaseStudy
+        fields = ["status", "partner"]
+
+
+class IncomeFilter(django_filters.FilterSet):
+    academic_year = django_filters.ChoiceFilter(label="Academic year", choices=_year_choices, empty_label="Any year")
+    partner = django_filters.ModelChoiceFilter(queryset=Partner.objects.all(), empty_label="Any partner")
+    source = django_filters.ChoiceFilter(choices=IncomeRecord.Source.choices, empty_label="Any source")
+
+    class Meta:
+        model = IncomeRecord
+        fields = ["academic_year", "partner", "source"]

@@ -1,0 +1,1156 @@
+"""Monitoring pages. Staff: question sets, rounds and returns, reach, evaluations,
+case studies and income. Partners (portal_*): their surveys, evaluations, case
+studies and income. Thin: parse, fetch through the scoped selectors, call a
+service, redirect."""
+
+from datetime import date
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from agreements.models import Outcome
+from hubportal.academic_years import AcademicYear, academic_year_choices, current_academic_year
+from hubportal.errors import ActionRefused
+from hubportal.exports import export_format, export_rows, xlsx_file
+from hubportal.history import history_for
+from hubportal.models import Term
+from hubportal.roles import hub_staff_required, is_hub_staff, is_partner_user, partner_required, role_required
+from hubportal.uploads import serve_private_file
+from partners.models import Partner
+from surveys import aggregates, codes, permissions, selectors, services
+from surveys.aggregates import Scope
+from surveys.consent import PUBLISH_USE, USE_LABELS, consent_blocker
+from surveys.filters import (
+    CaseStudyFilter,
+    EvaluationFilter,
+    IncomeFilter,
+    QuestionSetFilter,
+    RequestFilter,
+    RoundFilter,
+)
+from surveys.forms import (
+    CaseStudyForm,
+    ConsentForm,
+    DeadlineForm,
+    EvaluationForm,
+    EvaluationReturnForm,
+    ImageForm,
+    IncomeForm,
+    QuestionForm,
+    QuestionSetForm,
+    ReturnForm,
+    RoundOpenForm,
+)
+from surveys.models import Consent, IncomeRecord, ProjectEvaluation, QuestionSet, SurveyRequest
+from surveys.response_form import ResponseForm
+
+PER_PAGE = 25
+# Case-study images: the partner's own users and Hub staff (the record decides which partner).
+staff_or_partner_required = role_required(
+    lambda user: is_hub_staff(user) or is_partner_user(user), "This page is for Hub staff and partners."
+)
+
+
+def _page(request: HttpRequest, queryset, per_page: int = PER_PAGE):
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def _querystring(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    params.pop("export", None)
+    return params.urlencode()
+
+
+def _chart(labels, *datasets) -> dict:
+    """Chart.js data: labels and (label, values) datasets, for json_script."""
+    return {"labels": list(labels), "datasets": [{"label": label, "data": list(data)} for label, data in datasets]}
+
+
+def _date(value) -> str:
+    return value.strftime("%-d %B %Y") if value else ""
+
+
+# Question sets -----------------------------------------------------------------------
+
+
+@hub_staff_required
+def questionset_list(request: HttpRequest) -> HttpResponse:
+    sets = QuestionSet.objects.annotate(
+        n_questions=Count("questions", distinct=True), n_rounds=Count("rounds", distinct=True)
+    ).order_by("family", "-version")
+    filtered = QuestionSetFilter(request.GET, queryset=sets)
+    if export_format(request):
+        columns = [
+            ("Name", lambda s: s.name),
+            ("Family", lambda s: s.family),
+            ("Version", lambda s: s.version),
+            ("Term", lambda s: s.get_term_display()),
+            ("Questions", lambda s: s.n_questions),
+            ("Rounds that used it", lambda s: s.n_rounds),
+            ("Replaced", lambda s: s.retired_at),
+        ]
+        return export_rows(request, filtered.qs, columns, "question-sets")
+    return render(
+        request,
+        "surveys/staff_questionset_list.html",
+        {"filter": filtered, "page": _page(request, filtered.qs), "querystring": _querystring(request)},
+    )
+
+
+@hub_staff_required
+def questionset_create(request: HttpRequest) -> HttpResponse:
+    form = QuestionSetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        question_set = services.question_set_create(actor=request.user, **form.cleaned_data)
+        messages.success(request, f"“{question_set.name}” is ready. Add its questions.")
+        return redirect("surveys:questionset_detail", question_set.pk)
+    return render(request, "surveys/staff_questionset_form.html", {"form": form, "question_set": None})
+
+
+def _version_message(request, before: QuestionSet, after: QuestionSet) -> None:
+    if after.pk != before.pk:
+        messages.info(
+            request,
+            f"Version {before.version} was used by a survey round, so your change made version {after.version}. "
+            f"Version {before.version} stays as it was for that round.",
+        )
+
+
+@hub_staff_required
+def questionset_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    question_set = selectors.get_question_set(pk)
+    questions = question_set.questions.select_related("total_question", "follow_up_of").order_by("order", "pk")
+    return render(
+        request,
+        "surveys/staff_questionset_detail.html",
+        {
+            "question_set": question_set,
+            "questions": questions,
+            "versions": QuestionSet.objects.filter(family=question_set.family).annotate(n_rounds=Count("rounds")),
+            "rounds": question_set.rounds.select_related("term"),
+            "can_edit": permissions.can_edit_question_set(request.user, question_set),
+            "history": history_for(question_set),
+        },
+    )
+
+
+@hub_staff_required
+def questionset_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    question_set = selectors.get_question_set(pk)
+    form = QuestionSetForm(
+        request.POST or None,
+        initial={"name": question_set.name, "term": question_set.term, "description": question_set.description},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            updated = services.question_set_update(question_set=question_set, actor=request.user, **form.cleaned_data)
+        except ActionRefused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            _version_message(request, question_set, updated)
+            messages.success(request, "The question set is saved.")
+            return redirect("surveys:questionset_detail", updated.pk)
+    return render(request, "surveys/staff_questionset_form.html", {"form": form, "question_set": question_set})
+
+
+@hub_staff_required
+def question_add(request: HttpRequest, pk: int) -> HttpResponse:
+    question_set = selectors.get_question_set(pk)
+    form = QuestionForm(request.POST or None, question_set=question_set)
+    if request.method == "POST" and form.is_valid():
+        try:
+            question = services.question_add(question_set=question_set, actor=request.user, data=form.to_data())
+        except ActionRefused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            _version_message(request, question_set, question.question_set)
+            messages.success(request, f"Added “{question.text}”.")
+            return redirect("surveys:questionset_detail", question.question_set_id)
+    return render(
+        request, "surveys/staff_question_form.html", {"form": form, "question_set": question_set, "question": None}
+    )
+
+
+@hub_staff_required
+def question_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    question = selectors.get_question(pk)
+    question_set = question.question_set
+    form = QuestionForm(request.POST or None, question_set=question_set, question=question)
+    if request.method == "POST" and form.is_valid():
+        try:
+            updated = services.question_update(question=question, actor=request.user, data=form.to_data())
+        except ActionRefused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            _version_message(request, question_set, updated.question_set)
+            messages.success(request, f"Saved “{updated.text}”.")
+            return redirect("surveys:questionset_detail", updated.question_set_id)
+    return render(
+        request,
+        "surveys/staff_question_form.html",
+        {"form": form, "question_set": question_set, "question": question},
+    )
+
+
+@hub_staff_required
+@require_POST
+def question_move(request: HttpRequest, pk: int) -> HttpResponse:
+    question = selectors.get_question(pk)
+    direction = "up" if request.POST.get("direction") == "up" else "down"
+    try:
+        moved = services.question_move(question=question, actor=request.user, direction=direction)
+    except ActionRefused as refusal:
+        messages.error(request, str(refusal))
+        return redirect("surveys:questionset_detail", question.question_set_id)
+    _version_message(request, question.question_set, moved.question_set)
+    return redirect(reverse("surveys:questionset_detail", args=[moved.question_set_id]) + f"#question-{moved.pk}")
+
+
+@hub_staff_required
+@require_POST
+def question_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    question = selectors.get_question(pk)
+    try:
+        target = services.question_delete(question=question, actor=request.user)
+    except ActionRefused as refusal:
+        messages.error(request, str(refusal))
+        return redirect("surveys:questionset_detail", question.question_set_id)
+    _version_message(request, question.question_set, target)
+    messages.success(request, f"Removed “{question.text}”.")
+    return redirect("surveys:questionset_detail", target.pk)
+
+
+@hub_staff_required
+def questionset_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """The set as a partner sees it, with two example outcomes for the per-outcome questions."""
+    question_set = selectors.get_question_set(pk)
+    outcomes = [
+        Outcome(pk=-1, description="First agreed outcome (each partner sees its own)", measure="", target=""),
+        Outcome(pk=-2, description="Second agreed outcome", measure="", target=""),
+    ]
+    form = ResponseForm(questions=selectors.questions_of(question_set), outcomes=outcomes)
+    return render(request, "surveys/staff_questionset_preview.html", {"question_set": question_set, "form": form})
+
+
+# Rounds ----------------------------------------------------------------------------------
+
+
+@hub_staff_required
+def round_list(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    rounds = selectors.rounds_with_counts().annotate(
+        n_overdue=Count("requests", filter=Q(requests__status__in=SurveyRequest.OPEN, requests__deadline__lt=today))
+    )
+    filtered = RoundFilter(request.GET, queryset=rounds)
+    if export_format(request):
+        columns = [
+            ("Term", lambda r: str(r.term)),
+            ("Question set", lambda r: str(r.question_set)),
+            ("Deadline", lambda r: r.deadline),
+            ("Requests", lambda r: r.n_requests),
+            ("Submitted, awaiting review", lambda r: r.n_submitted),
+            ("Accepted", lambda r: r.n_accepted),
+            ("Still open", lambda r: r.n_open),
+            ("Overdue", lambda r: r.n_overdue),
+        ]
+        return export_rows(request, filtered.qs, columns, "survey-rounds")
+    return render(
+        request,
+        "surveys/staff_round_list.html",
+        {
+            "filter": filtered,
+            "page": _page(request, filtered.qs),
+            "querystring": _querystring(request),
+            "can_open": permissions.can_open_round(request.user),
+        },
+    )
+
+
+def _round_terms() -> list[Term]:
+    year = current_academic_year()
+    return [*Term.for_year(year.previous()), *Term.for_year(year), *Term.for_year(year.next())]
+
+
+@hub_staff_required
+def round_open(request: HttpRequest) -> HttpResponse:
+    terms = _round_terms()
+    form = RoundOpenForm(request.POST or None, terms=terms)
+    if request.method == "GET":
+        today = timezone.localdate()
+        upcoming = next((t for t in terms if t.ends_on >= today and not hasattr(t, "survey_round")), None)
+        if upcoming:
+            form.initial["term"] = upcoming.pk
+            form.initial["deadline"] = upcoming.ends_on
+            default_set = QuestionSet.objects.filter(term=upcoming.name, retired_at__isnull=True).first()
+            form.initial["question_set"] = default_set.pk if default_set else None
+    if request.method == "POST" and form.is_valid():
+        try:
+            survey_round, created = services.round_open(actor=request.user, **form.cleaned_data)
+        except ActionRefused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            if survey_round.question_set_id != form.cleaned_data["question_set"].pk:
+                messages.info(
+                    request,
+                    f"The {survey_round.term} round was already open, with its own question set and deadline.",
+                )
+            if created:
+                count = f"{len(created)} partner{'s' if len(created) != 1 else ''}"
+                messages.success(request, f"Sent the {survey_round.term} survey to {count}.")
+            else:
+                messages.info(
+                    request,
+                    "Every partner whose agreement requires the survey already has a request: nothing new was sent.",
+                )
+            return redirect("surveys:round_detail", survey_round.pk)
+    return render(request, "surveys/staff_round_open.html", {"form": form})
+
+
+BUCKETS = [
+    ("overdue", "Overdue"),
+    ("submitted", "Submitted, awaiting review"),
+    ("returned", "Returned, awaiting resubmission"),
+    ("in_progress", "In progress"),
+    ("pending", "Not started"),
+    ("accepted", "Accepted"),
+]
+
+
+def _bucket(survey_request: SurveyRequest, today: date) -> str:
+    if survey_request.is_overdue(today):
+        return "overdue"
+    if survey_request.awaits_resubmission:
+        return "returned"
+    return survey_request.status
+
+
+@hub_staff_required
+def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The round's status: who has submitted, who is in progress, who is overdue."""
+    survey_round = selectors.get_round(pk)
+    today = timezone.localdate()
+    requests = SurveyRequest.objects.filter(round=survey_round).select_related("partner").order_by("partner__name")
+    if export_format(request):
+        columns = [
+            ("Partner", lambda r: r.partner.name),
+            ("Status", lambda r: r.get_status_display()),
+            ("Deadline", lambda r: r.deadline),
+            ("Overdue", lambda r: "Yes" if r.is_overdue(today) else "No"),
+            ("Submitted", lambda r: r.submitted_at),
+        ]
+        return export_rows(request, requests, columns, f"survey-round-{survey_round.pk}")
+    grouped = {key: [] for key, _ in BUCKETS}
+    for survey_request in requests:
+        grouped[_bucket(survey_request, today)].append(survey_request)
+    buckets = [(key, label, grouped[key]) for key, label in BUCKETS]
+    missing = (
+        services.agreements_requiring_surveys(survey_round.term)
+        .exclude(partner_id__in=requests.values("partner_id"))
+        .count()
+    )
+    chart = _chart([label for _, label, _ in buckets], ("Partners", [len(items) for _, _, items in buckets]))
+    return render(
+        request,
+        "surveys/staff_round_detail.html",
+        {
+            "round": survey_round,
+            "buckets": buckets,
+            "total": sum(len(items) for _, _, items in buckets),
+            "missing": missing,
+            "deadline_form": DeadlineForm(initial={"deadline": survey_round.deadline}),
+            "history": history_for(survey_round),
+            "chart": chart,
+            "today": today,
+        },
+    )
+
+
+@hub_staff_required
+@require_POST
+def round_deadline(request: HttpRequest, pk: int) -> HttpResponse:
+    survey_round = selectors.get_round(pk)
+    form = DeadlineForm(request.POST)
+    if form.is_valid():
+        try:
+            services.round_change_deadline(
+                survey_round=survey_round, deadline=form.cleaned_data["deadline"], actor=request.user
+            )
+        except ActionRefused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(request, f"The deadline is now {_date(form.cleaned_data['deadline'])}.")
+    else:
+        messages.error(request, "Enter the new deadline as a date.")
+    return redirect("surveys:round_detail", survey_round.pk)
+
+
+@hub_staff_required
+@require_POST
+def round_add_partners(request: HttpRequest, pk: int) -> HttpResponse:
+    survey_round = selectors.get_round(pk)
+    created = services.round_add_partners(survey_round=survey_round, actor=request.user)
+    if created:
+        messages.success(request, f"Sent the survey to {', '.join(r.partner.name for r in created)}.")
+    else:
+        messages.info(request, "Every partner whose agreement requires the survey already has a request.")
+    return redirect("surveys:round_detail", survey_round.pk)
+
+
+# Returns (requests), staff side ------------------------------------------------------------
+
+
+@hub_staff_required
+def request_list(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    requests = SurveyRequest.objects.select_related("round__term", "partner").order_by("deadline", "partner__name")
+    filtered = RequestFilter(request.GET, queryset=requests)
+    if export_format(request):
+        columns = [
+            ("Round", lambda r: str(r.round.term)),
+            ("Partner", lambda r: r.partner.name),
+            ("Status", lambda r: r.get_status_display()),
+            ("Deadline", lambda r: r.deadline),
+            ("Overdue", lambda r: "Yes" if r.is_overdue(today) else "No"),
+            ("Submitted", lambda r: r.submitted_at),
+            ("Reviewed", lambda r: r.reviewed_at),
+        ]
+        return export_rows(request, filtered.qs, columns, "survey-returns")
+    return render(
+        request,
+        "surveys/staff_request_list.html",
+        {"filter": filtered, "page": _page(request, filtered.qs), "querystring": _querystring(request), "today": today},
+    )
+
+
+def _render_request_detail(request, survey_request, *, return_form=None, status=200):
+    parts = selectors.response_parts(survey_request)
+    return render(
+        request,
+        "surveys/staff_request_detail.html",
+        {
+            "survey_request": survey_request,
+            "form": ResponseForm(**parts),
+            "return_form": return_form or ReturnForm(),
+            "can_review": permissions.can_review(request.user, survey_request),
+            "history": history_for(survey_request),
+            "case_studies": survey_request.case_studies.all(),
+            "today": timezone.localdate(),
+        },
+        status=status,
+    )
+
+
+@hub_staff_required
+def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_request_detail(request, selectors.get_request_for(request.user, pk))
+
+
+@hub_staff_required
+@require_POST
+def request_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    survey_request = selectors.get_request_for(request.user, pk)
+    try:
+        services.request_accept(survey_request=survey_request, actor=request.user)
+    except ActionRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, f"Accepted {survey_request.partner}'s {survey_request.round.term} survey.")
+    return redirect("surveys:request_detail", survey_request.pk)
+
+
+@hub_staff_required
+@require_POST
+def request_return(request: HttpRequest, pk: int) -> HttpResponse:
+    survey_request = selectors.get_request_for(request.user, pk)
+    form = ReturnForm(request.POST)
+    if form.is_valid():
+        try:
+            services.request_return(survey_request=survey_request, actor=request.user, **form.cleaned_data)
+        except ActionRefused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(request, f"Returned the survey to {survey_request.partner} with your comment.")
+            return redirect("surveys:request_detail", survey_request.pk)
+    return _render_request_detail(request, survey_request, return_form=form)
+
+
+# Reach -----------------------------------------------------------------------------------------
+
+
+def _reach_scope(request: HttpRequest) -> tuple[Scope, dict]:
+    choices = academic_year_choices(back=4, ahead=0)
+    years = [y for y, _ in choices]
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        year = None
+    if year not in years:
+        latest = (
+            SurveyRequest.objects.filter(status__in=aggregates.COUNTED)
+            .order_by("-round__term__academic_year")
+            .values_list("round__term__academic_year", flat=True)
+            .first()
+        )
+        year = latest if latest in years else current_academic_year().start_year
+    term = request.GET.get("term", "")
+    if term not in aggregates.TERMS:
+        term = ""
+    partner_id = request.GET.get("partner", "")
+    partner_id = int(partner_id) if partner_id.isdigit() else None
+    return Scope(year=year, term=term, partner_id=partner_id), {"year_choices": choices}
+
+
+@hub_staff_required
+def reach(request: HttpRequest) -> HttpResponse:
+    """Reach and its breakdowns, added up in the database, with charts."""
+    scope, extra = _reach_scope(request)
+    grid_codes = [codes.REACH_BY_ACTIVITY] + [code for code, _ in codes.BREAKDOWNS]
+    grids = aggregates.grids(scope, grid_codes)
+    breakdowns = [(code, label, grids[code]) for code, label in codes.BREAKDOWNS]
+    headline = aggregates.headline(scope)
+    terms = aggregates.by_term(Scope(year=scope.year, partner_id=scope.partner_id))
+    strands = aggregates.by_strand(scope)
+    partners = aggregates.by_partner(scope)
+    if export_format(request):
+        rows = [("Total", "Children and young people reached", headline["reach"])]
+        rows += [
+            ("Total", "Schools worked with", headline["schools"]),
+            ("Total", "Sessions delivered", headline["sessions"]),
+        ]
+        rows += [("Term", t["term"], t["reach"]) for t in terms]
+        rows += [("Activity type", row, n) for row, n in grids[codes.REACH_BY_ACTIVITY]]
+        rows += [(label, row, n) for _, label, cells in breakdowns for row, n in cells]
+        rows += [("Strand", name, n) for name, n in strands]
+        rows += [("Partner", p["partner"], p["reach"]) for p in partners]
+        columns = [("Measure", lambda r: r[0]), ("Category", lambda r: r[1]), ("Count", lambda r: r[2])]
+        return export_rows(request, rows, columns, f"reach-{AcademicYear(scope.year).label.replace('/', '-')}")
+    years = aggregates.by_year()
+    charts = {
+        "terms": _chart([t["term"] for t in terms], ("Children and young people", [t["reach"] for t in terms])),
+        "years": _chart([y["year"] for y in years], ("Children and young people", [y["reach"] for y in years])),
+        "activity": _chart(
+            [r for r, _ in grids[codes.REACH_BY_ACTIVITY]],
+            ("Taking part", [n for _, n in grids[codes.REACH_BY_ACTIVITY]]),
+        ),
+        "strands": _chart([name for name, _ in strands], ("Children and young people", [n for _, n in strands])),
+    }
+    breakdown_charts = [
+        (code, label, cells, _chart([r for r, _ in cells], (label, [n for _, n in cells])))
+        for code, label, cells in breakdowns
+    ]
+    return render(
+        request,
+        "surveys/staff_reach.html",
+        {
+            "scope": scope,
+            "year_label": AcademicYear(scope.year).label,
+            "headline": headline,
+            "terms": terms,
+            "activity": grids[codes.REACH_BY_ACTIVITY],
+            "breakdowns": breakdown_charts,
+            "strands": strands,
+            "years_rows": [(y["year"], y["reach"]) for y in years],
+            "partners": partners,
+            "partner_choices": Partner.objects.filter(survey_requests__isnull=False).distinct().order_by("name"),
+            "term_choices": [(t, aggregates.TERM_LABELS[t]) for t in aggregates.TERMS],
+            "charts": charts,
+            "querystring": _querystring(request),
+            **extra,
+        },
+    )
+
+
+@hub_staff_required
+def data_return(request: HttpRequest) -> HttpResponse:
+    """The annual data-return workbook: schools worked with, and reach by activity and demographics."""
+    scope, _ = _reach_scope(request)
+    scope = Scope(year=scope.year)
+    label = AcademicYear(scope.year).label
+    term_labels = [aggregates.TERM_LABELS[t] for t in aggregates.TERMS]
+
+    def schools():
+        yield ["Partner", "Term", "School"]
+        for answer in aggregates.schools_answers(scope):
+            for line in answer.text.splitlines():
+                if line.strip():
+                    yield [answer.request.partner.name, str(answer.request.round.term), line.strip()]
+
+    def reach_rows():
+        yield ["Measure", "Category", *term_labels, "Year (sum of terms)"]
+        terms = aggregates.by_term(scope)
+        for key, name in [
+            ("reach", "Children and young people reached"),
+            ("schools", "Schools worked with"),
+            ("sessions", "Sessions delivered"),
+        ]:
+            values = [t[key] for t in terms]
+            yield ["Total", name, *values, sum(values)]
+        grid_codes = [codes.REACH_BY_ACTIVITY] + [code for code, _ in codes.BREAKDOWNS]
+        by_term = aggregates.grids_by_term(scope, grid_codes)
+        labels = {codes.REACH_BY_ACTIVITY: "Activity type", **codes.BREAKDOWN_LABELS}
+        for code in grid_codes:
+            for row, per_term in by_term[code]:
+                values = [per_term.get(t, 0) for t in aggregates.TERMS]
+                yield [labels[code], row, *values, sum(values)]
+
+    handle = xlsx_file({"Schools": schools(), "Reach by activity and demographics": reach_rows()})
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"hub-data-return-{label.replace('/', '-')}.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+# Evaluations, staff side -------------------------------------------------------------------------
+
+
+@hub_staff_required
+def evaluation_list(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    projects = (
+        selectors.projects_owing_evaluation()
+        .select_related("partner", "evaluation")
+        .order_by("evaluation_due_on", "partner__name")
+    )
+    filtered = EvaluationFilter(request.GET, queryset=projects)
+
+    def state(agreement):
+        evaluation = selectors.evaluation_of(agreement)
+        return evaluation.get_status_display() if evaluation else "Not started"
+
+    if export_format(request):
+        columns = [
+            ("Project", lambda a: a.title),
+            ("Partner", lambda a: a.partner.name),
+            ("Evaluation due", lambda a: a.evaluation_due_on),
+            ("Evaluation", state),
+            ("Hub contribution", lambda a: a.hub_contribution),
+            ("Match funding committed", lambda a: a.match_funding_commitment),
+            ("Actual spend", lambda a: getattr(selectors.evaluation_of(a), "actual_spend", None)),
+            ("Match funding raised", lambda a: getattr(selectors.evaluation_of(a), "actual_match_funding", None)),
+            ("Actual reach", lambda a: getattr(selectors.evaluation_of(a), "actual_reach", None)),
+        ]
+        return export_rows(request, filtered.qs, columns, "project-evaluations")
+    page = _page(request, filtered.qs)
+    rows = [(a, selectors.evaluation_of(a)) for a in page]
+    return render(
+        request,
+        "surveys/staff_evaluation_list.html",
+        {"filter": filtered, "page": page, "rows": rows, "querystring": _querystring(request), "today": today},
+    )
+
+
+def _render_evaluation_detail(request, evaluation, *, return_form=None):
+    agreement = evaluation.agreement
+    budget = (agreement.hub_contribution or 0) + (agreement.match_funding_commitment or 0)
+    return render(
+        request,
+        "surveys/staff_evaluation_detail.html",
+        {
+            "evaluation": evaluation,
+            "agreement": agreement,
+            "results": evaluation.outcome_results.select_related("outcome"),
+            "outcomes_without_result": Outcome.objects.filter(agreement=agreement).exclude(
+                results__evaluation=evaluation
+            ),
+            "budget": budget,
+            "spend_difference": (evaluation.actual_spend - budget) if evaluation.actual_spend is not None else None,
+            "case_studies": selectors.with_consent_parts(evaluation.case_studies.all()),
+            "can_review": permissions.can_review_evaluation(request.user, evaluation),
+            "return_form": return_form or EvaluationReturnForm(),
+            "history": history_for(evaluation),
+        },
+    )
+
+
+@hub_staff_required
+def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_evaluation_detail(request, selectors.get_evaluation_for(request.user, pk))
+
+
+@hub_staff_required
+@require_POST
+def evaluation_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    evaluation = selectors.get_evaluation_for(request.user, pk)
+    try:
+        services.evaluation_accept(evaluation=evaluation, actor=request.user)
+    except ActionRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, "Accepted the evaluation.")
+    return redirect("surveys:evaluation_detail", evaluation.pk)
+
+
+@hub_staff_required
+@require_POST
+def evaluation_return(request: HttpRequest, pk: int) -> HttpResponse:
+    evaluation = selectors.get_evaluation_for(request.user, pk)
+    form = EvaluationReturnForm(request.POST)
+    if form.is_valid():
+        try:
+            services.evaluation_return(evaluation=evaluation, actor=request.user, comment=form.cleaned_data["comment"])
+        except ActionRefused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(request, "Returned the evaluation to the partner with your comment.")
+            return redirect("surveys:evaluation_detail", evaluation.pk)
+    return _render_evaluation_detail(request, evaluation, return_form=form)
+
+
+# Case studies, staff side ------------------------------------------------------------------------
+
+
+def _export_use(request: HttpRequest) -> str:
+    use = request.GET.get("use", "")
+    return use if use in USE_LABELS else Consent.Use.HUB_REPORTS
+
+
+@hub_staff_required
+def case_study_list(request: HttpRequest) -> HttpResponse:
+    case_studies = selectors.with_consent_parts(selectors.case_studies_for(request.user))
+    filtered = CaseStudyFilter(request.GET, queryset=case_studies)
+    use = _export_use(request)
+    if export_format(request):
+        # Only what consent covers for the chosen use leaves the portal.
+        usable = [cs for cs in filtered.qs if not consent_blocker(cs, use=use)]
+        columns = [
+            ("Title", lambda cs: cs.title),
+            ("Partner", lambda cs: cs.partner.name),
+            ("Story", lambda cs: cs.story),
+            ("Quotes", lambda cs: cs.quotes),
+            ("Status", lambda cs: cs.get_status_display()),
+            ("Consent for", lambda cs: str(USE_LABELS[use])),
+        ]
+        return export_rows(request, usable, columns, "case-studies")
+    page = _page(request, filtered.qs)
+    rows = [(cs, consent_blocker(cs, use=use), consent_blocker(cs, use=PUBLISH_USE)) for cs in page]
+    return render(
+        request,
+        "surveys/staff_case_study_list.html",
+        {
+            "filter": filtered,
+            "page": page,
+            "rows": rows,
+            "use": use,
+            "use_label": USE_LABELS[use],
+            "uses": Consent.Use.choices,
+            "left_out": sum(1 for _, blocker, _ in rows if blocker),
+            "querystring": _querystring(request),
+        },
+    )
+
+
+@hub_staff_required
+def case_study_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    case_study = selectors.get_case_study_for(request.user, pk)
+    today = timezone.localdate()
+    return render(
+        request,
+        "surveys/staff_case_study_detail.html",
+        {
+            "case_study": case_study,
+            "blockers": [
+                (label, consent_blocker(case_study, use=use, today=today)) for use, label in Consent.Use.choices
+            ],
+            "publish_blocker": consent_blocker(case_study, use=PUBLISH_USE, today=today),
+            "can_publish": permissions.can_publish_case_study(request.user, case_study),
+            "can_unpublish": permissions.can_unpublish_case_study(request.user, case_study),
+            "history": history_for(case_study),
+            "today": today,
+        },
+    )
+
+
+@hub_staff_required
+@require_POST
+def case_study_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    case_study = selectors.get_case_study_for(request.user, pk)
+    try:
+        services.case_study_publish(case_study=case_study, actor=request.user)
+    except ActionRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, f"Published “{case_study.title}”.")
+    return redirect("surveys:case_study_detail", case_study.pk)
+
+
+@hub_staff_required
+@require_POST
+def case_study_unpublish(request: HttpRequest, pk: int) -> HttpResponse:
+    case_study = selectors.get_case_study_for(request.user, pk)
+    try:
+        services.case_study_unpublish(case_study=case_study, actor=request.user, note=request.POST.get("note", ""))
+    except ActionRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, f"Took down “{case_study.title}”; the partner can change it again.")
+    return redirect("surveys:case_study_detail", case_study.pk)
+
+
+@staff_or_partner_required
+def case_study_image(request: HttpRequest, pk: int) -> HttpResponse:
+    """An image of a case study, for its partner and Hub staff only."""
+    image = selectors.get_image_for(request.user, pk)
+    return serve_private_file(image.file, image.original_filename)
+
+
+# Income, staff side -------------------------------------------------------------------------------
+
+
+@hub_staff_required
+def income(request: HttpRequest) -> HttpResponse:
+    """Partner-generated income against Hub Grant awarded, hub-wide and per partner."""
+    choices = academic_year_choices(back=4, ahead=0)
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        year = current_academic_year().start_year
+    if year not in [y for y, _ in choices]:
+        year = current_academic_year().start_year
+    by_partner = aggregates.income_by_partner(year)
+    if export_format(request):
+        columns = [
+            ("Partner", lambda r: r["partner"]),
+            *[(label, lambda r, s=source: r["by_source"][s]) for source, label in IncomeRecord.Source.choices],
+            ("Income secured", lambda r: r["income"]),
+            ("Hub Grant awarded", lambda r: r["grant"]),
+            ("Income per £1 of Hub Grant", lambda r: r["ratio"]),
+        ]
+        return export_rows(request, by_partner, columns, f"income-{AcademicYear(year).label.replace('/', '-')}")
+    yearly = aggregates.income_against_grant()
+    this_year = next((y for y in yearly if y["year"] == year), None)
+    return render(
+        request,
+        "surveys/staff_income.html",
+        {
+            "year": year,
+            "year_label": AcademicYear(year).label,
+            "year_choices": choices,
+            "yearly": yearly,
+            "this_year": this_year,
+            "by_partner": by_partner,
+            "sources": IncomeRecord.Source.choices,
+            # Amounts go to the chart as strings (Decimal, never float); the tables show the exact figures.
+            "chart": _chart(
+                [y["label"] for y in yearly],
+                ("Partner-generated income (£)", [str(y["income"]) for y in yearly]),
+                ("Hub Grant awarded (£)", [str(y["grant"]) for y in yearly]),
+            ),
+            "querystring": _querystring(request),
+        },
+    )
+
+
+@hub_staff_required
+def income_records(request: HttpRequest) -> HttpResponse:
+    records = IncomeRecord.objects.select_related("partner", "recorded_by").order_by("-academic_year", "partner__name")
+    filtered = IncomeFilter(request.GET, queryset=records)
+    if export_format(request):
+        columns = [
+            ("Partner", lambda r: r.partner.name),
+            ("Academic year", lambda r: AcademicYear(r.academic_year).label),
+            ("Source", lambda r: r.get_source_display()),
+            ("Description", lambda r: r.description),
+            ("Amount", lambda r: r.amount),
+            ("Recorded by", lambda r: str(r.recorded_by)),
+            ("Recorded", lambda r: r.recorded_at),
+        ]
+        return export_rows(request, filtered.qs, columns, "income-records")
+    return render(
+        request,
+        "surveys/staff_income_records.html",
+        {"filter": filtered, "page": _page(request, filtered.qs), "querystring": _querystring(request)},
+    )
+
+
+# The partner portal -----------------------------------------------------------------------------------
+
+
+@partner_required
+def portal_surveys(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    requests = (
+        SurveyRequest.objects.visible_to(request.user)
+        .select_related("round__term")
+        .order_by("-round__term__academic_year", "-round__term__starts_on")
+    )
+    page = _page(request, requests)
+    return render(request, "surveys/portal_surveys.html", {"page": page, "today": today})
+
+
+def _render_portal_request(request, survey_request, form, *, status=200):
+    return render(
+        request,
+        "surveys/portal_request.html",
+        {
+            "survey_request": survey_request,
+            "form": form,
+            "can_fill": permissions.can_fill(request.user, survey_request),
+            "today": timezone.localdate(),
+        },
+        status=status,
+    )
+
+
+@partner_required
+def portal_request(request: HttpRequest, pk: int) -> HttpResponse:
+    """Fill in the survey: save a draft any time; submit checks everything."""
+    survey_request = selectors.get_request_for(request.user, pk)
+    parts = selectors.response_parts(survey_request)
+    if request.method != "POST":
+        return _render_portal_request(request, survey_request, ResponseForm(**parts))
+    if not permissions.can_fill(request.user, survey_request):
+        messages.error(request, "This survey has been submitted, so it can no longer be changed.")
+        return redirect("surveys:portal_request", survey_request.pk)
+    submitting = request.POST.get("action") == "submit"
+    form = ResponseForm(request.POST, submitting=submitting, **parts)
+    valid = form.is_valid()
+    try:
+        if submitting and valid:
+            services.request_submit(survey_request=survey_request, actor=request.user, values=form.answer_values())
+            messages.success(request, "Thank you: your survey is submitted. The Hub will review it.")
+            return redirect("surveys:portal_request", survey_request.pk)
+        # A draft, or a submission with problems: keep everything that could be read.
+        services.request_save(survey_request=survey_request, actor=request.user, values=form.answer_values())
+    except ActionRefused as refusal:
+        messages.error(request, str(refusal))
+        return _render_portal_request(request, selectors.get_request_for(request.user, pk), form)
+    if valid:
+        messages.success(request, "Your answers are saved as a draft. Submit when you are ready.")
+        return redirect("surveys:portal_request", survey_request.pk)
+    problems = len(form.error_summary())
+    if submitting:
+        messages.error(
+            request,
+            f"Your answers are saved, but the survey is not submitted yet: "
+            f"{problems} answer{'s' if problems != 1 else ''} need{'' if problems != 1 else 's'} attention.",
+        )
+    else:
+        messages.warning(
+            request,
+            "Your draft is saved, except the answers marked below: correct them and save again.",
+        )
+    survey_request.refresh_from_db()
+    return _render_portal_request(request, survey_request, form)
+
+
+@partner_required
+def portal_evaluations(request: HttpRequest) -> HttpResponse:
+    projects = (
+        selectors.projects_owing_evaluation()
+        .filter(partner_id=request.user.partner_id)
+        .select_related("evaluation")
+        .order_by("evaluation_due_on")
+    )
+    case_studies = selectors.with_consent_parts(selectors.case_studies_for(request.user).order_by("-created_at"))
+    return render(
+        request,
+        "surveys/portal_evaluations.html",
+        {
+            "projects": [(a, selectors.evaluation_of(a)) for a in projects],
+            "case_studies": [(cs, consent_blocker(cs, use=PUBLISH_USE)) for cs in case_studies],
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _render_portal_evaluation(request, agreement, evaluation, form):
+    outcomes_budget = (agreement.hub_contribution or 0) + (agreement.match_funding_commitment or 0)
+    return render(
+        request,
+        "surveys/portal_evaluation.html",
+        {
+            "agreement": agreement,
+            "evaluation": evaluation,
+            "form": form,
+            "budget": outcomes_budget,
+            "can_edit": permissions.can_edit_evaluation(request.user, agreement, evaluation),
+            "case_studies": evaluation.case_studies.all() if evaluation else [],
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@partner_required
+def portal_evaluation(request: HttpRequest, agreement_pk: int) -> HttpResponse:
+    agreement = selectors.get_project_for(request.user, agreement_pk)
+    evaluation = selectors.evaluation_of(agreement)
+    outcomes = Outcome.objects.filter(agreement=agreement).order_by("order", "pk")
+    instance = evaluation or ProjectEvaluation(agreement=agreement)
+    form = EvaluationForm(request.POST or None, instance=instance, outcomes=outcomes)
+    if request.method == "POST" and not permissions.can_edit_evaluation(request.user, agreement, evaluation):
+        messages.error(request, "This evaluation has been submitted, so it can no longer be changed.")
+        return redirect("surveys:portal_evaluation", agreement.pk)
+    if request.method == "POST":
+        if form.is_valid():
+            submitting = request.POST.get("action") == "submit"
+            action = services.evaluation_submit if submitting else services.evaluation_save
+            try:
+                evaluation = action(
+                    agreement=agreement, actor=request.user, data=form.evaluation_data(), results=form.results()
+                )
+            except ActionRefused as refusal:
+                messages.error(request, str(refusal))
+                return _render_portal_evaluation(
+                    request,
+                    agreement,
+                    selectors.evaluation_of(selectors.get_project_for(request.user, agreement_pk)),
+                    form,
+                )
+            messages.success(
+                request,
+                "Thank you: your evaluation is submitted. The Hub will review it."
+                if submitting
+                else "Your evaluation is saved as a draft.",
+            )
+            return redirect("surveys:portal_evaluation", agreement.pk)
+        messages.error(request, "Nothing was saved: correct the answers marked below.")
+    return _render_portal_evaluation(request, agreement, evaluation, form)
+
+
+@partner_required
+def portal_case_study_create(request: HttpRequest) -> HttpResponse:
+    partner = get_object_or_404(Partner.objects.visible_to(request.user), pk=request.user.partner_id)
+    form = CaseStudyForm(
+        request.POST or None, partner=partner, initial={"evaluation": request.GET.get("evaluation") or None}
+    )
+    if request.method == "POST" and form.is_valid():
+        case_study = services.case_study_create(partner=partner, actor=request.user, data=form.cleaned_data)
+        messages.success(request, "Case study saved. Record the consent you hold and add any images.")
+        return redirect("surveys:portal_case_study", case_study.pk)
+    return render(request, "surveys/portal_case_study_form.html", {"form": form, "case_study": None})
+
+
+@partner_required
+def portal_case_study(request: HttpRequest, pk: int) -> HttpResponse:
+    case_study = selectors.get_case_study_for(request.user, pk)
+    can_edit = permissions.can_edit_case_study(request.user, case_study)
+    form = CaseStudyForm(request.POST or None, instance=case_study, partner=case_study.partner)
+    if request.method == "POST":
+        if not can_edit:
+            messages.error(request, "A published case study cannot be changed. Ask the Hub to take it down first.")
+            return redirect("surveys:portal_case_study", case_study.pk)
+        if form.is_valid():
+            services.case_study_update(case_study=case_study, actor=request.user, data=form.cleaned_data)
+            messages.success(request, "Case study saved.")
+            return redirect("surveys:portal_case_study", case_study.pk)
+    today = timezone.localdate()
+    return render(
+        request,
+        "surveys/portal_case_study.html",
+        {
+            "case_study": case_study,
+            "form": form,
+            "can_edit": can_edit,
+            "publish_blocker": consent_blocker(case_study, use=PUBLISH_USE, today=today),
+            "today": today,
+        },
+    )
+
+
+@partner_required
+def portal_consent_add(request: HttpRequest, pk: int) -> HttpResponse:
+    case_study = selectors.get_case_study_for(request.user, pk)
+    form = ConsentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.consent_record(case_study=case_study, actor=request.user, data=form.cleaned_data)
+        except ActionRefused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(request, "Consent recorded.")
+            return redirect("surveys:portal_case_study", case_study.pk)
+    return render(request, "surveys/portal_consent_form.html", {"form": form, "case_study": case_study})
+
+
+@partner_required
+@require_POST
+def portal_consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    consent = selectors.get_consent_for(request.user, pk)
+    try:
+        services.consent_withdraw(consent=consent, actor=request.user)
+    except ActionRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, f"Recorded that {consent.given_by} withdrew consent.")
+    return redirect("surveys:portal_case_study", consent.case_study_id)
+
+
+@partner_required
+def portal_image_add(request: HttpRequest, pk: int) -> HttpResponse:
+    case_study = selectors.get_case_study_for(request.user, pk)
+    form = ImageForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.image_add(case_study=case_study, actor=request.user, **form.cleaned_data)
+        except ActionRefused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(request, "Image added.")
+            return redirect("surveys:portal_case_study", case_study.pk)
+    return render(request, "surveys/portal_image_form.html", {"form": form, "case_study": case_study})
+
+
+@partner_required
+@require_POST
+def portal_image_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    image = selectors.get_image_for(request.user, pk)
+    try:
+        services.image_delete(image=image, actor=request.user)
+    except ActionRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, "Image removed.")
+    return redirect("surveys:portal_case_study", image.case_study_id)
+
+
+@partner_required
+def portal_income(request: HttpRequest) -> HttpResponse:
+    partner = get_object_or_404(Partner.objects.visible_to(request.user), pk=request.user.partner_id)
+    records = (
+        selectors.income_for(request.user).select_related("recorded_by").order_by("-academic_year", "-recorded_at")
+    )
+    if export_format(request):
+        columns = [
+            ("Academic year", lambda r: AcademicYear(r.academic_year).label),
+            ("Source", lambda r: r.get_source_display()),
+            ("Description", lambda r: r.description),
+            ("Amount", lambda r: r.amount),
+        ]
+        return export_rows(request, records, columns, "our-income")
+    form = IncomeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.income_record(partner=partner, actor=request.user, **form.cleaned_data)
+        except ActionRefused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(request, "Income recorded.")
+            return redirect("surveys:portal_income")
+    return render(
+        request,
+        "surveys/portal_income.html",
+        {
+            "form": form,
+            "page": _page(request, records),
+            "years": aggregates.partner_income(partner.pk),
+            "querystring": _querystring(request),
+        },
+    )
+
+
+@partner_required
+@require_POST
+def portal_income_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    record = selectors.get_income_for(request.user, pk)
+    services.income_delete(income=record, actor=request.user)
+    messages.success(request, "Income record removed.")
+    return redirect("surveys:portal_income")
