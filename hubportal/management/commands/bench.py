@@ -1,0 +1,199 @@
+"""`make bench`: how fast the portal is at scale, measured, not guessed.
+
+Against the PostgreSQL and Redis in DATABASE_URL and REDIS_URL, with the data
+`seed_scale` makes, it serves the portal with gunicorn as `make serve` does and
+loads each key page with wrk (10 connections, a fixed duration), and prints
+one table: queries per page, latency p50 and p95, p50 as a ratio to the
+trivial view `/livez` (the floor no Django page beats) and to the Django
+admin's changelist of the same model where there is one. Then the reminders
+sweep, an agreement PDF, the board report, and full exports of the survey
+responses (seconds and peak memory). The same figures go to a JSON file so
+runs can be compared.
+"""
+
+import json
+import os
+import platform
+import resource
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from hubportal.bench import Page, key_pages, timed_jobs
+
+WRK_SCRIPT = """
+done = function(summary, latency, requests)
+  local errors = summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout
+  io.write(string.format('BENCH {"p50": %d, "p95": %d, "requests": %d, "errors": %d, "non2xx": %d}\\n',
+    latency:percentile(50), latency:percentile(95), summary.requests, errors, summary.errors.status))
+end
+"""
+
+
+@dataclass
+class Row:
+    page: str
+    path: str
+    queries: int
+    p50_ms: float
+    p95_ms: float
+    requests: int
+    errors: int
+    floor_ratio: float | None = None
+    admin_ratio: float | None = None
+    admin_p50_ms: float | None = None
+
+
+class Command(BaseCommand):
+    help = "Benchmark the key pages, the reminders sweep, PDFs and exports (PostgreSQL and Redis)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--duration", type=int, default=10, help="Seconds of load per page.")
+        parser.add_argument("--connections", type=int, default=10, help="Concurrent users.")
+        parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", 4)))
+        parser.add_argument("--port", type=int, default=8765)
+        parser.add_argument("--json", default=str(Path(settings.BASE_DIR) / "var" / "bench-results.json"))
+
+    def handle(self, *args, duration, connections, workers, port, json: str, **options):
+        if connection.vendor != "postgresql" or not settings.REDIS_URL:
+            raise CommandError("make bench measures production's parts: set DATABASE_URL (PostgreSQL) and REDIS_URL.")
+        if not shutil.which("wrk"):
+            raise CommandError("wrk is not installed: apt-get install wrk (make bench does this).")
+        pages = key_pages()
+        base = f"http://127.0.0.1:{port}"
+        server = self.start_server(port, workers)
+        try:
+            rows = [self.measure(page, base, duration, connections) for page in pages]
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+        floor = next(r for r in rows if r.page == "Trivial view (/livez)")
+        for row, page in zip(rows, pages, strict=True):
+            row.floor_ratio = round(row.p50_ms / floor.p50_ms, 2) if floor.p50_ms else None
+            if page.admin_of:
+                admin = next(r for r in rows if r.page == page.admin_of)
+                row.admin_p50_ms = admin.p50_ms
+                row.admin_ratio = round(row.p50_ms / admin.p50_ms, 2) if admin.p50_ms else None
+        jobs = timed_jobs()
+        self.report(rows, jobs, duration, connections, workers, Path(json))
+
+    def start_server(self, port: int, workers: int) -> subprocess.Popen:
+        env = {
+            **os.environ,
+            "DEBUG": "false",
+            "HTTPS": "false",
+            "REQUIRE_2FA": "false",  # the benchmark's sessions are created without a second factor
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "SECRET_KEY": settings.SECRET_KEY,
+            "LOG_LEVEL": "WARNING",
+        }
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
+            cwd=settings.BASE_DIR,
+            env=env,
+            check=True,
+        )
+        server = subprocess.Popen(
+            [
+                str(Path(sys.executable).with_name("gunicorn")),
+                "hubportal.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                str(workers),
+                "--timeout",
+                "60",
+                "--log-level",
+                "warning",
+            ],
+            cwd=settings.BASE_DIR,
+            env=env,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                return server
+            except OSError:
+                time.sleep(0.3)
+        server.terminate()
+        raise CommandError("gunicorn did not start")
+
+    def measure(self, page: Page, base: str, duration: int, connections: int) -> Row:
+        client = Client(HTTP_HOST="127.0.0.1")
+        if page.user is not None:
+            client.force_login(page.user)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(page.path)
+        if response.status_code != 200:
+            raise CommandError(f"{page.label}: {page.path} answered {response.status_code}")
+        cookie = "; ".join(f"{k}={v.value}" for k, v in client.cookies.items())
+        self.stdout.write(f"  loading {page.label} …")
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+            script.write(WRK_SCRIPT)
+
+        def wrk(seconds: int) -> subprocess.CompletedProcess:
+            command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "-s", script.name, "--timeout", "10s"]
+            if cookie:
+                command += ["-H", f"Cookie: {cookie}"]
+            return subprocess.run([*command, base + page.path], capture_output=True, text=True, check=True)
+
+        wrk(2)  # warm up: every gunicorn worker has loaded its code and opened its connections
+        result = wrk(duration)
+        os.unlink(script.name)
+        line = next(x for x in result.stdout.splitlines() if x.startswith("BENCH "))
+        figures = json.loads(line[len("BENCH ") :])
+        return Row(
+            page=page.label,
+            path=page.path,
+            queries=len(queries),
+            p50_ms=round(figures["p50"] / 1000, 1),
+            p95_ms=round(figures["p95"] / 1000, 1),
+            requests=figures["requests"],
+            errors=figures["errors"] + figures["non2xx"],
+        )
+
+    def report(self, rows, jobs, duration, connections, workers, path: Path):
+        machine = f"{platform.node()} · {os.cpu_count()} cores · {platform.python_version()} · PostgreSQL"
+        lines = [
+            f"Machine: {machine}; gunicorn {workers} workers; wrk {connections} connections, {duration} s a page.",
+            "",
+            "| page | queries | p50 ms | p95 ms | × floor | × admin | errors |",
+            "|---|---:|---:|---:|---:|---:|---:|",
+        ]
+        for r in rows:
+            admin = f"{r.admin_ratio}" if r.admin_ratio is not None else "—"
+            lines.append(
+                f"| {r.page} | {r.queries} | {r.p50_ms} | {r.p95_ms} | {r.floor_ratio} | {admin} | {r.errors} |"
+            )
+        lines += ["", "| job | seconds | queries | peak memory MB |", "|---|---:|---:|---:|"]
+        for job in jobs:
+            memory = f"{job['peak_mb']:.0f}" if job.get("peak_mb") is not None else "—"
+            queries = job.get("queries", "—")
+            lines.append(f"| {job['job']} | {job['seconds']:.2f} | {queries} | {memory} |")
+        self.stdout.write("\n".join(lines))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(
+            json.dumps(
+                {
+                    "machine": machine,
+                    "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                    "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                    "pages": [asdict(r) for r in rows],
+                    "jobs": jobs,
+                },
+                indent=2,
+            )
+        )
+        self.stdout.write(self.style.SUCCESS(f"Figures written to {path}"))
