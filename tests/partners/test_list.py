@@ -1,0 +1,164 @@
+"""The staff partner list: filters, sorting, health, export and a bounded query count."""
+
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from partners.models import District, EvidenceItem, EvidenceType, NationalPlanStrand, Partner, PartnerType
+from tests.factories import PartnerFactory
+from tests.partners.factories import ContactFactory, EvidenceItemFactory
+from tests.partners.helpers import all_verified
+
+URL = reverse("partners:list")
+Stage = Partner.Stage
+
+
+def names(response) -> list[str]:
+    return [p.name for p, _ in response.context["rows"]]
+
+
+@pytest.fixture
+def spread(db):
+    """Four partners that differ in every filter."""
+    charnwood = District.objects.get(name="Charnwood")
+    melton = District.objects.get(name="Melton")
+    schools = NationalPlanStrand.objects.get(name="Schools")
+    inclusion = NationalPlanStrand.objects.get(name="Inclusion")
+    school_type = PartnerType.objects.get(name="School")
+    a = PartnerFactory(name="Anstey Choir", status=Stage.ACTIVE)
+    a.districts.set([charnwood, melton])
+    a.strands.set([schools])
+    b = PartnerFactory(name="Birstall Band", status=Stage.ENQUIRY, partner_type=school_type, legal_name="BB Trust")
+    b.districts.set([melton])
+    b.strands.set([inclusion, schools])
+    c = PartnerFactory(name="Coalville Strings", status=Stage.STANDARDS_REVIEW)
+    d = PartnerFactory(name="Diseworth Drums", status=Stage.ACTIVE)
+    policy = EvidenceType.objects.get(name="Safeguarding policy")
+    EvidenceItemFactory(partner=c, evidence_type=policy, status=EvidenceItem.Status.SUBMITTED)
+    EvidenceItemFactory(
+        partner=d, evidence_type=policy, expires_on=timezone.localdate() + timedelta(days=10)
+    )  # verified, expiring
+    return a, b, c, d
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("", ["Anstey Choir", "Birstall Band", "Coalville Strings", "Diseworth Drums"]),
+        ("?stage=active", ["Anstey Choir", "Diseworth Drums"]),
+        ("?q=band", ["Birstall Band"]),
+        ("?q=bb+trust", ["Birstall Band"]),  # legal name
+        ("?partner_type={school}", ["Birstall Band"]),
+        ("?district={melton}", ["Anstey Choir", "Birstall Band"]),
+        ("?district={melton}&strand={schools}", ["Anstey Choir", "Birstall Band"]),
+        ("?strand={inclusion}", ["Birstall Band"]),
+        ("?evidence=submitted", ["Coalville Strings"]),
+        ("?evidence=expiring", ["Diseworth Drums"]),
+        ("?evidence=verified", ["Diseworth Drums"]),
+        ("?sort=-name", ["Diseworth Drums", "Coalville Strings", "Birstall Band", "Anstey Choir"]),
+        ("?stage=active&sort=-created", ["Diseworth Drums", "Anstey Choir"]),
+    ],
+)
+def test_filters_and_sorting(spread, staff, client_for, query, expected):
+    ids = {
+        "school": PartnerType.objects.get(name="School").pk,
+        "melton": District.objects.get(name="Melton").pk,
+        "schools": NationalPlanStrand.objects.get(name="Schools").pk,
+        "inclusion": NationalPlanStrand.objects.get(name="Inclusion").pk,
+    }
+    response = client_for(staff).get(URL + query.format(**ids))
+    assert response.status_code == 200
+    assert names(response) == expected
+
+
+def test_the_list_shows_each_partners_health(spread, staff, client_for):
+    response = client_for(staff).get(URL + "?stage=active")
+    health = {p.name: h.level for p, h in response.context["rows"]}
+    # Anstey holds no evidence while active: red. Diseworth's policy expires within 30 days, the rest missing.
+    assert health == {"Anstey Choir": "red", "Diseworth Drums": "red"}
+    assert "health-red" in response.text
+
+
+def test_pagination_keeps_the_filters(staff, client_for):
+    for n in range(30):
+        PartnerFactory(name=f"Partner {n:02d}", status=Stage.ENQUIRY)
+    response = client_for(staff).get(URL + "?stage=enquiry&page=2")
+    assert len(names(response)) == 5
+    assert "stage=enquiry&amp;page=1" in response.text
+
+
+def test_csv_export_has_the_filtered_rows(spread, staff, client_for):
+    ContactFactory(partner=spread[0], name="Ann Smith", email="ann@example.org")
+    response = client_for(staff).get(URL + "?stage=active&export=csv")
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows[0][:5] == ["Name", "Legal name", "Organisation or individual", "Type", "Stage"]
+    assert rows[0][-1] == "Health"
+    assert [r[0] for r in rows[1:]] == ["Anstey Choir", "Diseworth Drums"]
+    assert rows[1][9] == "Charnwood, Melton" and rows[1][11:13] == ["Ann Smith", "ann@example.org"]
+    assert rows[1][-1] == "Red"
+
+
+def test_xlsx_export(spread, staff, client_for):
+    response = client_for(staff).get(URL + "?q=birstall&export=xlsx")
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    sheet = workbook.active
+    assert [c.value for c in sheet[2]][:2] == ["Birstall Band", "BB Trust"]
+    assert sheet.max_row == 2
+
+
+def build(count: int) -> None:
+    districts = list(District.objects.all()[:3])
+    strands = list(NationalPlanStrand.objects.all()[:2])
+    for n in range(count):
+        partner = PartnerFactory(name=f"Bulk partner {n:03d}", status=Stage.ACTIVE)
+        partner.districts.set(districts)
+        partner.strands.set(strands)
+        ContactFactory(partner=partner)
+        all_verified(partner, days_left=10)  # every item expiring: every row has health reasons
+
+
+@pytest.mark.parametrize("count", [5, 50])
+def test_the_list_query_count_does_not_grow_with_partners(count, staff, client_for, django_assert_max_num_queries):
+    build(count)
+    client = client_for(staff)
+    # Bounds the N+1s on the list: partner type, districts and contacts per row
+    # (select/prefetch), and each row's health (one bulk health_for per page).
+    # 20 today; the rest is room for the few bulk queries each other app's
+    # health signal adds, which must not grow with the rows either.
+    with django_assert_max_num_queries(32):
+        response = client.get(URL + "?sort=name")
+    assert response.status_code == 200 and len(names(response)) == min(count, 25)
+
+
+@pytest.mark.parametrize("count", [5, 50])
+def test_the_evidence_list_query_count_does_not_grow(count, staff, client_for, django_assert_max_num_queries):
+    build(count)
+    client = client_for(staff)
+    # Bounds the N+1 on partner, evidence type and reviewer per row (select_related).
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("partners:evidence_list") + "?status=expiring")
+    assert response.status_code == 200 and len(response.context["page"]) == min(count * 9, 25)
+
+
+def test_the_evidence_list_filters_and_exports(spread, staff, client_for):
+    response = client_for(staff).get(reverse("partners:evidence_list") + "?status=submitted")
+    assert [i.partner.name for i in response.context["page"]] == ["Coalville Strings"]
+    export = client_for(staff).get(reverse("partners:evidence_list") + "?status=expiring&export=csv")
+    rows = list(csv.reader(io.StringIO(b"".join(export.streaming_content).decode())))
+    assert rows[1][:3] == ["Diseworth Drums", "Safeguarding policy", "Verified"]
+
+
+@pytest.mark.parametrize("who", ["partner_a_user", "chair"])
+def test_the_list_is_for_the_hub_team(who, request, client_for):
+    assert client_for(request.getfixturevalue(who)).get(URL).status_code == 403
+
+
+def test_the_assessor_reads_the_list_without_the_add_button(assessor, client_for, spread):
+    response = client_for(assessor).get(URL)
+    assert response.status_code == 200 and "Add a partner" not in response.text.split("<main")[1]
