@@ -312,7 +312,11 @@ def _flag_to_staff(complaint: Complaint) -> None:
 
 
 def _locked(complaint: Complaint) -> Complaint:
-    return Complaint.objects.select_for_update().select_related("partner", "owner", "raised_by").get(pk=complaint.pk)
+    return (
+        Complaint.objects.select_for_update(of=("self",))
+        .select_related("partner", "owner", "raised_by")
+        .get(pk=complaint.pk)
+    )
 
 
 def _refuse_if_decided(complaint: Complaint) -> None:
@@ -477,7 +481,7 @@ def complaint_close_unescalated(*, complaint_id: int, today: date | None = None)
     to run twice: anything no longer resolved, or still in its window, is left."""
     today = today or timezone.localdate()
     complaint = (
-        Complaint.objects.select_for_update()
+        Complaint.objects.select_for_update(of=("self",))
         .select_related("raised_by", "owner")
         .filter(pk=complaint_id, status=Status.RESOLVED, escalate_by__lt=today)
         .first()

@@ -65,9 +65,7 @@ def test_the_partner_complained_about_is_sent_the_decision_without_the_findings(
     assert complaint.resolution not in page.text and complaint.escalation_reasons not in page.text
 
 
-def test_the_complainant_sees_messages_but_not_internal_or_shared_notes(
-    partner_a_user, partner_b, manager, client_for
-):
+def test_the_complainant_sees_messages_but_not_internal_or_shared_notes(partner_a_user, partner_b, manager, client_for):
     complaint = raise_from_portal(partner_a_user, about_partner=partner_b)
     complaint_note_add(complaint=complaint, actor=manager, kind="internal", body="Internal: call the tutor.")
     complaint_note_add(complaint=complaint, actor=manager, kind="shared_with_partner", body="Shared: your register.")
@@ -87,7 +85,9 @@ def test_staff_see_complaints_but_assessors_and_partners_do_not(staff, assessor,
 
 def test_the_chair_sees_only_what_was_escalated(chair, manager, partner_a_user, client_for):
     waiting = raise_from_portal(partner_a_user)
-    escalated = advance(raise_from_portal(partner_a_user), Status.ESCALATED, manager=manager, complainant=partner_a_user)
+    escalated = advance(
+        raise_from_portal(partner_a_user), Status.ESCALATED, manager=manager, complainant=partner_a_user
+    )
     assert set(Complaint.objects.visible_to(chair)) == {escalated}
     assert client_for(chair).get(f"/chair/complaints/{waiting.pk}/").status_code == 404
     assert client_for(chair).get(f"/chair/complaints/{escalated.pk}/").status_code == 200

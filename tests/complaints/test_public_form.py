@@ -41,7 +41,7 @@ def test_a_member_of_the_public_makes_a_complaint(client, manager, partner_a):
     done = client.get(response.url)
     assert complaint.reference in done.text and "/complaints/track/" in done.text
     # The link is shown once: the page does not show it again.
-    assert "/complaints/track/" not in client.get(response.url).text.replace("/complaints/track/\"", "")
+    assert "/complaints/track/" not in client.get(response.url).text.replace('/complaints/track/"', "")
     email = OutboundEmail.objects.get(to="sam@example.org")
     assert complaint.reference in email.subject and "/complaints/track/" in email.body
     assert Notification.objects.get(kind="complaints_received").recipient == manager

@@ -45,7 +45,9 @@ def test_a_lead_without_another_staff_role_is_flagged_too(manager, partner_a):
     only_lead = UserFactory(username="only-lead", role="Safeguarding lead")
     inactive = UserFactory(username="left-lead", role="Safeguarding lead", is_active=False)
     raise_from_public(partner=partner_a, category=SAFEGUARDING)
-    recipients = set(Notification.objects.filter(kind="complaints_safeguarding_concern").values_list("recipient", flat=True))
+    recipients = set(
+        Notification.objects.filter(kind="complaints_safeguarding_concern").values_list("recipient", flat=True)
+    )
     assert recipients == {manager.pk, only_lead.pk}
     assert inactive.pk not in recipients
 
@@ -109,9 +111,7 @@ def test_leads_can_open_a_concern_on_every_url(safeguarding_lead, client_for, pa
             assert client.get(url).status_code == 200, name
 
 
-def test_concerns_are_listed_apart_and_left_out_of_other_staff_lists_and_counts(
-    staff, manager, client_for, partner_a
-):
+def test_concerns_are_listed_apart_and_left_out_of_other_staff_lists_and_counts(staff, manager, client_for, partner_a):
     concern, _ = raise_from_public(partner=partner_a, category=SAFEGUARDING)
     ordinary, _ = raise_from_public(partner=partner_a)
     Complaint.objects.filter(pk__in=[concern.pk, ordinary.pk]).update(acknowledge_by="2020-01-01")

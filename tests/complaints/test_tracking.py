@@ -111,7 +111,9 @@ def test_the_link_is_emailed_and_a_new_one_can_be_asked_for(client, db):
     wrong = client.post("/complaints/track/", {"reference": complaint.reference, "email": "not-me@example.org"})
     right = client.post("/complaints/track/", {"reference": complaint.reference.lower(), "email": "JO@example.org"})
     assert wrong.status_code == right.status_code == 200
-    assert "If the reference and email address match" in wrong.text and "If the reference and email address" in right.text
+    assert (
+        "If the reference and email address match" in wrong.text and "If the reference and email address" in right.text
+    )
     resent = OutboundEmail.objects.get(kind="complaints_tracking_link")
     new_token = re.search(r"/complaints/track/([\w-]+)/", resent.body).group(1)
     assert new_token != token
