@@ -600,7 +600,7 @@ def data_return(request: HttpRequest) -> HttpResponse:
                 values = [per_term.get(t, 0) for t in aggregates.TERMS]
                 yield [labels[code], row, *values, sum(values)]
 
-    handle = xlsx_file({"Schools": schools(), "Reach by activity and demographics": reach_rows()})
+    handle = xlsx_file({"Schools": schools(), "Reach by activity, demographics": reach_rows()})
     return FileResponse(
         handle,
         as_attachment=True,
