@@ -272,6 +272,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "hubportal.tasks.send_daily_digests",
         "schedule": crontab(hour=REMINDER_SWEEP_HOUR, minute=30),
     },
+    # A call for expressions of interest closes itself at its close time:
+    # every five minutes (submissions are refused from the close time anyway).
+    "eoi-close-due-calls": {
+        "task": "eoi.tasks.close_due_calls",
+        "schedule": crontab(minute="*/5"),
+    },
     # Verified evidence past its expiry date becomes expired just after
     # midnight, so health and the to-do list are right before anyone signs in.
     "partners-expire-evidence": {
