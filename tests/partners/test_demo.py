@@ -1,0 +1,81 @@
+"""The demo data is believable: partners in every onboarding stage, evidence
+in every state, and every page a demo user opens works and is not empty."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+from django.urls import reverse
+
+from hubportal.demo import PARTNER_A, PARTNER_B
+from hubportal.health import health_for
+from hubportal.models import User
+from hubportal.todo import todos_for
+from partners.models import EvidenceItem, Partner
+
+
+@pytest.fixture
+def demo(db):
+    with override_settings(DEBUG=True):
+        call_command("seed_demo", stdout=StringIO())
+
+
+def test_partners_span_the_stages_types_and_districts(demo):
+    stages = set(Partner.objects.values_list("status", flat=True))
+    assert stages >= {
+        "enquiry",
+        "meeting_scheduled",
+        "meeting_held",
+        "standards_review",
+        "agreement_pending",
+        "active",
+        "suspended",
+        "declined",
+    }
+    assert Partner.objects.values("partner_type").distinct().count() >= 7
+    assert Partner.objects.values("districts").distinct().count() >= 8
+    assert set(EvidenceItem.objects.values_list("status", flat=True)) == set(EvidenceItem.Status.values)
+    assert all(p.contacts.filter(is_primary=True).exists() for p in Partner.objects.all())
+    assert Partner.objects.get(name=PARTNER_A).status == Partner.Stage.ACTIVE
+    assert Partner.objects.get(name=PARTNER_B).status == Partner.Stage.ACTIVE
+
+
+def test_partner_a_has_health_reasons_and_things_to_do(demo):
+    partner = Partner.objects.get(name=PARTNER_A)
+    health = health_for([partner.pk])[partner.pk]
+    assert health.level == "red"
+    texts = " ".join(r.text for r in health.reasons)
+    assert "DBS Update Service subscription: expired" in texts and "Public liability insurance: expires" in texts
+    todo = [t.text for t in todos_for(partner)]
+    assert "Renew your Public liability insurance before it expires" in todo
+    assert Partner.objects.get(name=PARTNER_B).evidence.filter(status="verified").count() == 10
+    assert health_for([Partner.objects.get(name=PARTNER_B).pk])[Partner.objects.get(name=PARTNER_B).pk].level == "green"
+
+
+def test_every_partner_page_opens_for_staff(demo, client):
+    client.force_login(User.objects.get(username="staff"))
+    assert client.get(reverse("partners:list")).status_code == 200
+    for partner in Partner.objects.all():
+        for tab in ("profile", "contacts", "users", "meetings", "evidence", "history"):
+            response = client.get(reverse("partners:detail", kwargs={"pk": partner.pk}) + f"?tab={tab}")
+            assert response.status_code == 200, (partner, tab)
+    item = EvidenceItem.objects.filter(status="submitted").first()
+    assert client.get(reverse("partners:evidence_review", kwargs={"pk": item.pk})).status_code == 200
+    download = client.get(reverse("partners:evidence_download", kwargs={"pk": item.pk}))
+    assert b"".join(download.streaming_content).startswith(b"%PDF-")
+
+
+def test_the_demo_partner_portal_is_not_empty(demo, client):
+    client.force_login(User.objects.get(username="partner-a"))
+    profile = client.get(reverse("partners:portal_profile"))
+    assert "Tom Reynolds" in profile.text and "Community music for children" in profile.text
+    evidence = client.get(reverse("partners:portal_evidence"))
+    assert "Expired" in evidence.text and "Submitted" in evidence.text
+
+
+def test_the_history_of_a_demo_partner_tells_its_story(demo, client):
+    client.force_login(User.objects.get(username="staff"))
+    suspended = Partner.objects.get(status="suspended")
+    response = client.get(reverse("partners:detail", kwargs={"pk": suspended.pk}) + "?tab=history")
+    assert "safeguarding concern" in response.text
