@@ -162,3 +162,10 @@ def test_the_list_is_for_the_hub_team(who, request, client_for):
 def test_the_assessor_reads_the_list_without_the_add_button(assessor, client_for, spread):
     response = client_for(assessor).get(URL)
     assert response.status_code == 200 and "Add a partner" not in response.text.split("<main")[1]
+
+
+def test_the_staff_dashboard_pipeline_links_to_the_filtered_list(spread, staff, client_for):
+    response = client_for(staff).get(reverse("staff_home"))
+    assert f'href="{URL}?stage=enquiry"' in response.text
+    filtered = client_for(staff).get(URL + "?stage=enquiry")
+    assert names(filtered) == ["Birstall Band"]
