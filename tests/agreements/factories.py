@@ -74,3 +74,43 @@ class PaymentInstalmentFactory(factory.django.DjangoModelFactory):
     milestone = "On signature"
     due_on = factory.LazyFunction(timezone.localdate)
     amount = Decimal("2500.00")
+
+
+# Moving an agreement through its lifecycle with the real services, for tests
+# that need one issued, signed or live.
+
+
+def issue(agreement, actor):
+    from agreements.services import agreement_issue
+
+    return agreement_issue(agreement=agreement, actor=actor)
+
+
+def partner_sign(agreement, user, name="Priya Shah", role="Director"):
+    from agreements.services import agreement_sign
+
+    return agreement_sign(agreement=agreement, actor=user, typed_name=name, role_title=role)
+
+
+def countersign(agreement, manager, name="Morgan Hughes", role="Service Manager"):
+    from agreements.services import agreement_countersign
+
+    return agreement_countersign(agreement=agreement, actor=manager, typed_name=name, role_title=role)
+
+
+def make_live(agreement, *, staff, partner_user, manager):
+    issue(agreement, staff)
+    partner_sign(agreement, partner_user)
+    return countersign(agreement, manager)
+
+
+def award_for(eoi, amount, awarded_by):
+    """An award to an EOI (the commissioning app makes these when staff award)."""
+    from eoi.models import Award, ProcurementBand
+
+    band = ProcurementBand.objects.order_by("minimum").first() or ProcurementBand.objects.create(
+        name="Under £5,000", minimum=Decimal("0.00"), maximum=Decimal("5000.00"), route="One quote."
+    )
+    return Award.objects.create(
+        eoi=eoi, amount=amount, procurement_band=band, procurement_route=band.route, awarded_by=awarded_by
+    )

@@ -1,0 +1,216 @@
+"""The Django admin for agreements. What is history stays as it was: signatures,
+stored versions and evidence documents are read-only; an agreement's text is
+editable only while it is a draft and its state only moves through the
+portal's services; a recommendation the Chair has decided is read-only, and
+its decision is only ever made on the Chair's screen."""
+
+from django.contrib import admin
+
+from agreements.models import (
+    Agreement,
+    AgreementTemplate,
+    AgreementVersion,
+    AnnualReview,
+    Outcome,
+    OutcomeReview,
+    PaymentInstalment,
+    RecommendationDocument,
+    Signature,
+    TerminationRecommendation,
+)
+from hubportal.admin import ReadOnlyAdmin
+
+
+@admin.register(AgreementTemplate)
+class AgreementTemplateAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "partner_type", "requires_termly_surveys", "review_meetings_per_year", "updated_at"]
+    list_filter = ["kind", "requires_termly_surveys"]
+    search_fields = ["name"]
+    list_select_related = ["partner_type"]
+    readonly_fields = ["updated_by", "updated_at"]
+
+    def save_model(self, request, obj, form, change):
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+class DraftOnlyInline(admin.TabularInline):
+    """Rows that are part of the signed text: editable only while the agreement is a draft."""
+
+    extra = 0
+
+    def _draft(self, obj) -> bool:
+        return obj is None or obj.status == Agreement.Status.DRAFT
+
+    def has_add_permission(self, request, obj=None):
+        return self._draft(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._draft(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._draft(obj) and super().has_delete_permission(request, obj)
+
+
+class OutcomeInline(DraftOnlyInline):
+    model = Outcome
+    fields = ["order", "description", "measure", "target"]
+
+
+class InstalmentInline(DraftOnlyInline):
+    model = PaymentInstalment
+    fields = ["milestone", "due_on", "amount", "paid_on"]
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class SignatureInline(ReadOnlyInline):
+    model = Signature
+    fields = ["party", "version", "typed_name", "role_title", "user", "signed_at", "text_sha256", "voided_at"]
+    readonly_fields = fields
+
+
+class VersionInline(ReadOnlyInline):
+    model = AgreementVersion
+    fields = ["version", "created_at", "text_sha256", "reason"]
+    readonly_fields = fields
+
+
+@admin.register(Agreement)
+class AgreementAdmin(admin.ModelAdmin):
+    list_display = ["title", "partner", "kind", "academic_year", "status", "version", "updated_at"]
+    list_filter = ["kind", "status", "academic_year"]
+    search_fields = ["title", "partner__name"]
+    list_select_related = ["partner"]
+    autocomplete_fields = ["partner"]
+    inlines = [OutcomeInline, InstalmentInline, SignatureInline, VersionInline]
+    # The lifecycle moves only through the services, which check and record each move.
+    always_read_only = [
+        "status",
+        "version",
+        "kind",
+        "partner",
+        "academic_year",
+        "eoi",
+        "renewal_of",
+        "created_by",
+        "created_at",
+        "issued_at",
+        "live_at",
+        "ended_at",
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ["status", "version", "created_by", "created_at", "issued_at", "live_at", "ended_at"]
+        if obj.status != Agreement.Status.DRAFT:
+            return [f.name for f in self.model._meta.fields if f.name != "id"]
+        return self.always_read_only
+
+    def has_delete_permission(self, request, obj=None):
+        return (obj is None or obj.status == Agreement.Status.DRAFT) and super().has_delete_permission(request, obj)
+
+
+@admin.register(AgreementVersion)
+class AgreementVersionAdmin(ReadOnlyAdmin):
+    list_display = ["agreement", "version", "created_at", "text_sha256"]
+    list_select_related = ["agreement"]
+    search_fields = ["agreement__title", "text_sha256"]
+
+
+@admin.register(Signature)
+class SignatureAdmin(ReadOnlyAdmin):
+    list_display = ["agreement", "party", "version", "typed_name", "role_title", "signed_at", "voided_at"]
+    list_filter = ["party"]
+    list_select_related = ["agreement"]
+    search_fields = ["agreement__title", "typed_name", "text_sha256"]
+
+
+class OutcomeReviewInline(admin.TabularInline):
+    model = OutcomeReview
+    extra = 0
+    fields = ["outcome", "rating", "commentary"]
+
+    def _open(self, obj) -> bool:
+        return obj is None or obj.completed_at is None
+
+    def has_add_permission(self, request, obj=None):
+        return self._open(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._open(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._open(obj) and super().has_delete_permission(request, obj)
+
+
+@admin.register(AnnualReview)
+class AnnualReviewAdmin(admin.ModelAdmin):
+    list_display = ["agreement", "held_on", "recommendation", "completed_at"]
+    list_filter = ["recommendation", "branding"]
+    list_select_related = ["agreement"]
+    search_fields = ["agreement__title", "agreement__partner__name"]
+    inlines = [OutcomeReviewInline]
+    readonly_fields = ["agreement", "reviewed_by", "created_at", "completed_at"]
+
+    def has_add_permission(self, request):
+        return False  # reviews start from the agreement, in the staff area
+
+    def has_change_permission(self, request, obj=None):
+        return (obj is None or obj.completed_at is None) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class DocumentInline(ReadOnlyInline):
+    model = RecommendationDocument
+    fields = ["original_filename", "uploaded_by", "uploaded_at"]
+    readonly_fields = fields
+
+
+@admin.register(TerminationRecommendation)
+class TerminationRecommendationAdmin(admin.ModelAdmin):
+    list_display = ["agreement", "kind", "raised_at", "decision", "decided_at"]
+    list_filter = ["kind", "decision"]
+    list_select_related = ["agreement"]
+    search_fields = ["agreement__title", "agreement__partner__name"]
+    inlines = [DocumentInline]
+    # The decision is made on the Chair's screen, never here.
+    readonly_fields = [
+        "agreement",
+        "complaint",
+        "review",
+        "partnership_suspended",
+        "raised_by",
+        "raised_at",
+        "decision",
+        "decision_reasons",
+        "decided_by",
+        "decided_at",
+    ]
+
+    def has_add_permission(self, request):
+        return False  # raised from the agreement, in the staff area
+
+    def has_change_permission(self, request, obj=None):
+        """Once the Chair has decided, nothing about it changes."""
+        return (obj is None or not obj.is_decided) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RecommendationDocument)
+class RecommendationDocumentAdmin(ReadOnlyAdmin):
+    list_display = ["original_filename", "recommendation", "uploaded_by", "uploaded_at"]
+    list_select_related = ["recommendation", "uploaded_by"]

@@ -1,0 +1,188 @@
+"""Reads, scoped to the user: another partner's agreement is a 404, the same
+answer as one that does not exist."""
+
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+
+from agreements.models import (
+    Agreement,
+    AgreementTemplate,
+    AnnualReview,
+    OutcomeReview,
+    PaymentInstalment,
+    RecommendationDocument,
+    Signature,
+    TerminationRecommendation,
+)
+from agreements.permissions import can_see_recommendation
+from hubportal import roles
+from hubportal.models import User
+
+
+def agreements_for(user) -> QuerySet[Agreement]:
+    """The agreements the user may see, ready for a list (one query for the page)."""
+    open_recommendation = TerminationRecommendation.objects.filter(agreement=OuterRef("pk"), decided_at__isnull=True)
+    return (
+        Agreement.objects.visible_to(user)
+        .select_related("partner", "partner__partner_type")
+        .annotate(has_open_recommendation=Exists(open_recommendation))
+    )
+
+
+def get_agreement_for(user, pk: int) -> Agreement:
+    return get_object_or_404(agreements_for(user), pk=pk)
+
+
+def get_agreement_detail_for(user, pk: int) -> Agreement:
+    """One agreement with everything its page shows, in a fixed number of queries."""
+    queryset = agreements_for(user).select_related("template", "renewal_of", "eoi", "created_by")
+    queryset = queryset.prefetch_related(
+        "outcomes",
+        "instalments",
+        "versions",
+        Prefetch("signatures", queryset=Signature.objects.select_related("user")),
+        Prefetch(
+            "reviews",
+            queryset=AnnualReview.objects.select_related("reviewed_by").prefetch_related(
+                Prefetch("outcome_reviews", queryset=OutcomeReview.objects.select_related("outcome"))
+            ),
+        ),
+        Prefetch(
+            "recommendations",
+            queryset=TerminationRecommendation.objects.select_related("raised_by", "decided_by", "complaint"),
+        ),
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+def renewal_of_agreement(agreement: Agreement) -> Agreement | None:
+    return Agreement.objects.filter(renewal_of=agreement).first()
+
+
+def current_agreement_for_partner(partner) -> Agreement | None:
+    """The partner's partnership agreement in force (live or under review), if any.
+    For other apps: a complaint that leads to a recommendation names this one."""
+    return (
+        Agreement.objects.filter(partner=partner, kind=Agreement.Kind.PARTNERSHIP, status__in=Agreement.IN_FORCE)
+        .order_by("-academic_year")
+        .first()
+    )
+
+
+def recommendations_for(user) -> QuerySet[TerminationRecommendation]:
+    if not can_see_recommendation(user):
+        return TerminationRecommendation.objects.none()
+    return TerminationRecommendation.objects.select_related(
+        "agreement", "agreement__partner", "raised_by", "decided_by", "complaint", "review"
+    )
+
+
+def get_recommendation_for(user, pk: int) -> TerminationRecommendation:
+    return get_object_or_404(recommendations_for(user).prefetch_related("documents"), pk=pk)
+
+
+def get_recommendation_document_for(user, pk: int) -> RecommendationDocument:
+    if not can_see_recommendation(user):
+        return get_object_or_404(RecommendationDocument.objects.none(), pk=pk)
+    return get_object_or_404(RecommendationDocument.objects.select_related("recommendation"), pk=pk)
+
+
+def get_instalment_for(user, pk: int) -> PaymentInstalment:
+    return get_object_or_404(
+        PaymentInstalment.objects.filter(agreement__in=Agreement.objects.visible_to(user)).select_related("agreement"),
+        pk=pk,
+    )
+
+
+def get_review_for(user, agreement: Agreement, pk: int) -> AnnualReview:
+    return get_object_or_404(AnnualReview.objects.filter(agreement=agreement), pk=pk)
+
+
+def templates_for(user) -> QuerySet[AgreementTemplate]:
+    if not roles.is_hub_staff(user):
+        return AgreementTemplate.objects.none()
+    return AgreementTemplate.objects.select_related("partner_type", "updated_by")
+
+
+# Who hears about what.
+
+
+def _active(queryset) -> list[User]:
+    return list(queryset.filter(is_active=True).distinct())
+
+
+def hub_staff_users() -> list[User]:
+    return _active(User.objects.filter(groups__name__in=[roles.STAFF, roles.MANAGER]))
+
+
+def service_managers() -> list[User]:
+    return _active(User.objects.filter(groups__name=roles.MANAGER))
+
+
+def chairs() -> list[User]:
+    return _active(User.objects.filter(groups__name=roles.CHAIR))
+
+
+def partner_users(partner) -> list[User]:
+    return _active(User.objects.filter(partner=partner, groups__name=roles.PARTNER))
+
+
+def agreements_for_roll_forward(start_year: int) -> QuerySet[Agreement]:
+    """The partnership agreements in force in a year, with what roll forward checks."""
+    open_recommendation = TerminationRecommendation.objects.filter(agreement=OuterRef("pk"), decided_at__isnull=True)
+    return (
+        Agreement.objects.filter(
+            kind=Agreement.Kind.PARTNERSHIP, academic_year=start_year, status__in=Agreement.IN_FORCE
+        )
+        .select_related("partner", "partner__partner_type")
+        .prefetch_related("outcomes")
+        .annotate(has_open_recommendation=Exists(open_recommendation))
+        .order_by("partner__name")
+    )
+
+
+def latest_completed_reviews(agreement_ids) -> dict[int, AnnualReview]:
+    """Each agreement's latest completed review, in one query."""
+    latest = {}
+    reviews = AnnualReview.objects.filter(agreement_id__in=list(agreement_ids), completed_at__isnull=False)
+    for review in reviews.order_by("agreement_id", "-held_on", "-pk"):
+        latest.setdefault(review.agreement_id, review)
+    return latest
+
+
+def review_prefill(agreement: Agreement) -> dict:
+    """What the portal already knows for an annual review: the agreement's survey
+    returns against their deadlines and the complaints about the partner this year."""
+    from django.utils import timezone
+
+    from complaints.models import Complaint
+    from surveys.models import SurveyRequest
+
+    today = timezone.localdate()
+    year = agreement.year
+    requests = list(SurveyRequest.objects.filter(agreement=agreement).values("deadline", "submitted_at", "status"))
+    on_time = sum(1 for r in requests if r["submitted_at"] and timezone.localdate(r["submitted_at"]) <= r["deadline"])
+    late = sum(1 for r in requests if r["submitted_at"] and timezone.localdate(r["submitted_at"]) > r["deadline"])
+    overdue = sum(1 for r in requests if not r["submitted_at"] and r["deadline"] < today)
+    if requests:
+        surveys = (
+            f"{on_time} of {len(requests)} termly survey{'s' if len(requests) != 1 else ''} returned by the deadline"
+            f"; {late} late; {overdue} overdue and not yet returned."
+        )
+    else:
+        surveys = "No termly survey has been requested under this agreement yet."
+    complaints = Complaint.objects.filter(
+        partner=agreement.partner, received_at__date__gte=year.starts_on, received_at__date__lte=year.ends_on
+    )
+    total = complaints.count()
+    safeguarding = complaints.filter(category=Complaint.Category.SAFEGUARDING).count()
+    return {
+        "held_on": today,
+        "surveys_on_time": surveys,
+        "complaints": f"{total} complaint{'s' if total != 1 else ''} about the partner received in {year.label}.",
+        "safeguarding": (
+            f"{safeguarding} safeguarding concern{'s' if safeguarding != 1 else ''} raised in {year.label}."
+            if safeguarding
+            else f"No safeguarding concern raised in {year.label}."
+        ),
+    }
