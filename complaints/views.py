@@ -160,9 +160,14 @@ def _staff_context(request: HttpRequest, complaint: Complaint, **bound) -> dict:
         "suspend_partner": permissions.can_suspend_partner(user, complaint),
         "recommend": permissions.can_recommend_termination(user, complaint),
     }
+    steps = ("acknowledge", "investigate", "resolve")
+    # The form just posted stays on screen (with what was typed) even if the
+    # complaint has moved on meanwhile; otherwise the step the stage allows.
+    step = next((s for s in steps if f"{s}_form" in bound), None) or next((s for s in steps if can[s]), None)
     context = {
         "complaint": complaint,
         "can": can,
+        "step": step,
         "timeline": selectors.timeline(complaint),
         "attachments": complaint.attachments.all(),
         "recommendations": services.open_recommendations(complaint) if complaint.partner_id else [],
