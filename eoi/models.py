@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from hubportal.academic_years import AcademicYear
 from hubportal.money import MoneyField
@@ -102,6 +103,14 @@ class CallQuerySet(models.QuerySet):
             )
         return self.none()
 
+    def with_counts(self):
+        """Each call with how many EOIs were submitted and how many drafts are in progress."""
+        sent = ["submitted", "under_assessment", "successful", "unsuccessful"]
+        return self.annotate(
+            submitted_count=models.Count("eois", filter=models.Q(eois__status__in=sent), distinct=True),
+            draft_count=models.Count("eois", filter=models.Q(eois__status="draft"), distinct=True),
+        )
+
 
 class Call(models.Model):
     """A call for expressions of interest answering one or more gaps."""
@@ -152,6 +161,14 @@ class Call(models.Model):
 
     def __str__(self):
         return self.title
+
+    @cached_property
+    def eligible_type_ids(self) -> set[int]:
+        """The partner types invited (empty: every partner); uses a prefetch of eligible_types."""
+        return {t.pk for t in self.eligible_types.all()}
+
+    def is_open_to(self, partner) -> bool:
+        return not self.eligible_type_ids or partner.partner_type_id in self.eligible_type_ids
 
 
 class Criterion(models.Model):
@@ -266,6 +283,17 @@ class ExpressionOfInterest(models.Model):
 
     def __str__(self):
         return f"{self.title} ({self.partner})"
+
+    @property
+    def has_award(self) -> bool:
+        try:
+            return self.award is not None
+        except Award.DoesNotExist:
+            return False
+
+    @property
+    def is_decided(self) -> bool:
+        return self.status in {self.Status.SUCCESSFUL, self.Status.UNSUCCESSFUL}
 
 
 class BudgetLine(models.Model):

@@ -5,6 +5,7 @@ import factory
 from django.utils import timezone
 
 from eoi.models import (
+    AssessorAssignment,
     BudgetLine,
     Call,
     Criterion,
@@ -12,6 +13,7 @@ from eoi.models import (
     FundingSource,
     Gap,
     NeedsAnalysis,
+    ProcurementBand,
 )
 from hubportal.academic_years import current_academic_year
 from partners.models import NationalPlanStrand
@@ -95,3 +97,39 @@ class ExpressionOfInterestFactory(factory.django.DjangoModelFactory):
             other = self.total_cost - self.hub_grant_requested
             if other:
                 FundingSource.objects.create(eoi=self, kind="own_funds", amount=other, confirmed=True)
+
+
+class AssessorAssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AssessorAssignment
+
+    eoi = factory.SubFactory(ExpressionOfInterestFactory)
+    assessor = factory.SubFactory("tests.factories.UserFactory", role="Assessor")
+    assigned_by = factory.SubFactory("tests.factories.UserFactory", role="Hub staff")
+
+
+def ensure_procurement_bands() -> None:
+    """The seeded bands (transactional tests flush what the data migration made)."""
+    from importlib import import_module
+
+    bands = import_module("eoi.migrations.0003_reference_data").BANDS
+    for name, minimum, maximum, route in bands:
+        ProcurementBand.objects.get_or_create(
+            name=name, defaults={"minimum": minimum, "maximum": maximum, "route": route}
+        )
+
+
+def ensure_project_template():
+    from agreements.models import AgreementTemplate
+    from tests.agreements.factories import AgreementTemplateFactory
+
+    existing = AgreementTemplate.objects.filter(kind=AgreementTemplate.Kind.PROJECT).first()
+    return existing or AgreementTemplateFactory(name="Project agreement", kind=AgreementTemplate.Kind.PROJECT)
+
+
+def fill_for_submission(eoi: ExpressionOfInterest) -> ExpressionOfInterest:
+    """Everything a submission needs besides the money."""
+    for name in ("quality_alignment", "inclusive", "collaborative", "high_quality", "evaluative", "legacy"):
+        setattr(eoi, name, f"How the work is {name.replace('_', ' ')}.")
+    eoi.save()
+    return eoi

@@ -1,0 +1,220 @@
+"""Reads for commissioning, always scoped to the user: another partner's
+record, or an EOI not assigned to an assessor, is a 404 like a missing one."""
+
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+
+from eoi.funding import MatchCheck, check_eoi
+from eoi.models import (
+    AssessorAssignment,
+    Call,
+    Criterion,
+    EoiAttachment,
+    ExpressionOfInterest,
+    Gap,
+    NeedsAnalysis,
+    ProcurementBand,
+    Score,
+)
+from hubportal.models import User
+from hubportal.roles import ASSESSOR
+
+TWO_PLACES = Decimal("0.01")
+
+
+# --- Fetch one record the user may see -------------------------------------
+
+
+def get_needs_analysis(pk: int) -> NeedsAnalysis:
+    """Needs analyses are the Hub's own; the views are for Hub staff only."""
+    return get_object_or_404(NeedsAnalysis, pk=pk)
+
+
+def get_gap(pk: int) -> Gap:
+    return get_object_or_404(Gap.objects.select_related("needs_analysis"), pk=pk)
+
+
+def get_call_for(user, pk: int) -> Call:
+    return get_object_or_404(
+        Call.objects.visible_to(user).prefetch_related("eligible_types", "criteria", "gaps__needs_analysis"), pk=pk
+    )
+
+
+def get_eoi_for(user, pk: int) -> ExpressionOfInterest:
+    return get_object_or_404(
+        ExpressionOfInterest.objects.visible_to(user)
+        .select_related("call", "partner__partner_type")
+        .prefetch_related("budget_lines", "funding_sources", "attachments", "call__criteria"),
+        pk=pk,
+    )
+
+
+def get_assignment_for(user, pk: int) -> AssessorAssignment:
+    """An assessor's own assignment; staff may fetch any (to remove it)."""
+    from hubportal.roles import is_hub_staff
+
+    assignments = AssessorAssignment.objects.select_related("eoi__call", "eoi__partner", "assessor")
+    if not is_hub_staff(user):
+        assignments = assignments.filter(assessor_id=user.pk)
+    return get_object_or_404(assignments, pk=pk)
+
+
+def get_attachment_for(user, pk: int) -> EoiAttachment:
+    return get_object_or_404(
+        EoiAttachment.objects.filter(eoi__in=ExpressionOfInterest.objects.visible_to(user)).select_related("eoi"),
+        pk=pk,
+    )
+
+
+# --- Lists -----------------------------------------------------------------
+
+
+def gaps_of(analysis: NeedsAnalysis) -> QuerySet[Gap]:
+    return analysis.gaps.select_related("strand").prefetch_related("target_groups", "districts", "calls")
+
+
+def calls_for_staff() -> QuerySet[Call]:
+    return Call.objects.prefetch_related("gaps", "eligible_types").with_counts()
+
+
+def calls_for_partner(user) -> QuerySet[Call]:
+    """Calls open to the partner's type that are, or were, open."""
+    return Call.objects.visible_to(user).prefetch_related("gaps", "eligible_types")
+
+
+def eois_for_partner(user) -> QuerySet[ExpressionOfInterest]:
+    return (
+        ExpressionOfInterest.objects.visible_to(user)
+        .select_related("call")
+        .prefetch_related("budget_lines", "funding_sources")
+        .order_by("-created_at")
+    )
+
+
+def eois_for_call(call: Call) -> QuerySet[ExpressionOfInterest]:
+    """A call's EOIs with what the list and the export show: budget and
+    funding are prefetched so the match share costs no query per row."""
+    return (
+        call.eois.select_related("partner", "call")
+        .prefetch_related("budget_lines", "funding_sources")
+        .order_by("partner__name")
+    )
+
+
+def assessments_for(assessor) -> QuerySet[AssessorAssignment]:
+    return (
+        AssessorAssignment.objects.filter(assessor=assessor)
+        .exclude(eoi__status=ExpressionOfInterest.Status.DRAFT)
+        .select_related("eoi__call", "eoi__partner")
+        .order_by("eoi__call__closes_at", "eoi__title")
+    )
+
+
+def assessors() -> QuerySet[User]:
+    return User.objects.filter(groups__name=ASSESSOR, is_active=True).order_by("first_name", "last_name")
+
+
+def band_for(amount: Decimal) -> ProcurementBand | None:
+    """The Contract Procedure Rules band an amount falls in (from inclusive, up to exclusive)."""
+    from django.db.models import Q
+
+    return (
+        ProcurementBand.objects.filter(minimum__lte=amount)
+        .filter(Q(maximum__isnull=True) | Q(maximum__gt=amount))
+        .order_by("-minimum")
+        .first()
+    )
+
+
+def match_for(eoi: ExpressionOfInterest) -> MatchCheck:
+    return check_eoi(eoi)
+
+
+# --- Assessment -------------------------------------------------------------
+
+
+@dataclass
+class AssessorResult:
+    assignment: AssessorAssignment
+    scored: int  # criteria scored so far
+    weighted: Decimal | None  # the weighted mean (1 to 5) once every criterion is scored
+
+    @property
+    def conflicted(self) -> bool:
+        return self.assignment.has_conflict is True
+
+
+@dataclass
+class MatrixRow:
+    eoi: ExpressionOfInterest
+    match: MatchCheck
+    results: list[AssessorResult] = field(default_factory=list)
+    mean: Decimal | None = None
+    spread: Decimal | None = None
+    rank: int | None = None
+
+    @property
+    def ranking_score(self) -> Decimal | None:
+        """Moderation overrides the mean."""
+        return self.eoi.moderated_score if self.eoi.moderated_score is not None else self.mean
+
+
+def weighted_score(scores: list[Score], criteria: list[Criterion]) -> Decimal | None:
+    """Σ(score × weight) / Σ weight over every criterion, to two places; None
+    until each criterion has a score."""
+    by_criterion = {s.criterion_id: s.score for s in scores}
+    if not criteria or any(c.pk not in by_criterion for c in criteria):
+        return None
+    total_weight = sum(c.weight for c in criteria)
+    weighted = sum(by_criterion[c.pk] * c.weight for c in criteria)
+    return (Decimal(weighted) / Decimal(total_weight)).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+
+
+def rank(rows: list[MatrixRow]) -> list[MatrixRow]:
+    """Highest score first; equal scores share a rank (1, 2, 2, 4); unscored last, unranked."""
+    scored = sorted((r for r in rows if r.ranking_score is not None), key=lambda r: -r.ranking_score)
+    for position, row in enumerate(scored, start=1):
+        previous = scored[position - 2] if position > 1 else None
+        row.rank = previous.rank if previous and previous.ranking_score == row.ranking_score else position
+    unscored = sorted((r for r in rows if r.ranking_score is None), key=lambda r: r.eoi.partner.name)
+    return scored + unscored
+
+
+def assessment_matrix(call: Call) -> list[MatrixRow]:
+    """Every EOI in assessment or decided, each assessor's weighted score side
+    by side, the mean and the spread (highest minus lowest), ranked. A fixed
+    number of queries whatever the number of EOIs and assessors."""
+    criteria = list(call.criteria.all())
+    eois = (
+        call.eois.exclude(status__in=[ExpressionOfInterest.Status.DRAFT, ExpressionOfInterest.Status.WITHDRAWN])
+        .select_related("partner", "call")
+        .prefetch_related(
+            "budget_lines",
+            "funding_sources",
+            Prefetch(
+                "assignments",
+                queryset=AssessorAssignment.objects.select_related("assessor").prefetch_related("scores"),
+            ),
+        )
+    )
+    rows = []
+    for eoi in eois:
+        row = MatrixRow(eoi=eoi, match=check_eoi(eoi))
+        for assignment in eoi.assignments.all():
+            scores = list(assignment.scores.all())
+            row.results.append(
+                AssessorResult(
+                    assignment=assignment,
+                    scored=len(scores),
+                    weighted=None if assignment.has_conflict else weighted_score(scores, criteria),
+                )
+            )
+        complete = [r.weighted for r in row.results if r.weighted is not None]
+        if complete:
+            row.mean = (sum(complete) / len(complete)).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+            row.spread = max(complete) - min(complete)
+        rows.append(row)
+    return rank(rows)
