@@ -280,7 +280,6 @@ class EvidenceUploadForm(forms.Form):
     file = SecureFileField(
         label="Document",
         help_text="PDF, Word (.docx), PNG or JPEG; at most 10 MB.",
-        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.docx,.png,.jpg,.jpeg"}),
     )
     issued_on = forms.DateField(label="Date issued", widget=DATE, help_text="The date on the document or certificate.")
     expires_on = forms.DateField(
@@ -296,6 +295,11 @@ class EvidenceUploadForm(forms.Form):
         max_length=2000,
         help_text="For example the DBS certificate number or what the document covers.",
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The shared policy also offers .xlsx; evidence is not a spreadsheet.
+        self.fields["file"].widget.attrs["accept"] = ".pdf,.docx,.png,.jpg,.jpeg"
 
     def clean_file(self):
         uploaded = self.cleaned_data["file"]

@@ -517,3 +517,10 @@ def test_the_upload_page_refuses_wrong_methods_and_unknown_types(partner_a_user,
 def test_a_second_partner_user_sees_the_same_partner(partner_a, client_for):
     colleague = partner_user(partner_a, username="colleague")
     assert client_for(colleague).get(url("portal_profile")).context["partner"] == partner_a
+
+
+def test_the_upload_form_offers_only_the_evidence_file_types(partner_a, partner_a_user, client_for, evidence_types):
+    at_stage(partner_a, Stage.STANDARDS_REVIEW)
+    response = client_for(partner_a_user).get(url("evidence_upload", type_pk=evidence_types[0].pk))
+    assert 'accept=".pdf,.docx,.png,.jpg,.jpeg"' in response.text
+    assert "issued today, it would expire on" in response.text
