@@ -14,6 +14,7 @@ from django.db.models import Q, Sum
 
 from agreements.models import Agreement
 from hubportal.academic_years import AUTUMN, SPRING, SUMMER, TERM_CHOICES, AcademicYear
+from hubportal.money import to_money
 from surveys import codes
 from surveys.models import Answer, GridCell, IncomeRecord, Question, SurveyRequest
 
@@ -201,7 +202,7 @@ def schools_answers(scope: Scope):
 
 def income_by_year() -> dict[int, Decimal]:
     rows = IncomeRecord.objects.values("academic_year").annotate(total=Sum("amount"))
-    return {r["academic_year"]: r["total"] or Decimal("0") for r in rows}
+    return {r["academic_year"]: to_money(r["total"] or 0) for r in rows}
 
 
 def grant_by_year() -> dict[int, Decimal]:
@@ -211,7 +212,7 @@ def grant_by_year() -> dict[int, Decimal]:
         .values("academic_year")
         .annotate(total=Sum("hub_contribution"))
     )
-    return {r["academic_year"]: r["total"] or Decimal("0") for r in rows}
+    return {r["academic_year"]: to_money(r["total"] or 0) for r in rows}
 
 
 def ratio(income: Decimal, grant: Decimal) -> Decimal | None:
@@ -265,10 +266,10 @@ def income_by_partner(year: int) -> list[dict]:
 
     for r in incomes:
         e = entry(r["partner_id"], r["partner__name"])
-        e["by_source"][r["source"]] = r["total"]
-        e["income"] += r["total"]
+        e["by_source"][r["source"]] = to_money(r["total"])
+        e["income"] += to_money(r["total"])
     for r in grants:
-        entry(r["partner_id"], r["partner__name"])["grant"] = r["total"]
+        entry(r["partner_id"], r["partner__name"])["grant"] = to_money(r["total"])
     for e in rows.values():
         e["ratio"] = ratio(e["income"], e["grant"])
     return sorted(rows.values(), key=lambda e: e["partner"])
@@ -292,8 +293,8 @@ def partner_income(partner_id: int) -> list[dict]:
         {
             "year": year,
             "label": AcademicYear(year).label,
-            "income": income.get(year) or Decimal("0.00"),
-            "grant": grant.get(year) or Decimal("0.00"),
+            "income": to_money(income.get(year) or 0),
+            "grant": to_money(grant.get(year) or 0),
             "ratio": ratio(income.get(year) or Decimal("0"), grant.get(year) or Decimal("0")),
         }
         for year in sorted(set(income) | set(grant), reverse=True)

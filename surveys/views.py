@@ -245,8 +245,12 @@ def questionset_preview(request: HttpRequest, pk: int) -> HttpResponse:
 @hub_staff_required
 def round_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    rounds = selectors.rounds_with_counts().annotate(
-        n_overdue=Count("requests", filter=Q(requests__status__in=SurveyRequest.OPEN, requests__deadline__lt=today))
+    rounds = (
+        selectors.rounds_with_counts()
+        .annotate(
+            n_overdue=Count("requests", filter=Q(requests__status__in=SurveyRequest.OPEN, requests__deadline__lt=today))
+        )
+        .order_by("-deadline", "-pk")
     )
     filtered = RoundFilter(request.GET, queryset=rounds)
     if export_format(request):
@@ -992,11 +996,12 @@ def portal_evaluation(request: HttpRequest, agreement_pk: int) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             submitting = request.POST.get("action") == "submit"
-            action = services.evaluation_submit if submitting else services.evaluation_save
+            answers = {"agreement": agreement, "actor": request.user, "data": form.evaluation_data()}
             try:
-                evaluation = action(
-                    agreement=agreement, actor=request.user, data=form.evaluation_data(), results=form.results()
-                )
+                # Saved first, so a submission refused for something missing keeps what was typed.
+                evaluation = services.evaluation_save(**answers, results=form.results())
+                if submitting:
+                    evaluation = services.evaluation_submit(**answers, results=form.results())
             except ActionRefused as refusal:
                 messages.error(request, str(refusal))
                 return _render_portal_evaluation(

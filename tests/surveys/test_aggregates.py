@@ -60,7 +60,10 @@ def answer(survey_request, *, reach, schools, sessions, districts, activities, s
 @pytest.fixture
 def worked_example(reporting_set):
     """Two partners over two terms; a submitted (not accepted) return and last year's are not this year's total."""
-    schools, inclusion = NationalPlanStrand.objects.get(name="Schools"), NationalPlanStrand.objects.get(name="Inclusion")
+    schools, inclusion = (
+        NationalPlanStrand.objects.get(name="Schools"),
+        NationalPlanStrand.objects.get(name="Inclusion"),
+    )
     p1 = AgreementFactory(live=True, partner=PartnerFactory(name="P1 Music"))
     p2 = AgreementFactory(live=True, partner=PartnerFactory(name="P2 Strings"))
     p1.partner.strands.set([schools, inclusion])
@@ -98,7 +101,11 @@ def worked_example(reporting_set):
 def test_totals_match_the_worked_example(worked_example):
     scope = Scope(year=YEAR)
     assert aggregates.headline(scope) == {"reach": 30 + 50 + 40, "schools": 3 + 2 + 4, "sessions": 12 + 20 + 15}
-    assert [(t["term"], t["reach"]) for t in aggregates.by_term(scope)] == [("Autumn", 80), ("Spring", 40), ("Summer", 0)]
+    assert [(t["term"], t["reach"]) for t in aggregates.by_term(scope)] == [
+        ("Autumn", 80),
+        ("Spring", 40),
+        ("Summer", 0),
+    ]
     assert aggregates.by_year() == [
         {"year": current_academic_year().previous().label, "reach": 7},
         {"year": current_academic_year().label, "reach": 120},
@@ -130,7 +137,7 @@ def test_the_reach_page_shows_the_totals_and_exports_them(worked_example, client
     client = client_for(staff)
     page = client.get(reverse("surveys:reach"), {"year": YEAR})
     assert page.context["headline"]["reach"] == 120
-    assert 'data-reach-total>120<' in page.text
+    assert "data-reach-total>120<" in page.text
     assert page.context["charts"]["terms"]["datasets"][0]["data"] == [80, 40, 0]
     exported = client.get(reverse("surveys:reach"), {"year": YEAR, "export": "csv"})
     rows = list(csv.reader(io.StringIO(b"".join(exported.streaming_content).decode())))

@@ -103,11 +103,15 @@ def exported_titles(client, use):
     return [row[0] for row in rows[1:]]
 
 
-def test_a_case_study_without_consent_for_the_use_is_left_out_of_the_export(partner_a, partner_a_user, staff, client_for):
+def test_a_case_study_without_consent_for_the_use_is_left_out_of_the_export(
+    partner_a, partner_a_user, staff, client_for
+):
     without = CaseStudyFactory(partner=partner_a, created_by=partner_a_user, title="No consent yet")
     reports_only = CaseStudyFactory(partner=partner_a, created_by=partner_a_user, title="Reports only")
     consent_for(reports_only, REPORTS)
-    general = CaseStudyFactory(partner=partner_a, created_by=partner_a_user, title="About the band", about_young_person=False)
+    general = CaseStudyFactory(
+        partner=partner_a, created_by=partner_a_user, title="About the band", about_young_person=False
+    )
     client = client_for(staff)
     assert sorted(exported_titles(client, REPORTS)) == ["About the band", "Reports only"]
     assert exported_titles(client, PUBLICITY) == ["About the band"]

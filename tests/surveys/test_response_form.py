@@ -39,7 +39,12 @@ def test_a_complete_answer_is_valid(question_set, outcomes):
 
 @pytest.mark.parametrize(
     ("rows", "valid"),
-    [(["2", "3", "4", "1"], True), (["2", "3", "4", "0"], False), (["2", "3", "4", "2"], False), (["10", "", "", ""], True)],
+    [
+        (["2", "3", "4", "1"], True),
+        (["2", "3", "4", "0"], False),
+        (["2", "3", "4", "2"], False),
+        (["10", "", "", ""], True),
+    ],
 )
 def test_a_grid_must_add_up_to_its_total_exactly(question_set, outcomes, rows, valid):
     form = form_for(question_set, outcomes, answers_for(question_set, outcomes, reach_by_age_phase=rows))
@@ -68,7 +73,9 @@ def test_a_negative_grid_cell_is_refused_even_in_a_draft(question_set, outcomes)
     assert errors_of(form, question_set, "reach_by_age_phase") == ["Enter 0 or more."]
 
 
-@pytest.mark.parametrize(("value", "valid"), [("0", True), ("0.01", True), ("1250.50", True), ("-0.01", False), ("1.234", False)])
+@pytest.mark.parametrize(
+    ("value", "valid"), [("0", True), ("0.01", True), ("1250.50", True), ("-0.01", False), ("1.234", False)]
+)
 def test_money_is_pounds_and_pence_not_negative(value, valid):
     question_set = QuestionSetFactory()
     question = QuestionFactory(question_set=question_set, type=Question.Type.MONEY, code="income")
@@ -96,7 +103,10 @@ def test_a_single_choice_must_be_one_of_its_options(question_set, outcomes):
 def test_a_multiple_choice_keeps_every_option_ticked():
     question_set = QuestionSetFactory()
     question = QuestionFactory(
-        question_set=question_set, type=Question.Type.MULTIPLE_CHOICE, code="where", choices=["Schools", "Online", "Hubs"]
+        question_set=question_set,
+        type=Question.Type.MULTIPLE_CHOICE,
+        code="where",
+        choices=["Schools", "Online", "Hubs"],
     )
     form = form_for(question_set, data={f"q{question.pk}": ["Schools", "Hubs"]})
     assert form.is_valid()
@@ -163,7 +173,9 @@ def test_what_was_typed_is_kept_when_a_grid_does_not_add_up(question_set, outcom
     assert not form.is_valid()
     grid = next(v for v in form.answer_values() if v.question.code == "reach_by_age_phase")
     assert grid.cells == [("Early years", 2), ("Key stage 1", 3), ("Key stage 2", 4), ("Not known", 0)]
-    assert 'value="2"' in str(next(i for i in form.items if i.question.code == "reach_by_age_phase").row_widgets()[0][2])
+    assert 'value="2"' in str(
+        next(i for i in form.items if i.question.code == "reach_by_age_phase").row_widgets()[0][2]
+    )
 
 
 def test_an_unreadable_answer_keeps_the_stored_one(question_set, outcomes):

@@ -41,7 +41,9 @@ def partners_of_every_kind():
     return wanted
 
 
-def test_a_round_asks_exactly_the_partners_whose_live_agreement_requires_it(question_set, staff, partners_of_every_kind):
+def test_a_round_asks_exactly_the_partners_whose_live_agreement_requires_it(
+    question_set, staff, partners_of_every_kind
+):
     survey_round, created = round_open(term=current_term(), question_set=question_set, deadline=deadline(), actor=staff)
     assert {r.partner for r in created} == set(partners_of_every_kind)
     assert set(SurveyRequest.objects.values_list("partner", flat=True)) == {p.pk for p in partners_of_every_kind}
