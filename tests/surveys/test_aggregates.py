@@ -91,8 +91,9 @@ def worked_example(reporting_set):
         SurveyRequestFactory(round=spring, agreement=p2),
         reach=999, schools=99, sessions=99, districts={"Melton": 999}, activities={"Singing": 999}, status="submitted",
     )  # fmt: skip
+    last_years_agreement = AgreementFactory(status="renewed", academic_year=YEAR - 1, partner=p1.partner)
     answer(
-        SurveyRequestFactory(round=last_year, agreement=AgreementFactory(status="renewed", academic_year=YEAR - 1, partner=p1.partner)),
+        SurveyRequestFactory(round=last_year, agreement=last_years_agreement),
         reach=7, schools=1, sessions=1, districts={"Melton": 7}, activities={"Singing": 7},
     )  # fmt: skip
     return p1.partner, p2.partner
