@@ -461,7 +461,7 @@ def complaint_escalate(*, complaint: Complaint, actor=None, reasons: str, token:
         complaint,
         to=Status.ESCALATED,
         actor=actor,
-        note="Escalated to the Chair.",
+        note="Escalated to the Chair by the complainant.",
         update_fields=["escalation_reasons", "escalated_at"],
     )
     notify(kind="complaints_escalated", recipients=chairs(), context={"complaint": complaint}, url=chair_url(complaint))
