@@ -214,3 +214,51 @@ class TerminationRecommendationAdmin(admin.ModelAdmin):
 class RecommendationDocumentAdmin(ReadOnlyAdmin):
     list_display = ["original_filename", "recommendation", "uploaded_by", "uploaded_at"]
     list_select_related = ["recommendation", "uploaded_by"]
+
+
+class DraftOnlyAdmin(admin.ModelAdmin):
+    """A row of an agreement's signed text, on its own: editable only while the agreement is a draft."""
+
+    list_select_related = ["agreement"]
+    search_fields = ["agreement__title", "agreement__partner__name"]
+
+    def _draft(self, obj) -> bool:
+        return obj is None or obj.agreement.status == Agreement.Status.DRAFT
+
+    def has_add_permission(self, request):
+        return False  # added on the agreement's own page
+
+    def has_change_permission(self, request, obj=None):
+        return self._draft(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._draft(obj) and super().has_delete_permission(request, obj)
+
+
+@admin.register(Outcome)
+class OutcomeAdmin(DraftOnlyAdmin):
+    list_display = ["description", "agreement", "measure", "target"]
+    readonly_fields = ["agreement"]
+
+
+@admin.register(PaymentInstalment)
+class PaymentInstalmentAdmin(DraftOnlyAdmin):
+    list_display = ["milestone", "agreement", "due_on", "amount", "paid_on"]
+    readonly_fields = ["agreement"]
+
+
+@admin.register(OutcomeReview)
+class OutcomeReviewAdmin(admin.ModelAdmin):
+    list_display = ["outcome", "review", "rating"]
+    list_filter = ["rating"]
+    list_select_related = ["outcome", "review"]
+    readonly_fields = ["review", "outcome"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return (obj is None or obj.review.completed_at is None) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False

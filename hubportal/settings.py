@@ -290,6 +290,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "complaints.tasks.close_unescalated_complaints",
         "schedule": crontab(hour=0, minute=20),
     },
+    # A partnership agreement runs to 31 August: just after midnight each day
+    # (so on 1 September first), agreements of a finished year with no renewal
+    # expire and their partners lapse. Daily, so a missed night catches up.
+    "agreements-expire": {
+        "task": "agreements.tasks.expire_agreements",
+        "schedule": crontab(hour=0, minute=5),
+    },
 }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

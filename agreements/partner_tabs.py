@@ -1,0 +1,25 @@
+"""The Agreements tab on a partner's page in the staff area."""
+
+from agreements.selectors import agreements_for
+from hubportal.partner_tabs import PartnerTab, partner_tab
+from hubportal.roles import is_chair, is_hub_staff
+
+
+@partner_tab
+def agreements_tab(partner, user) -> PartnerTab | None:
+    if not (is_hub_staff(user) or is_chair(user)):
+        return None
+    agreements = list(agreements_for(user).filter(partner=partner).order_by("-academic_year", "-created_at"))
+    in_force = sum(1 for a in agreements if a.status in a.IN_FORCE)
+    return PartnerTab(
+        slug="agreements",
+        label="Agreements",
+        template="agreements/_partner_tab.html",
+        context={
+            "agreements": agreements,
+            "can_draft": is_hub_staff(user),
+            "link_agreements": is_hub_staff(user),
+        },
+        order=20,
+        count=in_force or None,
+    )
