@@ -57,6 +57,14 @@ class NeedsAnalysisForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["academic_year"].disabled = True
 
+    def clean_academic_year(self):
+        year = self.cleaned_data["academic_year"]
+        if not self.instance.pk and NeedsAnalysis.objects.filter(academic_year=year).exists():
+            raise forms.ValidationError(
+                "There is already a needs analysis for that academic year: open it and add gaps there."
+            )
+        return year
+
 
 class GapForm(forms.ModelForm):
     class Meta:

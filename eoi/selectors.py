@@ -77,7 +77,7 @@ def gaps_of(analysis: NeedsAnalysis) -> QuerySet[Gap]:
 
 
 def calls_for_staff() -> QuerySet[Call]:
-    return Call.objects.prefetch_related("gaps", "eligible_types").with_counts()
+    return Call.objects.prefetch_related("gaps", "eligible_types").with_counts().order_by("-closes_at", "pk")
 
 
 def calls_for_partner(user) -> QuerySet[Call]:

@@ -587,19 +587,26 @@ def portal_eoi(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _eoi_forms(request: HttpRequest, eoi: ExpressionOfInterest):
-    """The EOI form and its two formsets, bound to what was posted or filled from the saved draft."""
-    data = request.POST if request.method == "POST" else None
-    hub_line = next((s for s in eoi.funding_sources.all() if s.kind == HUB_GRANT), None)
-    form = EoiForm(data, instance=eoi, initial={"hub_grant_requested": hub_line.amount if hub_line else None})
+    """The EOI form and its two formsets, bound to what was posted or filled
+    from the saved draft. Bound formsets take no initial values: a posted line
+    equal to its initial one would otherwise count as unchanged and be dropped."""
+    if request.method == "POST":
+        return (
+            EoiForm(request.POST, instance=eoi),
+            BudgetLineFormSet(request.POST, prefix="budget"),
+            FundingSourceFormSet(request.POST, prefix="funding"),
+        )
+    sources = list(eoi.funding_sources.all())
+    hub_line = next((s for s in sources if s.kind == HUB_GRANT), None)
+    form = EoiForm(instance=eoi, initial={"hub_grant_requested": hub_line.amount if hub_line else None})
     budget = BudgetLineFormSet(
-        data, prefix="budget", initial=[{"item": b.item, "amount": b.amount} for b in eoi.budget_lines.all()] or None
+        prefix="budget", initial=[{"item": b.item, "amount": b.amount} for b in eoi.budget_lines.all()] or None
     )
     funding = FundingSourceFormSet(
-        data,
         prefix="funding",
         initial=[
             {"kind": s.kind, "description": s.description, "amount": s.amount, "confirmed": s.confirmed}
-            for s in eoi.funding_sources.all()
+            for s in sources
             if s.kind != HUB_GRANT
         ]
         or None,
