@@ -8,6 +8,7 @@ which the core demo creates, when they have no contacts yet)."""
 from datetime import date, datetime, time, timedelta
 
 from dateutil.relativedelta import relativedelta
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
@@ -328,11 +329,24 @@ def _journey(partner, stages, actor, notes=None):
     previous = Stage.ENQUIRY
     moment = timezone.now() - timedelta(days=20 * len(stages))
     for stage in stages:
-        note = (notes or {}).get(stage, "")
-        entry = record(partner, actor=actor, action="transition", from_state=previous, to_state=stage, note=note)
-        HistoryEntry.objects.filter(pk=entry.pk).update(at=moment)
+        _history(partner, actor, from_state=previous, to_state=stage, note=(notes or {}).get(stage, ""), at=moment)
         previous = stage
         moment += timedelta(days=14)
+
+
+def _history(obj, actor, *, from_state, to_state, note="", at=None):
+    """A history row dated in the past (history is append-only: written once, never updated)."""
+    HistoryEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(obj),
+        object_id=obj.pk,
+        action="transition",
+        from_state=from_state,
+        to_state=to_state,
+        actor=actor,
+        actor_name=str(actor) if actor else "System",
+        note=note,
+        at=at or timezone.now(),
+    )
 
 
 def _evidence(partner, uploader, reviewer, today, *, special: dict, default_status=Status.VERIFIED):
@@ -354,6 +368,8 @@ def _evidence(partner, uploader, reviewer, today, *, special: dict, default_stat
         else:
             issued_on = today - timedelta(days=60)
             expires_on = default_expiry(evidence_type, partner, issued_on)
+        uploaded_at = timezone.make_aware(datetime.combine(issued_on + timedelta(days=3), time(14, 0)))
+        reviewed_at = uploaded_at + timedelta(days=2)
         item = EvidenceItem.objects.create(
             partner=partner,
             evidence_type=evidence_type,
@@ -362,22 +378,28 @@ def _evidence(partner, uploader, reviewer, today, *, special: dict, default_stat
             expires_on=expires_on,
             original_filename=f"{evidence_type.name.lower().replace(' ', '-')}.pdf",
             uploaded_by=uploader,
-            uploaded_at=timezone.now() - timedelta(days=55),
-            reviewed_by=reviewer if status not in (Status.SUBMITTED,) else None,
-            reviewed_at=timezone.now() - timedelta(days=50) if status != Status.SUBMITTED else None,
+            uploaded_at=uploaded_at,
+            reviewed_by=None if status == Status.SUBMITTED else reviewer,
+            reviewed_at=None if status == Status.SUBMITTED else reviewed_at,
             rejection_reason="The policy is not signed or dated; upload the signed copy."
             if status == Status.REJECTED
             else "",
         )
         item.file.name = DEMO_FILE
         item.save(update_fields=["file"])
-        record(item, actor=uploader, action="transition", from_state=Status.MISSING, to_state=Status.SUBMITTED)
-        if status in (Status.VERIFIED, "expiring", "expired", Status.REJECTED):
+        _history(item, uploader, from_state=Status.MISSING, to_state=Status.SUBMITTED, at=uploaded_at)
+        if status != Status.SUBMITTED:
             to = Status.REJECTED if status == Status.REJECTED else Status.VERIFIED
-            record(item, actor=reviewer, action="transition", from_state=Status.SUBMITTED, to_state=to)
+            _history(item, reviewer, from_state=Status.SUBMITTED, to_state=to, at=reviewed_at)
         if status == "expired":
-            EvidenceItem.objects.filter(pk=item.pk).update(status=Status.EXPIRED)
-            record(item, actor=None, action="transition", from_state=Status.VERIFIED, to_state=Status.EXPIRED)
+            _history(
+                item,
+                None,
+                from_state=Status.VERIFIED,
+                to_state=Status.EXPIRED,
+                note=f"Expired on {expires_on:%-d %B %Y}.",
+                at=timezone.make_aware(datetime.combine(expires_on + timedelta(days=1), time(0, 10))),
+            )
 
 
 def _build(row, staff, manager, today):

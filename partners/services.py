@@ -55,7 +55,8 @@ def partner_move(*, partner: Partner, to: str, actor, reason: str = "") -> Partn
 
 
 def _lock(partner: Partner) -> Partner:
-    return Partner.objects.select_for_update().select_related("partner_type").get(pk=partner.pk)
+    # of=("self",): the type is a nullable (outer) join, which PostgreSQL will not lock.
+    return Partner.objects.select_for_update(of=("self",)).select_related("partner_type").get(pk=partner.pk)
 
 
 def _require_staff(actor) -> None:
@@ -327,7 +328,7 @@ def meeting_record(
 @transaction.atomic
 def meeting_confirm(*, meeting: Meeting, actor) -> Meeting:
     """The partner confirms they will attend; the Hub's people are told."""
-    meeting = Meeting.objects.select_for_update().select_related("partner").get(pk=meeting.pk)
+    meeting = Meeting.objects.select_for_update(of=("self",)).select_related("partner").get(pk=meeting.pk)
     require(
         roles.is_partner_user(actor) and actor.partner_id == meeting.partner_id,
         "Only the partner's own users can confirm its meeting.",
@@ -440,7 +441,9 @@ def _not_submitted(item: EvidenceItem) -> ActionRefused:
 
 
 def _lock_item(item: EvidenceItem) -> EvidenceItem:
-    return EvidenceItem.objects.select_for_update().select_related("partner", "evidence_type").get(pk=item.pk)
+    return (
+        EvidenceItem.objects.select_for_update(of=("self",)).select_related("partner", "evidence_type").get(pk=item.pk)
+    )
 
 
 @transaction.atomic
