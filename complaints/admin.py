@@ -1,40 +1,17 @@
-"""The admin: reference details of an open complaint may be corrected; the
-lifecycle is never edited here (it moves only through the services, with
-history). A decided complaint, and every note, is read-only. Safeguarding
+"""The admin: the complainant's contact details on an open complaint may be
+corrected; nothing else is edited here (the lifecycle moves only through the
+services, with history). A decided complaint, and every note, is read-only. Safeguarding
 concerns are shown only to safeguarding leads."""
 
 from django.contrib import admin
 
 from complaints.models import Complaint, ComplaintAttachment, ComplaintNote, ReferenceCounter
+from hubportal.history import record
 from hubportal.roles import is_safeguarding_lead
 
-LIFECYCLE_FIELDS = [
-    "reference",
-    "status",
-    "raised_via",
-    "raised_by",
-    "complainant_partner",
-    "received_at",
-    "owner",
-    "acknowledge_by",
-    "respond_by",
-    "acknowledged_at",
-    "resolution",
-    "resolved_at",
-    "escalate_by",
-    "escalation_reasons",
-    "escalated_at",
-    "chair_review_at",
-    "closed_at",
-    "chair_findings",
-    "chair_decision",
-    "chair_reasons",
-    "decided_by",
-    "decided_at",
-    "tracking_token_hash",
-    "tracking_expires_at",
-    "updated_at",
-]
+# Only the complainant's contact details may be corrected here (a mistyped
+# address); everything else changes through the services, with history.
+EDITABLE = ["complainant_name", "complainant_email", "complainant_phone"]
 
 
 def _visible(request, queryset):
@@ -77,7 +54,6 @@ class ComplaintAdmin(admin.ModelAdmin):
     search_fields = ["reference", "complainant_name", "complainant_email"]
     list_select_related = ["partner"]
     date_hierarchy = "received_at"
-    readonly_fields = LIFECYCLE_FIELDS
     exclude = ["tracking_token_hash"]
     inlines = [AttachmentInline, NoteInline]
 
@@ -85,10 +61,20 @@ class ComplaintAdmin(admin.ModelAdmin):
         return _visible(request, super().get_queryset(request))
 
     def get_readonly_fields(self, request, obj=None):
+        fields = [f.name for f in self.model._meta.fields if f.name not in ("id", "tracking_token_hash")]
         if obj is not None and obj.is_decided:
-            # Final: every field is read-only.
-            return [f.name for f in self.model._meta.fields if f.name != "tracking_token_hash"]
-        return [f for f in LIFECYCLE_FIELDS if f != "tracking_token_hash"]
+            return fields  # final: every field is read-only
+        return [f for f in fields if f not in EDITABLE]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and form.changed_data:
+            record(
+                obj,
+                actor=request.user,
+                action="contact details corrected in the admin",
+                note=", ".join(form.changed_data),
+            )
 
     def has_add_permission(self, request):
         return False  # complaints are raised through the portal, the public form or staff's form

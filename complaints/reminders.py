@@ -27,16 +27,14 @@ def working_dates_due(today: date, kind: str) -> dict[date, str]:
     return found
 
 
-def _recipients(complaint: Complaint, managers: list) -> list:
-    return [complaint.owner] if complaint.owner_id else managers
-
-
 def _due(kind: str, today: date, queryset, field: str) -> Iterable[Due]:
+    """One query for the complaints due; one more for the Service Managers, only
+    when one of them has no owner yet."""
     stages = working_dates_due(today, kind)
     if not stages:
         return
-    managers = list(service_managers())
-    found = queryset.filter(**{f"{field}__in": list(stages)}).select_related("owner", "partner")
+    found = list(queryset.filter(**{f"{field}__in": list(stages)}).select_related("owner", "partner"))
+    managers = list(service_managers()) if any(c.owner_id is None for c in found) else []
     for complaint in found:
         day = getattr(complaint, field)
         yield Due(
@@ -44,7 +42,7 @@ def _due(kind: str, today: date, queryset, field: str) -> Iterable[Due]:
             obj=complaint,
             stage=stages[day],
             due_on=day,
-            recipients=_recipients(complaint, managers),
+            recipients=[complaint.owner] if complaint.owner_id else managers,
             url=reverse("complaints:detail", args=[complaint.pk]),
         )
 

@@ -149,3 +149,11 @@ def test_reminders_are_sent_once_with_their_wording(manager, django_capture_on_c
     notice = Notification.objects.get(kind="complaints_acknowledge_due", recipient=manager)
     assert notice.subject == f"Overdue: complaint {complaint.reference} is not acknowledged"
     assert notice.url == f"/staff/complaints/{complaint.pk}/"
+
+
+def test_the_reminder_finders_cost_one_query_when_nothing_is_due(django_assert_num_queries, db):
+    from complaints.reminders import acknowledgements_due, responses_due
+
+    with django_assert_num_queries(2):
+        assert list(acknowledgements_due(date(2026, 3, 10))) == []
+        assert list(responses_due(date(2026, 3, 10))) == []

@@ -135,10 +135,31 @@ def test_the_admin_is_read_only_for_a_decided_complaint_and_its_notes(decided, a
 
 
 def test_the_admin_may_correct_contact_details_of_an_open_complaint_but_not_its_lifecycle(admin_user, client_for):
+    from hubportal.history import history_for
+
     complaint, _ = raise_from_public()
-    page = client_for(admin_user).get(f"/admin/complaints/complaint/{complaint.pk}/change/")
+    url = f"/admin/complaints/complaint/{complaint.pk}/change/"
+    page = client_for(admin_user).get(url)
     assert 'name="complainant_phone"' in page.text
-    assert 'name="status"' not in page.text and 'name="chair_decision"' not in page.text
+    for locked in ("status", "chair_decision", "category", "account", "partner"):
+        assert f'name="{locked}"' not in page.text
+    response = client_for(admin_user).post(
+        url,
+        {
+            "complainant_name": complaint.complainant_name,
+            "complainant_email": "jo.public@example.com",
+            "complainant_phone": "",
+            **{
+                f"{prefix}-{k}": v
+                for prefix in ("attachments", "notes")
+                for k, v in {"TOTAL_FORMS": 0, "INITIAL_FORMS": 0}.items()
+            },
+        },
+    )
+    assert response.status_code == 302, response.content[:2000]
+    complaint.refresh_from_db()
+    assert complaint.complainant_email == "jo.public@example.com" and complaint.status == "received"
+    assert history_for(complaint).last().action == "contact details corrected in the admin"
 
 
 postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="the lock trigger is PostgreSQL's")
