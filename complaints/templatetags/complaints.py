@@ -36,3 +36,11 @@ def deadline_badge(complaint, today=None):
     else:
         state, text = "ok", f"{what} by {day:%-d %b %Y}"
     return {"deadline": day, "state": state, "text": text}
+
+
+@register.filter
+def stage_label(value: str) -> str:
+    """A stored stage ("chair_review") as the complainant reads it ("Under the Chair's review")."""
+    from complaints.models import Complaint
+
+    return str(dict(Complaint.Status.choices).get(value, value))
