@@ -42,7 +42,7 @@ from surveys.models import (
     SurveyRound,
 )
 from surveys.response_form import AnswerValue
-from surveys.services import _write_answers
+from surveys.services import _write_answers, agreements_requiring_surveys
 
 Status = SurveyRequest.Status
 
@@ -282,7 +282,8 @@ def _round(term: Term, staff: User) -> SurveyRound | None:
             "question_set": question_set,
             "deadline": deadline,
             "opened_by": staff,
-            "opened_at": _at(term.ends_on - timedelta(days=28)),
+            # Four weeks before the end of term, or three weeks ago for the term now running.
+            "opened_at": min(_at(term.ends_on - timedelta(days=28)), timezone.now() - timedelta(days=21)),
         },
     )
     if created:
@@ -371,6 +372,13 @@ def _rounds(partners: dict[str, Partner], users: dict[str, User]) -> None:
         }
         for name in partners:
             _request(survey_round, agreements[(name, year)], name, index, plans[name], users)
+        # Any other partner the agreements demo made live gets the survey too, not started yet.
+        for agreement in agreements_requiring_surveys(term).exclude(partner__in=partners.values()):
+            SurveyRequest.objects.get_or_create(
+                round=survey_round,
+                partner=agreement.partner,
+                defaults={"agreement": agreement, "deadline": survey_round.deadline},
+            )
 
 
 def _png(colour: tuple[int, int, int]) -> bytes:

@@ -144,3 +144,38 @@ def rounds_with_counts():
         n_accepted=Count("requests", filter=Q(requests__status=Status.ACCEPTED)),
         n_open=Count("requests", filter=Q(requests__status__in=OPEN)),
     )
+
+
+def survey_timeliness(partner_id: int, academic_year: int, today) -> dict:
+    """How the partner's termly returns for the year kept to the timetable, for the
+    annual review ("failure to provide data in accordance with timetable set").
+    One query. Returns the rows and a sentence summing them up."""
+    rows = []
+    for r in (
+        SurveyRequest.objects.filter(partner_id=partner_id, round__term__academic_year=academic_year)
+        .select_related("round__term")
+        .order_by("round__term__starts_on")
+    ):
+        sent = r.submitted_at.date() if r.submitted_at and r.status not in SurveyRequest.OPEN else None
+        rows.append(
+            {
+                "term": str(r.round.term),
+                "deadline": r.deadline,
+                "submitted_on": sent,
+                "on_time": sent is not None and sent <= r.deadline,
+                "late": sent is not None and sent > r.deadline,
+                "overdue": r.is_overdue(today),
+            }
+        )
+    on_time = sum(1 for row in rows if row["on_time"])
+    late = sum(1 for row in rows if row["late"])
+    overdue = sum(1 for row in rows if row["overdue"])
+    summary = (
+        f"{on_time} of {len(rows)} termly survey{'s' if len(rows) != 1 else ''} returned on time"
+        + (f", {late} late" if late else "")
+        + (f", {overdue} overdue" if overdue else "")
+        + "."
+        if rows
+        else "No termly surveys were asked for this year."
+    )
+    return {"rows": rows, "on_time": on_time, "late": late, "overdue": overdue, "summary": summary}
