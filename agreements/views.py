@@ -157,7 +157,7 @@ def agreement_create(request: HttpRequest) -> HttpResponse:
                 actor=request.user,
             )
         except ActionRefused as refusal:
-            messages.error(request, str(refusal))
+            form.add_error(None, str(refusal))
         else:
             messages.success(request, "Drafted from the template. Edit it, add the agreed outcomes, then issue it.")
             return redirect("agreements:edit", pk=agreement.pk)
@@ -198,7 +198,7 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     instalments=formset_rows(instalments) if instalments else None,
                 )
             except ActionRefused as refusal:
-                messages.error(request, str(refusal))
+                form.add_error(None, str(refusal))
             else:
                 messages.success(request, "Saved.")
                 return redirect("agreements:detail", pk=agreement.pk)
@@ -234,7 +234,7 @@ def agreement_reopen_view(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.agreement_reopen(agreement=agreement, actor=request.user, reason=form.cleaned_data["reason"])
         except ActionRefused as refusal:
-            messages.error(request, str(refusal))
+            form.add_error(None, str(refusal))
         else:
             messages.success(request, "Back in draft as a new version. Make the change, then issue it again.")
             return redirect("agreements:edit", pk=agreement.pk)
@@ -260,7 +260,7 @@ def agreement_countersign_view(request: HttpRequest, pk: int) -> HttpResponse:
                 role_title=form.cleaned_data["role_title"],
             )
         except ActionRefused as refusal:
-            messages.error(request, str(refusal))
+            form.add_error(None, str(refusal))
         else:
             messages.success(request, "Signed for the Hub. The agreement is live.")
             return redirect("agreements:detail", pk=agreement.pk)
@@ -280,7 +280,7 @@ def agreement_complete_view(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.agreement_complete(agreement=agreement, actor=request.user, note=form.cleaned_data["note"])
         except ActionRefused as refusal:
-            messages.error(request, str(refusal))
+            form.add_error(None, str(refusal))
         else:
             messages.success(request, "Completed. The partner has been told their evaluation and case studies are due.")
             return redirect("agreements:detail", pk=agreement.pk)
@@ -300,7 +300,7 @@ def instalment_paid(request: HttpRequest, pk: int) -> HttpResponse:
                 instalment=instalment, actor=request.user, paid_on=form.cleaned_data["paid_on"]
             )
         except ActionRefused as refusal:
-            messages.error(request, str(refusal))
+            form.add_error(None, str(refusal))
         else:
             messages.success(request, "Payment recorded.")
             return redirect("agreements:detail", pk=instalment.agreement_id)
@@ -343,7 +343,7 @@ def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 other_reason=form.cleaned_data.get("other_reason") or "",
             )
         except ActionRefused as refusal:
-            messages.error(request, str(refusal))
+            form.add_error(None, str(refusal))
         else:
             if complete:
                 messages.success(request, f"Review completed: {saved.get_recommendation_display().lower()}.")
@@ -376,7 +376,7 @@ def recommendation_create(request: HttpRequest, pk: int) -> HttpResponse:
                 documents=form.documents(),
             )
         except ActionRefused as refusal:
-            messages.error(request, str(refusal))
+            form.add_error(None, str(refusal))
         else:
             messages.success(request, "Sent to the Chair for a decision.")
             return redirect("agreements:detail", pk=agreement.pk)
@@ -496,7 +496,7 @@ def agreement_sign_view(request: HttpRequest, pk: int) -> HttpResponse:
                 role_title=form.cleaned_data["role_title"],
             )
         except ActionRefused as refusal:
-            messages.error(request, str(refusal))
+            form.add_error(None, str(refusal))
         else:
             messages.success(request, "Thank you: you have signed. The Hub's Service Manager signs next.")
             return redirect("agreements:portal_detail", pk=agreement.pk)
@@ -535,7 +535,7 @@ def chair_recommendation(request: HttpRequest, pk: int) -> HttpResponse:
                 reasons=form.cleaned_data["reasons"],
             )
         except ActionRefused as refusal:
-            messages.error(request, str(refusal))
+            form.add_error(None, str(refusal))
         else:
             messages.success(request, "Your decision is recorded and locked. The partner and staff have been told.")
             return redirect("agreements:chair_recommendation", pk=recommendation.pk)
