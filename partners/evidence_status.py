@@ -24,9 +24,10 @@ class Finding:
 
 
 def findings(partner_ids, today: date) -> dict[int, tuple[str, list[Finding]]]:
-    """Per partner at an evidence stage, its stage and what is wrong: each
-    required standard missing or rejected, and each held item expired or
-    expiring within 30 days. Three queries, whatever the number of partners."""
+    """Per partner at an evidence stage whose register is open (it holds any
+    item), its stage and what is wrong: each required standard missing or
+    rejected, and each held item expired or expiring within 30 days. Three
+    queries, whatever the number of partners."""
     partners = Partner.objects.filter(pk__in=list(partner_ids), status__in=EVIDENCE_STAGES)
     stages = dict(partners.values_list("pk", "status"))
     if not stages:
@@ -38,6 +39,10 @@ def findings(partner_ids, today: date) -> dict[int, tuple[str, list[Finding]]]:
     soon = today + timedelta(days=EXPIRY_WARNING_DAYS)
     found: dict[int, tuple[str, list[Finding]]] = {}
     for partner_id, held in items.items():
+        if not held:
+            # The register was never opened (it opens at the standards review):
+            # a partner added or imported as active is not marked down for it.
+            continue
         result = []
         for evidence_type in types:
             item = held.get(evidence_type.pk)

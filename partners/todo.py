@@ -28,8 +28,8 @@ def onboarding_todos(partner: Partner, today: date) -> list[Todo]:
                     kind="partners_meeting",
                 )
             )
-    if partner.status not in EVIDENCE_STAGES:
-        return items
+    if partner.status not in EVIDENCE_STAGES or not partner.evidence.exists():
+        return items  # the register opens at the standards review
     if not partner.contacts.filter(is_safeguarding_lead=True).exists():
         items.append(Todo("Tell us who your designated safeguarding lead is", f"{profile}#contacts", kind="partners"))
     _, problems = findings([partner.pk], today).get(partner.pk, (None, []))

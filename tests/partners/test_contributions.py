@@ -192,3 +192,13 @@ def test_the_reminder_finder_is_a_few_queries(django_assert_max_num_queries):
     # Prevents a query per item (type, partner) and per partner (its users).
     with django_assert_max_num_queries(3):
         assert len(evidence_expiring(EXPIRES)) == 10
+
+
+def test_a_partner_whose_register_was_never_opened_is_not_marked_down(partner_a):
+    """Added or imported as active, with no evidence asked for yet: the standards review opens the register."""
+    assert levels(partner_a) == [] and todo_texts(partner_a) == []
+    from partners.services import ensure_evidence_items
+
+    ensure_evidence_items(partner_a)
+    assert {level for level, _ in levels(partner_a)} == {RED}
+    assert "Tell us who your designated safeguarding lead is" in [t[0] for t in todo_texts(partner_a)]

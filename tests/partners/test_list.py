@@ -79,8 +79,9 @@ def test_filters_and_sorting(spread, staff, client_for, query, expected):
 def test_the_list_shows_each_partners_health(spread, staff, client_for):
     response = client_for(staff).get(URL + "?stage=active")
     health = {p.name: h.level for p, h in response.context["rows"]}
-    # Anstey holds no evidence while active: red. Diseworth's policy expires within 30 days, the rest missing.
-    assert health == {"Anstey Choir": "red", "Diseworth Drums": "red"}
+    # Anstey's register was never opened: nothing to mark down. Diseworth's is
+    # open: its policy expires within 30 days and the other standards are missing.
+    assert health == {"Anstey Choir": "green", "Diseworth Drums": "red"}
     assert "health-red" in response.text
 
 
@@ -101,7 +102,7 @@ def test_csv_export_has_the_filtered_rows(spread, staff, client_for):
     assert rows[0][-1] == "Health"
     assert [r[0] for r in rows[1:]] == ["Anstey Choir", "Diseworth Drums"]
     assert rows[1][9] == "Charnwood, Melton" and rows[1][11:13] == ["Ann Smith", "ann@example.org"]
-    assert rows[1][-1] == "Red"
+    assert [r[-1] for r in rows[1:]] == ["Green", "Red"]
 
 
 def test_xlsx_export(spread, staff, client_for):

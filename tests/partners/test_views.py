@@ -127,6 +127,9 @@ def test_tabs_other_apps_register_follow_the_built_in_ones(partner_a, staff, cli
 
 
 def test_the_detail_page_shows_health_reasons(partner_a, staff, client_for):
+    from partners.services import ensure_evidence_items
+
+    ensure_evidence_items(partner_a)
     response = client_for(staff).get(url("detail", pk=partner_a.pk))
     assert response.context["health"].level == "red"
     assert "Safeguarding policy: not uploaded yet." in response.text
