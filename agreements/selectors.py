@@ -104,6 +104,12 @@ def templates_for(user) -> QuerySet[AgreementTemplate]:
     return AgreementTemplate.objects.select_related("partner_type", "updated_by")
 
 
+def partner_types_without_template():
+    from partners.models import PartnerType
+
+    return PartnerType.objects.filter(agreement_template__isnull=True, is_active=True)
+
+
 # Who hears about what.
 
 

@@ -186,7 +186,7 @@ def agreement_draft(*, partner: Partner, academic_year: int, actor, title: str =
     if template is None:
         raise ActionRefused(
             f"There is no agreement template for {partner.partner_type or 'partners without a type'}. "
-            "Set the partner's type, or add a template for the type under Agreement templates, then try again."
+            "Set the partner's type, or create a template for the type under Agreement templates, then try again."
         )
     agreement = Agreement(
         kind=Agreement.Kind.PARTNERSHIP,
@@ -595,6 +595,36 @@ def template_update(*, template: AgreementTemplate, actor, fields: dict) -> Agre
         record(
             template, actor=actor, action="edited", note="Changed: " + ", ".join(n.replace("_", " ") for n in changed)
         )
+    return template
+
+
+@transaction.atomic
+def template_create_for_type(*, partner_type, actor) -> AgreementTemplate:
+    """Start a template for a partner type that has none (a type added after
+    the seeded ones), from the template of a type of the same kind where there
+    is one, so staff edit rather than write from nothing."""
+    require(can_edit_template(actor), "Only Hub staff create agreement templates.")
+    if AgreementTemplate.objects.filter(partner_type=partner_type).exists():
+        raise ActionRefused(f"{partner_type} already has a template: edit that one.")
+    model = (
+        AgreementTemplate.objects.filter(kind=AgreementTemplate.Kind.PARTNERSHIP, partner_type__kind=partner_type.kind)
+        .order_by("pk")
+        .first()
+        or AgreementTemplate.objects.filter(kind=AgreementTemplate.Kind.PARTNERSHIP).order_by("pk").first()
+    )
+    template = AgreementTemplate(
+        name=f"Partnership agreement: {partner_type.name}",
+        kind=AgreementTemplate.Kind.PARTNERSHIP,
+        partner_type=partner_type,
+        requires_termly_surveys=partner_type.termly_surveys_required,
+        review_meetings_per_year=partner_type.annual_review_meetings,
+        updated_by=actor,
+    )
+    if model is not None:
+        for name in TEXT_FIELDS:
+            setattr(template, name, getattr(model, name))
+    template.save()
+    record(template, actor=actor, action="created", note=f"Started from “{model}”." if model else "")
     return template
 
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("staff/agreements/roll-forward/", views.roll_forward_view, name="roll_forward"),
     path("staff/agreements/templates/", views.template_list, name="template_list"),
     path("staff/agreements/templates/<int:pk>/", views.template_edit, name="template_edit"),
+    path("staff/agreements/templates/new/<int:partner_type_pk>/", views.template_create, name="template_create"),
     path("staff/agreements/<int:pk>/", views.agreement_detail, name="detail"),
     path("staff/agreements/<int:pk>/edit/", views.agreement_edit, name="edit"),
     path("staff/agreements/<int:pk>/issue/", views.agreement_issue_view, name="issue"),

@@ -46,6 +46,7 @@ from hubportal.roles import (
     partner_required,
 )
 from hubportal.uploads import serve_private_file
+from partners.models import PartnerType
 
 PAGE_SIZE = 25
 
@@ -404,7 +405,25 @@ def roll_forward_view(request: HttpRequest) -> HttpResponse:
 @hub_staff_required
 @require_GET
 def template_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "agreements/template_list.html", {"templates": selectors.templates_for(request.user)})
+    return render(
+        request,
+        "agreements/template_list.html",
+        {"templates": selectors.templates_for(request.user), "missing": selectors.partner_types_without_template()},
+    )
+
+
+@hub_staff_required
+@require_POST
+def template_create(request: HttpRequest, partner_type_pk: int) -> HttpResponse:
+    """Start a template for a partner type that has none."""
+    partner_type = get_object_or_404(PartnerType, pk=partner_type_pk)
+    try:
+        template = services.template_create_for_type(partner_type=partner_type, actor=request.user)
+    except ActionRefused as refusal:
+        messages.error(request, str(refusal))
+        return redirect("agreements:template_list")
+    messages.success(request, "Template started from a similar type's. Make it fit this type, then save it.")
+    return redirect("agreements:template_edit", pk=template.pk)
 
 
 @hub_staff_required
@@ -475,7 +494,23 @@ def portal_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def portal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = selectors.get_agreement_detail_for(request.user, pk)
-    return render(request, "agreements/portal_detail.html", _detail_context(agreement, request.user))
+    context = _detail_context(agreement, request.user)
+    context["history"] = _partner_history(context["history"])
+    return render(request, "agreements/portal_detail.html", context)
+
+
+def _partner_history(entries) -> list:
+    """What the partner sees of the history: the moves, without staff's notes on
+    a move to review (a recommendation's reasons stay with staff and the Chair
+    until the Chair decides)."""
+    shown = []
+    for entry in entries:
+        if entry.action != "transition":
+            continue
+        if entry.to_state == Agreement.Status.UNDER_REVIEW:
+            entry.note = ""
+        shown.append(entry)
+    return shown
 
 
 @partner_required

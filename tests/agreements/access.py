@@ -15,6 +15,7 @@ from django.core.files.storage import default_storage
 from agreements.models import Reason, RecommendationDocument, TerminationRecommendation
 from agreements.services import review_save
 from hubportal.academic_years import current_academic_year
+from partners.models import PartnerType
 from tests.agreements.factories import (
     AgreementFactory,
     AgreementTemplateFactory,
@@ -42,6 +43,10 @@ RULES = {
     "agreements:roll_forward": rule(HUB_STAFF, methods=GET_POST),
     "agreements:template_list": rule(HUB_STAFF),
     "agreements:template_edit": rule(HUB_STAFF, args=_pk("agreement_template"), methods=GET_POST),
+    # Staff start it (302); a second POST is refused with a message (302).
+    "agreements:template_create": rule(
+        HUB_STAFF, args=lambda s: {"partner_type_pk": s["partner_type_without_template"].pk}, methods=("POST",)
+    ),
     "agreements:detail": rule(HUB_STAFF, args=_pk("agreement")),
     "agreements:edit": rule(HUB_STAFF, args=_pk("agreement_draft"), methods=GET_POST),
     # Staff issue it (302); after that a second POST is refused with a message (302), not an error.
@@ -110,4 +115,5 @@ def sample(cast, sample):
         "recommendation": recommendation,
         "recommendation_document": document,
         "agreement_template": AgreementTemplateFactory(),
+        "partner_type_without_template": PartnerType.objects.create(name="Access sweep partner type"),
     }

@@ -420,3 +420,34 @@ def test_the_detail_page_shows_history_signatures_versions_and_verification(staf
     assert "Priya Shah" in page and "Morgan Hughes" in page
     assert "moved it from" in page
     assert url("pdf", live) in page
+
+
+def test_staff_start_a_template_for_a_new_partner_type(staff, partner_a_user, client_for):
+    from partners.models import PartnerType
+
+    new_type = PartnerType.objects.create(name="Youth theatre", kind="delivery")
+    client = client_for(staff)
+    assert "Start a template for Youth theatre" in client.get(reverse("agreements:template_list")).text
+    link = reverse("agreements:template_create", kwargs={"partner_type_pk": new_type.pk})
+    assert client.get(link).status_code == 405
+    assert client_for(partner_a_user).post(link).status_code == 403
+    response = client.post(link)
+    template = AgreementTemplate.objects.get(partner_type=new_type)
+    assert response.url == reverse("agreements:template_edit", kwargs={"pk": template.pk})
+    assert "safeguarding" in template.conditions.lower() and template.updated_by == staff
+    assert "already has a template" in client.post(link, follow=True).text
+    partner = PartnerFactory(partner_type=new_type)
+    client.post(url("create"), {"partner": partner.pk, "academic_year": current_academic_year().start_year})
+    assert Agreement.objects.get(partner=partner).template == template
+
+
+def test_the_portal_history_hides_staff_notes_on_a_recommendation(partner_a, partner_a_user, live, staff, client_for):
+    from agreements.models import Reason
+    from agreements.services import recommendation_raise
+
+    recommendation_raise(
+        agreement=live, actor=staff, kind="terminate", reasons=[Reason.QUALITY], evidence="Confidential detail."
+    )
+    page = client_for(partner_a_user).get(url("portal_detail", live)).text
+    assert "Under review" in page and "Quality or performance below expectations" not in page
+    assert "Confidential detail." not in page
