@@ -137,3 +137,32 @@ def test_the_portal_and_chair_pages_are_accessible(page, partner_a, partner_a_us
     assert_accessible(page)
     recommendation.refresh_from_db()
     assert recommendation.decision == "rejected"
+
+
+def test_the_forms_show_only_what_applies_and_add_up_the_schedule(page, partner_a, partner_a_user, staff, manager):
+    live = make_live(AgreementFactory(partner=partner_a), staff=staff, partner_user=partner_a_user, manager=manager)
+    project = AgreementFactory(partner=partner_a, project=True)
+    login(page, staff.username)
+    page.goto(f"/staff/agreements/{live.pk}/review/")
+    reasons = page.locator("[data-ending-fields]")
+    assert not reasons.is_visible() and not page.get_by_label("Conditions of renewal").is_visible()
+    page.get_by_label("Recommendation", exact=True).select_option("terminate")
+    assert reasons.is_visible()
+    page.get_by_label("Recommendation", exact=True).select_option("renew_with_conditions")
+    assert not reasons.is_visible() and page.get_by_label("Conditions of renewal").is_visible()
+    assert_accessible(page)
+
+    page.goto(f"/staff/agreements/{live.pk}/recommend/")
+    suspend = page.get_by_label("Suspend the partnership now", exact=False)
+    assert suspend.is_disabled()
+    page.get_by_label("Safeguarding breach or concern").check()
+    assert suspend.is_enabled()
+
+    page.goto(f"/staff/agreements/{project.pk}/edit/")
+    total = page.locator("[data-schedule-total]")
+    assert "£0.00 of the Hub's contribution of £5,000.00" in total.text_content()
+    page.locator("#id_instalments-0-amount").fill("4999.99")
+    assert "£0.01 still to schedule" in total.text_content()
+    page.locator("#id_instalments-0-amount").fill("5000")
+    assert "they match" in total.text_content()
+    assert_accessible(page)
