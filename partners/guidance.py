@@ -22,6 +22,25 @@ NEXT_STEPS = {
     Stage.TERMINATED: "Your partnership has ended.",
 }
 
+# What Hub staff do next at each stage.
+STAFF_NEXT_STEPS = {
+    Stage.ENQUIRY: "Schedule the introductory meeting, or decline the enquiry with a reason.",
+    Stage.MEETING_SCHEDULED: "Record the meeting once it has taken place: the five questions and the outcome. "
+    "Reschedule it if the time has to change.",
+    Stage.MEETING_HELD: "If the outcome was “proceed”, start the standards review and invite the partner's first "
+    "user. If more information was needed, schedule another meeting; otherwise decline with a reason.",
+    Stage.STANDARDS_REVIEW: "Check each document as the partner uploads it. When every required standard is "
+    "verified and in date, mark the standards met.",
+    Stage.AGREEMENT_PENDING: "Draft and issue the partnership agreement; the partnership is active once both "
+    "parties have signed it.",
+    Stage.ACTIVE: "Keep the minimum-standards evidence in date. Suspend the partnership at once if a safeguarding "
+    "concern arises.",
+    Stage.SUSPENDED: "Reinstate the partnership once the concern is resolved, or recommend termination to the Chair.",
+    Stage.DECLINED: "Nothing more to do: the partner was told why.",
+    Stage.LAPSED: "The agreement ended without renewal: issue a new agreement, or recommend termination.",
+    Stage.TERMINATED: "The partnership has ended.",
+}
+
 # The journey a partner sees, in order (the other stages are exits from it).
 JOURNEY = [
     Stage.ENQUIRY,

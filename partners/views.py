@@ -33,7 +33,7 @@ from hubportal.uploads import serve_private_file
 from partners import forms, permissions, selectors, services
 from partners.calendar import ics_filename, meeting_ics
 from partners.filters import EvidenceFilter, PartnerFilter
-from partners.guidance import NEXT_STEPS, journey
+from partners.guidance import NEXT_STEPS, STAFF_NEXT_STEPS, journey
 from partners.models import EvidenceItem, EvidenceType, Meeting, Partner
 
 PAGE_SIZE = 25
@@ -223,6 +223,7 @@ def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if current_tab
         else "",
         "show_reason": partner.status in services.REASONED,
+        "staff_next_step": STAFF_NEXT_STEPS.get(partner.status, ""),
         "health": health_for([partner.pk])[partner.pk],
         "users": partner.users.order_by("first_name", "last_name"),
         "contacts": partner.contacts.all(),
@@ -648,6 +649,7 @@ def portal_profile(request: HttpRequest) -> HttpResponse:
             "users": partner.users.filter(is_active=True).order_by("first_name", "last_name"),
             "can_edit": permissions.can_edit_own_profile(request.user, partner),
             "todos": todos_for(partner),
+            "today": timezone.localdate(),
         },
     )
 
