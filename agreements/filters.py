@@ -36,10 +36,11 @@ class AgreementFilter(django_filters.FilterSet):
         label="Partner type",
         empty_label="Any partner type",
     )
-    expiring = django_filters.BooleanFilter(
+    expiring = django_filters.ChoiceFilter(
         method="filter_expiring",
         label="Ending on 31 August with no renewal",
-        widget=django_filters.widgets.BooleanWidget(),
+        choices=[("true", "Only those"), ("false", "All but those")],
+        empty_label="Any",
     )
     sort = django_filters.ChoiceFilter(
         choices=SORT_LABELS, method="sort_by", label="Sort by", empty_label="Year, newest first"
@@ -64,9 +65,9 @@ class AgreementFilter(django_filters.FilterSet):
             academic_year=current_academic_year().start_year,
             renewal__isnull=True,
         )
-        if value is True:
+        if value == "true":
             return queryset.filter(expiring)
-        if value is False:
+        if value == "false":
             return queryset.exclude(expiring)
         return queryset
 
