@@ -268,7 +268,8 @@ def partner_add(request: HttpRequest) -> HttpResponse:
 def partner_edit(request: HttpRequest, pk: int) -> HttpResponse:
     partner = selectors.get_partner_for(request.user, pk)
     require(permissions.can_edit_profile(request.user, partner), "This profile can no longer be changed.")
-    form = forms.PartnerProfileForm(request.POST or None, instance=Partner.objects.get(pk=partner.pk))
+    # The form gets its own copy: validation changes its instance before the service runs.
+    form = forms.PartnerProfileForm(request.POST or None, instance=selectors.get_partner_for(request.user, pk))
     if request.method == "POST" and form.is_valid():
         try:
             services.partner_update_profile(
@@ -659,7 +660,7 @@ def portal_profile(request: HttpRequest) -> HttpResponse:
 def portal_profile_edit(request: HttpRequest) -> HttpResponse:
     partner = selectors.get_own_partner(request.user)
     require(permissions.can_edit_own_profile(request.user, partner), "This profile can no longer be changed.")
-    form = forms.OwnProfileForm(request.POST or None, instance=Partner.objects.get(pk=partner.pk))
+    form = forms.OwnProfileForm(request.POST or None, instance=selectors.get_own_partner(request.user))
     if request.method == "POST" and form.is_valid():
         try:
             services.partner_update_profile(partner=partner, actor=request.user, profile=form.cleaned_data)
