@@ -278,8 +278,10 @@ def round_list(request: HttpRequest) -> HttpResponse:
 
 
 def _round_terms() -> list[Term]:
+    """Last year's, this year's and next year's terms (made with the usual dates if missing)."""
     year = current_academic_year()
-    return [*Term.for_year(year.previous()), *Term.for_year(year), *Term.for_year(year.next())]
+    terms = [*Term.for_year(year.previous()), *Term.for_year(year), *Term.for_year(year.next())]
+    return list(Term.objects.filter(pk__in=[t.pk for t in terms]).select_related("survey_round"))
 
 
 @hub_staff_required
