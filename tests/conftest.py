@@ -4,6 +4,7 @@ import os
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.test import Client
 
 from hubportal import roles
@@ -19,6 +20,14 @@ def require_service(available: bool, what: str) -> None:
     if IN_CI:
         pytest.fail(f"{what} is required in CI but is not available.")
     pytest.skip(f"{what} is not available on this machine (CI provides it).")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache (rate limits, cached figures)."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
