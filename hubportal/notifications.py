@@ -21,7 +21,7 @@ def render_kind(kind: str, context: dict) -> tuple[str, str]:
     """Subject and body for a kind: staff's own wording if they have set it, else the default file."""
     from hubportal.wording import custom_text
 
-    context = Context({"site_url": settings.SITE_URL, **context})
+    context = Context({"site_url": settings.SITE_URL, **context}, autoescape=False)
     custom = custom_text(kind)
     if custom:
         subject, body = (_text_engine.from_string(part).render(context) for part in custom)

@@ -206,11 +206,6 @@ def test_meeting_outcome_is_read_from_the_latest_recorded_meeting(partner_a, sta
     assert partner_start_standards_review(partner=partner_a, actor=staff).status == Stage.STANDARDS_REVIEW
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="hubportal.notifications.render_kind renders with an autoescaping Context, so plain-text emails show "
-    "&#x27; for an apostrophe (foundation bug, reported to the lead)",
-)
 def test_a_reason_with_an_apostrophe_reads_as_typed_in_the_email(partner_a, staff, django_capture_on_commit_callbacks):
     at_stage(partner_a, Stage.ENQUIRY)
     with_contact(partner_a, email="contact@example.org")
