@@ -162,7 +162,12 @@ def call_open(*, call: Call, actor) -> Call:
         context={"call": call},
         url=reverse("eoi:portal_call", args=[call.pk]),
     )
-    record(call, actor=actor, action=f"invitation sent to {len(invited)} partner{'s' if len(invited) != 1 else ''}")
+    record(
+        call,
+        actor=actor,
+        action="partners invited",
+        note=f"The invitation went to {len(invited)} eligible active partner{'s' if len(invited) != 1 else ''}.",
+    )
     return call
 
 
@@ -361,7 +366,7 @@ def attachment_add(*, eoi: ExpressionOfInterest, actor, file) -> EoiAttachment:
     if not perms.can_edit_eoi(actor, eoi):
         raise ActionRefused("Attachments can be added only to a draft while the call is open.")
     attachment = EoiAttachment.objects.create(eoi=eoi, file=file, original_filename=file.name, uploaded_by=actor)
-    record(eoi, actor=actor, action=f"attached {file.name}")
+    record(eoi, actor=actor, action="attachment added", note=file.name)
     return attachment
 
 
@@ -374,7 +379,7 @@ def attachment_remove(*, attachment: EoiAttachment, actor) -> None:
     name = attachment.original_filename
     attachment.file.delete(save=False)
     attachment.delete()
-    record(eoi, actor=actor, action=f"removed attachment {name}")
+    record(eoi, actor=actor, action="attachment removed", note=name)
 
 
 # --- Assessment -------------------------------------------------------------
@@ -392,7 +397,7 @@ def assessor_assign(*, eoi: ExpressionOfInterest, assessor: User, actor) -> Asse
     if AssessorAssignment.objects.filter(eoi=eoi, assessor=assessor).exists():
         raise ActionRefused(f"{assessor} is already assigned to this expression of interest.")
     assignment = AssessorAssignment.objects.create(eoi=eoi, assessor=assessor, assigned_by=actor)
-    record(eoi, actor=actor, action=f"assessor {assessor} assigned")
+    record(eoi, actor=actor, action="assessor assigned", note=str(assessor))
     notify(
         kind="eoi_assessor_assigned",
         recipients=[assessor],
@@ -408,7 +413,7 @@ def assignment_remove(*, assignment: AssessorAssignment, actor) -> None:
     require(is_hub_staff(actor), "Assessors are removed by Hub staff.")
     if not perms.can_remove_assignment(actor, assignment):
         raise ActionRefused("An assessor who has scored, or whose EOI has a decision, cannot be removed.")
-    record(assignment.eoi, actor=actor, action=f"assessor {assignment.assessor} removed")
+    record(assignment.eoi, actor=actor, action="assessor removed", note=str(assignment.assessor))
     assignment.delete()
 
 
@@ -489,7 +494,7 @@ def eoi_moderate(*, eoi: ExpressionOfInterest, actor, score: Decimal, note: str)
     eoi.moderated_by = actor
     eoi.moderated_at = timezone.now()
     eoi.save(update_fields=["moderated_score", "moderation_note", "moderated_by", "moderated_at", "updated_at"])
-    record(eoi, actor=actor, action=f"moderated score set to {score}", note=eoi.moderation_note)
+    record(eoi, actor=actor, action="score moderated", note=f"{score}: {eoi.moderation_note}")
     return eoi
 
 
@@ -576,7 +581,12 @@ def eoi_award(*, eoi: ExpressionOfInterest, actor, procurement_notes: str) -> Aw
         procurement_notes=procurement_notes.strip(),
         awarded_by=actor,
     )
-    record(eoi, actor=actor, action=f"awarded {pounds(award.amount)} ({band.name})", note=award.procurement_notes)
+    record(
+        eoi,
+        actor=actor,
+        action="awarded",
+        note=f"{pounds(award.amount)}, {band.name}: {band.route}\nHow it was followed: {award.procurement_notes}",
+    )
     from agreements.services import project_agreement_draft
 
     project_agreement_draft(eoi=eoi, award=award, actor=actor)
