@@ -100,3 +100,23 @@ def test_the_chair_list_shows_awaiting_and_decided(recommendation, chair, client
 def test_the_chair_home_queue_links_to_the_decision_page(recommendation, chair, client_for):
     response = client_for(chair).get(reverse("chair_home"))
     assert url(recommendation) in response.text
+
+
+def test_the_chair_list_costs_the_same_queries_at_any_size(
+    chair, staff, manager, client_for, django_assert_max_num_queries
+):
+    from tests.factories import PartnerFactory, partner_user
+
+    client = client_for(chair)
+    for size in (1, 4):
+        for _ in range(size):
+            partner = PartnerFactory()
+            agreement = make_live(
+                AgreementFactory(partner=partner), staff=staff, partner_user=partner_user(partner), manager=manager
+            )
+            recommendation_raise(
+                agreement=agreement, actor=staff, kind="terminate", reasons=[Reason.DATA], evidence="No data."
+            )
+        # Bounded: each row's agreement, partner and the staff member who raised it are joined, not fetched per row.
+        with django_assert_max_num_queries(10):
+            assert client.get(reverse("agreements:chair_recommendations")).status_code == 200
