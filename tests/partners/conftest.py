@@ -1,4 +1,7 @@
+from importlib import import_module
+
 import pytest
+from django.apps import apps
 from django.core.cache import cache
 
 from partners.models import EvidenceType
@@ -26,6 +29,14 @@ def fresh_cache():
 
 
 @pytest.fixture
-def evidence_types(db):
+def evidence_types(reference_data):
     """The seeded minimum standards (the data migration), in order."""
     return list(EvidenceType.objects.filter(is_active=True).order_by("sort_order"))
+
+
+@pytest.fixture
+def reference_data(db):
+    """The rows the data migrations seed (districts, types, evidence types...).
+    A transactional test that ran earlier flushes them, so browser tests put them back."""
+    for migration in ("0002_reference_data", "0005_evidence_types"):
+        import_module(f"partners.migrations.{migration}").seed(apps, None)

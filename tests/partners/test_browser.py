@@ -34,7 +34,7 @@ def wait_for(predicate, page, tries: int = 50):
     raise AssertionError("waited in vain")
 
 
-def test_from_public_enquiry_to_agreement_pending(page, staff):
+def test_from_public_enquiry_to_agreement_pending(page, reference_data, staff):
     # A member of the public asks to become a partner.
     visit(page, "/")
     page.get_by_role("link", name="Become a partner").click()
@@ -138,7 +138,7 @@ def test_from_public_enquiry_to_agreement_pending(page, staff):
     assert page.get_by_text("Next is your partnership agreement").is_visible()
 
 
-def test_staff_and_portal_pages_are_accessible(page, staff, partner_a, partner_a_user):
+def test_staff_and_portal_pages_are_accessible(page, reference_data, staff, partner_a, partner_a_user):
     from tests.partners.helpers import all_verified
 
     all_verified(partner_a)
