@@ -56,7 +56,7 @@ class GapAdmin(admin.ModelAdmin):
     filter_horizontal = ["target_groups", "districts"]
 
 
-class CriterionInline(admin.TabularInline):
+class CriterionInline(admin.StackedInline):
     model = Criterion
     extra = 0
 
@@ -71,17 +71,17 @@ class CallAdmin(admin.ModelAdmin):
     inlines = [CriterionInline]
 
 
-class BudgetLineInline(admin.TabularInline):
+class BudgetLineInline(admin.StackedInline):
     model = BudgetLine
     extra = 0
 
 
-class FundingSourceInline(admin.TabularInline):
+class FundingSourceInline(admin.StackedInline):
     model = FundingSource
     extra = 0
 
 
-class AttachmentInline(admin.TabularInline):
+class AttachmentInline(admin.StackedInline):
     model = EoiAttachment
     extra = 0
     readonly_fields = ["original_filename", "uploaded_by", "uploaded_at"]
@@ -111,7 +111,7 @@ class ExpressionOfInterestAdmin(admin.ModelAdmin):
     inlines = [BudgetLineInline, FundingSourceInline, AttachmentInline]
 
 
-class ScoreInline(admin.TabularInline):
+class ScoreInline(admin.StackedInline):
     model = Score
     extra = 0
 

@@ -15,7 +15,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from eoi import services
-from eoi.models import Call, ExpressionOfInterest, Gap, NeedsAnalysis, TargetGroup
+from eoi.models import Call, ExpressionOfInterest, Gap, NeedsAnalysis, ProcurementBand, TargetGroup
 from hubportal import roles
 from hubportal.academic_years import current_academic_year
 from hubportal.errors import ActionRefused
@@ -121,6 +121,24 @@ def _partner_user(partner: Partner) -> User | None:
             user.save(update_fields=["password"])
         user.groups.add(Group.objects.get(name=roles.PARTNER))
     return user
+
+
+def _reference_data() -> None:
+    """The target groups and procurement bands the data migration seeds, and
+    the strands and districts the gaps name (a flushed test database has none)."""
+    from importlib import import_module
+
+    seeded = import_module("eoi.migrations.0003_reference_data")
+    for order, name in enumerate(seeded.TARGET_GROUPS):
+        TargetGroup.objects.get_or_create(name=name, defaults={"sort_order": order})
+    for name, minimum, maximum, route in seeded.BANDS:
+        ProcurementBand.objects.get_or_create(
+            name=name, defaults={"minimum": minimum, "maximum": maximum, "route": route}
+        )
+    for *_, districts, strand, _evidence, _priority, _budget in GAPS:
+        NationalPlanStrand.objects.get_or_create(name=strand)
+        for district in districts:
+            District.objects.get_or_create(name=district)
 
 
 def _needs_analysis(staff) -> list[Gap]:
@@ -295,12 +313,15 @@ def _awarded_call(users, gap) -> None:
         feedback="Thank you: the tutor team is strong. The call asked for progression outside the school day; "
         "half the match funding was still pending. A joint bid with a village band would be welcome next time.",
     )
-    award = services.eoi_award(
-        eoi=winner,
-        actor=staff,
-        procurement_notes="Band £5,000 to £25,000: three written quotes. The two other responses to the open call "
-        "and a quote from a county music service were compared; this offered the best value.",
-    )
+    try:
+        award = services.eoi_award(
+            eoi=winner,
+            actor=staff,
+            procurement_notes="Band £5,000 to £25,000: three written quotes. The two other responses to the open "
+            "call and a quote from a county music service were compared; this offered the best value.",
+        )
+    except ActionRefused:
+        return  # no project agreement template (the agreements app's reference data): left assessed, to award
     _project_live(award, users)
 
 
@@ -443,6 +464,7 @@ def _open_call_now(users, gap) -> None:
 
 
 def seed(users: dict[str, User]) -> None:
+    _reference_data()
     gaps = _needs_analysis(users["staff"])
     _awarded_call(users, gaps[1])
     _closed_call(users, gaps[0])
