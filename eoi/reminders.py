@@ -23,7 +23,7 @@ def _day_bounds(day: date) -> tuple[datetime, datetime]:
 def calls_closing(today: date) -> Iterable[Due]:
     """Each draft EOI on an open call that closes on a reminder date (3 days
     ahead by default): its partner's users are reminded to finish and submit.
-    Three queries whatever the number of drafts."""
+    Two queries whatever the number of drafts."""
     stages = dates_due(today, "eoi_call_closing")
     if not stages:
         return []

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from eoi import services
 from eoi.models import AssessorAssignment, Call, EoiAttachment, ExpressionOfInterest, Gap, NeedsAnalysis, Score
 from hubportal.history import history_for
 from partners.models import NationalPlanStrand
@@ -448,3 +449,18 @@ def test_list_pages_render_with_filters(client_for, staff, assessor, partner_a_u
         (client_for(partner_a_user), reverse("eoi:portal_eois") + "?status=draft"),
     ]:
         assert client.get(url).status_code == 200, url
+
+
+def test_partner_b_gets_404_for_partner_as_project_agreement(
+    client_for, staff, partner_a_user, partner_b_user, call, bands, project_template
+):
+    eoi = ExpressionOfInterestFactory(call=call, partner=partner_a_user.partner)
+    Call.objects.filter(pk=call.pk).update(status=Call.Status.ASSESSED)
+    move(eoi, EOI.SUCCESSFUL)
+    services.eoi_award(eoi=eoi, actor=staff, procurement_notes="Three quotes.")
+    agreement = eoi.project_agreement
+    url = reverse("agreements:portal_detail", args=[agreement.pk])
+    assert client_for(partner_a_user).get(url).status_code == 200
+    assert client_for(partner_b_user).get(url).status_code == 404
+    portal = client_for(partner_a_user).get(reverse("eoi:portal_eoi", args=[eoi.pk]))
+    assert url in portal.text  # the partner's EOI links to its project agreement
