@@ -1,6 +1,7 @@
 """The cast every test uses, and the rule that CI never skips for a missing service."""
 
 import os
+from importlib import import_module
 
 import pytest
 from django.contrib.auth.models import Group
@@ -20,6 +21,38 @@ def require_service(available: bool, what: str) -> None:
     if IN_CI:
         pytest.fail(f"{what} is required in CI but is not available.")
     pytest.skip(f"{what} is not available on this machine (CI provides it).")
+
+
+# The data migrations that seed reference data (districts, partner types,
+# evidence types, agreement templates, default question sets...).
+REFERENCE_DATA = [
+    "partners.migrations.0002_reference_data",
+    "partners.migrations.0005_evidence_types",
+    "eoi.migrations.0003_reference_data",
+    "agreements.migrations.0003_agreement_templates",
+    "surveys.migrations.0003_default_question_sets",
+]
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """A transactional test (browser tests, threads) empties every table when it
+    ends, taking the reference data the migrations seeded with it; put it back
+    for the next one, as a fresh `migrate` would have it."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server"} & set(request.fixturenames)
+    )
+    if not transactional:
+        return
+    request.getfixturevalue("transactional_db")
+    from django.apps import apps
+
+    from partners.models import District
+
+    if not District.objects.exists():
+        for module in REFERENCE_DATA:
+            import_module(module).seed(apps, None)
 
 
 @pytest.fixture(autouse=True)
