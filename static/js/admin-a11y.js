@@ -22,6 +22,22 @@
     });
   }
 
+  function labelTabularInlines() {
+    // Tabular inlines (e.g. a case study's consents): each input named by its column and row.
+    document.querySelectorAll(".inline-group .tabular table").forEach(function (table) {
+      var headers = table.querySelectorAll("thead th");
+      table.querySelectorAll("tbody tr").forEach(function (row, rowIndex) {
+        row.querySelectorAll("input:not([type=hidden]), select, textarea").forEach(function (control) {
+          if (control.labels && control.labels.length) return;
+          var cell = control.closest("td");
+          if (!cell) return;
+          var header = text(headers[cell.cellIndex]);
+          control.setAttribute("aria-label", (header || control.name) + " (row " + (rowIndex + 1) + ")");
+        });
+      });
+    });
+  }
+
   function labelSplitDateTimes() {
     // "Date: [ ] Time: [ ]": each input gets its field's label and which part it is.
     document.querySelectorAll("p.datetime").forEach(function (group) {
@@ -52,9 +68,17 @@
     });
   }
 
-  window.addEventListener("load", function () {
+  function fixAll() {
     labelListEditable();
+    labelTabularInlines();
     labelSplitDateTimes();
     nameWidgets();
+  }
+
+  // After jQuery's ready handlers (which build select2 and SelectFilter2 widgets).
+  // Again at load, in case a widget was built late; each fix is idempotent.
+  document.addEventListener("DOMContentLoaded", function () {
+    window.setTimeout(fixAll, 0);
   });
+  window.addEventListener("load", fixAll);
 })();
