@@ -6,6 +6,7 @@ from django.db import models
 from django.utils import timezone
 
 from hubportal.academic_years import TERM_CHOICES, AcademicYear, default_term_dates
+from hubportal.uploads import PrivateUploadTo
 
 
 class User(AbstractUser):
@@ -224,3 +225,43 @@ class MessageTemplate(models.Model):
 
     def __str__(self):
         return self.kind
+
+
+class BoardReport(models.Model):
+    """The termly report for the Hub Executive Board: built in the background
+    (hubportal.tasks.generate_board_report) as a PDF and an XLSX workbook."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "Being prepared"
+        DONE = "done", "Ready"
+        FAILED = "failed", "Failed"
+
+    term = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="board_reports")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True)
+    progress = models.PositiveSmallIntegerField(default=0, help_text="Per cent done, for the page's progress bar.")
+    step = models.CharField(max_length=200, blank=True, help_text="What the task is doing now.")
+    pdf = models.FileField(upload_to=PrivateUploadTo("board-reports"), blank=True)
+    xlsx = models.FileField(upload_to=PrivateUploadTo("board-reports"), blank=True)
+    # The headline figures as the report states them, kept so the page can
+    # show them and a test can compare them with the files.
+    headlines = models.JSONField(default=dict, blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self):
+        return f"Board report, {self.term}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def filename_stem(self) -> str:
+        return f"board-report-{self.term.name}-{self.term.year.label.replace('/', '-')}"

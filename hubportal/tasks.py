@@ -82,3 +82,12 @@ def send_daily_digests() -> int:
     from hubportal.reminders import send_digests
 
     return send_digests()
+
+
+@shared_task(acks_late=True, soft_time_limit=300, time_limit=360)
+def generate_board_report(report_id: int) -> str:
+    """Build a queued board report (its PDF and workbook); safe to run twice."""
+    from hubportal.reports import board_report_build
+
+    report = board_report_build(report_id=report_id)
+    return report.status if report else "not queued"

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from hubportal import views
+from hubportal import reports_views, views
 from hubportal.forms import OutboxPasswordResetForm
 
 urlpatterns = [
@@ -14,6 +14,14 @@ urlpatterns = [
     path("portal/", views.portal_home, name="portal_home"),
     path("chair/", views.chair_home, name="chair_home"),
     path("staff/reminders/", views.reminder_log, name="reminder_log"),
+    path("staff/health/", reports_views.partner_health, name="partner_health"),
+    path("staff/impact/", reports_views.impact, name="impact"),
+    path("reports/leverage/", reports_views.leverage, name="leverage"),
+    path("reports/board/", reports_views.board_reports, name="board_reports"),
+    path("reports/board/<int:pk>/", reports_views.board_report, name="board_report"),
+    path("reports/board/<int:pk>/status.json", reports_views.board_report_status, name="board_report_status"),
+    path("reports/board/<int:pk>/report.pdf", reports_views.board_report_pdf, name="board_report_pdf"),
+    path("reports/board/<int:pk>/report.xlsx", reports_views.board_report_xlsx, name="board_report_xlsx"),
     path("staff/wording/", views.wording_list, name="wording_list"),
     path("staff/wording/<slug:kind>/", views.wording_edit, name="wording_edit"),
     path("notifications/", views.notification_list, name="notifications"),

@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
-from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_otp import devices_for_user
 from django_otp import login as otp_login
 
-from hubportal import roles, wording
+from hubportal import dashboard, roles, wording
 from hubportal import two_factor as two_factor_tools
 from hubportal.celery import app as celery_app
 from hubportal.chair import chair_queue
@@ -75,13 +74,16 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 @roles.hub_team_required
 def staff_home(request: HttpRequest) -> HttpResponse:
-    by_stage = dict(Partner.objects.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
-    pipeline = [(value, label, by_stage.get(value, 0)) for value, label in Partner.Stage.choices]
+    """What matters today: every count links to the list behind it. Assessors,
+    who score EOIs and see no partnership figures, get their assignments."""
+    today = timezone.localdate()
+    if not roles.is_hub_staff(request.user):
+        return render(request, "staff/assessor_home.html", {"assessments": dashboard.assessor_stats(request.user)})
     recent = HistoryEntry.objects.select_related("content_type").order_by("-at", "-pk")[:10]
     return render(
         request,
         "staff/home.html",
-        {"pipeline": pipeline, "partner_total": sum(by_stage.values()), "recent": recent},
+        {**dashboard.staff_dashboard(request.user, today), "recent": recent, "today": today},
     )
 
 
@@ -100,6 +102,7 @@ def portal_home(request: HttpRequest) -> HttpResponse:
             "latest": latest,
             "todos": todos_for(partner, today),
             "health": health_for([partner.pk], today, for_partner=True)[partner.pk],
+            "summary": dashboard.portal_summary(request.user),
             "today": today,
         },
     )
@@ -107,16 +110,10 @@ def portal_home(request: HttpRequest) -> HttpResponse:
 
 @roles.chair_required
 def chair_home(request: HttpRequest) -> HttpResponse:
-    by_stage = dict(Partner.objects.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
     return render(
         request,
         "chair/home.html",
-        {
-            "active_partners": by_stage.get(Partner.Stage.ACTIVE, 0),
-            "suspended_partners": by_stage.get(Partner.Stage.SUSPENDED, 0),
-            "onboarding_partners": sum(by_stage.get(s, 0) for s in Partner.BEFORE_ACTIVE),
-            "queue": chair_queue(),
-        },
+        {"queue": chair_queue(), "summary": dashboard.chair_summary(request.user, timezone.localdate())},
     )
 
 

@@ -90,7 +90,36 @@ RULES: dict[str, Rule] = {
     "reminder_log": rule(HUB_STAFF),
     "wording_list": rule(HUB_STAFF),
     "wording_edit": rule(HUB_STAFF, args=lambda s: {"kind": "welcome"}, methods=("GET", "POST")),
+    # Dashboards and reports (issue 9). The board report is for staff and the Chair.
+    "partner_health": rule(HUB_STAFF),
+    "impact": rule(HUB_STAFF),
+    "leverage": rule(HUB_STAFF | {"chair"}),
+    # An empty POST is a form with an error (400), never a server error.
+    "board_reports": rule(HUB_STAFF | {"chair"}, methods=("GET", "POST"), ok_post=frozenset({400})),
+    "board_report": rule(HUB_STAFF | {"chair"}, args=lambda s: {"pk": _board_report(s).pk}),
+    "board_report_status": rule(HUB_STAFF | {"chair"}, args=lambda s: {"pk": _board_report(s).pk}),
+    "board_report_pdf": rule(HUB_STAFF | {"chair"}, args=lambda s: {"pk": _board_report(s).pk}),
+    "board_report_xlsx": rule(HUB_STAFF | {"chair"}, args=lambda s: {"pk": _board_report(s).pk}),
 }
+
+
+def _board_report(sample):
+    """A finished board report with both files (made once per sample)."""
+    if "board_report" not in sample:
+        from django.core.files.base import ContentFile
+
+        from hubportal.academic_years import current_academic_year
+        from hubportal.models import BoardReport, Term
+
+        term = Term.for_year(current_academic_year())[0]
+        report = BoardReport(
+            term=term, requested_by=sample["notification"].recipient, status=BoardReport.Status.DONE, progress=100
+        )
+        report.pdf.save("report.pdf", ContentFile(b"%PDF-1.4 sample"), save=False)
+        report.xlsx.save("report.xlsx", ContentFile(b"PK sample"), save=False)
+        report.save()
+        sample["board_report"] = report
+    return sample["board_report"]
 
 APPS = ["partners", "agreements", "eoi", "surveys", "complaints"]
 

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from hubportal.demo import DEMO_PASSWORD, DEMO_USERS, seed_core
+from hubportal.demo_dashboard import seed as seed_dashboards
 
 # Each app's demo data builds on the ones before it.
 APP_DEMOS = ["partners", "agreements", "eoi", "surveys", "complaints"]
@@ -31,6 +32,8 @@ class Command(BaseCommand):
             for app in APP_DEMOS:
                 if find_spec(f"{app}.demo"):
                     import_module(f"{app}.demo").seed(users=users)
+            # The dashboards' own additions build on every app's records.
+            seed_dashboards(users=users)
         self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in at http://127.0.0.1:8000/accounts/login/ with:"))
         for username, *_ in DEMO_USERS:
             self.stdout.write(f"  {username:<10} / {DEMO_PASSWORD}")

@@ -1,0 +1,503 @@
+"""What the three home pages show: reads for the staff dashboard, the assessor's
+dashboard, the partner portal's home and the Chair's summary.
+
+Every number on the staff dashboard is a ``Stat``: a count and the URL of the
+filtered list that shows the same rows. Where a count is one of an app's list
+filters, it is counted through that app's own FilterSet with the very
+parameters the link carries, so the number and the list cannot drift apart.
+
+All of it is a fixed number of queries, whatever the number of partners,
+agreements, surveys or complaints (grouped counts in the database; health in
+bulk through ``hubportal.health.health_for``).
+"""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from urllib.parse import urlencode
+
+from django.db.models import Count, Q
+from django.urls import reverse
+
+from agreements.filters import AgreementFilter
+from agreements.models import Agreement
+from complaints.filters import ComplaintFilter
+from complaints.models import Complaint
+from complaints.selectors import complaints_for
+from eoi.filters import AssessmentFilter
+from eoi.models import Call, ExpressionOfInterest
+from eoi.selectors import assessments_for
+from hubportal import roles
+from hubportal.academic_years import AcademicYear, current_academic_year
+from hubportal.health import AMBER, GREEN, LABELS, RED, Health, health_for, rate
+from partners.evidence_status import EVIDENCE_STAGES
+from partners.filters import EvidenceFilter
+from partners.models import EvidenceItem, Partner
+from partners.selectors import evidence_visible_to
+from surveys import aggregates, codes
+from surveys.models import SurveyRequest, SurveyRound
+
+HEALTH_LEVELS = [RED, AMBER, GREEN]
+# Partners whose health is watched: from the standards review (when evidence is
+# first asked for) while the partnership lasts.
+WATCHED_STAGES = EVIDENCE_STAGES
+# The stages of the onboarding funnel, in order, ending with the partnership.
+FUNNEL = [
+    Partner.Stage.ENQUIRY,
+    Partner.Stage.MEETING_SCHEDULED,
+    Partner.Stage.MEETING_HELD,
+    Partner.Stage.STANDARDS_REVIEW,
+    Partner.Stage.AGREEMENT_PENDING,
+    Partner.Stage.ACTIVE,
+]
+ROUNDS_CHARTED = 6
+REQUEST_STATES = [
+    SurveyRequest.Status.ACCEPTED,
+    SurveyRequest.Status.SUBMITTED,
+    SurveyRequest.Status.RETURNED,
+    SurveyRequest.Status.IN_PROGRESS,
+    SurveyRequest.Status.PENDING,
+]
+
+
+@dataclass
+class Stat:
+    """A number on a dashboard and the list behind it."""
+
+    label: str
+    count: int
+    url: str
+    names: list[str] = field(default_factory=list)  # the partners behind the number, where it helps
+    key: str = ""
+
+
+def link(name: str, **params) -> str:
+    url = reverse(name)
+    params = {k: v for k, v in params.items() if v not in (None, "")}
+    return f"{url}?{urlencode(params)}" if params else url
+
+
+def chart(labels, *datasets) -> dict:
+    """Chart.js data for json_script: labels and (label, values) datasets."""
+    return {"labels": [str(x) for x in labels], "datasets": [{"label": lb, "data": list(d)} for lb, d in datasets]}
+
+
+# --- Health, as the viewer may see it -------------------------------------------------------------
+
+
+def _about_safeguarding(reason) -> bool:
+    return bool(reason.url) and reason.url.startswith(reverse("complaints:safeguarding"))
+
+
+def health_as_seen_by(user, partner_ids, today: date) -> dict[int, Health]:
+    """Each partner's health for a Hub user. Only safeguarding leads learn that a
+    safeguarding concern exists (as complaints' own selectors decide), so for
+    anyone else the partner is rated without that reason."""
+    found = health_for(partner_ids, today)
+    if roles.is_safeguarding_lead(user):
+        return found
+    return {pk: rate([r for r in h.reasons if not _about_safeguarding(r)]) for pk, h in found.items()}
+
+
+def watched_partners():
+    return Partner.objects.filter(status__in=WATCHED_STAGES)
+
+
+def health_stats(user, today: date) -> list[Stat]:
+    ids = list(watched_partners().values_list("pk", flat=True))
+    levels = Counter(h.level for h in health_as_seen_by(user, ids, today).values())
+    return [
+        Stat(LABELS[level], levels.get(level, 0), link("partner_health", level=level), key=level)
+        for level in HEALTH_LEVELS
+    ]
+
+
+# --- Onboarding -----------------------------------------------------------------------------------
+
+
+def partners_by_stage() -> dict[str, int]:
+    return dict(Partner.objects.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+
+
+def pipeline(by_stage: dict[str, int]) -> list[Stat]:
+    return [
+        Stat(label, by_stage.get(value, 0), link("partners:list", stage=value), key=value)
+        for value, label in Partner.Stage.choices
+    ]
+
+
+def funnel_chart(by_stage: dict[str, int]) -> dict:
+    labels = [Partner.Stage(s).label for s in FUNNEL]
+    return chart(labels, ("Partners", [by_stage.get(s, 0) for s in FUNNEL]))
+
+
+# --- Agreements -------------------------------------------------------------------------------------
+
+
+def agreement_stats(user) -> dict:
+    base = Agreement.objects.visible_to(user)
+    counts = dict(base.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+    by_state = [
+        Stat(label, counts.get(value, 0), link("agreements:list", status=value), key=value)
+        for value, label in Agreement.Status.choices
+        if counts.get(value, 0)
+    ]
+    status = Agreement.Status
+    expiring = AgreementFilter({"expiring": "true"}, queryset=base).qs.count()
+    return {
+        "by_state": by_state,
+        "awaiting_partner": Stat(
+            "Issued, waiting for the partner's signature",
+            counts.get(status.ISSUED, 0),
+            link("agreements:list", status=status.ISSUED),
+        ),
+        "awaiting_hub": Stat(
+            "Signed by the partner, waiting for the Hub's countersignature",
+            counts.get(status.PARTNER_SIGNED, 0),
+            link("agreements:list", status=status.PARTNER_SIGNED),
+        ),
+        "expiring": Stat(
+            f"Ending on 31 August {current_academic_year().ends_on.year} with no renewal drafted",
+            expiring,
+            link("agreements:list", expiring="true"),
+        ),
+        "total": sum(counts.values()),
+    }
+
+
+# --- Monitoring ---------------------------------------------------------------------------------------
+
+
+def current_round(today: date) -> SurveyRound | None:
+    """The round of the term under way (or the latest that has begun; else the next)."""
+    rounds = SurveyRound.objects.select_related("term", "question_set")
+    return (
+        rounds.filter(term__starts_on__lte=today).order_by("-term__starts_on").first()
+        or rounds.order_by("term__starts_on").first()
+    )
+
+
+def survey_stats(today: date) -> dict:
+    """The current round by state, with the partners behind each number."""
+    survey_round = current_round(today)
+    overdue_anywhere = SurveyRequest.objects.overdue(today).count()
+    result = {
+        "round": survey_round,
+        "states": [],
+        "overdue": None,
+        "asked": 0,
+        "overdue_anywhere": Stat(
+            "Overdue in any round", overdue_anywhere, link("surveys:request_list", overdue="true")
+        ),
+    }
+    if survey_round is None:
+        return result
+    names: dict[str, list[str]] = defaultdict(list)
+    overdue_names = []
+    for status, deadline, name in (
+        SurveyRequest.objects.filter(round=survey_round)
+        .order_by("partner__name")
+        .values_list("status", "deadline", "partner__name")
+    ):
+        names[status].append(name)
+        if status in SurveyRequest.OPEN and deadline < today:
+            overdue_names.append(name)
+    result["states"] = [
+        Stat(
+            SurveyRequest.Status(status).label,
+            len(names[status]),
+            link("surveys:request_list", round=survey_round.pk, status=status),
+            names[status],
+            key=status,
+        )
+        for status in REQUEST_STATES
+    ]
+    result["overdue"] = Stat(
+        "Overdue (past the deadline, not submitted)",
+        len(overdue_names),
+        link("surveys:request_list", round=survey_round.pk, overdue="true"),
+        overdue_names,
+        key="overdue",
+    )
+    result["asked"] = sum(len(v) for v in names.values())
+    result["asked_url"] = link("surveys:request_list", round=survey_round.pk)
+    return result
+
+
+def completion_by_round(today: date) -> tuple[list[dict], dict]:
+    """The latest rounds, oldest first, with requests counted by state (one query)."""
+    counts = {f"n_{s}": Count("requests", filter=Q(requests__status=s)) for s in REQUEST_STATES}
+    counts["n_overdue"] = Count(
+        "requests", filter=Q(requests__status__in=SurveyRequest.OPEN, requests__deadline__lt=today)
+    )
+    counts["n_asked"] = Count("requests")
+    rounds = list(
+        SurveyRound.objects.select_related("term").annotate(**counts).order_by("-term__starts_on")[:ROUNDS_CHARTED]
+    )[::-1]
+    rows = []
+    for r in rounds:
+        cells = [
+            Stat(
+                SurveyRequest.Status(s).label,
+                getattr(r, f"n_{s}"),
+                link("surveys:request_list", round=r.pk, status=s),
+                key=s,
+            )
+            for s in REQUEST_STATES
+        ]
+        rows.append(
+            {
+                "round": r,
+                "asked": Stat("Asked", r.n_asked, link("surveys:request_list", round=r.pk)),
+                "states": cells,
+                "overdue": Stat("Overdue", r.n_overdue, link("surveys:request_list", round=r.pk, overdue="true")),
+            }
+        )
+    data = chart(
+        [str(r.term) for r in rounds],
+        *[(SurveyRequest.Status(s).label, [getattr(r, f"n_{s}") for r in rounds]) for s in REQUEST_STATES],
+    )
+    return rows, data
+
+
+def reach_year(today: date) -> AcademicYear:
+    """The latest academic year with accepted returns (this year until then)."""
+    latest = (
+        SurveyRequest.objects.filter(status__in=aggregates.COUNTED, round__term__starts_on__lte=today)
+        .order_by("-round__term__academic_year")
+        .values_list("round__term__academic_year", flat=True)
+        .first()
+    )
+    return AcademicYear(latest) if latest is not None else current_academic_year()
+
+
+def reach_figures(year: AcademicYear) -> dict:
+    """Reach for the year: by term, by term and activity type, and by district
+    (three queries, plus one for the grids' row order)."""
+    scope = aggregates.Scope(year=year.start_year)
+    terms = aggregates.by_term(scope)
+    by_activity = aggregates.grids_by_term(scope, [codes.REACH_BY_ACTIVITY])[codes.REACH_BY_ACTIVITY]
+    districts = aggregates.grids(scope, [codes.REACH_BY_DISTRICT])[codes.REACH_BY_DISTRICT]
+    term_keys = aggregates.TERMS
+    term_labels = [aggregates.TERM_LABELS[t] for t in term_keys]
+    return {
+        "year": year,
+        "url": link("surveys:reach", year=year.start_year),
+        "total": sum(t["reach"] for t in terms),
+        "terms": terms,
+        "term_labels": term_labels,
+        "activity_rows": [(activity, [per_term.get(t, 0) for t in term_keys]) for activity, per_term in by_activity],
+        "districts": districts,
+        "activity_chart": chart(
+            term_labels, *[(activity, [per_term.get(t, 0) for t in term_keys]) for activity, per_term in by_activity]
+        ),
+        "district_chart": chart([d for d, _ in districts], ("Children and young people", [n for _, n in districts])),
+    }
+
+
+# --- Commissioning ------------------------------------------------------------------------------------
+
+AWAITING_ASSESSMENT = [ExpressionOfInterest.Status.SUBMITTED, ExpressionOfInterest.Status.UNDER_ASSESSMENT]
+
+
+def commissioning_stats() -> dict:
+    open_calls = Call.objects.filter(status=Call.Status.OPEN).count()
+    rows = (
+        ExpressionOfInterest.objects.filter(status__in=AWAITING_ASSESSMENT)
+        .values("call_id", "call__title", "status")
+        .annotate(n=Count("id"))
+        .order_by("call__closes_at", "call_id")
+    )
+    calls: dict[int, dict] = {}
+    for row in rows:
+        entry = calls.setdefault(row["call_id"], {"title": row["call__title"], "stats": {}})
+        entry["stats"][row["status"]] = row["n"]
+    awaiting = [
+        {
+            "title": entry["title"],
+            "url": reverse("eoi:call_detail", args=[call_id]),
+            "stats": [
+                Stat(
+                    ExpressionOfInterest.Status(s).label,
+                    entry["stats"].get(s, 0),
+                    link_for_call(call_id, status=s),
+                    key=s,
+                )
+                for s in AWAITING_ASSESSMENT
+            ],
+        }
+        for call_id, entry in calls.items()
+    ]
+    return {
+        "open_calls": Stat("Open calls", open_calls, link("eoi:call_list", status=Call.Status.OPEN)),
+        "awaiting": awaiting,
+        "awaiting_total": sum(s.count for c in awaiting for s in c["stats"]),
+    }
+
+
+def link_for_call(call_id: int, **params) -> str:
+    return f"{reverse('eoi:call_eois', args=[call_id])}?{urlencode(params)}"
+
+
+def assessor_stats(user) -> dict:
+    """An assessor's own assignments (assessors see no other figures)."""
+    mine = assessments_for(user)
+    outstanding = AssessmentFilter({"outstanding": "true"}, queryset=mine).qs
+    done = AssessmentFilter({"outstanding": "false"}, queryset=mine).qs.count()
+    waiting = list(outstanding[:10])
+    return {
+        "to_score": Stat("Not yet scored", outstanding.count(), link("eoi:assessments", outstanding="true")),
+        "done": Stat("Scored", done, link("eoi:assessments", outstanding="false")),
+        "waiting": waiting,
+    }
+
+
+# --- Complaints -----------------------------------------------------------------------------------------
+
+
+def _complaint_block(user, *, safeguarding: bool) -> dict:
+    base = complaints_for(user)
+    base = base.safeguarding() if safeguarding else base.not_safeguarding()
+    name = "complaints:safeguarding" if safeguarding else "complaints:list"
+    counts = dict(base.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+
+    def deadline(value):
+        return ComplaintFilter({"deadline": value}, queryset=base, safeguarding=safeguarding).qs.count()
+
+    return {
+        "title": "Safeguarding concerns" if safeguarding else "Complaints",
+        "url": reverse(name),
+        "stages": [
+            Stat(label, counts.get(value, 0), link(name, status=value), key=value)
+            for value, label in Complaint.Status.choices
+        ],
+        "due": Stat("Deadline due within 3 working days", deadline("due"), link(name, deadline="due")),
+        "breached": Stat("Deadline breached", deadline("overdue"), link(name, deadline="overdue")),
+        "open": sum(n for status, n in counts.items() if status not in Complaint.FINAL),
+    }
+
+
+def complaint_stats(user) -> list[dict]:
+    """Complaints by stage and deadline. Safeguarding concerns are counted only
+    for safeguarding leads, and apart (as the complaints lists keep them)."""
+    blocks = [_complaint_block(user, safeguarding=False)]
+    if roles.is_safeguarding_lead(user):
+        blocks.append(_complaint_block(user, safeguarding=True))
+    return blocks
+
+
+# --- Evidence -----------------------------------------------------------------------------------------------
+
+
+def evidence_stats(user) -> list[Stat]:
+    base = evidence_visible_to(user)
+    wanted = [
+        ("expiring", "Verified, expiring within 30 days"),
+        (EvidenceItem.Status.EXPIRED, "Expired"),
+        (EvidenceItem.Status.SUBMITTED, "Submitted, waiting to be checked"),
+    ]
+    return [
+        Stat(
+            label,
+            EvidenceFilter({"status": value}, queryset=base).qs.count(),
+            link("partners:evidence_list", status=value),
+        )
+        for value, label in wanted
+    ]
+
+
+# --- The whole staff dashboard ------------------------------------------------------------------------------
+
+
+def staff_dashboard(user, today: date) -> dict:
+    by_stage = partners_by_stage()
+    rounds, rounds_chart = completion_by_round(today)
+    reach = reach_figures(reach_year(today))
+    return {
+        "pipeline": pipeline(by_stage),
+        "partner_total": sum(by_stage.values()),
+        "funnel_chart": funnel_chart(by_stage),
+        "agreements": agreement_stats(user),
+        "surveys": survey_stats(today),
+        "rounds": rounds,
+        "rounds_chart": rounds_chart,
+        "reach": reach,
+        "commissioning": commissioning_stats(),
+        "complaints": complaint_stats(user),
+        "evidence": evidence_stats(user),
+        "health": health_stats(user, today),
+    }
+
+
+# --- The partner portal's home ---------------------------------------------------------------------------------
+
+
+def portal_summary(user) -> dict:
+    """The partner's own agreements, EOIs, surveys and complaints, in brief
+    (each through its app's visible_to, so only their own)."""
+    agreements = list(
+        Agreement.objects.visible_to(user)
+        .order_by("-academic_year", "-created_at")
+        .only("pk", "title", "status", "academic_year", "kind")[:4]
+    )
+    eoi_counts = dict(
+        ExpressionOfInterest.objects.visible_to(user)
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
+    eois = [
+        Stat(label, eoi_counts[value], link("eoi:portal_eois", status=value), key=value)
+        for value, label in ExpressionOfInterest.Status.choices
+        if eoi_counts.get(value)
+    ]
+    surveys = list(
+        SurveyRequest.objects.visible_to(user).select_related("round__term").order_by("-round__term__starts_on")[:3]
+    )
+    complaints = complaints_for(user)
+    partner_id = user.partner_id
+    complaint_counts = complaints.aggregate(
+        raised_open=Count(
+            "id",
+            filter=Q(complainant_partner_id=partner_id, raised_via=Complaint.RaisedVia.PORTAL)
+            & ~Q(status__in=Complaint.FINAL),
+        ),
+        raised=Count("id", filter=Q(complainant_partner_id=partner_id, raised_via=Complaint.RaisedVia.PORTAL)),
+        about=Count("id", filter=Q(partner_id=partner_id) & ~Q(complainant_partner_id=partner_id)),
+    )
+    return {
+        "agreements": agreements,
+        "eois": eois,
+        "eoi_total": sum(eoi_counts.values()),
+        "surveys": surveys,
+        "complaints": complaint_counts,
+    }
+
+
+# --- The Chair's summary -------------------------------------------------------------------------------------------
+
+
+def chair_summary(user, today: date) -> dict:
+    from hubportal.leverage import leverage_by_year
+
+    by_stage = partners_by_stage()
+    in_force = Agreement.objects.filter(status__in=Agreement.IN_FORCE).aggregate(
+        partnership=Count("id", filter=Q(kind=Agreement.Kind.PARTNERSHIP)),
+        project=Count("id", filter=Q(kind=Agreement.Kind.PROJECT)),
+    )
+    ids = list(watched_partners().values_list("pk", flat=True))
+    levels = Counter(h.level for h in health_as_seen_by(user, ids, today).values())
+    year = reach_year(today)
+    return {
+        "active": by_stage.get(Partner.Stage.ACTIVE, 0),
+        "onboarding": sum(by_stage.get(s, 0) for s in Partner.BEFORE_ACTIVE),
+        "suspended": by_stage.get(Partner.Stage.SUSPENDED, 0),
+        "agreements_in_force": in_force,
+        "open_calls": Call.objects.filter(status=Call.Status.OPEN).count(),
+        "complaints_open": Complaint.objects.open().count(),
+        "health": [(LABELS[level], level, levels.get(level, 0)) for level in HEALTH_LEVELS],
+        "leverage": leverage_by_year(years_back=1),
+        "reach_year": year,
+        "reach": aggregates.headline(aggregates.Scope(year=year.start_year)),
+        "reach_by_year": aggregates.by_year(),
+    }

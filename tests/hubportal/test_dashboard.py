@@ -1,0 +1,170 @@
+"""The staff dashboard: every number against a hand-built fixture, and each
+number against the list it links to (same rows)."""
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from hubportal.dashboard import Stat
+from tests.eoi.factories import AssessorAssignmentFactory, ExpressionOfInterestFactory
+from tests.hubportal.dashboard_world import TODAY, at, build_world
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def frozen():
+    with time_machine.travel(at(TODAY), tick=False):
+        yield
+
+
+@pytest.fixture
+def world(staff):
+    return build_world(staff=staff)
+
+
+# Every section of the dashboard that holds numbers.
+SECTIONS = ["pipeline", "health", "evidence", "agreements", "surveys", "rounds", "commissioning", "complaints"]
+
+
+def stats_in(value):
+    """Every Stat anywhere in the dashboard's context."""
+    if isinstance(value, Stat):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from stats_in(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from stats_in(item)
+
+
+def dashboard(client_for, user):
+    response = client_for(user).get(reverse("staff_home"))
+    assert response.status_code == 200
+    return response
+
+
+def by_key(stats):
+    return {s.key: s.count for s in stats}
+
+
+def test_every_number_equals_the_rows_of_the_list_it_links_to(client_for, staff, manager, world):
+    for user in (staff, manager):
+        client = client_for(user)
+        context = dashboard(client_for, user).context
+        stats = list(stats_in([context[k] for k in SECTIONS]))
+        assert len(stats) > 40
+        for stat in stats:
+            listed = client.get(stat.url)
+            assert listed.status_code == 200, stat
+            assert listed.context["page"].paginator.count == stat.count, f"{stat.label}: {stat.url}"
+
+
+def test_each_number_is_a_link_on_the_page(client_for, staff, world):
+    response = dashboard(client_for, staff)
+    html = response.content.decode()
+    for stat in stats_in(response.context["agreements"]):
+        assert f'href="{stat.url.replace("&", "&amp;")}"' in html
+
+
+def test_the_numbers_match_the_hand_built_fixture(client_for, staff, world):
+    c = dashboard(client_for, staff).context
+    assert by_key(c["pipeline"]) | {} == {
+        **{k: 0 for k in by_key(c["pipeline"])},
+        "enquiry": 2,
+        "meeting_scheduled": 1,
+        "standards_review": 1,
+        "active": 4,
+        "suspended": 1,
+    }
+    agreements = c["agreements"]
+    assert by_key(agreements["by_state"]) == {
+        "draft": 2,
+        "issued": 1,
+        "partner_signed": 1,
+        "live": 3,
+        "under_review": 1,
+    }
+    assert agreements["awaiting_partner"].count == 1
+    assert agreements["awaiting_hub"].count == 1
+    assert agreements["expiring"].count == 2  # live and under review this year, no renewal drafted
+
+    surveys = c["surveys"]
+    assert by_key(surveys["states"]) == {"accepted": 1, "submitted": 1, "returned": 0, "in_progress": 1, "pending": 1}
+    assert surveys["overdue"].count == 1 and surveys["overdue"].names == ["Suspended 1"]
+    assert {s.key: s.names for s in surveys["states"]}["submitted"] == ["Active 0"]
+    assert surveys["overdue_anywhere"].count == 2
+    assert [row["asked"].count for row in c["rounds"]] == [1, 4]
+
+    commissioning = c["commissioning"]
+    assert commissioning["open_calls"].count == 1
+    assert commissioning["awaiting_total"] == 3
+    assert by_key(commissioning["awaiting"][0]["stats"]) == {"submitted": 2, "under_assessment": 1}
+
+    assert [s.count for s in c["evidence"]] == [2, 1, 1]  # expiring in 30 days, expired, waiting to be checked
+    # Red: Active 1 (a survey overdue), Active 2 (evidence expired), Suspended 1 (survey overdue);
+    # amber: Active 0 (evidence expiring, an open complaint); green: Active 3 and Reviewing 1
+    # (Active 3's only problem is a safeguarding concern, which staff who are not leads never see).
+    assert by_key(c["health"]) == {"red": 3, "amber": 1, "green": 2}
+
+
+def test_complaint_counts_for_staff_leave_out_safeguarding_concerns(client_for, staff, manager, world):
+    [block] = dashboard(client_for, staff).context["complaints"]
+    assert by_key(block["stages"])["received"] == 1
+    assert block["breached"].count == 1
+    assert block["due"].count == 1
+    assert "Safeguarding" not in dashboard(client_for, staff).content.decode().split("complaints-title")[1][:2000]
+
+    complaints, concerns = dashboard(client_for, manager).context["complaints"]
+    assert by_key(complaints["stages"])["received"] == 1
+    assert concerns["title"] == "Safeguarding concerns"
+    assert by_key(concerns["stages"])["received"] == 1
+    assert concerns["due"].count == 1 and concerns["breached"].count == 0
+
+
+def test_health_hides_a_safeguarding_concern_from_staff_who_are_not_leads(client_for, staff, manager, world):
+    # Active 3 has only the safeguarding concern against it: red for a lead, green for other staff.
+    staff_view = dashboard(client_for, staff).context["health"]
+    lead_view = dashboard(client_for, manager).context["health"]
+    assert by_key(lead_view)["red"] == by_key(staff_view)["red"] + 1
+    listed = client_for(staff).get(reverse("partner_health"), {"q": "Active 3"}).content.decode()
+    assert "safeguarding" not in listed.lower()
+
+
+def test_the_charts_carry_their_data_and_a_text_alternative(client_for, staff, world):
+    response = dashboard(client_for, staff)
+    html = response.content.decode()
+    for chart_id in ["chart-funnel", "chart-rounds", "chart-reach-activity", "chart-reach-district"]:
+        assert f'data-source="{chart_id}"' in html
+        assert f'<script id="{chart_id}" type="application/json">' in html
+    assert response.context["funnel_chart"]["datasets"][0]["data"] == [2, 1, 0, 1, 0, 4]
+    assert "<script>" not in html  # no inline script (strict CSP)
+    assert "Requests in each state, by round" in html
+
+
+def test_an_assessor_sees_their_assignments_not_the_partnership_figures(client_for, assessor, world, staff):
+    mine = AssessorAssignmentFactory(assessor=assessor, eoi=ExpressionOfInterestFactory(status="under_assessment"))
+    AssessorAssignmentFactory(eoi=ExpressionOfInterestFactory(status="under_assessment"))  # someone else's
+    response = dashboard(client_for, assessor)
+    assert response.templates[0].name == "staff/assessor_home.html"
+    assert "pipeline" not in response.context
+    assessments = response.context["assessments"]
+    assert assessments["to_score"].count == 1
+    assert [a.pk for a in assessments["waiting"]] == [mine.pk]
+    listed = client_for(assessor).get(assessments["to_score"].url)
+    assert listed.context["page"].paginator.count == 1
+    assert "Partners by stage" not in response.content.decode()
+
+
+def test_partner_health_page_filters_sorts_and_exports(client_for, staff, world):
+    client = client_for(staff)
+    red = client.get(reverse("partner_health"), {"level": "red"})
+    assert {p.name for p, _ in red.context["page"]} == {"Active 1", "Active 2", "Suspended 1"}
+    by_name = client.get(reverse("partner_health"), {"sort": "-name"})
+    names = [p.name for p, _ in by_name.context["page"]]
+    assert names == sorted(names, reverse=True)
+    export = client.get(reverse("partner_health"), {"level": "red", "export": "csv"})
+    body = b"".join(export.streaming_content).decode()
+    assert body.splitlines()[0] == "Partner,Stage,Type,Health,Reasons"
+    assert len(body.splitlines()) == 4
