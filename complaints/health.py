@@ -38,5 +38,5 @@ def open_complaints(partner_ids: list[int], today: date) -> dict[int, list]:
             else f"{count} safeguarding concerns about this partner are open."
         )
         url = f"{reverse('complaints:safeguarding')}?partner={partner_id}"
-        found.setdefault(partner_id, []).append(Reason(RED, text, url=url, staff_only=True))
+        found.setdefault(partner_id, []).append(Reason(RED, text, url=url, staff_only=True, safeguarding_only=True))
     return found

@@ -9,7 +9,11 @@ Each app says what it knows in ``<app>/health.py``:
 A partner with no reasons is green; any red reason makes it red; otherwise
 amber. A reason marked ``staff_only`` (e.g. an open complaint about the
 partner, which staff may not have shared) counts only in the Hub's view: the
-partner's own view is rated from the reasons they may see.
+partner's own view is rated from the reasons they may see. A reason marked
+``safeguarding_only`` (an open safeguarding concern) reads in full only for
+safeguarding leads; anyone else sees that a confidential matter is under
+review, at the same level, with no link. Links go only to Hub staff, who can
+open the lists behind them.
 
 ``health_for`` takes many partners at once so a list page costs the same few
 queries whatever its length.
@@ -36,6 +40,10 @@ class Reason:
     text: str  # a full sentence a partner or staff member can act on
     url: str = ""
     staff_only: bool = False
+    safeguarding_only: bool = False
+
+
+CONFIDENTIAL = "A confidential matter about this partner is under review; the safeguarding lead can say more."
 
 
 @dataclass
@@ -54,15 +62,30 @@ def rate(reasons: list[Reason]) -> Health:
     return Health(level=level, reasons=sorted(reasons, key=lambda r: (r.level != RED, r.text)))
 
 
+def as_seen_by(reason: Reason, viewer, *, for_partner: bool) -> Reason | None:
+    """The reason as this viewer may see it, or None if they may not."""
+    from hubportal.roles import is_hub_staff, is_safeguarding_lead
+
+    if for_partner:
+        return None if reason.staff_only or reason.safeguarding_only else reason
+    if reason.safeguarding_only and not (viewer is not None and is_safeguarding_lead(viewer)):
+        return Reason(reason.level, CONFIDENTIAL, staff_only=True)
+    if reason.url and not (viewer is not None and is_hub_staff(viewer)):
+        return Reason(reason.level, reason.text, staff_only=reason.staff_only)
+    return reason
+
+
 def health_for(
-    partner_ids: Iterable[int], today: date | None = None, *, for_partner: bool = False
+    partner_ids: Iterable[int], today: date | None = None, *, viewer=None, for_partner: bool = False
 ) -> dict[int, Health]:
-    """Every partner's health, from every app's signals; ``for_partner`` rates
-    it as the partner sees it, without the staff-only reasons."""
+    """Every partner's health, from every app's signals, as ``viewer`` may see
+    it (no viewer: a report with no links and no confidential details);
+    ``for_partner`` rates it as the partner sees it, without staff-only reasons."""
     today = today or timezone.localdate()
     ids = list(partner_ids)
     found: dict[int, list[Reason]] = defaultdict(list)
     for signal in signals.functions():
         for partner_id, reasons in signal(ids, today).items():
-            found[partner_id].extend(r for r in reasons if not (for_partner and r.staff_only))
+            shown = (as_seen_by(r, viewer, for_partner=for_partner) for r in reasons)
+            found[partner_id].extend(r for r in shown if r is not None and r not in found[partner_id])
     return {pk: rate(found.get(pk, [])) for pk in ids}

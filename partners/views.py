@@ -170,11 +170,11 @@ def partner_list(request: HttpRequest) -> HttpResponse:
     partners = PartnerFilter(request.GET, queryset=selectors.partners_for_list(request.user))
     if export_format(request):
         rows = partners.qs.prefetch_related("strands")
-        health = health_for(rows.values_list("pk", flat=True))
+        health = health_for(rows.values_list("pk", flat=True), viewer=request.user)
         columns = [*EXPORT_COLUMNS, ("Health", lambda p: health[p.pk].label)]
         return export_rows(request, rows, columns, "partners")
     page = Paginator(partners.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    health = health_for([p.pk for p in page])
+    health = health_for([p.pk for p in page], viewer=request.user)
     rows = [(p, health[p.pk]) for p in page]
     return render(
         request,
@@ -224,7 +224,7 @@ def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else "",
         "show_reason": partner.status in services.REASONED,
         "staff_next_step": STAFF_NEXT_STEPS.get(partner.status, ""),
-        "health": health_for([partner.pk])[partner.pk],
+        "health": health_for([partner.pk], viewer=request.user)[partner.pk],
         "users": partner.users.order_by("first_name", "last_name"),
         "contacts": partner.contacts.all(),
         "meetings": partner.meetings.select_related("scheduled_by", "recorded_by", "proposed_partner_type")

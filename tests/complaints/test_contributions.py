@@ -54,10 +54,14 @@ def test_open_complaints_make_a_partner_amber_and_a_concern_red_for_staff_only(m
     ]
     assert partner_b.pk not in found
     raise_from_public(partner=partner_b, category="safeguarding")
-    rated = health_for([partner_b.pk])[partner_b.pk]
+    rated = health_for([partner_b.pk], viewer=manager)[partner_b.pk]
     assert rated.level == RED and "A safeguarding concern about this partner is open." in [
         r.text for r in rated.reasons
     ]
+    # Staff who are not safeguarding leads see the level, not the concern.
+    anonymous_view = health_for([partner_b.pk])[partner_b.pk]
+    assert anonymous_view.level == RED
+    assert not [r for r in anonymous_view.reasons if "safeguarding concern" in r.text]
     # The partner's own view leaves both out.
     own = health_for([partner_a.pk, partner_b.pk], for_partner=True)
     assert not [

@@ -59,6 +59,27 @@ def test_the_partner_sees_health_without_the_reasons_only_staff_may_see(partner_
     assert health_for([partner_a.pk], TODAY, for_partner=True)[partner_a.pk].level == GREEN
 
 
+def test_a_safeguarding_reason_reads_in_full_only_for_safeguarding_leads(partner_a, staff, manager, contributed):
+    concern = Reason(
+        RED,
+        "A safeguarding concern is open.",
+        url="/staff/complaints/safeguarding/",
+        staff_only=True,
+        safeguarding_only=True,
+    )
+    contributed(health.signals, lambda ids, today: {partner_a.pk: [concern]})
+    assert health_for([partner_a.pk], TODAY, viewer=manager)[partner_a.pk].reasons == [concern]
+    [seen] = health_for([partner_a.pk], TODAY, viewer=staff)[partner_a.pk].reasons
+    assert (seen.level, seen.url) == (RED, "") and "safeguarding concern" not in seen.text
+    assert health_for([partner_a.pk], TODAY, for_partner=True)[partner_a.pk].reasons == []
+
+
+def test_links_in_reasons_go_only_to_hub_staff(partner_a, staff, assessor, contributed):
+    contributed(health.signals, lambda ids, today: {partner_a.pk: [Reason(AMBER, "Open complaint.", url="/x/")]})
+    assert health_for([partner_a.pk], TODAY, viewer=staff)[partner_a.pk].reasons[0].url == "/x/"
+    assert health_for([partner_a.pk], TODAY, viewer=assessor)[partner_a.pk].reasons[0].url == ""
+
+
 def test_the_to_do_list_is_soonest_first_with_undated_items_last(partner_a, contributed):
     def items(partner, today):
         return [
