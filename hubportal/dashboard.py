@@ -29,7 +29,7 @@ from eoi.models import Call, ExpressionOfInterest
 from eoi.selectors import assessments_for
 from hubportal import roles
 from hubportal.academic_years import AcademicYear, current_academic_year
-from hubportal.health import AMBER, GREEN, LABELS, RED, Health, health_for, rate
+from hubportal.health import AMBER, GREEN, LABELS, RED, Health, health_for
 from partners.evidence_status import EVIDENCE_STAGES
 from partners.filters import EvidenceFilter
 from partners.models import EvidenceItem, Partner
@@ -85,18 +85,10 @@ def chart(labels, *datasets) -> dict:
 # --- Health, as the viewer may see it -------------------------------------------------------------
 
 
-def _about_safeguarding(reason) -> bool:
-    return bool(reason.url) and reason.url.startswith(reverse("complaints:safeguarding"))
-
-
 def health_as_seen_by(user, partner_ids, today: date) -> dict[int, Health]:
-    """Each partner's health for a Hub user. Only safeguarding leads learn that a
-    safeguarding concern exists (as complaints' own selectors decide), so for
-    anyone else the partner is rated without that reason."""
-    found = health_for(partner_ids, today)
-    if roles.is_safeguarding_lead(user):
-        return found
-    return {pk: rate([r for r in h.reasons if not _about_safeguarding(r)]) for pk, h in found.items()}
+    """Each partner's health as this Hub user may see it: a safeguarding concern
+    reads in full only for safeguarding leads (hubportal.health decides)."""
+    return health_for(partner_ids, today, viewer=user)
 
 
 def watched_partners():

@@ -244,8 +244,8 @@ def _health(today: date) -> dict:
             "stage": Partner.Stage(status).label,
             "level": health[pk].level,
             "label": health[pk].label,
-            # Complaint-based reasons are staff-only: the complaints section counts them instead.
-            "reasons": [r.text for r in health[pk].reasons if not r.staff_only],
+            # Rated with no viewer: no links, and a safeguarding concern reads only as a confidential matter.
+            "reasons": [r.text for r in health[pk].reasons],
         }
         for pk, name, status in partners
     ]

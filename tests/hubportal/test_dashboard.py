@@ -103,10 +103,10 @@ def test_the_numbers_match_the_hand_built_fixture(client_for, staff, world):
     assert by_key(commissioning["awaiting"][0]["stats"]) == {"submitted": 2, "under_assessment": 1}
 
     assert [s.count for s in c["evidence"]] == [2, 1, 1]  # expiring in 30 days, expired, waiting to be checked
-    # Red: Active 1 (a survey overdue), Active 2 (evidence expired), Suspended 1 (survey overdue);
-    # amber: Active 0 (evidence expiring, an open complaint); green: Active 3 and Reviewing 1
-    # (Active 3's only problem is a safeguarding concern, which staff who are not leads never see).
-    assert by_key(c["health"]) == {"red": 3, "amber": 1, "green": 2}
+    # Red: Active 1 (a survey overdue), Active 2 (evidence expired), Active 3 (a safeguarding
+    # concern, which reads as a confidential matter for staff who are not leads) and Suspended 1
+    # (survey overdue); amber: Active 0 (evidence expiring, an open complaint); green: Reviewing 1.
+    assert by_key(c["health"]) == {"red": 4, "amber": 1, "green": 1}
 
 
 def test_complaint_counts_for_staff_leave_out_safeguarding_concerns(client_for, staff, manager, world):
@@ -123,13 +123,17 @@ def test_complaint_counts_for_staff_leave_out_safeguarding_concerns(client_for, 
     assert concerns["due"].count == 1 and concerns["breached"].count == 0
 
 
-def test_health_hides_a_safeguarding_concern_from_staff_who_are_not_leads(client_for, staff, manager, world):
-    # Active 3 has only the safeguarding concern against it: red for a lead, green for other staff.
-    staff_view = dashboard(client_for, staff).context["health"]
-    lead_view = dashboard(client_for, manager).context["health"]
-    assert by_key(lead_view)["red"] == by_key(staff_view)["red"] + 1
-    listed = client_for(staff).get(reverse("partner_health"), {"q": "Active 3"}).content.decode()
-    assert "safeguarding" not in listed.lower()
+def test_health_tells_only_safeguarding_leads_of_a_safeguarding_concern(client_for, staff, manager, world):
+    # Active 3's only problem is a safeguarding concern: red for everyone, named only for a lead.
+    assert by_key(dashboard(client_for, staff).context["health"]) == by_key(
+        dashboard(client_for, manager).context["health"]
+    )
+    for user, named in [(staff, False), (manager, True)]:
+        listed = client_for(user).get(reverse("partner_health"), {"q": "Active 3"})
+        [(partner, health)] = list(listed.context["page"])
+        assert health.level == "red"
+        assert ("safeguarding concern" in listed.content.decode()) is named
+        assert ("confidential matter" in listed.content.decode()) is not named
 
 
 def test_the_charts_carry_their_data_and_a_text_alternative(client_for, staff, world):
@@ -160,11 +164,11 @@ def test_an_assessor_sees_their_assignments_not_the_partnership_figures(client_f
 def test_partner_health_page_filters_sorts_and_exports(client_for, staff, world):
     client = client_for(staff)
     red = client.get(reverse("partner_health"), {"level": "red"})
-    assert {p.name for p, _ in red.context["page"]} == {"Active 1", "Active 2", "Suspended 1"}
+    assert {p.name for p, _ in red.context["page"]} == {"Active 1", "Active 2", "Active 3", "Suspended 1"}
     by_name = client.get(reverse("partner_health"), {"sort": "-name"})
     names = [p.name for p, _ in by_name.context["page"]]
     assert names == sorted(names, reverse=True)
     export = client.get(reverse("partner_health"), {"level": "red", "export": "csv"})
     body = b"".join(export.streaming_content).decode()
     assert body.splitlines()[0] == "Partner,Stage,Type,Health,Reasons"
-    assert len(body.splitlines()) == 4
+    assert len(body.splitlines()) == 5
