@@ -398,6 +398,26 @@ def evidence_stats(user) -> list[Stat]:
     ]
 
 
+# --- Recent activity ------------------------------------------------------------------------------------------
+
+
+def recent_activity(user, limit: int = 10):
+    """The latest history rows. A safeguarding concern's steps are left out for
+    anyone who is not a safeguarding lead (complaints' own rule: they never
+    learn such a concern exists)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from hubportal.models import HistoryEntry
+
+    entries = HistoryEntry.objects.select_related("content_type").order_by("-at", "-pk")
+    if not roles.is_safeguarding_lead(user):
+        entries = entries.exclude(
+            content_type=ContentType.objects.get_for_model(Complaint),
+            object_id__in=Complaint.objects.safeguarding().values("pk"),
+        )
+    return entries[:limit]
+
+
 # --- The whole staff dashboard ------------------------------------------------------------------------------
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import django_filters
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Case, Count, Prefetch, Q, QuerySet, Sum, When
 
 from eoi.filters import GapFilter
 from eoi.models import Call, ExpressionOfInterest, Gap, NeedsAnalysis
@@ -39,6 +39,16 @@ PROVISION_CHOICES = [
 ]
 
 
+# Priority sorts high, medium, low (alphabetical order would not).
+PRIORITY_RANK = Case(When(priority=Gap.Priority.HIGH, then=0), When(priority=Gap.Priority.MEDIUM, then=1), default=2)
+SORTS = {
+    "title": ("Gap, A to Z", ["title", "pk"]),
+    "priority": ("Priority, highest first", [PRIORITY_RANK, "title"]),
+    "strand": ("Strand", ["strand__sort_order", "strand__name", "title"]),
+    "oldest": ("Oldest needs analysis first", ["needs_analysis__academic_year", PRIORITY_RANK, "title"]),
+}
+
+
 class ImpactFilter(GapFilter):
     """The commissioning app's gap filters (district, strand, priority, target
     group), plus the needs analysis's year and whether anything was provided."""
@@ -49,9 +59,15 @@ class ImpactFilter(GapFilter):
     provision = django_filters.ChoiceFilter(
         choices=PROVISION_CHOICES, method="with_provision", label="Provision", empty_label="Any"
     )
+    sort = django_filters.ChoiceFilter(
+        choices=[(key, label) for key, (label, _) in SORTS.items()],
+        method="sort_by",
+        label="Sort by",
+        empty_label="Newest needs analysis, highest priority first",
+    )
 
     class Meta(GapFilter.Meta):
-        fields = ["year", "district", "strand", "priority", "target_group", "provision"]
+        fields = ["year", "district", "strand", "priority", "target_group", "provision", "sort"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -59,6 +75,9 @@ class ImpactFilter(GapFilter):
             (y, AcademicYear(y).label)
             for y in NeedsAnalysis.objects.order_by("-academic_year").values_list("academic_year", flat=True)
         ]
+
+    def sort_by(self, queryset, name, value):
+        return queryset.order_by(*SORTS.get(value, SORTS["title"])[1])
 
     def with_provision(self, queryset, name, value):
         awarded = Gap.objects.filter(calls__eois__award__isnull=False).values("pk")
@@ -144,7 +163,7 @@ def gaps_queryset() -> QuerySet[Gap]:
     return (
         Gap.objects.select_related("needs_analysis", "strand")
         .prefetch_related("districts", "target_groups", Prefetch("calls", queryset=calls))
-        .order_by("-needs_analysis__academic_year", "priority", "title")
+        .order_by("-needs_analysis__academic_year", PRIORITY_RANK, "title")
     )
 
 

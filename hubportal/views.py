@@ -21,7 +21,7 @@ from hubportal.filters import OutboundEmailFilter, ReminderFilter
 from hubportal.forms import TokenForm, WordingForm
 from hubportal.health import health_for
 from hubportal.history import record
-from hubportal.models import HistoryEntry, MessageTemplate, Notification, OutboundEmail, Reminder
+from hubportal.models import MessageTemplate, Notification, OutboundEmail, Reminder
 from hubportal.todo import todos_for
 from partners.models import Partner
 
@@ -79,7 +79,7 @@ def staff_home(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     if not roles.is_hub_staff(request.user):
         return render(request, "staff/assessor_home.html", {"assessments": dashboard.assessor_stats(request.user)})
-    recent = HistoryEntry.objects.select_related("content_type").order_by("-at", "-pk")[:10]
+    recent = dashboard.recent_activity(request.user)
     return render(
         request,
         "staff/home.html",

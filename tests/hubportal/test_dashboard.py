@@ -172,3 +172,18 @@ def test_partner_health_page_filters_sorts_and_exports(client_for, staff, world)
     body = b"".join(export.streaming_content).decode()
     assert body.splitlines()[0] == "Partner,Stage,Type,Health,Reasons"
     assert len(body.splitlines()) == 5
+
+
+def test_recent_activity_leaves_out_safeguarding_concerns_for_staff_who_are_not_leads(client_for, staff, manager):
+    from complaints.models import Complaint
+    from hubportal.history import record
+    from tests.complaints.factories import ComplaintFactory
+
+    concern = ComplaintFactory(category=Complaint.Category.SAFEGUARDING)
+    other = ComplaintFactory()
+    record(concern, actor=manager, action="flagged to the safeguarding lead")
+    record(other, actor=manager, action="acknowledged by phone")
+    staff_rows = [e.action for e in dashboard(client_for, staff).context["recent"]]
+    lead_rows = [e.action for e in dashboard(client_for, manager).context["recent"]]
+    assert "acknowledged by phone" in staff_rows and "flagged to the safeguarding lead" not in staff_rows
+    assert "flagged to the safeguarding lead" in lead_rows

@@ -154,3 +154,16 @@ def test_the_page_costs_the_same_queries_for_3_gaps_as_for_12(client_for, staff,
 def test_only_hub_staff_open_it(client_for, assessor, chair, partner_a_user):
     for user in (assessor, chair, partner_a_user):
         assert client_for(user).get(reverse("impact")).status_code == 403
+
+
+def test_sort_by_priority_then_title(client_for, staff):
+    from eoi.models import Gap
+
+    GapFactory(title="B low", priority=Gap.Priority.LOW)
+    GapFactory(title="A medium", priority=Gap.Priority.MEDIUM)
+    GapFactory(title="C high", priority=Gap.Priority.HIGH)
+    client = client_for(staff)
+    default = [t.gap.title for t in client.get(reverse("impact")).context["traces"]]
+    assert default == ["C high", "A medium", "B low"]  # high priority first, not alphabetical
+    by_title = [t.gap.title for t in client.get(reverse("impact"), {"sort": "title"}).context["traces"]]
+    assert by_title == ["A medium", "B low", "C high"]
