@@ -3,15 +3,26 @@ each is compared with) and the timed jobs. Objects are picked from the data
 `seed_scale` made: the busiest partner, the call with most EOIs, the latest
 survey round."""
 
+import json
+import os
+import resource
+import subprocess
+import sys
 import time
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Count
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from hubportal import roles
 from hubportal.models import User
+from hubportal.scale import PREFIX
+
+LIVEZ = "Trivial view (/livez)"
 
 
 @dataclass
@@ -23,41 +34,244 @@ class Page:
 
 
 def _user_with_role(role: str) -> User:
-    user = User.objects.filter(groups__name=role, is_active=True).order_by("pk").first()
+    """The first scale user with the role (any user with it if there are no scale data)."""
+    users = User.objects.filter(groups__name=role, is_active=True).order_by("pk")
+    user = users.filter(username__startswith=PREFIX).first() or users.first()
     if user is None:
         raise LookupError(f"No active user with the role {role}: run seed_scale first.")
     return user
 
 
+def _admin() -> User:
+    admins = User.objects.filter(is_superuser=True, is_active=True).order_by("pk")
+    admin = admins.filter(username__startswith=PREFIX).first() or admins.first()
+    if admin is None:
+        raise LookupError("No superuser: run seed_scale first.")
+    return admin
+
+
+def busiest_partner_user() -> User:
+    """The portal user of the active partner with the most survey requests (ten years of them)."""
+    from partners.models import Partner
+
+    partner = (
+        Partner.objects.filter(status=Partner.Stage.ACTIVE, users__is_active=True)
+        .annotate(requests=Count("survey_requests", distinct=True))
+        .order_by("-requests", "pk")
+        .first()
+    )
+    if partner is None:
+        raise LookupError("No active partner with a portal user: run seed_scale first.")
+    return partner.users.filter(is_active=True).order_by("pk").first()
+
+
+def busiest_call():
+    from eoi.models import Call
+
+    call = Call.objects.annotate(n=Count("eois")).order_by("-n", "pk").first()
+    if call is None:
+        raise LookupError("No call for expressions of interest: run seed_scale first.")
+    return call
+
+
+def latest_round():
+    from surveys.models import SurveyRound
+
+    survey_round = SurveyRound.objects.order_by("-term__starts_on").first()
+    if survey_round is None:
+        raise LookupError("No survey round: run seed_scale first.")
+    return survey_round
+
+
+def busiest_district() -> int:
+    from partners.models import District
+
+    return District.objects.annotate(n=Count("partners")).order_by("-n", "pk").values_list("pk", flat=True)[0]
+
+
 def key_pages() -> list[Page]:
+    """The issue's key pages, each followed by the admin changelist it is compared with."""
     staff = _user_with_role(roles.STAFF)
+    manager = _user_with_role(roles.MANAGER)
     chair = _user_with_role(roles.CHAIR)
-    admin = User.objects.filter(is_superuser=True, is_active=True).order_by("pk").first()
-    partner_user = _user_with_role(roles.PARTNER)
+    admin = _admin()
+    partner_user = busiest_partner_user()
+    call = busiest_call()
+    survey_round = latest_round()
+    district = busiest_district()
     return [
-        Page("Trivial view (/livez)", "/livez", staff),
+        Page(LIVEZ, "/livez", staff),
         Page("Staff dashboard", "/staff/", staff),
+        Page("Partner list (active, one district)", f"/staff/partners/?stage=active&district={district}", staff),
+        Page(
+            "Admin: partners changelist",
+            f"/admin/partners/partner/?status__exact=active&districts__id__exact={district}",
+            admin,
+            admin_of="Partner list (active, one district)",
+        ),
+        Page("Agreement list", "/staff/agreements/", staff),
+        Page("Admin: agreements changelist", "/admin/agreements/agreement/", admin, admin_of="Agreement list"),
+        Page("Call's EOI list", f"/staff/commissioning/calls/{call.pk}/eois/", manager),
+        Page("Assessment matrix", f"/staff/commissioning/calls/{call.pk}/matrix/", manager),
+        Page(
+            "Admin: EOIs changelist (the call)",
+            f"/admin/eoi/expressionofinterest/?call__id__exact={call.pk}",
+            admin,
+            admin_of="Call's EOI list",
+        ),
+        Page("Survey round status", f"/staff/monitoring/rounds/{survey_round.pk}/", staff),
+        Page(
+            "Admin: survey requests changelist (the round)",
+            f"/admin/surveys/surveyrequest/?round__id__exact={survey_round.pk}",
+            admin,
+            admin_of="Survey round status",
+        ),
+        Page("Reach aggregation", "/staff/monitoring/reach/", staff),
         Page("Chair queue", "/chair/", chair),
+        Page("Admin: complaints changelist", "/admin/complaints/complaint/", admin, admin_of="Chair queue"),
         Page("Partner portal home", "/portal/", partner_user),
-        Page("Admin: partners changelist", "/admin/partners/partner/", admin),
     ]
 
 
-def _timed(label: str, work) -> dict:
+def admin_pairs(pages: list[Page]) -> dict[str, str]:
+    """Page label -> the label of its admin changelist, for the pages that have one."""
+    pairs = {page.admin_of: page.label for page in pages if page.admin_of}
+    # The assessment matrix lists the same EOIs as the call's EOI list.
+    if "Call's EOI list" in pairs:
+        pairs["Assessment matrix"] = pairs["Call's EOI list"]
+    return pairs
+
+
+# Jobs ------------------------------------------------------------------------
+
+
+def _timed(label: str, work, **extra) -> dict:
     with CaptureQueriesContext(connection) as queries:
         started = time.perf_counter()
-        work()
+        result = work()
         seconds = time.perf_counter() - started
-    return {"job": label, "seconds": seconds, "queries": len(queries)}
+    row = {"job": label, "seconds": round(seconds, 3), "queries": len(queries), **extra}
+    if isinstance(result, dict):
+        row.update(result)
+    return row
 
 
-def _sweep_and_roll_back():
+def _sweep_and_roll_back() -> dict:
     from hubportal.reminders import sweep
 
     with transaction.atomic():
-        sweep(timezone.localdate())
+        claimed = sweep(timezone.localdate())
         transaction.set_rollback(True)  # measure the sweep, leave the data as it was
+    return {"note": f"{claimed:,} reminders due today (rolled back)"}
+
+
+def _agreement_pdf() -> dict:
+    """The busiest partner's agreement in force, through the real view (selector, template, WeasyPrint)."""
+    from agreements.models import Agreement
+
+    partner_user = busiest_partner_user()
+    agreement = (
+        Agreement.objects.filter(partner_id=partner_user.partner_id, status__in=Agreement.IN_FORCE)
+        .order_by("-academic_year")
+        .first()
+    )
+    if agreement is None:
+        raise LookupError("The busiest partner has no agreement in force: run seed_scale first.")
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(_user_with_role(roles.STAFF))
+    response = client.get(f"/agreements/{agreement.pk}/pdf/")
+    if response.status_code != 200 or not response.content.startswith(b"%PDF"):
+        raise RuntimeError(f"The agreement PDF answered {response.status_code}.")
+    return {"note": f"{len(response.content) // 1024} KB"}
+
+
+def _board_report() -> dict:
+    """The board report's figures, workbook and PDF, as its Celery task builds them (without saving files)."""
+    from hubportal.pdf import render_pdf
+    from hubportal.reports import board_report_content, board_report_xlsx, default_term
+
+    today = timezone.localdate()
+    term = default_term(today)
+    content = board_report_content(term, today)
+    board_report_xlsx(content).close()
+    pdf = render_pdf("pdf/board_report.html", content)
+    return {"note": f"{term}: {len(pdf) // 1024} KB PDF"}
 
 
 def timed_jobs() -> list[dict]:
-    return [_timed("Daily reminders sweep (whole data set)", _sweep_and_roll_back)]
+    jobs = [_timed("Daily reminders sweep (whole data set)", _sweep_and_roll_back)]
+    jobs.append(_timed("Agreement PDF (the busiest partner's)", _agreement_pdf))
+    try:
+        from hubportal.reports import board_report_content  # noqa: F401 - present once the board report is built
+    except ImportError:
+        jobs.append({"job": "Board report", "seconds": None, "queries": None, "note": "not built yet"})
+    else:
+        jobs.append(_timed("Board report (figures, XLSX and PDF)", _board_report))
+    for label, path in EXPORTS:
+        jobs.append(export_in_child(label, path))
+    return jobs
+
+
+# Exports, each in a child process so its peak memory is its own -----------------------------------
+
+EXPORTS = [
+    ("Export of every survey return, CSV", "/staff/monitoring/returns/?export=csv"),
+    ("Export of every survey return, XLSX", "/staff/monitoring/returns/?export=xlsx"),
+    ("Annual data return (the year's answers), XLSX", "/staff/monitoring/data-return/"),
+]
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def export_child(path: str) -> dict:
+    """Run in the child: download ``path`` as a staff user, reading the whole body, and report."""
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(_user_with_role(roles.STAFF))
+    before = _rss_mb()
+    with CaptureQueriesContext(connection) as queries:
+        started = time.perf_counter()
+        response = client.get(path)
+        size = 0
+        if response.streaming:
+            for chunk in response.streaming_content:
+                size += len(chunk)
+        else:
+            size = len(response.content)
+        seconds = time.perf_counter() - started
+    if response.status_code != 200:
+        raise RuntimeError(f"{path} answered {response.status_code}")
+    return {
+        "seconds": round(seconds, 3),
+        "queries": len(queries),
+        "peak_mb": round(_rss_mb(), 1),
+        "baseline_mb": round(before, 1),
+        "note": f"{size / 1024 / 1024:.1f} MB file",
+    }
+
+
+CHILD = """
+import json, sys, django
+django.setup()
+from hubportal.bench import export_child
+print("BENCH " + json.dumps(export_child(sys.argv[1])))
+"""
+
+
+def export_in_child(label: str, path: str) -> dict:
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "hubportal.settings")}
+    # The benchmark's own fixed command; nothing in it comes from a user.
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", CHILD, path],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    line = next((x for x in result.stdout.splitlines() if x.startswith("BENCH ")), None)
+    if result.returncode != 0 or line is None:
+        raise RuntimeError(f"{label} failed: {result.stderr[-2000:]}")
+    return {"job": label, **json.loads(line[len("BENCH ") :])}
+
