@@ -47,6 +47,8 @@ logger = logging.getLogger(__name__)
 TERM_ORDER = {AUTUMN: 0, SPRING: 1, SUMMER: 2}
 # A report claimed this long ago and still running belongs to a worker that died.
 STALE_RUN = timedelta(minutes=10)
+# A report still queued this long after it was asked for never reached a worker.
+STALE_QUEUE = timedelta(minutes=5)
 
 
 # --- Who may -------------------------------------------------------------------------------------
@@ -85,20 +87,41 @@ def default_term(today: date) -> Term | None:
 
 @transaction.atomic
 def board_report_request(*, term: Term, actor) -> BoardReport:
-    """Queue a new board report for the term; the task builds it after commit."""
+    """Queue a new board report for the term; the task builds it after commit.
+    A report for the term that never started (the broker was down, or the
+    worker died) is queued again instead of refused."""
     from hubportal.queue import enqueue_on_commit
     from hubportal.tasks import generate_board_report
 
     require(can_request_board_report(actor), "Only Hub staff and the Chair can prepare the board report.")
-    busy = [BoardReport.Status.QUEUED, BoardReport.Status.RUNNING]
-    if BoardReport.objects.filter(term=term, status__in=busy).exists():
-        raise ActionRefused(
-            f"A report for {term} is already being prepared. Wait for it to finish, then download it below."
-        )
+    busy = BoardReport.objects.select_for_update().filter(
+        term=term, status__in=[BoardReport.Status.QUEUED, BoardReport.Status.RUNNING]
+    )
+    for report in busy:
+        if not is_stalled(report):
+            raise ActionRefused(
+                f"A report for {term} is already being prepared. Wait for it to finish, then download it below."
+            )
+        report.status, report.progress, report.step = BoardReport.Status.QUEUED, 0, "Queued again"
+        report.requested_at, report.started_at = timezone.now(), None
+        report.save(update_fields=["status", "progress", "step", "requested_at", "started_at"])
+        record(report, actor=actor, action="board report queued again", note=str(term))
+        enqueue_on_commit(generate_board_report, report.pk)
+        return report
     report = BoardReport.objects.create(term=term, requested_by=actor, step="Waiting for the report service to start")
     record(report, actor=actor, action="board report requested", note=str(term))
     enqueue_on_commit(generate_board_report, report.pk)
     return report
+
+
+def is_stalled(report: BoardReport) -> bool:
+    """Queued and never started within STALE_QUEUE, or running past STALE_RUN."""
+    now = timezone.now()
+    if report.status == BoardReport.Status.QUEUED:
+        return report.requested_at < now - STALE_QUEUE and report.started_at is None
+    if report.status == BoardReport.Status.RUNNING:
+        return report.started_at is not None and report.started_at < now - STALE_RUN
+    return False
 
 
 def _progress(report_id: int, progress: int, step: str) -> None:

@@ -20,7 +20,13 @@ from hubportal.impact import ImpactFilter, gaps_queryset, trace
 from hubportal.leverage import leverage_by_year
 from hubportal.models import BoardReport
 from hubportal.report_forms import LEVEL_ORDER, BoardReportForm, PartnerHealthFilter
-from hubportal.reports import board_report_request, can_download_board_report, default_term, report_terms
+from hubportal.reports import (
+    board_report_request,
+    can_download_board_report,
+    default_term,
+    is_stalled,
+    report_terms,
+)
 from hubportal.uploads import serve_private_file
 
 PAGE_SIZE = 25
@@ -236,7 +242,7 @@ def board_report(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "reports/board_report.html",
-        {"report": report, "history": history_for(report).select_related("actor")},
+        {"report": report, "stalled": is_stalled(report), "history": history_for(report).select_related("actor")},
     )
 
 
