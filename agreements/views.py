@@ -5,7 +5,6 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -36,6 +35,7 @@ from hubportal.academic_years import AcademicYear, current_academic_year
 from hubportal.errors import ActionRefused, require
 from hubportal.exports import export_format, export_rows
 from hubportal.history import history_for
+from hubportal.lists import page_of, querystring
 from hubportal.pdf import pdf_response, render_pdf
 from hubportal.roles import (
     chair_required,
@@ -47,8 +47,6 @@ from hubportal.roles import (
 )
 from hubportal.uploads import serve_private_file
 from partners.models import PartnerType
-
-PAGE_SIZE = 25
 
 LIST_COLUMNS = [
     ("Partner", lambda a: a.partner.name),
@@ -64,13 +62,6 @@ LIST_COLUMNS = [
     ("Hub contribution", lambda a: a.hub_contribution),
     ("With the Chair", lambda a: "yes" if a.has_open_recommendation else ""),
 ]
-
-
-def _querystring(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    for key in ("page", "export"):
-        query.pop(key, None)
-    return query.urlencode()
 
 
 def _detail_context(agreement: Agreement, user) -> dict:
@@ -131,14 +122,14 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
     filtered = AgreementFilter(request.GET, queryset=queryset)
     if export_format(request):
         return export_rows(request, filtered.qs, LIST_COLUMNS, "agreements")
-    page = Paginator(filtered.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, filtered.qs)
     return render(
         request,
         "agreements/list.html",
         {
             "filter": filtered,
             "page": page,
-            "querystring": _querystring(request),
+            "querystring": querystring(request),
             "count": page.paginator.count,
             "current_year": current_academic_year(),
         },

@@ -13,7 +13,6 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -26,6 +25,7 @@ from complaints.filters import ComplaintFilter
 from complaints.models import Complaint
 from hubportal.errors import ActionRefused, require
 from hubportal.exports import export_format, export_rows
+from hubportal.lists import page_of, querystring
 from hubportal.roles import (
     chair_required,
     is_chair,
@@ -43,7 +43,6 @@ safeguarding_lead_required = role_required(
 )
 STAGE_ONE_ONLY = "Only the Service Manager handles the first stage of a complaint."
 COMPLAINANT_ONLY = "Only the partner that made the complaint can do this."
-PAGE_SIZE = 25
 RATE_WINDOW = 60 * 60  # seconds: the public form's limit is per hour
 
 
@@ -53,13 +52,6 @@ def _promises() -> dict:
         "ack_days": settings.COMPLAINT_ACKNOWLEDGE_WORKING_DAYS,
         "respond_days": settings.COMPLAINT_RESPOND_WORKING_DAYS,
     }
-
-
-def _querystring(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    for key in ("page", "export"):
-        query.pop(key, None)
-    return query.urlencode()
 
 
 # Staff ---------------------------------------------------------------------
@@ -76,8 +68,8 @@ def _staff_list(request: HttpRequest, *, safeguarding: bool) -> HttpResponse:
     today = timezone.localdate()
     context = {
         "filter": found,
-        "page": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
-        "querystring": _querystring(request),
+        "page": page_of(request, rows),
+        "querystring": querystring(request),
         "today": today,
         "safeguarding": safeguarding,
         "overdue_count": base.overdue(today).count(),

@@ -10,7 +10,6 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -42,6 +41,7 @@ from eoi.models import Call, ExpressionOfInterest, NeedsAnalysis
 from hubportal.errors import ActionRefused
 from hubportal.exports import export_format, export_rows
 from hubportal.history import history_for
+from hubportal.lists import page_of, querystring
 from hubportal.roles import (
     hub_staff_required,
     hub_team_required,
@@ -53,22 +53,10 @@ from hubportal.roles import (
 )
 from hubportal.uploads import serve_private_file
 
-PER_PAGE = 25
 assessor_required = role_required(is_assessor, "This page is for assessors.")
 eoi_reader_required = role_required(
     lambda u: is_hub_team(u) or is_partner_user(u), "Expressions of interest are for the Hub team and partners."
 )
-
-
-def _querystring(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    for key in ("page", "export"):
-        query.pop(key, None)
-    return query.urlencode()
-
-
-def _page(request: HttpRequest, queryset):
-    return Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
 
 
 # --- Needs analyses and gaps (staff) ------------------------------------------
@@ -77,7 +65,7 @@ def _page(request: HttpRequest, queryset):
 @hub_staff_required
 def needs_list(request: HttpRequest) -> HttpResponse:
     analyses = NeedsAnalysis.objects.annotate(gap_count=Count("gaps")).order_by("-academic_year")
-    return render(request, "eoi/needs_list.html", {"page": _page(request, analyses)})
+    return render(request, "eoi/needs_list.html", {"page": page_of(request, analyses)})
 
 
 @hub_staff_required
@@ -116,8 +104,8 @@ def needs_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "analysis": analysis,
             "filter": gaps,
-            "page": _page(request, gaps.qs),
-            "querystring": _querystring(request),
+            "page": page_of(request, gaps.qs),
+            "querystring": querystring(request),
             "history": history_for(analysis),
         },
     )
@@ -175,7 +163,7 @@ def call_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "eoi/call_list.html",
-        {"filter": calls, "page": _page(request, calls.qs), "querystring": _querystring(request)},
+        {"filter": calls, "page": page_of(request, calls.qs), "querystring": querystring(request)},
     )
 
 
@@ -280,12 +268,12 @@ def call_eois(request: HttpRequest, pk: int) -> HttpResponse:
     eois = EoiFilter(request.GET, queryset=selectors.eois_for_call(call))
     if export_format(request):
         return export_rows(request, eois.qs, EOI_COLUMNS, f"call-{call.pk}-eois")
-    page = _page(request, eois.qs)
+    page = page_of(request, eois.qs)
     rows = [(eoi, check_eoi(eoi)) for eoi in page]
     return render(
         request,
         "eoi/call_eois.html",
-        {"call": call, "filter": eois, "page": page, "rows": rows, "querystring": _querystring(request)},
+        {"call": call, "filter": eois, "page": page, "rows": rows, "querystring": querystring(request)},
     )
 
 
@@ -459,7 +447,7 @@ def assessments(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "eoi/assessments.html",
-        {"filter": mine, "page": _page(request, mine.qs), "querystring": _querystring(request)},
+        {"filter": mine, "page": page_of(request, mine.qs), "querystring": querystring(request)},
     )
 
 
@@ -561,11 +549,11 @@ def eoi_start(request: HttpRequest, pk: int) -> HttpResponse:
 @partner_required
 def portal_eois(request: HttpRequest) -> HttpResponse:
     mine = PortalEoiFilter(request.GET, queryset=selectors.eois_for_partner(request.user))
-    page = _page(request, mine.qs)
+    page = page_of(request, mine.qs)
     return render(
         request,
         "eoi/portal_eois.html",
-        {"filter": mine, "page": page, "querystring": _querystring(request)},
+        {"filter": mine, "page": page, "querystring": querystring(request)},
     )
 
 

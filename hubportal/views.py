@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,6 +20,7 @@ from hubportal.filters import OutboundEmailFilter, ReminderFilter
 from hubportal.forms import TokenForm, WordingForm
 from hubportal.health import health_for
 from hubportal.history import record
+from hubportal.lists import page_of, querystring
 from hubportal.models import MessageTemplate, Notification, OutboundEmail, Reminder
 from hubportal.todo import todos_for
 from partners.models import Partner
@@ -119,7 +119,7 @@ def chair_home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def notification_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(Notification.objects.filter(recipient=request.user), 25).get_page(request.GET.get("page"))
+    page = page_of(request, Notification.objects.filter(recipient=request.user))
     return render(request, "hubportal/notifications.html", {"page": page})
 
 
@@ -199,11 +199,11 @@ def reminder_log(request: HttpRequest) -> HttpResponse:
         "staff/reminders.html",
         {
             "filter": reminders,
-            "page": Paginator(reminders.qs, 25).get_page(request.GET.get("page")),
+            "page": page_of(request, reminders.qs),
             "email_filter": emails,
-            "emails": Paginator(emails.qs, 25).get_page(request.GET.get("email-page")),
+            "emails": page_of(request, emails.qs, param="email-page"),
             "failed_count": OutboundEmail.objects.filter(status=OutboundEmail.Status.FAILED).count(),
-            "querystring": _querystring_without_page(request),
+            "querystring": querystring(request, drop=("page", "email-page", "export")),
         },
     )
 
@@ -217,13 +217,6 @@ REMINDER_COLUMNS = [
     ("Sent", lambda r: r.sent_at),
     ("Email status", lambda r: r.notification.email.status if r.notification and r.notification.email else ""),
 ]
-
-
-def _querystring_without_page(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    for key in ("page", "email-page", "export"):
-        query.pop(key, None)
-    return query.urlencode()
 
 
 @roles.hub_staff_required

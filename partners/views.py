@@ -5,7 +5,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.cache import cache
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from hubportal.errors import ActionRefused, require
 from hubportal.exports import export_format, export_rows
 from hubportal.health import health_for
+from hubportal.lists import page_of, querystring
 from hubportal.models import User
 from hubportal.partner_tabs import tabs_for
 from hubportal.roles import (
@@ -36,18 +36,10 @@ from partners.filters import EvidenceFilter, PartnerFilter
 from partners.guidance import NEXT_STEPS, STAFF_NEXT_STEPS, journey
 from partners.models import EvidenceItem, EvidenceType, Meeting, Partner
 
-PAGE_SIZE = 25
 # Pages both the Hub team and partner users open (each sees only what is theirs).
 team_or_partner_required = role_required(
     lambda user: is_hub_team(user) or is_partner_user(user), "This page is for Hub staff and partner users."
 )
-
-
-def _querystring(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    for key in ("page", "export"):
-        query.pop(key, None)
-    return query.urlencode()
 
 
 # --- public -----------------------------------------------------------------------
@@ -173,7 +165,7 @@ def partner_list(request: HttpRequest) -> HttpResponse:
         health = health_for(rows.values_list("pk", flat=True), viewer=request.user)
         columns = [*EXPORT_COLUMNS, ("Health", lambda p: health[p.pk].label)]
         return export_rows(request, rows, columns, "partners")
-    page = Paginator(partners.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, partners.qs)
     health = health_for([p.pk for p in page], viewer=request.user)
     rows = [(p, health[p.pk]) for p in page]
     return render(
@@ -183,7 +175,7 @@ def partner_list(request: HttpRequest) -> HttpResponse:
             "filter": partners,
             "page": page,
             "rows": rows,
-            "querystring": _querystring(request),
+            "querystring": querystring(request),
             "can_add": permissions.can_manage_partners(request.user),
         },
     )
@@ -553,8 +545,8 @@ def evidence_list(request: HttpRequest) -> HttpResponse:
         "partners/evidence_list.html",
         {
             "filter": items,
-            "page": Paginator(items.qs, PAGE_SIZE).get_page(request.GET.get("page")),
-            "querystring": _querystring(request),
+            "page": page_of(request, items.qs),
+            "querystring": querystring(request),
             "today": timezone.localdate(),
         },
     )

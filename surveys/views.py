@@ -6,7 +6,6 @@ service, redirect."""
 from datetime import date
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,6 +18,7 @@ from hubportal.academic_years import AcademicYear, academic_year_choices, curren
 from hubportal.errors import ActionRefused
 from hubportal.exports import export_format, export_rows, xlsx_file
 from hubportal.history import history_for
+from hubportal.lists import page_of, querystring
 from hubportal.models import Term
 from hubportal.roles import hub_staff_required, is_hub_staff, is_partner_user, partner_required, role_required
 from hubportal.uploads import serve_private_file
@@ -50,22 +50,10 @@ from surveys.forms import (
 from surveys.models import Consent, IncomeRecord, ProjectEvaluation, QuestionSet, SurveyRequest
 from surveys.response_form import ResponseForm
 
-PER_PAGE = 25
 # Case-study images: the partner's own users and Hub staff (the record decides which partner).
 staff_or_partner_required = role_required(
     lambda user: is_hub_staff(user) or is_partner_user(user), "This page is for Hub staff and partners."
 )
-
-
-def _page(request: HttpRequest, queryset, per_page: int = PER_PAGE):
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
-
-
-def _querystring(request: HttpRequest) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    params.pop("export", None)
-    return params.urlencode()
 
 
 def _chart(labels, *datasets) -> dict:
@@ -100,7 +88,7 @@ def questionset_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "surveys/staff_questionset_list.html",
-        {"filter": filtered, "page": _page(request, filtered.qs), "querystring": _querystring(request)},
+        {"filter": filtered, "page": page_of(request, filtered.qs), "querystring": querystring(request)},
     )
 
 
@@ -270,8 +258,8 @@ def round_list(request: HttpRequest) -> HttpResponse:
         "surveys/staff_round_list.html",
         {
             "filter": filtered,
-            "page": _page(request, filtered.qs),
-            "querystring": _querystring(request),
+            "page": page_of(request, filtered.qs),
+            "querystring": querystring(request),
             "can_open": permissions.can_open_round(request.user),
         },
     )
@@ -431,7 +419,12 @@ def request_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "surveys/staff_request_list.html",
-        {"filter": filtered, "page": _page(request, filtered.qs), "querystring": _querystring(request), "today": today},
+        {
+            "filter": filtered,
+            "page": page_of(request, filtered.qs),
+            "querystring": querystring(request),
+            "today": today,
+        },
     )
 
 
@@ -567,7 +560,7 @@ def reach(request: HttpRequest) -> HttpResponse:
             "partner_choices": Partner.objects.filter(survey_requests__isnull=False).distinct().order_by("name"),
             "term_choices": [(t, aggregates.TERM_LABELS[t]) for t in aggregates.TERMS],
             "charts": charts,
-            "querystring": _querystring(request),
+            "querystring": querystring(request),
             **extra,
         },
     )
@@ -645,12 +638,12 @@ def evaluation_list(request: HttpRequest) -> HttpResponse:
             ("Actual reach", lambda a: getattr(selectors.evaluation_of(a), "actual_reach", None)),
         ]
         return export_rows(request, filtered.qs, columns, "project-evaluations")
-    page = _page(request, filtered.qs)
+    page = page_of(request, filtered.qs)
     rows = [(a, selectors.evaluation_of(a)) for a in page]
     return render(
         request,
         "surveys/staff_evaluation_list.html",
-        {"filter": filtered, "page": page, "rows": rows, "querystring": _querystring(request), "today": today},
+        {"filter": filtered, "page": page, "rows": rows, "querystring": querystring(request), "today": today},
     )
 
 
@@ -736,7 +729,7 @@ def case_study_list(request: HttpRequest) -> HttpResponse:
             ("Consent for", lambda cs: str(USE_LABELS[use])),
         ]
         return export_rows(request, usable, columns, "case-studies")
-    page = _page(request, filtered.qs)
+    page = page_of(request, filtered.qs)
     rows = [(cs, consent_blocker(cs, use=use), consent_blocker(cs, use=PUBLISH_USE)) for cs in page]
     return render(
         request,
@@ -749,7 +742,7 @@ def case_study_list(request: HttpRequest) -> HttpResponse:
             "use_label": USE_LABELS[use],
             "uses": Consent.Use.choices,
             "left_out": sum(1 for _, blocker, _ in rows if blocker),
-            "querystring": _querystring(request),
+            "querystring": querystring(request),
         },
     )
 
@@ -850,7 +843,7 @@ def income(request: HttpRequest) -> HttpResponse:
                 ("Partner-generated income (£)", [str(y["income"]) for y in yearly]),
                 ("Hub Grant awarded (£)", [str(y["grant"]) for y in yearly]),
             ),
-            "querystring": _querystring(request),
+            "querystring": querystring(request),
         },
     )
 
@@ -873,7 +866,7 @@ def income_records(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "surveys/staff_income_records.html",
-        {"filter": filtered, "page": _page(request, filtered.qs), "querystring": _querystring(request)},
+        {"filter": filtered, "page": page_of(request, filtered.qs), "querystring": querystring(request)},
     )
 
 
@@ -888,7 +881,7 @@ def portal_surveys(request: HttpRequest) -> HttpResponse:
         .select_related("round__term")
         .order_by("-round__term__academic_year", "-round__term__starts_on")
     )
-    page = _page(request, requests)
+    page = page_of(request, requests)
     return render(request, "surveys/portal_surveys.html", {"page": page, "today": today})
 
 
@@ -1147,9 +1140,9 @@ def portal_income(request: HttpRequest) -> HttpResponse:
         "surveys/portal_income.html",
         {
             "form": form,
-            "page": _page(request, records),
+            "page": page_of(request, records),
             "years": aggregates.partner_income(partner.pk),
-            "querystring": _querystring(request),
+            "querystring": querystring(request),
         },
     )
 
