@@ -63,9 +63,9 @@ def crawl(page, start: str) -> list[str]:
     checked. Fails listing every page with a problem."""
     seen_names, checked, console, failures = set(), [], [], []
     page.on("console", lambda msg: console.append(msg.text) if is_page_error(page, msg) else None)
-    queue = deque([start])
+    queue = deque([(start, None)])
     while queue and len(checked) < MAX_PAGES_PER_ROLE:
-        target = queue.popleft()
+        target, found_on = queue.popleft()
         path = urlsplit(target).path
         name = page_name(path)
         if name in seen_names or not wanted(path, name):
@@ -73,6 +73,10 @@ def crawl(page, start: str) -> list[str]:
         seen_names.add(name)
         # Ask first: a file download is not a page to check.
         head = page.request.get(target, max_redirects=0)
+        if head.status in (403, 404, 405) or head.status >= 500:
+            # A page offers a link its reader may not follow.
+            failures.append(f"{target} (linked from {found_on}) answers {head.status}")
+            continue
         if head.status != 200 or not head.headers.get("content-type", "").startswith("text/html"):
             continue
         console.clear()
@@ -84,7 +88,7 @@ def crawl(page, start: str) -> list[str]:
         if console:
             failures.append(f"{target}: console errors or CSP violations: {console}")
         checked.append(target)
-        queue.extend(links_on(page, page.url))
+        queue.extend((link, target) for link in links_on(page, page.url))
     assert not failures, "\n".join(failures)
     return checked
 
