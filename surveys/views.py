@@ -6,7 +6,8 @@ service, redirect."""
 from datetime import date
 
 from django.contrib import messages
-from django.db.models import Count, Q
+from django.db.models import Case, CharField, Count, F, Q, Value, When, Window
+from django.db.models.functions import RowNumber
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -317,12 +318,31 @@ BUCKETS = [
 ]
 
 
-def _bucket(survey_request: SurveyRequest, today: date) -> str:
-    if survey_request.is_overdue(today):
-        return "overdue"
-    if survey_request.awaits_resubmission:
-        return "returned"
-    return survey_request.status
+# The round page names at most this many partners in each state, with a link to the rest:
+# a round of 1,500 requests is counted in SQL, not listed on one page.
+NAMES_PER_BUCKET = 20
+# The returns list, filtered to the partners of one state in the round.
+BUCKET_FILTERS = {"overdue": "overdue=true", "returned": "status=returned"}
+
+
+class Bucket(list):
+    """The partners shown in one state (the first few by name), with how many there are and where the rest are."""
+
+    def __init__(self, rows=(), *, total: int = 0, more_url: str = ""):
+        super().__init__(rows)
+        self.total = total
+        self.more_url = more_url
+
+
+def _bucket_of(today: date) -> Case:
+    """A request's state on the round page, in SQL: overdue first, then awaiting resubmission, else its status."""
+    still_open = Q(status__in=SurveyRequest.OPEN)
+    return Case(
+        When(still_open & Q(deadline__lt=today), then=Value("overdue")),
+        When(still_open & Q(returned_at__isnull=False), then=Value("returned")),
+        default=F("status"),
+        output_field=CharField(),
+    )
 
 
 @hub_staff_required
@@ -330,7 +350,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The round's status: who has submitted, who is in progress, who is overdue."""
     survey_round = selectors.get_round(pk)
     today = timezone.localdate()
-    requests = SurveyRequest.objects.filter(round=survey_round).select_related("partner").order_by("partner__name")
+    requests = SurveyRequest.objects.filter(round=survey_round)
     if export_format(request):
         columns = [
             ("Partner", lambda r: r.partner.name),
@@ -339,24 +359,46 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ("Overdue", lambda r: "Yes" if r.is_overdue(today) else "No"),
             ("Submitted", lambda r: r.submitted_at),
         ]
-        return export_rows(request, requests, columns, f"survey-round-{survey_round.pk}")
+        rows = requests.select_related("partner").order_by("partner__name")
+        return export_rows(request, rows, columns, f"survey-round-{survey_round.pk}")
+    bucketed = requests.annotate(bucket=_bucket_of(today))
+    counts = dict(bucketed.order_by().values("bucket").annotate(n=Count("pk")).values_list("bucket", "n"))
+    # The first few partners of each state by name, in one query (a window per state).
+    shown = (
+        bucketed.select_related("partner")
+        .annotate(place=Window(RowNumber(), partition_by=[F("bucket")], order_by=[F("partner__name"), F("pk")]))
+        .filter(place__lte=NAMES_PER_BUCKET)
+        .order_by("partner__name", "pk")
+    )
     grouped = {key: [] for key, _ in BUCKETS}
-    for survey_request in requests:
-        grouped[_bucket(survey_request, today)].append(survey_request)
-    buckets = [(key, label, grouped[key]) for key, label in BUCKETS]
+    for survey_request in shown:
+        grouped[survey_request.bucket].append(survey_request)
+    returns = reverse("surveys:request_list")
+    buckets = [
+        (
+            key,
+            label,
+            Bucket(
+                grouped[key],
+                total=counts.get(key, 0),
+                more_url=f"{returns}?round={survey_round.pk}&{BUCKET_FILTERS.get(key, f'status={key}')}",
+            ),
+        )
+        for key, label in BUCKETS
+    ]
     missing = (
         services.agreements_requiring_surveys(survey_round.term)
         .exclude(partner_id__in=requests.values("partner_id"))
         .count()
     )
-    chart = _chart([label for _, label, _ in buckets], ("Partners", [len(items) for _, _, items in buckets]))
+    chart = _chart([label for _, label, _ in buckets], ("Partners", [items.total for _, _, items in buckets]))
     return render(
         request,
         "surveys/staff_round_detail.html",
         {
             "round": survey_round,
             "buckets": buckets,
-            "total": sum(len(items) for _, _, items in buckets),
+            "total": sum(counts.values()),
             "missing": missing,
             "deadline_form": DeadlineForm(initial={"deadline": survey_round.deadline}),
             "history": history_for(survey_round),
