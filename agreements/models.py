@@ -178,6 +178,8 @@ class Agreement(models.Model):
             # The staff list filters by year and state, and by kind.
             models.Index(fields=["academic_year", "status"]),
             models.Index(fields=["kind", "status"]),
+            # The staff list sorted by "recently changed".
+            models.Index(fields=["updated_at"], name="agreement_updated"),
         ]
 
     def __str__(self):

@@ -190,6 +190,8 @@ class Complaint(models.Model):
         indexes = [
             models.Index(fields=["status", "respond_by"]),
             models.Index(fields=["partner", "status"]),
+            # The complaints lists' default order, newest first.
+            models.Index(fields=["received_at"], name="complaint_received"),
         ]
 
     def __str__(self):

@@ -156,7 +156,14 @@ class Partner(models.Model):
 
     class Meta:
         ordering = ["name"]
-        indexes = [models.Index(fields=["partner_type", "status"])]
+        indexes = [
+            models.Index(fields=["partner_type", "status"]),
+            # The staff partner list: sorted by name (its default), by stage then name
+            # (a stage filter keeps the name order), and by the date added.
+            models.Index(fields=["name"], name="partner_name"),
+            models.Index(fields=["status", "name"], name="partner_stage_name"),
+            models.Index(fields=["created_at"], name="partner_created"),
+        ]
 
     def __str__(self):
         return self.name

@@ -160,7 +160,13 @@ class SurveyRequest(models.Model):
     class Meta:
         ordering = ["deadline", "partner__name"]
         constraints = [models.UniqueConstraint(fields=["round", "partner"], name="one_request_per_partner_per_round")]
-        indexes = [models.Index(fields=["partner", "status"])]
+        indexes = [
+            models.Index(fields=["partner", "status"]),
+            # Overdue returns (state open, deadline past): dashboard counts, reminders, the returns filter.
+            models.Index(fields=["status", "deadline"], name="request_status_deadline"),
+            # The returns list sorted by when each was submitted.
+            models.Index(fields=["submitted_at"], name="request_submitted"),
+        ]
 
     def __str__(self):
         return f"{self.round} for {self.partner}"
@@ -193,6 +199,11 @@ class Answer(models.Model):
 
     class Meta:
         ordering = ["question__order", "pk"]
+        indexes = [
+            # Reach adds up one question's answers (reach_total, schools, sessions) over many
+            # requests: read from the index alone on PostgreSQL, never the 500,000-row table.
+            models.Index(fields=["question"], include=["request", "number"], name="answer_question_covering"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["request", "question", "outcome"], name="one_answer_per_question_and_outcome"
