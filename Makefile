@@ -61,5 +61,27 @@ lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/bandit -q -r $(APPS) -x '*/migrations/*' -ll
 
+# Performance at hub scale (issue 11): against the PostgreSQL and Redis in DATABASE_URL and
+# REDIS_URL, seed BENCH_PARTNERS partners with ten years of data (once: seed_scale says so and
+# does nothing when they are there), then serve with gunicorn as make serve does and load each
+# key page with wrk at 10 connections. Prints the table; figures go to var/bench-results.json.
+BENCH_PARTNERS ?= 2000
+BENCH_DURATION ?= 10
+
+bench: venv
+	case "$${DATABASE_URL:-}" in postgres://*|postgresql://*) ;; *)
+		echo "make bench measures production's parts: set DATABASE_URL=postgres://... (PostgreSQL)." >&2; exit 2;; esac
+	case "$${REDIS_URL:-}" in redis://*|rediss://*) ;; *)
+		echo "make bench measures production's parts: set REDIS_URL=redis://... (Redis, the cache)." >&2; exit 2;; esac
+	if ! command -v wrk >/dev/null; then
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
+	fi
+	export HTTPS=$${HTTPS:-false} LOG_LEVEL=$${LOG_LEVEL:-WARNING} REQUIRE_2FA=false
+	export ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost}
+	export SECRET_KEY=$${SECRET_KEY:-local-bench-$$(hostname)-not-for-production-0123456789abcdef}
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_scale --partners $(BENCH_PARTNERS)
+	$(PY) manage.py bench --duration $(BENCH_DURATION)
+
 clean:
 	rm -rf var staticfiles .pytest_cache
