@@ -16,7 +16,7 @@ from hubportal import two_factor as two_factor_tools
 from hubportal.celery import app as celery_app
 from hubportal.chair import chair_queue
 from hubportal.exports import export_format, export_rows
-from hubportal.filters import OutboundEmailFilter, ReminderFilter
+from hubportal.filters import NotificationFilter, OutboundEmailFilter, ReminderFilter
 from hubportal.forms import TokenForm, WordingForm
 from hubportal.health import health_for
 from hubportal.history import record
@@ -119,8 +119,22 @@ def chair_home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def notification_list(request: HttpRequest) -> HttpResponse:
-    page = page_of(request, Notification.objects.filter(recipient=request.user))
-    return render(request, "hubportal/notifications.html", {"page": page})
+    mine = NotificationFilter(request.GET, queryset=Notification.objects.filter(recipient=request.user))
+    if export_format(request):
+        return export_rows(request, mine.qs, NOTIFICATION_COLUMNS, "notifications")
+    return render(
+        request,
+        "hubportal/notifications.html",
+        {"page": page_of(request, mine.qs), "filter": mine, "querystring": querystring(request)},
+    )
+
+
+NOTIFICATION_COLUMNS = [
+    ("Date", lambda n: n.created_at),
+    ("Subject", lambda n: n.subject),
+    ("Message", lambda n: n.body),
+    ("Read", lambda n: n.read_at),
+]
 
 
 @login_required
@@ -192,8 +206,11 @@ def reminder_log(request: HttpRequest) -> HttpResponse:
         request.GET, queryset=Reminder.objects.select_related("recipient", "notification__email")
     )
     emails = OutboundEmailFilter(request.GET, queryset=OutboundEmail.objects.all(), prefix="email")
+    if export_format(request) and request.GET.get("list") == "emails":
+        return export_rows(request, emails.qs, EMAIL_COLUMNS, "emails")
     if export_format(request):
         return export_rows(request, reminders.qs, REMINDER_COLUMNS, "reminders")
+    kept = querystring(request, drop=("page", "email-page", "export", "list"))
     return render(
         request,
         "staff/reminders.html",
@@ -203,10 +220,22 @@ def reminder_log(request: HttpRequest) -> HttpResponse:
             "email_filter": emails,
             "emails": page_of(request, emails.qs, param="email-page"),
             "failed_count": OutboundEmail.objects.filter(status=OutboundEmail.Status.FAILED).count(),
-            "querystring": querystring(request, drop=("page", "email-page", "export")),
+            "querystring": kept,
+            "email_querystring": f"{kept}&list=emails" if kept else "list=emails",
         },
     )
 
+
+EMAIL_COLUMNS = [
+    ("Queued", lambda e: e.created_at),
+    ("To", lambda e: e.to),
+    ("Subject", lambda e: e.subject),
+    ("Kind", lambda e: e.kind),
+    ("Status", lambda e: e.get_status_display()),
+    ("Tries", lambda e: e.attempts),
+    ("Sent", lambda e: e.sent_at),
+    ("Last error", lambda e: e.last_error),
+]
 
 REMINDER_COLUMNS = [
     ("Kind", lambda r: r.kind),

@@ -38,6 +38,11 @@ class RoundFilter(django_filters.FilterSet):
     year = django_filters.ChoiceFilter(
         field_name="term__academic_year", label="Academic year", choices=_year_choices, empty_label="Any year"
     )
+    sort = django_filters.OrderingFilter(
+        fields=(("deadline", "deadline"), ("term__starts_on", "term"), ("opened_at", "opened")),
+        field_labels={"deadline": "Deadline", "term__starts_on": "Term", "opened_at": "Opened"},
+        label="Sort by",
+    )
 
     class Meta:
         model = SurveyRound
@@ -80,6 +85,11 @@ class EvaluationFilter(django_filters.FilterSet):
     STATES = [("not_started", "Not started"), *ProjectEvaluation.Status.choices]
     state = django_filters.ChoiceFilter(label="Evaluation", choices=STATES, method="filter_state", empty_label="Any")
     partner = django_filters.ModelChoiceFilter(queryset=Partner.objects.all(), empty_label="Any partner")
+    sort = django_filters.OrderingFilter(
+        fields=(("evaluation_due_on", "due"), ("partner__name", "partner"), ("title", "project")),
+        field_labels={"evaluation_due_on": "Due date", "partner__name": "Partner", "title": "Project"},
+        label="Sort by",
+    )
 
     def filter_state(self, queryset, name, value):
         if value == "not_started":
@@ -91,6 +101,11 @@ class CaseStudyFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=CaseStudy.Status.choices, empty_label="Any status")
     partner = django_filters.ModelChoiceFilter(queryset=Partner.objects.all(), empty_label="Any partner")
     search = django_filters.CharFilter(label="Title contains", field_name="title", lookup_expr="icontains")
+    sort = django_filters.OrderingFilter(
+        fields=(("created_at", "created"), ("title", "title"), ("partner__name", "partner")),
+        field_labels={"created_at": "Written", "title": "Title", "partner__name": "Partner"},
+        label="Sort by",
+    )
 
     class Meta:
         model = CaseStudy
@@ -101,7 +116,57 @@ class IncomeFilter(django_filters.FilterSet):
     academic_year = django_filters.ChoiceFilter(label="Academic year", choices=_year_choices, empty_label="Any year")
     partner = django_filters.ModelChoiceFilter(queryset=Partner.objects.all(), empty_label="Any partner")
     source = django_filters.ChoiceFilter(choices=IncomeRecord.Source.choices, empty_label="Any source")
+    sort = django_filters.OrderingFilter(
+        fields=(
+            ("academic_year", "year"),
+            ("partner__name", "partner"),
+            ("amount", "amount"),
+            ("recorded_at", "recorded"),
+        ),
+        field_labels={
+            "academic_year": "Academic year",
+            "partner__name": "Partner",
+            "amount": "Amount",
+            "recorded_at": "Recorded",
+        },
+        label="Sort by",
+    )
 
     class Meta:
         model = IncomeRecord
         fields = ["academic_year", "partner", "source"]
+
+
+class PortalIncomeFilter(IncomeFilter):
+    """The partner's own income records (no partner choice: they see only theirs)."""
+
+    class Meta(IncomeFilter.Meta):
+        fields = ["academic_year", "source"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.filters["partner"]
+        # Labelled apart from the form to record income on the same page.
+        self.filters["academic_year"].label = "Show the year"
+        self.filters["source"].label = "Show the kind of income"
+        self.filters["sort"].extra["choices"] = [
+            c for c in self.filters["sort"].extra["choices"] if "partner" not in str(c[0])
+        ]
+
+
+class PortalRequestFilter(django_filters.FilterSet):
+    """The partner's own termly surveys."""
+
+    year = django_filters.ChoiceFilter(
+        field_name="round__term__academic_year", label="Academic year", choices=_year_choices, empty_label="Any year"
+    )
+    status = django_filters.ChoiceFilter(choices=SurveyRequest.Status.choices, empty_label="Any status")
+    sort = django_filters.OrderingFilter(
+        fields=(("deadline", "deadline"), ("submitted_at", "submitted"), ("status", "status")),
+        field_labels={"deadline": "Deadline", "submitted_at": "Submitted", "status": "Status"},
+        label="Sort by",
+    )
+
+    class Meta:
+        model = SurveyRequest
+        fields = ["year", "status"]

@@ -31,6 +31,8 @@ from surveys.filters import (
     CaseStudyFilter,
     EvaluationFilter,
     IncomeFilter,
+    PortalIncomeFilter,
+    PortalRequestFilter,
     QuestionSetFilter,
     RequestFilter,
     RoundFilter,
@@ -923,8 +925,22 @@ def portal_surveys(request: HttpRequest) -> HttpResponse:
         .select_related("round__term")
         .order_by("-round__term__academic_year", "-round__term__starts_on")
     )
-    page = page_of(request, requests)
-    return render(request, "surveys/portal_surveys.html", {"page": page, "today": today})
+    found = PortalRequestFilter(request.GET, queryset=requests)
+    if export_format(request):
+        columns = [
+            ("Survey", lambda r: str(r.round.term)),
+            ("Status", lambda r: r.get_status_display()),
+            ("Deadline", lambda r: r.deadline),
+            ("Overdue", lambda r: "Yes" if r.is_overdue(today) else "No"),
+            ("Submitted", lambda r: r.submitted_at),
+        ]
+        return export_rows(request, found.qs, columns, "our-surveys")
+    page = page_of(request, found.qs)
+    return render(
+        request,
+        "surveys/portal_surveys.html",
+        {"page": page, "today": today, "filter": found, "querystring": querystring(request)},
+    )
 
 
 def _render_portal_request(request, survey_request, form, *, status=200):
@@ -1160,6 +1176,8 @@ def portal_income(request: HttpRequest) -> HttpResponse:
     records = (
         selectors.income_for(request.user).select_related("recorded_by").order_by("-academic_year", "-recorded_at")
     )
+    # Prefixed: the form to record income on the same page has fields of the same names.
+    records = PortalIncomeFilter(request.GET, queryset=records, prefix="filter")
     if export_format(request):
         columns = [
             ("Academic year", lambda r: AcademicYear(r.academic_year).label),
@@ -1167,7 +1185,7 @@ def portal_income(request: HttpRequest) -> HttpResponse:
             ("Description", lambda r: r.description),
             ("Amount", lambda r: r.amount),
         ]
-        return export_rows(request, records, columns, "our-income")
+        return export_rows(request, records.qs, columns, "our-income")
     form = IncomeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -1182,7 +1200,8 @@ def portal_income(request: HttpRequest) -> HttpResponse:
         "surveys/portal_income.html",
         {
             "form": form,
-            "page": page_of(request, records),
+            "filter": records,
+            "page": page_of(request, records.qs),
             "years": aggregates.partner_income(partner.pk),
             "querystring": querystring(request),
         },

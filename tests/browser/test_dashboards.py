@@ -140,6 +140,12 @@ def test_the_progress_bar_follows_the_task_until_the_report_is_ready(page, demo)
         ("chair", "/chair/", "Chair's review"),
         ("chair", "/reports/leverage/", "Funding leverage"),
         ("assessor", "/staff/", "Staff dashboard"),
+        # Lists given filters, sorting and exports with the dashboards.
+        ("partner-a", "/portal/surveys/", "Termly surveys"),
+        ("partner-a", "/portal/income/", "Income you have secured"),
+        ("partner-a", "/notifications/", "Notifications"),
+        ("staff", "/staff/reminders/", "Reminders and emails"),
+        ("staff", "/staff/monitoring/income/records/", "Income records"),
     ],
 )
 def test_the_other_homes_are_accessible(page, demo, username, path, heading):
