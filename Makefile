@@ -69,7 +69,7 @@ BENCH_PARTNERS ?= 2000
 BENCH_DURATION ?= 10
 
 bench: venv
-	case "$${DATABASE_URL:-}" in postgres://*|postgresql://*) ;; *)
+	@case "$${DATABASE_URL:-}" in postgres://*|postgresql://*) ;; *)
 		echo "make bench measures production's parts: set DATABASE_URL=postgres://... (PostgreSQL)." >&2; exit 2;; esac
 	case "$${REDIS_URL:-}" in redis://*|rediss://*) ;; *)
 		echo "make bench measures production's parts: set REDIS_URL=redis://... (Redis, the cache)." >&2; exit 2;; esac
