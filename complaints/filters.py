@@ -58,3 +58,24 @@ class ComplaintFilter(django_filters.FilterSet):
         if value == "due":
             return queryset.due(today, add_working_days(today, DUE_WITHIN_WORKING_DAYS))
         return queryset
+
+
+class PortalComplaintFilter(django_filters.FilterSet):
+    """A partner's complaints (those they made, and those about them shared with them)."""
+
+    status = django_filters.ChoiceFilter(label="Stage", choices=Complaint.Status.choices, empty_label="Any stage")
+    sort = django_filters.OrderingFilter(
+        label="Sort by",
+        fields=[("received_at", "received"), ("reference", "reference")],
+        field_labels={
+            "received": "Oldest first",
+            "-received": "Newest first",
+            "reference": "Reference",
+            "-reference": "Reference, descending",
+        },
+        empty_label="Newest first",
+    )
+
+    class Meta:
+        model = Complaint
+        fields = ["status"]

@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -21,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from complaints import forms, permissions, selectors, services
 from complaints.exports import columns_for
-from complaints.filters import ComplaintFilter
+from complaints.filters import ComplaintFilter, PortalComplaintFilter
 from complaints.models import Complaint
 from hubportal.errors import ActionRefused, require
 from hubportal.exports import export_format, export_rows
@@ -357,14 +358,29 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Ht
 
 @partner_required
 def portal_list(request: HttpRequest) -> HttpResponse:
-    visible = selectors.complaints_for(request.user)
+    found = PortalComplaintFilter(request.GET, queryset=selectors.complaints_for(request.user))
     partner_id = request.user.partner_id
+    made = Q(complainant_partner_id=partner_id, raised_via=Complaint.RaisedVia.PORTAL)
+    about = Q(partner_id=partner_id) & ~Q(complainant_partner_id=partner_id)
+    if export_format(request):
+        # Only what the page shows: never who complained about the partner.
+        columns = [
+            ("Reference", lambda c: c.reference),
+            ("Received", lambda c: c.received_at),
+            ("Yours", lambda c: "Made by you" if c.complainant_partner_id == partner_id else "About you"),
+            ("About", lambda c: c.about_label if c.complainant_partner_id == partner_id else ""),
+            ("Category", lambda c: c.get_category_display()),
+            ("Stage", lambda c: c.get_status_display()),
+        ]
+        return export_rows(request, found.qs.filter(made | about), columns, "our-complaints")
     return render(
         request,
         "complaints/portal_list.html",
         {
-            "raised": visible.filter(complainant_partner_id=partner_id, raised_via=Complaint.RaisedVia.PORTAL),
-            "about": visible.filter(partner_id=partner_id).exclude(complainant_partner_id=partner_id),
+            "filter": found,
+            "raised": page_of(request, found.qs.filter(made)),
+            "about": page_of(request, found.qs.filter(about), param="about-page"),
+            "querystring": querystring(request, drop=("page", "about-page", "export")),
             "today": timezone.localdate(),
         },
     )

@@ -144,6 +144,7 @@ def test_the_progress_bar_follows_the_task_until_the_report_is_ready(page, demo)
         ("partner-a", "/portal/surveys/", "Termly surveys"),
         ("partner-a", "/portal/income/", "Income you have secured"),
         ("partner-a", "/notifications/", "Notifications"),
+        ("partner-a", "/portal/complaints/", "Complaints"),
         ("staff", "/staff/reminders/", "Reminders and emails"),
         ("staff", "/staff/monitoring/income/records/", "Income records"),
     ],

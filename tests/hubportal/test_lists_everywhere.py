@@ -101,3 +101,34 @@ def test_notifications_filter_and_export_only_ones_own(client_for, staff, partne
     lines = csv_lines(client.get(reverse("notifications"), {"export": "csv"}))
     assert lines[0] == "Date,Subject,Message,Read" and len(lines) >= 3
     assert not any("/staff/" in line for line in lines)
+
+
+def test_a_partners_complaints_filter_and_export_without_who_complained_about_them(
+    client_for, partner_a_user, partner_b
+):
+    from complaints.models import Complaint, ComplaintNote
+    from tests.complaints.factories import ComplaintFactory
+
+    partner_a = partner_a_user.partner
+    made = ComplaintFactory(complainant_partner=partner_a, raised_via=Complaint.RaisedVia.PORTAL, partner=partner_b)
+    ComplaintFactory(
+        complainant_partner=partner_a,
+        raised_via=Complaint.RaisedVia.PORTAL,
+        partner=partner_b,
+        status=Complaint.Status.CLOSED,
+    )
+    about = ComplaintFactory(partner=partner_a, complainant_name="Jo Public", complainant_email="jo@example.org")
+    ComplaintNote.objects.create(
+        complaint=about, kind=ComplaintNote.Kind.SHARED_WITH_PARTNER, author_name="Staff", body="Shared."
+    )
+    ComplaintFactory(partner=partner_b, complainant_partner=partner_b, raised_via=Complaint.RaisedVia.PORTAL)
+    client = client_for(partner_a_user)
+    page = client.get(reverse("complaints:portal_list"), {"status": "received"})
+    assert [c.pk for c in page.context["raised"]] == [made.pk]
+    assert [c.pk for c in page.context["about"]] == [about.pk]
+    lines = csv_lines(client.get(reverse("complaints:portal_list"), {"export": "csv"}))
+    assert lines[0] == "Reference,Received,Yours,About,Category,Stage"
+    assert len(lines) == 4
+    body = "\n".join(lines)
+    assert "Jo Public" not in body and "jo@example.org" not in body
+    assert sum("About you" in line for line in lines) == 1
