@@ -9,7 +9,9 @@ whatever the number of answers.
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from uuid import uuid4
 
+from django.core.cache import cache
 from django.db.models import Q, Sum
 
 from agreements.models import Agreement
@@ -299,3 +301,37 @@ def partner_income(partner_id: int) -> list[dict]:
         }
         for year in sorted(set(income) | set(grant), reverse=True)
     ]
+
+
+# Cached figures --------------------------------------------------------------------------------
+#
+# The reach page adds up hundreds of thousands of answers; the figures change only when staff
+# accept a return. They are cached under a version that accepting a return replaces, so an
+# acceptance shows at once; anything else that moves them (a partner's strands edited, a row
+# changed in the admin) shows within FIGURES_SECONDS.
+
+FIGURES_SECONDS = 30
+FIGURES_VERSION = "surveys:figures-version"
+
+
+def figures_changed() -> None:
+    """Every cached reach figure is recomputed on its next read."""
+    cache.delete(FIGURES_VERSION)
+
+
+def reach_figures(scope: Scope, grid_codes: list[str]) -> dict:
+    """What the reach page shows for the scope: one cache read, or its queries when stale."""
+    version = cache.get_or_set(FIGURES_VERSION, lambda: uuid4().hex, timeout=None)
+    key = f"surveys:reach:{version}:{scope.year}:{scope.term}:{scope.partner_id}:{','.join(grid_codes)}"
+
+    def compute() -> dict:
+        return {
+            "grids": grids(scope, grid_codes),
+            "headline": headline(scope),
+            "terms": by_term(Scope(year=scope.year, partner_id=scope.partner_id)),
+            "strands": by_strand(scope),
+            "partners": by_partner(scope),
+            "years": by_year(),
+        }
+
+    return cache.get_or_set(key, compute, timeout=FIGURES_SECONDS)

@@ -17,7 +17,7 @@ from hubportal.history import record, transition
 from hubportal.models import Term, User
 from hubportal.notifications import notify
 from partners.models import Partner
-from surveys import permissions
+from surveys import aggregates, permissions
 from surveys.consent import PUBLISH_USE, consent_blocker
 from surveys.models import (
     Answer,
@@ -429,6 +429,9 @@ def request_accept(*, survey_request: SurveyRequest, actor, note: str = "") -> S
         note=note,
         update_fields=["reviewed_at", "reviewed_by"],
     )
+    # Its figures now count: the cached reach figures are recomputed (now, and again once committed).
+    aggregates.figures_changed()
+    transaction.on_commit(aggregates.figures_changed)
     notify(
         kind="surveys_accepted",
         recipients=partner_users([survey_request.partner_id]),
