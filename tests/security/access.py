@@ -121,6 +121,7 @@ def _board_report(sample):
         sample["board_report"] = report
     return sample["board_report"]
 
+
 APPS = ["partners", "agreements", "eoi", "surveys", "complaints"]
 
 
