@@ -13,3 +13,11 @@ CELERY_BROKER_URL = os.environ["HUBPORTAL_TEST_BROKER"]
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3}
 EMAIL_BACKEND = "tests.worker.slow_email.SlowFileBackend"
 EMAIL_FILE_PATH = os.environ["HUBPORTAL_TEST_MAIL_DIR"]
+
+# With beat: the daily sweep and the outbox drain every few seconds, so a test
+# sees several sweeps in a minute (and that they send each reminder once).
+if os.environ.get("HUBPORTAL_TEST_BEAT"):
+    CELERY_BEAT_SCHEDULE = {
+        "reminders-daily-sweep": {"task": "hubportal.tasks.reminders_daily_sweep", "schedule": 2.0},
+        "drain-email-outbox": {"task": "hubportal.tasks.drain_email_outbox", "schedule": 5.0},
+    }

@@ -1,16 +1,15 @@
-"""A worker killed in the middle of sending a reminder's email (SIGKILL, no
-chance to clean up) neither loses the reminder nor sends it twice: the message
-goes back to the queue (acks_late), the email row is still in the outbox, and
-the periodic drain sends it once. A real worker process on Redis and
-PostgreSQL, as in production."""
+"""Real Celery processes on Redis and PostgreSQL, as in production.
 
-import os
+- A worker killed in the middle of sending a reminder's email (SIGKILL, no
+  chance to clean up) neither loses the reminder nor sends it twice: the
+  message goes back to the queue (acks_late), the email row is still in the
+  outbox, and the periodic drain sends it once.
+- Beat and a worker deliver a real reminder end to end, once, however often
+  the sweep runs."""
+
 import signal
-import subprocess
-import sys
 import time
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 import time_machine
@@ -25,36 +24,9 @@ from hubportal.tasks import drain_email_outbox
 from tests.conftest import require_service
 from tests.hubportal.test_celery import redis_available
 from tests.hubportal.test_reminders import CHECKIN
+from tests.worker.process import start_worker, stop, wait_for
 
-ROOT = Path(__file__).resolve().parents[2]
 BROKER = "redis://127.0.0.1:6379/13"
-
-
-def start_worker(mail_dir: Path, slow_seconds: float) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tests.worker.settings",
-        "HUBPORTAL_TEST_DB_NAME": connection.settings_dict["NAME"],
-        "HUBPORTAL_TEST_BROKER": BROKER,
-        "HUBPORTAL_TEST_MAIL_DIR": str(mail_dir),
-        "HUBPORTAL_SLOW_EMAIL_SECONDS": str(slow_seconds),
-    }
-    return subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "hubportal", "worker", "--pool=solo", "--loglevel=WARNING"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-
-
-def wait_for(condition, seconds: float, what: str):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    pytest.fail(f"timed out waiting for {what}")
 
 
 @pytest.fixture
@@ -82,7 +54,7 @@ def test_a_worker_killed_mid_send_neither_loses_nor_duplicates_the_reminder(redi
 
     workers = []
     try:
-        workers.append(start_worker(tmp_path, slow_seconds=60))
+        workers.append(start_worker(BROKER, tmp_path, slow_seconds=60))
         assert reminders.sweep(CHECKIN) == 1
         wait_for(lambda: any(tmp_path.glob("started-*")), 60, "the first worker to start sending")
         workers[0].send_signal(signal.SIGKILL)
@@ -92,7 +64,7 @@ def test_a_worker_killed_mid_send_neither_loses_nor_duplicates_the_reminder(redi
 
         # A new worker comes up; the unacknowledged message comes back but the
         # email is claimed, so nothing is sent twice...
-        workers.append(start_worker(tmp_path, slow_seconds=0))
+        workers.append(start_worker(BROKER, tmp_path))
         time.sleep(8)
         assert not list(tmp_path.glob("*.log"))
         # ...and the periodic drain releases the dead worker's claim and sends it once.
@@ -103,9 +75,7 @@ def test_a_worker_killed_mid_send_neither_loses_nor_duplicates_the_reminder(redi
     finally:
         reminders._KINDS.pop("test_checkin")
         for worker in workers:
-            if worker.poll() is None:
-                worker.terminate()
-                worker.wait(timeout=20)
+            stop(worker)
 
     [sent] = list(tmp_path.glob("*.log"))
     assert "Check-in due for Partner A Music" in sent.read_text()
@@ -113,3 +83,30 @@ def test_a_worker_killed_mid_send_neither_loses_nor_duplicates_the_reminder(redi
     assert (email.status, email.attempts) == (OutboundEmail.Status.SENT, 2)
     assert Reminder.objects.filter(sent_at__isnull=False).count() == 1
     assert Notification.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_beat_and_a_real_worker_remind_a_partner_once_however_often_the_sweep_runs(redis_broker, tmp_path):
+    """Beat runs the sweep every two seconds for half a minute; the partner whose
+    survey is due in 14 days gets one email, and one only."""
+    from surveys.models import SurveyRequest
+    from tests.factories import partner_user
+    from tests.surveys.factories import SurveyRequestFactory, SurveyRoundFactory
+
+    require_service(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL)")
+    deadline = timezone.localdate() + timedelta(days=14)
+    request = SurveyRequestFactory(round=SurveyRoundFactory(deadline=deadline), status=SurveyRequest.Status.PENDING)
+    user = partner_user(request.partner, username="survey-reminded")
+
+    worker = start_worker(BROKER, tmp_path, beat=True)
+    try:
+        wait_for(lambda: list(tmp_path.glob("*.log")), 60, "beat's sweep to remind the partner")
+        time.sleep(12)  # several more sweeps
+    finally:
+        stop(worker)
+
+    [sent] = list(tmp_path.glob("*.log"))
+    assert user.email in sent.read_text()
+    reminder = Reminder.objects.get(recipient=user)
+    assert (reminder.kind, reminder.stage.split()[0]) == ("surveys_deadline", "14d-before")
+    assert OutboundEmail.objects.filter(to=user.email).count() == 1
