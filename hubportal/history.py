@@ -8,9 +8,11 @@ locked the row and checked the actor's permission.
 """
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
 from django.db.models import Model, QuerySet
 
 from hubportal.errors import ActionRefused
+from hubportal.figures import figures_changed
 from hubportal.models import HistoryEntry
 
 
@@ -44,7 +46,9 @@ def transition(obj: Model, *, to: str, actor, note: str = "", field: str = "stat
 
 
 def record(obj: Model, *, actor, action: str, note: str = "", from_state: str = "", to_state: str = "") -> HistoryEntry:
-    """Record a notable change that is not a state move (an edit, an upload, a note)."""
+    """Record a notable change that is not a state move (an edit, an upload, a note).
+    The dashboards' cached figures are dropped once it commits (hubportal.figures)."""
+    transaction.on_commit(figures_changed)
     return HistoryEntry.objects.create(
         content_type=ContentType.objects.get_for_model(obj),
         object_id=obj.pk,

@@ -16,6 +16,7 @@ from hubportal import two_factor as two_factor_tools
 from hubportal.celery import app as celery_app
 from hubportal.chair import chair_queue
 from hubportal.exports import export_format, export_rows
+from hubportal.figures import cached
 from hubportal.filters import NotificationFilter, OutboundEmailFilter, ReminderFilter
 from hubportal.forms import TokenForm, WordingForm
 from hubportal.health import health_for
@@ -79,12 +80,14 @@ def staff_home(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     if not roles.is_hub_staff(request.user):
         return render(request, "staff/assessor_home.html", {"assessments": dashboard.assessor_stats(request.user)})
-    recent = dashboard.recent_activity(request.user)
-    return render(
-        request,
-        "staff/home.html",
-        {**dashboard.staff_dashboard(request.user, today), "recent": recent, "today": today},
+    user = request.user
+    # The same for every Hub staff member, but for what only safeguarding leads may see.
+    audience = "safeguarding" if roles.is_safeguarding_lead(user) else "staff"
+    figures = cached(
+        f"staff-dashboard:{today}:{audience}",
+        lambda: {**dashboard.staff_dashboard(user, today), "recent": list(dashboard.recent_activity(user))},
     )
+    return render(request, "staff/home.html", {**figures, "today": today})
 
 
 @roles.partner_required
@@ -94,26 +97,28 @@ def portal_home(request: HttpRequest) -> HttpResponse:
     )
     latest = Notification.objects.filter(recipient=request.user)[:5]
     today = timezone.localdate()
-    return render(
-        request,
-        "portal/home.html",
-        {
-            "partner": partner,
-            "latest": latest,
+    figures = cached(
+        f"portal-home:{request.user.pk}:{today}",
+        lambda: {
             "todos": todos_for(partner, today),
             "health": health_for([partner.pk], today, for_partner=True)[partner.pk],
             "summary": dashboard.portal_summary(request.user),
-            "today": today,
         },
     )
+    return render(request, "portal/home.html", {"partner": partner, "latest": latest, "today": today, **figures})
 
 
 @roles.chair_required
 def chair_home(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
     return render(
         request,
         "chair/home.html",
-        {"queue": chair_queue(), "summary": dashboard.chair_summary(request.user, timezone.localdate())},
+        {
+            "queue": chair_queue(),
+            # The same for every Chair: counts, health levels, leverage and reach.
+            "summary": cached(f"chair-summary:{today}", lambda: dashboard.chair_summary(request.user, today)),
+        },
     )
 
 

@@ -1,0 +1,31 @@
+"""Figures that cost real work (the dashboards' counts, partner health across
+the Hub, funding leverage, a partner's to-do list) are cached for a minute and
+dropped as soon as anything changes: every transition and notable change goes
+through hubportal.history, which calls figures_changed() once its transaction
+commits. So a page shows a change at once, and a busy morning of people
+opening the same dashboard costs the database once a minute."""
+
+from collections.abc import Callable
+
+from django.core.cache import cache
+
+VERSION = "hubportal:figures:version"
+TIMEOUT = 60
+
+
+def figures_changed() -> None:
+    try:
+        cache.incr(VERSION)
+    except ValueError:  # not set yet, or evicted
+        cache.set(VERSION, 1, None)
+
+
+def cached(key: str, compute: Callable, timeout: int = TIMEOUT):
+    """compute() once per change (or per minute) for everyone who asks with this key."""
+    version = cache.get_or_set(VERSION, 1, None)
+    full_key = f"hubportal:figures:{version}:{key}"
+    value = cache.get(full_key)
+    if value is None:
+        value = compute()
+        cache.set(full_key, value, timeout)
+    return value
