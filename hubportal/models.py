@@ -52,7 +52,12 @@ class HistoryEntry(models.Model):
 
     class Meta:
         ordering = ["at", "pk"]
-        indexes = [models.Index(fields=["content_type", "object_id", "at"])]
+        indexes = [
+            # A record's timeline.
+            models.Index(fields=["content_type", "object_id", "at"]),
+            # The dashboard's recent activity: the newest rows of the whole table.
+            models.Index(fields=["-at", "-id"], name="history_newest_first"),
+        ]
         verbose_name_plural = "history entries"
 
     def __str__(self):
