@@ -198,3 +198,16 @@ def test_only_staff_and_the_chair_may_prepare_or_download(client_for, assessor, 
         assert client.post(reverse("board_reports"), {"term": report.term.pk}).status_code == 403
         assert client.get(reverse("board_report_pdf", args=[report.pk])).status_code == 403
     assert client_for(staff).put(reverse("board_reports")).status_code == 405
+
+
+def test_the_pdf_lists_only_partners_needing_attention_and_the_workbook_every_partner(
+    staff, world, django_capture_on_commit_callbacks
+):
+    report = request_and_run(staff, django_capture_on_commit_callbacks)
+    by_health = {r[0]: r[2] for r in workbook(report)["Partners by health"].iter_rows(min_row=2, values_only=True)}
+    green = [name for name, level in by_health.items() if level == "Green"]
+    attention = [name for name, level in by_health.items() if level != "Green"]
+    assert green and attention, "the fixture needs both kinds"
+    section = " ".join(pdf_text(report).split()).split("Partners needing attention")[1].split("Complaints summary")[0]
+    assert all(name in section for name in attention)
+    assert not [name for name in green if name in section]
