@@ -59,6 +59,27 @@ class PartnerFilter(django_filters.FilterSet):
         return queryset.filter(pk__in=holders)
 
 
+# Each sort ends on the primary key so a page never repeats or skips a row.
+EVIDENCE_SORTS = {
+    "expires": ("expires_on", "partner__name", "evidence_type__sort_order", "pk"),
+    "-expires": ("-expires_on", "partner__name", "evidence_type__sort_order", "pk"),
+    "partner": ("partner__name", "evidence_type__sort_order", "pk"),
+    "-partner": ("-partner__name", "evidence_type__sort_order", "pk"),
+    "standard": ("evidence_type__sort_order", "evidence_type__name", "partner__name", "pk"),
+    "status": ("status", "expires_on", "partner__name", "pk"),
+    "-uploaded": ("-uploaded_at", "partner__name", "pk"),
+}
+EVIDENCE_SORT_LABELS = [
+    ("expires", "Soonest expiry first"),
+    ("-expires", "Latest expiry first"),
+    ("partner", "Partner, A to Z"),
+    ("-partner", "Partner, Z to A"),
+    ("standard", "Standard"),
+    ("status", "Status"),
+    ("-uploaded", "Most recently uploaded"),
+]
+
+
 class EvidenceFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(field_name="partner__name", lookup_expr="icontains", label="Partner")
     status = django_filters.ChoiceFilter(
@@ -67,6 +88,9 @@ class EvidenceFilter(django_filters.FilterSet):
     evidence_type = django_filters.ModelChoiceFilter(
         queryset=EvidenceType.objects.all(), empty_label="Any kind", label="Kind of evidence"
     )
+    sort = django_filters.ChoiceFilter(
+        choices=EVIDENCE_SORT_LABELS, method="sort_by", label="Sort by", empty_label="Soonest expiry first"
+    )
 
     class Meta:
         model = EvidenceItem
@@ -74,3 +98,6 @@ class EvidenceFilter(django_filters.FilterSet):
 
     def with_status(self, queryset, name, value):
         return queryset.filter(_evidence_condition(value))
+
+    def sort_by(self, queryset, name, value):
+        return queryset.order_by(*EVIDENCE_SORTS.get(value, EVIDENCE_SORTS["expires"]))

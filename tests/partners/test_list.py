@@ -170,3 +170,46 @@ def test_the_staff_dashboard_pipeline_links_to_the_filtered_list(spread, staff, 
     assert f'href="{URL}?stage=enquiry"' in response.text
     filtered = client_for(staff).get(URL + "?stage=enquiry")
     assert names(filtered) == ["Birstall Band"]
+
+
+def test_the_evidence_list_sorts_and_exports_in_that_order(staff, client_for):
+    policy = EvidenceType.objects.get(name="Safeguarding policy")
+    today = timezone.localdate()
+    EvidenceItemFactory(
+        partner=PartnerFactory(name="Zouch Brass"), evidence_type=policy, expires_on=today + timedelta(5)
+    )
+    EvidenceItemFactory(
+        partner=PartnerFactory(name="Anstey Choir"), evidence_type=policy, expires_on=today + timedelta(90)
+    )
+    EvidenceItemFactory(
+        partner=PartnerFactory(name="Mowmacre Band"), evidence_type=policy, expires_on=today + timedelta(30)
+    )
+    client = client_for(staff)
+    url = reverse("partners:evidence_list")
+
+    def order(query):
+        return [i.partner.name for i in client.get(url + query).context["page"]]
+
+    assert order("") == ["Zouch Brass", "Mowmacre Band", "Anstey Choir"]  # soonest expiry first
+    assert order("?sort=-expires") == ["Anstey Choir", "Mowmacre Band", "Zouch Brass"]
+    assert order("?sort=partner") == ["Anstey Choir", "Mowmacre Band", "Zouch Brass"]
+    assert order("?sort=-partner") == ["Zouch Brass", "Mowmacre Band", "Anstey Choir"]
+    assert "sort" in client.get(url).context["filter"].form.fields
+    export = client.get(url + "?sort=partner&export=csv")
+    rows = list(csv.reader(io.StringIO(b"".join(export.streaming_content).decode())))
+    assert [r[0] for r in rows[1:]] == ["Anstey Choir", "Mowmacre Band", "Zouch Brass"]
+    workbook = load_workbook(io.BytesIO(b"".join(client.get(url + "?sort=-partner&export=xlsx").streaming_content)))
+    assert [row[0] for row in workbook.active.iter_rows(min_row=2, values_only=True)] == [
+        "Zouch Brass",
+        "Mowmacre Band",
+        "Anstey Choir",
+    ]
+
+
+def test_the_evidence_list_pages_keep_the_sort(staff, client_for):
+    policy = EvidenceType.objects.get(name="Safeguarding policy")
+    for n in range(30):
+        EvidenceItemFactory(partner=PartnerFactory(name=f"Partner {n:02d}"), evidence_type=policy)
+    response = client_for(staff).get(reverse("partners:evidence_list") + "?sort=-partner&page=2")
+    assert [i.partner.name for i in response.context["page"]][:2] == ["Partner 04", "Partner 03"]
+    assert "sort=-partner&amp;page=1" in response.text
