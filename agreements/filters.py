@@ -1,7 +1,7 @@
 import django_filters
 from django.db.models import Q
 
-from agreements.models import Agreement
+from agreements.models import Agreement, TerminationRecommendation
 from hubportal.academic_years import academic_year_choices, current_academic_year
 from partners.models import PartnerType
 
@@ -73,3 +73,94 @@ class AgreementFilter(django_filters.FilterSet):
 
     def sort_by(self, queryset, name, value):
         return queryset.order_by(*SORTS.get(value, SORTS["-year"]))
+
+
+# The partner's own agreements. Each sort ends on the primary key so a page
+# never repeats or skips a row.
+PORTAL_SORTS = {
+    "-year": ("-academic_year", "-created_at", "-pk"),
+    "year": ("academic_year", "created_at", "pk"),
+    "title": ("title", "pk"),
+    "status": ("status", "-academic_year", "pk"),
+    "-updated": ("-updated_at", "-pk"),
+}
+PORTAL_SORT_LABELS = [
+    ("-year", "Year, newest first"),
+    ("year", "Year, oldest first"),
+    ("title", "Title, A to Z"),
+    ("status", "State"),
+    ("-updated", "Recently changed"),
+]
+
+
+class PortalAgreementFilter(django_filters.FilterSet):
+    """A partner's agreements: by state, kind and year; no partner choice, they see only theirs."""
+
+    status = django_filters.ChoiceFilter(choices=Agreement.Status.choices, label="State", empty_label="Any state")
+    kind = django_filters.ChoiceFilter(choices=Agreement.Kind.choices, label="Kind", empty_label="Both kinds")
+    academic_year = django_filters.ChoiceFilter(choices=[], label="Academic year", empty_label="Any year")
+    sort = django_filters.ChoiceFilter(
+        choices=PORTAL_SORT_LABELS, method="sort_by", label="Sort by", empty_label="Year, newest first"
+    )
+
+    class Meta:
+        model = Agreement
+        fields = ["status", "kind", "academic_year", "sort"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["academic_year"].extra["choices"] = academic_year_choices(back=4, ahead=1)
+
+    def sort_by(self, queryset, name, value):
+        return queryset.order_by(*PORTAL_SORTS.get(value, PORTAL_SORTS["-year"]))
+
+
+# The Chair's recommendations.
+AWAITING, DECIDED = "awaiting", "decided"
+RECOMMENDATION_SORTS = {
+    "raised": ("raised_at", "pk"),
+    "-raised": ("-raised_at", "-pk"),
+    "-decided": ("-decided_at", "-raised_at", "-pk"),
+    "partner": ("agreement__partner__name", "raised_at", "pk"),
+}
+RECOMMENDATION_SORT_LABELS = [
+    ("raised", "Oldest raised first"),
+    ("-raised", "Newest raised first"),
+    ("-decided", "Most recently decided"),
+    ("partner", "Partner, A to Z"),
+]
+
+
+class RecommendationFilter(django_filters.FilterSet):
+    """The Chair's recommendations: awaiting or decided, by kind and partner; sortable."""
+
+    state = django_filters.ChoiceFilter(
+        choices=[(AWAITING, "Awaiting your decision"), (DECIDED, "Decided")],
+        method="filter_state",
+        label="State",
+        empty_label="Awaiting and decided",
+    )
+    kind = django_filters.ChoiceFilter(
+        choices=TerminationRecommendation.Kind.choices, label="Recommendation", empty_label="Either kind"
+    )
+    decision = django_filters.ChoiceFilter(
+        choices=TerminationRecommendation.Decision.choices, label="Your decision", empty_label="Any decision"
+    )
+    q = django_filters.CharFilter(field_name="agreement__partner__name", lookup_expr="icontains", label="Partner")
+    sort = django_filters.ChoiceFilter(
+        choices=RECOMMENDATION_SORT_LABELS, method="sort_by", label="Sort by", empty_label="Oldest raised first"
+    )
+
+    class Meta:
+        model = TerminationRecommendation
+        fields = ["state", "kind", "decision", "q", "sort"]
+
+    def filter_state(self, queryset, name, value):
+        if value == AWAITING:
+            return queryset.filter(decided_at__isnull=True)
+        if value == DECIDED:
+            return queryset.filter(decided_at__isnull=False)
+        return queryset
+
+    def sort_by(self, queryset, name, value):
+        return queryset.order_by(*RECOMMENDATION_SORTS.get(value, RECOMMENDATION_SORTS["raised"]))

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from agreements import permissions, selectors, services
-from agreements.filters import AgreementFilter
+from agreements.filters import AWAITING, DECIDED, AgreementFilter, PortalAgreementFilter, RecommendationFilter
 from agreements.forms import (
     AgreementCreateForm,
     AgreementForm,
@@ -61,6 +61,31 @@ LIST_COLUMNS = [
     ("Ended", lambda a: a.ended_at),
     ("Hub contribution", lambda a: a.hub_contribution),
     ("With the Chair", lambda a: "yes" if a.has_open_recommendation else ""),
+]
+# What the partner's own list shows, and nothing of staff's (no recommendation to the Chair).
+PORTAL_COLUMNS = [
+    ("Agreement", lambda a: a.title),
+    ("Kind", lambda a: a.get_kind_display()),
+    ("Academic year", lambda a: a.year.label),
+    ("State", lambda a: a.get_status_display()),
+    ("Version", lambda a: a.version),
+    ("Issued", lambda a: a.issued_at),
+    ("Live since", lambda a: a.live_at),
+    ("Ended", lambda a: a.ended_at),
+    ("Hub contribution", lambda a: a.hub_contribution),
+    ("Match funding committed", lambda a: a.match_funding_commitment),
+]
+RECOMMENDATION_COLUMNS = [
+    ("Recommendation", lambda r: r.get_kind_display()),
+    ("Agreement", lambda r: r.agreement.title),
+    ("Partner", lambda r: r.agreement.partner.name),
+    ("Reasons", lambda r: "; ".join(Reason(code).label for code in r.reasons if code in Reason.values)),
+    ("Raised", lambda r: r.raised_at),
+    ("Raised by", lambda r: str(r.raised_by)),
+    ("Partnership suspended meanwhile", lambda r: "yes" if r.partnership_suspended else "no"),
+    ("State", lambda r: "Decided" if r.is_decided else "Awaiting your decision"),
+    ("Decision", lambda r: r.get_decision_display()),
+    ("Decided", lambda r: r.decided_at),
 ]
 
 
@@ -477,8 +502,16 @@ def recommendation_document(request: HttpRequest, pk: int) -> HttpResponse:
 @partner_required
 @require_GET
 def portal_list(request: HttpRequest) -> HttpResponse:
-    agreements = selectors.agreements_for(request.user).order_by("-academic_year", "-created_at")
-    return render(request, "agreements/portal_list.html", {"agreements": agreements})
+    """The partner's own agreements, filtered by state, kind and year, sorted, paged and exported."""
+    agreements = selectors.agreements_for(request.user).order_by("-academic_year", "-created_at", "-pk")
+    found = PortalAgreementFilter(request.GET, queryset=agreements)
+    if export_format(request):
+        return export_rows(request, found.qs, PORTAL_COLUMNS, "our-agreements")
+    return render(
+        request,
+        "agreements/portal_list.html",
+        {"filter": found, "page": page_of(request, found.qs), "querystring": querystring(request)},
+    )
 
 
 @partner_required
@@ -537,10 +570,28 @@ def agreement_sign_view(request: HttpRequest, pk: int) -> HttpResponse:
 @chair_required
 @require_GET
 def chair_recommendation_list(request: HttpRequest) -> HttpResponse:
-    recommendations = selectors.recommendations_for(request.user).order_by("decided_at", "-raised_at")
-    awaiting = [r for r in recommendations if not r.is_decided]
-    decided = sorted((r for r in recommendations if r.is_decided), key=lambda r: r.decided_at, reverse=True)
-    return render(request, "agreements/chair_list.html", {"awaiting": awaiting, "decided": decided})
+    """Awaiting the Chair (oldest first) and decided (newest first), each paged;
+    the filters and a chosen sort apply to both, and the export holds both."""
+    found = RecommendationFilter(request.GET, queryset=selectors.recommendations_for(request.user))
+    rows = found.qs
+    if export_format(request):
+        return export_rows(request, rows, RECOMMENDATION_COLUMNS, "recommendations")
+    awaiting = rows.filter(decided_at__isnull=True)
+    decided = rows.filter(decided_at__isnull=False)
+    if not found.form.cleaned_data.get("sort"):
+        awaiting = awaiting.order_by("raised_at", "pk")
+        decided = decided.order_by("-decided_at", "-pk")
+    state = found.form.cleaned_data.get("state")
+    return render(
+        request,
+        "agreements/chair_list.html",
+        {
+            "filter": found,
+            "awaiting": page_of(request, awaiting) if state != DECIDED else None,
+            "decided": page_of(request, decided, param="decided-page") if state != AWAITING else None,
+            "querystring": querystring(request, drop=("page", "decided-page", "export")),
+        },
+    )
 
 
 @chair_required
