@@ -10,14 +10,24 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
+from django.db.models import BooleanField, Case, Count, ExpressionWrapper, F, OuterRef, Q, Subquery, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from eoi import permissions as perms
 from eoi import selectors, services
-from eoi.filters import AssessmentFilter, CallFilter, EoiFilter, GapFilter, PortalEoiFilter
+from eoi.filters import (
+    GAP_SORTS,
+    AssessmentFilter,
+    CallFilter,
+    EoiFilter,
+    GapFilter,
+    NeedsAnalysisFilter,
+    PortalCallFilter,
+    PortalEoiFilter,
+)
 from eoi.forms import (
     AssignForm,
     AttachmentForm,
@@ -37,7 +47,7 @@ from eoi.forms import (
     typed_match,
 )
 from eoi.funding import HUB_GRANT, check_eoi
-from eoi.models import Call, ExpressionOfInterest, NeedsAnalysis
+from eoi.models import Call, ExpressionOfInterest, Gap, NeedsAnalysis
 from hubportal.errors import ActionRefused
 from hubportal.exports import export_format, export_rows
 from hubportal.history import history_for
@@ -62,10 +72,29 @@ eoi_reader_required = role_required(
 # --- Needs analyses and gaps (staff) ------------------------------------------
 
 
+NEEDS_COLUMNS = [
+    ("Academic year", lambda a: a.year.label),
+    ("Title", lambda a: a.title),
+    ("Gaps in provision", lambda a: a.gap_count),
+    ("High-priority gaps", lambda a: a.high_count),
+    ("Summary", lambda a: a.summary),
+    ("Updated", lambda a: a.updated_at),
+]
+
+
 @hub_staff_required
 def needs_list(request: HttpRequest) -> HttpResponse:
-    analyses = NeedsAnalysis.objects.annotate(gap_count=Count("gaps")).order_by("-academic_year")
-    return render(request, "eoi/needs_list.html", {"page": page_of(request, analyses)})
+    analyses = NeedsAnalysis.objects.annotate(
+        gap_count=Count("gaps"), high_count=Count("gaps", filter=Q(gaps__priority=Gap.Priority.HIGH))
+    ).order_by("-academic_year")
+    found = NeedsAnalysisFilter(request.GET, queryset=analyses)
+    if export_format(request):
+        return export_rows(request, found.qs, NEEDS_COLUMNS, "needs-analyses")
+    return render(
+        request,
+        "eoi/needs_list.html",
+        {"filter": found, "page": page_of(request, found.qs), "querystring": querystring(request)},
+    )
 
 
 @hub_staff_required
@@ -94,10 +123,31 @@ def needs_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "eoi/needs_form.html", {"form": form, "analysis": analysis})
 
 
+def _names(related) -> str:
+    return "; ".join(str(item) for item in related.all())
+
+
+GAP_COLUMNS = [
+    ("Gap", lambda g: g.title),
+    ("What is missing", lambda g: g.description),
+    ("For", lambda g: _names(g.target_groups)),
+    ("Genre or instrument", lambda g: g.genre_or_instrument),
+    ("Districts", lambda g: _names(g.districts) or "Hub-wide"),
+    ("National Plan strand", lambda g: g.strand.name),
+    ("Priority", lambda g: g.get_priority_display()),
+    ("Indicative budget", lambda g: g.indicative_budget),
+    ("Evidence", lambda g: g.evidence),
+    ("Calls", lambda g: _names(g.calls)),
+]
+
+
 @hub_staff_required
 def needs_detail(request: HttpRequest, pk: int) -> HttpResponse:
     analysis = selectors.get_needs_analysis(pk)
-    gaps = GapFilter(request.GET, queryset=selectors.gaps_of(analysis))
+    gaps = GapFilter(request.GET, queryset=selectors.gaps_of(analysis).order_by(*GAP_SORTS["priority"]))
+    if export_format(request):
+        # The export reads in chunks, each with its prefetches: no query per gap for its groups, districts or calls.
+        return export_rows(request, gaps.qs, GAP_COLUMNS, f"gaps-{analysis.year.label.replace('/', '-')}")
     return render(
         request,
         "eoi/needs_detail.html",
@@ -441,9 +491,39 @@ def _agreement_of(eoi: ExpressionOfInterest):
 # --- Assessors ------------------------------------------------------------------
 
 
+def _where_i_am(a) -> str:
+    if a.has_conflict is None:
+        return "Conflict of interest not yet declared"
+    if a.has_conflict:
+        return "Conflict declared: not scoring"
+    if a.completed_at:
+        return "Scored"
+    if a.eoi.status == ExpressionOfInterest.Status.UNDER_ASSESSMENT:
+        return "To score"
+    return "No conflict: scoring opens when the call closes"
+
+
+# The assessor's own assignments only: what they declared and how far they
+# have scored, never another assessor's scores.
+ASSESSMENT_COLUMNS = [
+    ("Expression of interest", lambda a: a.eoi.title),
+    ("Partner", lambda a: a.eoi.partner.name),
+    ("Call", lambda a: a.eoi.call.title),
+    ("Call closes", lambda a: a.eoi.call.closes_at),
+    ("Assigned", lambda a: a.assigned_at),
+    ("Conflict of interest", lambda a: {None: "Not yet declared", True: "Yes", False: "No"}[a.has_conflict]),
+    ("Criteria I have scored", lambda a: a.my_scored),
+    ("Scoring finished", lambda a: a.completed_at),
+    ("Where I am", _where_i_am),
+]
+
+
 @assessor_required
 def assessments(request: HttpRequest) -> HttpResponse:
     mine = AssessmentFilter(request.GET, queryset=selectors.assessments_for(request.user))
+    if export_format(request):
+        rows = mine.qs.annotate(my_scored=Count("scores"))
+        return export_rows(request, rows, ASSESSMENT_COLUMNS, "my-assessments")
     return render(
         request,
         "eoi/assessments.html",
@@ -514,13 +594,51 @@ def score(request: HttpRequest, pk: int) -> HttpResponse:
 # --- The portal -------------------------------------------------------------------
 
 
+EOI_STATES = dict(ExpressionOfInterest.Status.choices)
+PORTAL_CALL_COLUMNS = [
+    ("Call", lambda c: c.title),
+    ("Opens", lambda c: c.opens_at),
+    ("Closes", lambda c: c.closes_at),
+    ("Open now", lambda c: "yes" if c.open_now else "no"),
+    ("Largest Hub Grant", lambda c: c.max_hub_grant),
+    ("Match from other sources (%)", lambda c: c.match_threshold_percent),
+    ("In-kind counts", lambda c: "yes" if c.in_kind_counts else "no"),
+    ("Your expression of interest", lambda c: EOI_STATES.get(c.my_eoi_status, "Not started")),
+]
+
+
 @partner_required
 def portal_calls(request: HttpRequest) -> HttpResponse:
-    calls = list(selectors.calls_for_partner(request.user).order_by("closes_at"))
-    mine = {e.call_id: e for e in ExpressionOfInterest.objects.visible_to(request.user).filter(call__in=calls)}
-    open_calls = [(c, mine.get(c.pk)) for c in calls if perms.call_accepts_submissions(c)]
-    past_calls = [(c, mine.get(c.pk)) for c in calls if not perms.call_accepts_submissions(c)]
-    return render(request, "eoi/portal_calls.html", {"open_calls": open_calls, "past_calls": past_calls[::-1]})
+    """Calls open, or once open, to the partner's type: open ones first, closing
+    soonest, then the closed ones, latest first; filtered, sorted, paged, exported."""
+    now = timezone.now()
+    is_open = Q(status=Call.Status.OPEN, closes_at__gt=now)
+    mine = ExpressionOfInterest.objects.visible_to(request.user).filter(call=OuterRef("pk"))
+    calls = (
+        selectors.calls_for_partner(request.user)
+        .annotate(
+            open_now=ExpressionWrapper(is_open, output_field=BooleanField()),
+            my_eoi_status=Subquery(mine.values("status")[:1]),
+            open_closes=Case(When(is_open, then=F("closes_at"))),
+            closed_closes=Case(When(~is_open, then=F("closes_at"))),
+        )
+        .order_by("-open_now", F("open_closes").asc(nulls_last=True), F("closed_closes").desc(), "pk")
+    )
+    found = PortalCallFilter(request.GET, queryset=calls)
+    if export_format(request):
+        return export_rows(request, found.qs, PORTAL_CALL_COLUMNS, "calls")
+    page = page_of(request, found.qs)
+    eois = {e.call_id: e for e in ExpressionOfInterest.objects.visible_to(request.user).filter(call__in=list(page))}
+    return render(
+        request,
+        "eoi/portal_calls.html",
+        {
+            "filter": found,
+            "page": page,
+            "rows": [(call, eois.get(call.pk)) for call in page],
+            "querystring": querystring(request),
+        },
+    )
 
 
 @partner_required
@@ -546,9 +664,26 @@ def eoi_start(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("eoi:eoi_edit", pk=eoi.pk)
 
 
+PORTAL_EOI_COLUMNS = [
+    ("Expression of interest", lambda e: e.title),
+    ("Call", lambda e: e.call.title),
+    ("Call closes", lambda e: e.call.closes_at),
+    ("State", lambda e: e.get_status_display()),
+    ("Total cost", lambda e: e.total_cost),
+    ("Hub Grant requested", lambda e: e.hub_grant_requested),
+    ("Hub Grant share (%)", _share),
+    ("Expected reach", lambda e: e.expected_reach),
+    ("Started", lambda e: e.created_at),
+    ("Submitted", lambda e: e.submitted_at),
+    ("Decided", lambda e: e.decided_at),
+]
+
+
 @partner_required
 def portal_eois(request: HttpRequest) -> HttpResponse:
     mine = PortalEoiFilter(request.GET, queryset=selectors.eois_for_partner(request.user))
+    if export_format(request):
+        return export_rows(request, mine.qs, PORTAL_EOI_COLUMNS, "our-expressions-of-interest")
     page = page_of(request, mine.qs)
     return render(
         request,
