@@ -170,3 +170,44 @@ class PortalRequestFilter(django_filters.FilterSet):
     class Meta:
         model = SurveyRequest
         fields = ["year", "status"]
+
+
+class PortalEvaluationFilter(EvaluationFilter):
+    """The partner's own completed projects (no partner choice: they see only theirs)."""
+
+    overdue = django_filters.BooleanFilter(
+        label="Overdue", method="filter_overdue", widget=django_filters.widgets.BooleanWidget()
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.filters["partner"]
+        self.filters["sort"].extra["choices"] = [
+            c for c in self.filters["sort"].extra["choices"] if "partner" not in str(c[0])
+        ]
+
+    def filter_overdue(self, queryset, name, value):
+        # Past its due date and not yet in the Hub's hands (not started, a draft, or returned).
+        overdue = Q(evaluation_due_on__lt=timezone.localdate()) & (
+            Q(evaluation__isnull=True)
+            | Q(evaluation__status__in=[ProjectEvaluation.Status.DRAFT, ProjectEvaluation.Status.RETURNED])
+        )
+        if value is None:
+            return queryset
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)
+
+
+class PortalCaseStudyFilter(django_filters.FilterSet):
+    """The partner's own case studies; prefixed, as they share a page with the evaluations."""
+
+    status = django_filters.ChoiceFilter(choices=CaseStudy.Status.choices, empty_label="Any status", label="Status")
+    search = django_filters.CharFilter(label="Title contains", field_name="title", lookup_expr="icontains")
+    sort = django_filters.OrderingFilter(
+        fields=(("created_at", "created"), ("title", "title")),
+        field_labels={"created_at": "Written", "title": "Title"},
+        label="Sort case studies by",
+    )
+
+    class Meta:
+        model = CaseStudy
+        fields = ["status", "search"]

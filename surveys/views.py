@@ -31,6 +31,8 @@ from surveys.filters import (
     CaseStudyFilter,
     EvaluationFilter,
     IncomeFilter,
+    PortalCaseStudyFilter,
+    PortalEvaluationFilter,
     PortalIncomeFilter,
     PortalRequestFilter,
     QuestionSetFilter,
@@ -1001,22 +1003,73 @@ def portal_request(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_portal_request(request, survey_request, form)
 
 
+def _evaluation_state(agreement) -> str:
+    evaluation = selectors.evaluation_of(agreement)
+    return evaluation.get_status_display() if evaluation else "Not started"
+
+
+def _evaluation_overdue(agreement, today) -> bool:
+    evaluation = selectors.evaluation_of(agreement)
+    due = agreement.evaluation_due_on
+    return bool(due and due < today and (evaluation is None or evaluation.is_editable))
+
+
 @partner_required
 def portal_evaluations(request: HttpRequest) -> HttpResponse:
+    """The partner's completed projects owing an evaluation, and their case
+    studies: two lists, each filtered, sorted, paged and exported apart
+    (``list=case-studies`` picks the second for an export)."""
+    today = timezone.localdate()
     projects = (
         selectors.projects_owing_evaluation()
         .filter(partner_id=request.user.partner_id)
         .select_related("evaluation")
-        .order_by("evaluation_due_on")
+        .order_by("evaluation_due_on", "pk")
     )
-    case_studies = selectors.with_consent_parts(selectors.case_studies_for(request.user).order_by("-created_at"))
+    projects = PortalEvaluationFilter(request.GET, queryset=projects)
+    case_studies = selectors.with_consent_parts(selectors.case_studies_for(request.user).order_by("-created_at", "-pk"))
+    case_studies = PortalCaseStudyFilter(request.GET, queryset=case_studies, prefix="cs")
+    if export_format(request) and request.GET.get("list") == "case-studies":
+        columns = [
+            ("Title", lambda cs: cs.title),
+            ("Status", lambda cs: cs.get_status_display()),
+            ("Tells a young person's story", lambda cs: "yes" if cs.about_young_person else "no"),
+            (
+                "Consent",
+                lambda cs: "Consent for publishing needed" if consent_blocker(cs, use=PUBLISH_USE) else "In order",
+            ),
+            ("Project", lambda cs: cs.evaluation.agreement.title if cs.evaluation_id else ""),
+            ("Written", lambda cs: cs.created_at),
+            ("Published", lambda cs: cs.published_at),
+        ]
+        return export_rows(request, case_studies.qs, columns, "our-case-studies")
+    if export_format(request):
+        columns = [
+            ("Project", lambda a: a.title),
+            ("Evaluation due", lambda a: a.evaluation_due_on),
+            ("Evaluation", _evaluation_state),
+            ("Overdue", lambda a: "yes" if _evaluation_overdue(a, today) else "no"),
+            ("Submitted", lambda a: getattr(selectors.evaluation_of(a), "submitted_at", None)),
+            ("Hub contribution", lambda a: a.hub_contribution),
+            ("Match funding committed", lambda a: a.match_funding_commitment),
+        ]
+        return export_rows(request, projects.qs, columns, "our-project-evaluations")
+    project_page = page_of(request, projects.qs)
+    case_study_page = page_of(request, case_studies.qs, param="cs-page")
+    kept = querystring(request, drop=("page", "cs-page", "export", "list"))
     return render(
         request,
         "surveys/portal_evaluations.html",
         {
-            "projects": [(a, selectors.evaluation_of(a)) for a in projects],
-            "case_studies": [(cs, consent_blocker(cs, use=PUBLISH_USE)) for cs in case_studies],
-            "today": timezone.localdate(),
+            "filter": projects,
+            "case_study_filter": case_studies,
+            "page": project_page,
+            "case_study_page": case_study_page,
+            "projects": [(a, selectors.evaluation_of(a)) for a in project_page],
+            "case_studies": [(cs, consent_blocker(cs, use=PUBLISH_USE)) for cs in case_study_page],
+            "querystring": kept,
+            "case_study_querystring": f"{kept}&list=case-studies" if kept else "list=case-studies",
+            "today": today,
         },
     )
 
