@@ -38,6 +38,23 @@ PERSONAL: Columns = [
 ]
 
 
+# The Chair's list: what the case list and page show of each case, never the
+# complainant's name, email or phone (the case page holds them for the case in hand).
+CHAIR_COLUMNS: Columns = [
+    ("Reference", lambda c: c.reference),
+    ("Received", lambda c: c.received_at),
+    ("Category", lambda c: c.get_category_display()),
+    ("About", lambda c: c.about_label),
+    ("Raised via", lambda c: c.get_raised_via_display()),
+    ("Raised by partner", lambda c: c.complainant_partner.name if c.complainant_partner_id else ""),
+    ("Stage", lambda c: c.get_status_display()),
+    ("Escalated", lambda c: c.escalated_at),
+    ("Taken into review", lambda c: c.chair_review_at),
+    ("Your decision", lambda c: c.get_chair_decision_display()),
+    ("Decided", lambda c: c.decided_at),
+]
+
+
 def columns_for(user) -> Columns:
     if can_see_personal_details(user):
         return COLUMNS[:1] + PERSONAL + COLUMNS[1:]

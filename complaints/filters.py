@@ -79,3 +79,56 @@ class PortalComplaintFilter(django_filters.FilterSet):
     class Meta:
         model = Complaint
         fields = ["status"]
+
+
+WAITING, DECIDED = "waiting", "decided"
+# Each sort ends on the primary key so a page never repeats or skips a row.
+CHAIR_SORTS = {
+    "escalated": ("escalated_at", "pk"),
+    "-escalated": ("-escalated_at", "-pk"),
+    "-decided": ("-decided_at", "-escalated_at", "-pk"),
+    "reference": ("reference", "pk"),
+    "-received": ("-received_at", "-pk"),
+}
+
+
+class ChairComplaintFilter(django_filters.FilterSet):
+    """The Chair's escalated complaints: waiting or decided, by category and decision; sortable."""
+
+    state = django_filters.ChoiceFilter(
+        choices=[(WAITING, "Waiting for your decision"), (DECIDED, "Decided")],
+        method="filter_state",
+        label="State",
+        empty_label="Waiting and decided",
+    )
+    category = django_filters.ChoiceFilter(choices=Complaint.Category.choices, empty_label="Any category")
+    chair_decision = django_filters.ChoiceFilter(
+        choices=Complaint.ChairDecision.choices, label="Your decision", empty_label="Any decision"
+    )
+    reference = django_filters.CharFilter(lookup_expr="icontains", label="Reference")
+    sort = django_filters.ChoiceFilter(
+        choices=[
+            ("escalated", "Oldest escalated first"),
+            ("-escalated", "Newest escalated first"),
+            ("-decided", "Most recently decided"),
+            ("reference", "Reference"),
+            ("-received", "Newest received first"),
+        ],
+        method="sort_by",
+        label="Sort by",
+        empty_label="Oldest escalated first",
+    )
+
+    class Meta:
+        model = Complaint
+        fields = ["state", "category", "chair_decision", "reference", "sort"]
+
+    def filter_state(self, queryset, name, value):
+        if value == WAITING:
+            return queryset.filter(status__in=Complaint.WITH_CHAIR)
+        if value == DECIDED:
+            return queryset.filter(status=Complaint.Status.DECIDED)
+        return queryset
+
+    def sort_by(self, queryset, name, value):
+        return queryset.order_by(*CHAIR_SORTS.get(value, CHAIR_SORTS["escalated"]))

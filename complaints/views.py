@@ -21,8 +21,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from complaints import forms, permissions, selectors, services
-from complaints.exports import columns_for
-from complaints.filters import ComplaintFilter, PortalComplaintFilter
+from complaints.exports import CHAIR_COLUMNS, columns_for
+from complaints.filters import DECIDED, WAITING, ChairComplaintFilter, ComplaintFilter, PortalComplaintFilter
 from complaints.models import Complaint
 from hubportal.errors import ActionRefused, require
 from hubportal.exports import export_format, export_rows
@@ -677,16 +677,27 @@ def track_attachment(request: HttpRequest, complaint: Complaint, token: str, att
 
 @chair_required
 def chair_list(request: HttpRequest) -> HttpResponse:
-    """Escalated complaints: waiting for the Chair, under review, and decided."""
-    cases = selectors.chair_complaints(request.user)
+    """Escalated complaints: waiting for the Chair or under review (oldest
+    first), and decided (newest first), each paged; the filters and a chosen
+    sort apply to both, and the export holds both, without the complainant's
+    contact details."""
+    found = ChairComplaintFilter(request.GET, queryset=selectors.chair_complaints(request.user))
+    cases = found.qs
+    if export_format(request):
+        return export_rows(request, cases, CHAIR_COLUMNS, "escalated-complaints")
+    waiting = cases.filter(status__in=Complaint.WITH_CHAIR)
+    decided = cases.filter(status=Complaint.Status.DECIDED)
+    if not found.form.cleaned_data.get("sort"):
+        decided = decided.order_by("-decided_at", "-pk")
+    state = found.form.cleaned_data.get("state")
     return render(
         request,
         "complaints/chair_list.html",
         {
-            "waiting": [c for c in cases if c.status in Complaint.WITH_CHAIR],
-            "decided": sorted(
-                (c for c in cases if c.status == Complaint.Status.DECIDED), key=lambda c: c.decided_at, reverse=True
-            ),
+            "filter": found,
+            "waiting": page_of(request, waiting) if state != DECIDED else None,
+            "decided": page_of(request, decided, param="decided-page") if state != WAITING else None,
+            "querystring": querystring(request, drop=("page", "decided-page", "export")),
             "now": timezone.now(),
         },
     )
