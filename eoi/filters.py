@@ -259,3 +259,44 @@ class AssessmentFilter(django_filters.FilterSet):
     class Meta:
         model = AssessorAssignment
         fields = ["outstanding"]
+
+
+MATRIX_SORTS = {
+    # Unranked (unscored) rows last whatever the sort; the key is applied to MatrixRow.
+    "partner": lambda r: (r.eoi.partner.name.lower(), r.eoi.pk),
+    "-spread": lambda r: (r.spread is None, -(r.spread or 0), r.rank or 0),
+    "title": lambda r: (r.eoi.title.lower(), r.eoi.pk),
+}
+
+
+class MatrixFilter(django_filters.FilterSet):
+    """Narrows the assessment matrix of a call; the ranks stay those of the whole call.
+    The sort is applied by the view to the ranked rows (see MATRIX_SORTS)."""
+
+    status = django_filters.ChoiceFilter(
+        choices=[
+            c
+            for c in ExpressionOfInterest.Status.choices
+            if c[0] not in (ExpressionOfInterest.Status.DRAFT, ExpressionOfInterest.Status.WITHDRAWN)
+        ],
+        empty_label="Any state",
+        label="State",
+    )
+    partner = django_filters.CharFilter(field_name="partner__name", lookup_expr="icontains", label="Partner name")
+    sort = django_filters.ChoiceFilter(
+        choices=[
+            ("partner", "Partner"),
+            ("title", "Expression of interest"),
+            ("-spread", "Widest spread of scores first"),
+        ],
+        method="keep_order",
+        label="Sort by",
+        empty_label="Rank",
+    )
+
+    class Meta:
+        model = ExpressionOfInterest
+        fields = ["status", "partner"]
+
+    def keep_order(self, queryset, name, value):
+        return queryset

@@ -20,10 +20,12 @@ from eoi import permissions as perms
 from eoi import selectors, services
 from eoi.filters import (
     GAP_SORTS,
+    MATRIX_SORTS,
     AssessmentFilter,
     CallFilter,
     EoiFilter,
     GapFilter,
+    MatrixFilter,
     NeedsAnalysisFilter,
     PortalCallFilter,
     PortalEoiFilter,
@@ -327,13 +329,54 @@ def call_eois(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _assessor_result(result) -> str:
+    name = result.assignment.assessor.get_full_name() or result.assignment.assessor.username
+    if result.conflicted:
+        return f"{name}: conflict declared"
+    if result.assignment.has_conflict is None:
+        return f"{name}: to declare"
+    if result.weighted is not None:
+        return f"{name}: {result.weighted}"
+    return f"{name}: {result.scored} scored"
+
+
+MATRIX_COLUMNS = [
+    ("Rank", lambda r: r.rank),
+    ("Partner", lambda r: r.eoi.partner.name),
+    ("Expression of interest", lambda r: r.eoi.title),
+    ("State", lambda r: r.eoi.get_status_display()),
+    ("Assessors' weighted scores", lambda r: "; ".join(_assessor_result(x) for x in r.results)),
+    ("Mean", lambda r: r.mean),
+    ("Spread", lambda r: r.spread),
+    ("Moderated score", lambda r: r.eoi.moderated_score),
+    ("Hub Grant requested", lambda r: r.match.hub_grant),
+    ("Hub Grant share (%)", lambda r: r.match.hub_share_percent),
+]
+
+
 @hub_staff_required
 def call_matrix(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every EOI in assessment, ranked over the whole call; the filters narrow
+    the rows shown and exported without changing a rank."""
     call = selectors.get_call_for(request.user, pk)
+    found = MatrixFilter(request.GET, queryset=call.eois.all())
+    shown = set(found.qs.values_list("pk", flat=True))
+    rows = [row for row in selectors.assessment_matrix(call) if row.eoi.pk in shown]
+    sort = found.form.cleaned_data.get("sort")
+    if sort in MATRIX_SORTS:
+        rows.sort(key=MATRIX_SORTS[sort])
+    if export_format(request):
+        return export_rows(request, rows, MATRIX_COLUMNS, f"call-{call.pk}-assessment")
     return render(
         request,
         "eoi/call_matrix.html",
-        {"call": call, "rows": selectors.assessment_matrix(call), "criteria": list(call.criteria.all())},
+        {
+            "call": call,
+            "filter": found,
+            "page": page_of(request, rows),
+            "querystring": querystring(request),
+            "criteria": list(call.criteria.all()),
+        },
     )
 
 

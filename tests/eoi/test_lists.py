@@ -27,7 +27,7 @@ from tests.eoi.factories import (
     GapFactory,
     NeedsAnalysisFactory,
 )
-from tests.factories import UserFactory
+from tests.factories import PartnerFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 EOI = ExpressionOfInterest.Status
@@ -357,3 +357,52 @@ def test_the_partners_calls_and_export_cost_the_same_queries_at_any_size(
         assert len(client.get(reverse("eoi:portal_calls")).context["page"]) == min(count, 25)
     with django_assert_max_num_queries(11):
         assert len(csv_rows(client.get(reverse("eoi:portal_calls"), {"export": "csv"}))) == count + 1
+
+
+# The assessment matrix of a call.
+
+
+def test_the_matrix_filters_sorts_and_exports_without_changing_a_rank(staff, call, client_for):
+    assessors = [UserFactory(role="Assessor", first_name="Ann", last_name="Ray"), UserFactory(role="Assessor")]
+    criteria = list(call.criteria.all())
+    scores = {"Zouch Brass": (5, 3), "Anstey Choir": (4, 4), "Mowmacre Band": (2, 2)}
+    for name, (first, second) in scores.items():
+        eoi = move(ExpressionOfInterestFactory(call=call, partner=PartnerFactory(name=name)), EOI.UNDER_ASSESSMENT)
+        for assessor, score in zip(assessors, (first, second), strict=True):
+            assignment = AssessorAssignmentFactory(eoi=eoi, assessor=assessor, has_conflict=False)
+            for criterion in criteria:
+                Score.objects.create(assignment=assignment, criterion=criterion, score=score, comment="Fine")
+    move(ExpressionOfInterestFactory(call=call, partner=PartnerFactory(name="Birstall Strings")), EOI.SUCCESSFUL)
+    client = client_for(staff)
+    url = reverse("eoi:call_matrix", args=[call.pk])
+
+    def ranked(query):
+        return [(row.rank, row.eoi.partner.name) for row in client.get(url, query).context["page"]]
+
+    assert ranked({}) == [(1, "Anstey Choir"), (1, "Zouch Brass"), (3, "Mowmacre Band"), (None, "Birstall Strings")]
+    assert ranked({"status": "under_assessment", "partner": "o"}) == [
+        (1, "Anstey Choir"),
+        (1, "Zouch Brass"),
+        (3, "Mowmacre Band"),
+    ]
+    assert ranked({"partner": "mowmacre"}) == [(3, "Mowmacre Band")]  # its rank over the whole call
+    assert ranked({"sort": "partner"})[0] == (1, "Anstey Choir")
+    assert ranked({"sort": "-spread"})[0] == (1, "Zouch Brass")  # 5 and 3: the widest disagreement
+    rows = csv_rows(client.get(url, {"export": "csv", "status": "under_assessment"}))
+    assert rows[0][:5] == ["Rank", "Partner", "Expression of interest", "State", "Assessors' weighted scores"]
+    assert [(r[0], r[1], r[5], r[6]) for r in rows[1:]] == [
+        ("1", "Anstey Choir", "4.00", "0.00"),
+        ("1", "Zouch Brass", "4.00", "2.00"),
+        ("3", "Mowmacre Band", "2.00", "0.00"),
+    ]
+    assert "Ann Ray: 5.00" in rows[2][4]
+    workbook = xlsx_rows(client.get(url, {"export": "xlsx", "partner": "birstall"}))
+    assert [(r[0], r[1]) for r in workbook[1:]] == [(None, "Birstall Strings")]
+
+
+@pytest.mark.parametrize("who", ["assessor", "partner_a_user"])
+def test_only_staff_export_the_matrix(who, request, call, client_for):
+    response = client_for(request.getfixturevalue(who)).get(
+        reverse("eoi:call_matrix", args=[call.pk]), {"export": "csv"}
+    )
+    assert response.status_code == 403
