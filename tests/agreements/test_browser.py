@@ -5,11 +5,10 @@ from decimal import Decimal
 
 import pytest
 
-from agreements.models import Agreement, Reason
+from agreements.models import Agreement, AgreementTemplate, Reason
 from agreements.services import recommendation_raise, review_save
 from tests.agreements.factories import (
     AgreementFactory,
-    AgreementTemplateFactory,
     PaymentInstalmentFactory,
     issue,
     make_live,
@@ -89,8 +88,8 @@ def test_the_staff_pages_are_accessible(page, partner_a, partner_a_user, staff, 
         page.goto(path)
         assert page.locator("h1").count() == 1, path
         assert_accessible(page)
-    # Transactional tests start without the seeded templates.
-    AgreementTemplateFactory(kind="project", name="Project agreement")
+    # The seeded project template (tests/conftest.py puts reference data back for transactional tests).
+    assert AgreementTemplate.objects.filter(kind="project", name="Project agreement").count() == 1
     page.goto("/staff/agreements/templates/")
     page.get_by_role("link", name="Project agreement").click()
     assert_accessible(page)
