@@ -852,6 +852,22 @@ def case_study_image(request: HttpRequest, pk: int) -> HttpResponse:
 # Income, staff side -------------------------------------------------------------------------------
 
 
+# The by-partner table's sorts (it comes sorted by partner name); a partner with no grant has no ratio and goes last.
+INCOME_SORTS = {
+    "-income": (lambda r: (r["income"], r["partner"]), True),
+    "-grant": (lambda r: (r["grant"], r["partner"]), True),
+    "-ratio": (lambda r: (r["ratio"] is not None, r["ratio"] or 0), True),
+    "ratio": (lambda r: (r["ratio"] is None, r["ratio"] or 0), False),
+}
+INCOME_SORT_LABELS = [
+    ("", "Partner, A to Z"),
+    ("-income", "Most income first"),
+    ("-grant", "Most Hub Grant first"),
+    ("-ratio", "Highest income per £1 first"),
+    ("ratio", "Lowest income per £1 first"),
+]
+
+
 @hub_staff_required
 def income(request: HttpRequest) -> HttpResponse:
     """Partner-generated income against Hub Grant awarded, hub-wide and per partner."""
@@ -863,6 +879,10 @@ def income(request: HttpRequest) -> HttpResponse:
     if year not in [y for y, _ in choices]:
         year = current_academic_year().start_year
     by_partner = aggregates.income_by_partner(year)
+    sort = request.GET.get("sort", "")
+    if sort in INCOME_SORTS:
+        key, descending = INCOME_SORTS[sort]
+        by_partner.sort(key=key, reverse=descending)
     if export_format(request):
         columns = [
             ("Partner", lambda r: r["partner"]),
@@ -883,7 +903,9 @@ def income(request: HttpRequest) -> HttpResponse:
             "year_choices": choices,
             "yearly": yearly,
             "this_year": this_year,
-            "by_partner": by_partner,
+            "page": page_of(request, by_partner),
+            "sort": sort if sort in INCOME_SORTS else "",
+            "sort_choices": INCOME_SORT_LABELS,
             "sources": IncomeRecord.Source.choices,
             # Amounts go to the chart as strings (Decimal, never float); the tables show the exact figures.
             "chart": _chart(

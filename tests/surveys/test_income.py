@@ -62,12 +62,38 @@ def test_staff_see_income_against_hub_grant_hub_wide_and_per_partner(client_for,
     assert response.context["this_year"]["grant"] == Decimal("7000.00")
     assert response.context["this_year"]["ratio"] == Decimal("1.00")
     assert "£7,000.00 secured by partners against £7,000.00 of Hub Grant" in response.text
-    rows = {r["partner"]: r for r in response.context["by_partner"]}
+    rows = {r["partner"]: r for r in response.context["page"]}
     assert rows[partner_a.name]["ratio"] == Decimal("2.00") and rows[partner_b.name]["ratio"] == Decimal("0.25")
     exported = client_for(staff).get(reverse("surveys:income"), {"year": YEAR, "export": "csv"})
     body = b"".join(exported.streaming_content).decode()
     assert "Partner,Fundraising,Trading,Grants,Other,Income secured,Hub Grant awarded" in body
     assert f"{partner_a.name},6000.00,0.00,0.00,0.00,6000.00,3000.00,2.00" in body
+
+
+def test_staff_sort_and_page_income_by_partner_and_export_in_that_order(client_for, staff):
+    from tests.factories import PartnerFactory
+
+    for n, amount in enumerate(["300.00", "50.00", "900.00"]):
+        partner = PartnerFactory(name=f"Partner {'ABC'[n]}")
+        income(partner, amount)
+        AgreementFactory(project=True, partner=partner, hub_contribution=Decimal("100.00") * (n + 1))
+    client = client_for(staff)
+    url = reverse("surveys:income")
+
+    def partners(sort):
+        return [r["partner"] for r in client.get(url, {"year": YEAR, "sort": sort}).context["page"]]
+
+    assert partners("") == ["Partner A", "Partner B", "Partner C"]
+    assert partners("-income") == ["Partner C", "Partner A", "Partner B"]
+    assert partners("-grant") == ["Partner C", "Partner B", "Partner A"]
+    assert partners("ratio") == ["Partner B", "Partner A", "Partner C"]  # 0.25, then 3.00 and 3.00 by name
+    exported = client.get(url, {"year": YEAR, "sort": "-income", "export": "csv"})
+    lines = b"".join(exported.streaming_content).decode().splitlines()
+    assert [line.split(",")[0] for line in lines[1:]] == ["Partner C", "Partner A", "Partner B"]
+    for n in range(26):
+        income(PartnerFactory(name=f"Bulk {n:02d}"), "10.00")
+    second = client.get(url, {"year": YEAR, "sort": "-income", "page": 2})
+    assert len(second.context["page"]) == 4 and "sort=-income&amp;page=1" in second.text
 
 
 def test_income_pages_are_for_their_own_roles(client_for, partner_a_user, staff, assessor):
