@@ -185,6 +185,7 @@ class PortalEvaluationFilter(EvaluationFilter):
         self.filters["sort"].extra["choices"] = [
             c for c in self.filters["sort"].extra["choices"] if "partner" not in str(c[0])
         ]
+        self.filters["sort"].extra["empty_label"] = "Due date"
 
     def filter_overdue(self, queryset, name, value):
         # Past its due date and not yet in the Hub's hands (not started, a draft, or returned).
@@ -206,6 +207,7 @@ class PortalCaseStudyFilter(django_filters.FilterSet):
         fields=(("created_at", "created"), ("title", "title")),
         field_labels={"created_at": "Written", "title": "Title"},
         label="Sort case studies by",
+        empty_label="Newest written first",
     )
 
     class Meta:

@@ -1079,10 +1079,17 @@ def portal_evaluations(request: HttpRequest) -> HttpResponse:
     project_page = page_of(request, projects.qs)
     case_study_page = page_of(request, case_studies.qs, param="cs-page")
     kept = querystring(request, drop=("page", "cs-page", "export", "list"))
+
+    def chosen(form) -> list[tuple[str, str]]:
+        # Each form carries the other list's choices as they were typed, so filtering one keeps the other.
+        return [(field.html_name, value) for field in form for value in request.GET.getlist(field.html_name) if value]
+
     return render(
         request,
         "surveys/portal_evaluations.html",
         {
+            "case_study_choices": chosen(case_studies.form),
+            "evaluation_choices": chosen(projects.form),
             "filter": projects,
             "case_study_filter": case_studies,
             "page": project_page,

@@ -105,11 +105,13 @@ def test_the_partner_filters_sorts_and_exports_their_case_studies_apart(stories,
     assert titles({"cs-search": "amira"}) == ["Amira finds her voice"]
     assert titles({"cs-sort": "title"}) == ["Amira finds her voice", "Zac leads the band"]
     # One list's filter leaves the other alone, and each form keeps the other's choices.
-    both = client.get(URL, {"cs-status": "published", "state": "draft"})
+    both = client.get(URL, {"cs-status": "published", "cs-sort": "title", "state": "draft", "sort": "-due"})
     assert [a.title for a, _ in both.context["projects"]] == ["Choir project"]
     assert [cs.title for cs, _ in both.context["case_studies"]] == ["Zac leads the band"]
     assert '<input type="hidden" name="cs-status" value="published">' in both.text
     assert '<input type="hidden" name="state" value="draft">' in both.text
+    assert '<input type="hidden" name="cs-sort" value="title">' in both.text
+    assert '<input type="hidden" name="sort" value="-due">' in both.text
     assert "list=case-studies&amp;export=csv" in both.text
     rows = csv_rows(client.get(URL, {"list": "case-studies", "export": "csv", "cs-sort": "title"}))
     assert rows[0][:4] == ["Title", "Status", "Tells a young person's story", "Consent"]
