@@ -1,6 +1,8 @@
 import django_filters
+from django import forms
 
-from hubportal.models import Notification, OutboundEmail, Reminder
+from hubportal.academic_years import TERM_CHOICES, AcademicYear
+from hubportal.models import BoardReport, Notification, OutboundEmail, Reminder
 
 
 class ReminderFilter(django_filters.FilterSet):
@@ -59,3 +61,53 @@ class NotificationFilter(django_filters.FilterSet):
 
     def read_or_not(self, queryset, name, value):
         return queryset.filter(read_at__isnull=value == "unread")
+
+
+class BoardReportFilter(django_filters.FilterSet):
+    year = django_filters.ChoiceFilter(
+        field_name="term__academic_year", choices=[], empty_label="Any year", label="Academic year"
+    )
+    term = django_filters.ChoiceFilter(
+        field_name="term__name", choices=TERM_CHOICES, empty_label="Any term", label="Term"
+    )
+    status = django_filters.ChoiceFilter(choices=BoardReport.Status.choices, empty_label="Any state", label="State")
+    sort = django_filters.OrderingFilter(
+        fields=(("requested_at", "asked"), ("term__starts_on", "term"), ("status", "state")),
+        field_labels={"requested_at": "Asked for", "term__starts_on": "Term", "status": "State"},
+        label="Sort by",
+    )
+
+    class Meta:
+        model = BoardReport
+        fields = ["year", "term", "status"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        years = sorted(set(BoardReport.objects.values_list("term__academic_year", flat=True)), reverse=True)
+        self.filters["year"].extra["choices"] = [(y, AcademicYear(y).label) for y in years]
+
+    @property
+    def qs(self):
+        queryset = super().qs
+        return queryset if self.form.cleaned_data.get("sort") else queryset.order_by("-requested_at", "-pk")
+
+
+class WordingFilterForm(forms.Form):
+    """The message kinds are files, not rows: filtered and sorted in Python (a few dozen)."""
+
+    SORTS = [("kind", "Kind"), ("customised", "Own wording first")]
+
+    kind = forms.CharField(required=False, label="Kind contains")
+    wording = forms.ChoiceField(
+        required=False, choices=[("", "Any wording"), ("own", "Your own"), ("default", "Default")], label="Wording"
+    )
+    sort = forms.ChoiceField(required=False, choices=SORTS, label="Sort by")
+
+    def rows(self, kinds: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
+        data = self.cleaned_data if self.is_valid() else {}
+        text = (data.get("kind") or "").strip().lower()
+        wanted = data.get("wording")
+        rows = [(kind, own) for kind, own in kinds if text in kind.lower() and (not wanted or own == (wanted == "own"))]
+        if data.get("sort") == "customised":
+            rows.sort(key=lambda row: (not row[1], row[0]))
+        return rows

@@ -3,7 +3,6 @@ leverage, from need to impact, and the board report. Thin: the figures come
 from hubportal.dashboard, .leverage, .impact and .reports."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,9 +14,11 @@ from hubportal.academic_years import current_academic_year
 from hubportal.dashboard import chart, health_as_seen_by, watched_partners
 from hubportal.errors import ActionRefused
 from hubportal.exports import export_format, export_rows
+from hubportal.filters import BoardReportFilter
 from hubportal.history import history_for
 from hubportal.impact import ImpactFilter, gaps_queryset, trace
 from hubportal.leverage import leverage_by_year
+from hubportal.lists import page_of, querystring
 from hubportal.models import BoardReport
 from hubportal.report_forms import LEVEL_ORDER, BoardReportForm, PartnerHealthFilter
 from hubportal.reports import (
@@ -29,22 +30,10 @@ from hubportal.reports import (
 )
 from hubportal.uploads import serve_private_file
 
-PAGE_SIZE = 25
 staff_or_chair_required = roles.role_required(
     lambda user: roles.is_hub_staff(user) or roles.is_chair(user),
     "This page is for Hub staff and the Chair of the Hub Executive Board.",
 )
-
-
-def _querystring(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    for key in ("page", "export"):
-        query.pop(key, None)
-    return query.urlencode()
-
-
-def _page(request: HttpRequest, rows, size: int = PAGE_SIZE):
-    return Paginator(rows, size).get_page(request.GET.get("page"))
 
 
 # --- Partner health ---------------------------------------------------------------------------------------
@@ -81,7 +70,7 @@ def partner_health(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "staff/partner_health.html",
-        {"filter": found, "page": _page(request, rows), "querystring": _querystring(request)},
+        {"filter": found, "page": page_of(request, rows), "querystring": querystring(request)},
     )
 
 
@@ -138,8 +127,8 @@ def leverage(request: HttpRequest) -> HttpResponse:
                 ("income", "Income and match, largest first"),
                 ("ratio", "Ratio, lowest first"),
             ],
-            "page": _page(request, partners),
-            "querystring": _querystring(request),
+            "page": page_of(request, partners),
+            "querystring": querystring(request),
             "chart": chart(
                 [y.year.label for y in oldest_first],
                 ("Hub Grant awarded (£)", [str(y.total.grant) for y in oldest_first]),
@@ -194,7 +183,7 @@ def impact(request: HttpRequest) -> HttpResponse:
     found = ImpactFilter(request.GET, queryset=gaps_queryset())
     if export_format(request):
         return export_rows(request, list(_impact_rows(trace(found.qs))), IMPACT_COLUMNS, "need-to-impact")
-    page = _page(request, found.qs, 10)
+    page = page_of(request, found.qs, 10)
     traces = trace(page.object_list)
     return render(
         request,
@@ -203,7 +192,7 @@ def impact(request: HttpRequest) -> HttpResponse:
             "filter": found,
             "page": page,
             "traces": traces,
-            "querystring": _querystring(request),
+            "querystring": querystring(request),
             "unprovided": sum(1 for t in traces if t.provision != "provided"),
         },
     )
@@ -226,13 +215,29 @@ def board_reports(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"The report for {report.term} is being prepared. This page shows its progress.")
             return redirect("board_report", pk=report.pk)
-    reports = BoardReport.objects.select_related("term", "requested_by")
+    reports = BoardReportFilter(request.GET, queryset=BoardReport.objects.select_related("term", "requested_by"))
+    if request.method == "GET" and export_format(request):
+        return export_rows(request, reports.qs, BOARD_REPORT_COLUMNS, "board-reports")
     return render(
         request,
         "reports/board_reports.html",
-        {"form": form, "page": _page(request, reports), "querystring": _querystring(request)},
+        {
+            "form": form,
+            "filter": reports,
+            "page": page_of(request, reports.qs),
+            "querystring": querystring(request),
+        },
         status=400 if request.method == "POST" else 200,
     )
+
+
+BOARD_REPORT_COLUMNS = [
+    ("Term", lambda r: str(r.term)),
+    ("State", lambda r: r.get_status_display()),
+    ("Asked for", lambda r: r.requested_at),
+    ("Asked for by", lambda r: str(r.requested_by)),
+    ("Finished", lambda r: r.finished_at),
+]
 
 
 @staff_or_chair_required

@@ -17,7 +17,7 @@ from hubportal.celery import app as celery_app
 from hubportal.chair import chair_queue
 from hubportal.exports import export_format, export_rows
 from hubportal.figures import cached
-from hubportal.filters import NotificationFilter, OutboundEmailFilter, ReminderFilter
+from hubportal.filters import NotificationFilter, OutboundEmailFilter, ReminderFilter, WordingFilterForm
 from hubportal.forms import TokenForm, WordingForm
 from hubportal.health import health_for
 from hubportal.history import record
@@ -256,7 +256,18 @@ REMINDER_COLUMNS = [
 @roles.hub_staff_required
 def wording_list(request: HttpRequest) -> HttpResponse:
     custom = set(MessageTemplate.objects.values_list("kind", flat=True))
-    return render(request, "staff/wording_list.html", {"kinds": [(k, k in custom) for k in wording.kinds()]})
+    form = WordingFilterForm(request.GET)
+    rows = form.rows([(k, k in custom) for k in wording.kinds()])
+    if export_format(request):
+        return export_rows(request, rows, WORDING_COLUMNS, "message-wording")
+    return render(
+        request,
+        "staff/wording_list.html",
+        {"form": form, "page": page_of(request, rows, per_page=50), "querystring": querystring(request)},
+    )
+
+
+WORDING_COLUMNS = [("Kind", lambda row: row[0]), ("Wording", lambda row: "Your own" if row[1] else "Default")]
 
 
 @roles.hub_staff_required

@@ -122,3 +122,14 @@ def test_partner_move_records_the_stage_and_the_reason(partner_a, staff):
     assert (partner_a.status, partner_a.status_reason) == ("suspended", "Safeguarding concern raised.")
     [entry] = history_for(partner_a)
     assert (entry.from_state, entry.to_state, entry.actor) == ("active", "suspended", staff)
+
+
+def test_the_chair_home_shows_the_oldest_20_cases_and_links_to_all(chair, client_for, contributed):
+    now = timezone.now()
+    cases = [
+        ChairCase("Escalated complaint", f"Case {n:02d}", f"/case/{n}/", now - timedelta(days=n)) for n in range(25)
+    ]
+    contributed(chair_sources, lambda: cases)
+    page = client_for(chair).get(reverse("chair_home")).text
+    assert "/case/24/" in page and "/case/5/" in page and "/case/4/" not in page
+    assert "The oldest 20 of 25 cases." in page
