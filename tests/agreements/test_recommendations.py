@@ -16,6 +16,7 @@ from hubportal.errors import ActionRefused
 from hubportal.models import Notification
 from partners.models import Partner
 from tests.agreements.factories import AgreementFactory, make_live
+from tests.conftest import require_service
 from tests.factories import PartnerFactory
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -220,8 +221,9 @@ def test_the_admin_cannot_change_a_decided_recommendation(live, staff, chair, ad
     assert client.post(reverse("admin:agreements_terminationrecommendation_delete", args=[rec.pk])).status_code == 403
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the lock is a PostgreSQL trigger")
 def test_the_database_refuses_to_change_a_decided_recommendation(live, staff, chair):
+    # The lock is a PostgreSQL trigger.
+    require_service(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL)")
     rec = raise_one(live, staff)
     TerminationRecommendation.objects.filter(pk=rec.pk).update(evidence="Corrected before the decision.")
     recommendation_decide(recommendation=rec, actor=chair, decision="upheld", reasons="Upheld.")

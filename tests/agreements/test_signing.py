@@ -15,6 +15,7 @@ from hubportal.history import history_for
 from hubportal.models import Notification
 from partners.models import Partner
 from tests.agreements.factories import AgreementFactory, countersign, issue, make_live, partner_sign
+from tests.conftest import require_service
 from tests.database import bypassing_triggers
 
 
@@ -172,8 +173,9 @@ def test_signing_refuses_a_text_that_no_longer_matches_what_was_issued(agreement
         partner_sign(agreement, partner_a_user)
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the locks are PostgreSQL triggers")
 def test_the_database_refuses_to_change_signatures_and_stored_versions(agreement, staff, partner_a_user):
+    # The locks are PostgreSQL triggers.
+    require_service(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL)")
     issue(agreement, staff)
     partner_sign(agreement, partner_a_user)
     with pytest.raises(DatabaseError, match="cannot be changed"), transaction.atomic():
