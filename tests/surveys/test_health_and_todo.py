@@ -2,6 +2,7 @@
 to-do list asks for what is owed."""
 
 import datetime
+import zoneinfo
 
 import pytest
 import time_machine
@@ -14,7 +15,8 @@ from surveys.models import ProjectEvaluation, SurveyRequest
 from tests.surveys.factories import completed_project
 
 pytestmark = pytest.mark.django_db
-LONDON = datetime.timezone(datetime.timedelta(0))
+# The Hub's own clock: British Summer Time moves it an hour from UTC for half the year.
+LONDON = zoneinfo.ZoneInfo("Europe/London")
 
 
 def monitoring(partner, today=None):
