@@ -8,6 +8,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 
 from hubportal.models import AuditEvent
+from hubportal.redaction import redact
 
 
 def client_ip(request) -> str | None:
@@ -23,7 +24,7 @@ def audit(request, action: str, *, user=None, username: str = "", status: int | 
         username=(username or (user.get_username() if user else ""))[:150],
         ip_address=client_ip(request),
         method=(request.method or "") if request is not None else "",
-        path=request.path[:500] if request is not None else "",
+        path=redact(request.path)[:500] if request is not None else "",
         status=status,
         detail=detail[:500],
     )

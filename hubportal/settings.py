@@ -348,9 +348,15 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Tokens in URL paths (tracking links, invitations, password resets) never reach the logs.
+    "filters": {"redact_tokens": {"()": "hubportal.redaction.RedactTokensFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact_tokens"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        # Django's own debug-only console handler would print unredacted paths; ours replaces it.
+        "django": {"handlers": ["console"], "propagate": False},
+        "django.db.backends": {"level": "INFO"},
+    },
 }
 
 # The Hub, as it is named to users and in documents.

@@ -102,6 +102,7 @@ def test_every_page_a_role_reaches_is_accessible(username, demo, page):
     login(page, username, DEMO_PASSWORD)
     checked = crawl(page, urlsplit(page.url).path)
     assert len(checked) > 2, f"{username} reached only {checked}"
+    assert len(checked) < MAX_PAGES_PER_ROLE, "raise MAX_PAGES_PER_ROLE: the crawl stopped before the end"
 
 
 def test_every_page_of_the_django_admin_is_accessible(demo, page):
