@@ -80,11 +80,18 @@ class RefusedAccessAuditMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        return self.get_response(request)
+        response = self.get_response(request)
+        # A 403 some middleware answers without raising (a CSRF failure, say) is a refusal too.
+        if response.status_code == 403 and not getattr(request, "_refusal_audited", False):
+            audit(request, "access_denied", status=403, detail=getattr(response, "reason_phrase", ""))
+        return response
 
     def process_exception(self, request, exception):
         if isinstance(exception, PermissionDenied):
             audit(request, "access_denied", status=403, detail=str(exception))
         elif isinstance(exception, Http404):
             audit(request, "not_found", status=404)
+        else:
+            return None
+        request._refusal_audited = True
         return None

@@ -26,6 +26,18 @@ def test_refused_access_is_audited(partner_a_user, client_for):
     assert (event.user, event.path, event.status) == (partner_a_user, "/staff/", 403)
 
 
+def test_a_refusal_answered_without_raising_is_audited_once(partner_a_user):
+    """CSRF protection answers 403 itself rather than raising."""
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(partner_a_user)
+    response = client.post(reverse("logout"))
+    assert response.status_code == 403
+    event = AuditEvent.objects.get(action="access_denied")
+    assert (event.user, event.path, event.status) == (partner_a_user, reverse("logout"), 403)
+
+
 def test_a_record_outside_the_users_scope_is_audited(staff, partner_a_user, client_for):
     from hubportal.notifications import notify
 
