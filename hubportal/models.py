@@ -201,6 +201,10 @@ class Reminder(models.Model):
     sweep_id = models.UUIDField(db_index=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     notification = models.ForeignKey(Notification, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # Set when sending raised (e.g. a broken template): the reminder is not
+    # retried, and the reminder log shows the error to staff.
+    failed_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-claimed_at", "-pk"]

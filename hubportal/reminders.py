@@ -13,6 +13,7 @@ notification template `notifications/<kind>.txt`, rendered with `obj`,
 `stage`, `due_on` and `recipient`.
 """
 
+import logging
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -27,11 +28,13 @@ from django.utils.module_loading import autodiscover_modules
 from hubportal.models import Reminder, User
 from hubportal.notifications import notify
 
+logger = logging.getLogger(__name__)
+
 Finder = Callable[[date], Iterable["Due"]]
 _KINDS: dict[str, Finder] = {}
 BATCH_SIZE = 100
 # Claimed but not sent after this long: the send task was lost (broker down,
-# worker killed), so the next sweep queues it again.
+# worker killed), so the frequent requeue_stranded task queues it again.
 RESEND_AFTER = timedelta(minutes=10)
 
 
@@ -114,37 +117,66 @@ def sweep(today: date | None = None) -> int:
     with transaction.atomic():
         Reminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
         claimed = list(Reminder.objects.filter(sweep_id=sweep_id).values_list("pk", flat=True))
-        stranded = list(
-            Reminder.objects.filter(sent_at=None, claimed_at__lt=timezone.now() - RESEND_AFTER).values_list(
-                "pk", flat=True
-            )[:5000]
+        for start in range(0, len(claimed), BATCH_SIZE):
+            enqueue_on_commit(send_reminders, claimed[start : start + BATCH_SIZE])
+    return len(claimed)
+
+
+def requeue_stranded() -> int:
+    """Queue again every reminder claimed more than RESEND_AFTER ago and still
+    unsent (its send task never reached a worker). Runs every few minutes, so a
+    broker outage during the daily sweep delays reminders, never loses them.
+    The claim time is reset, so each is queued again once per RESEND_AFTER;
+    send() claims with sent_at, so a reminder queued twice is still sent once."""
+    from hubportal.queue import enqueue_on_commit
+    from hubportal.tasks import send_reminders
+
+    now = timezone.now()
+    with transaction.atomic():
+        stranded = Reminder.objects.select_for_update(skip_locked=True).filter(
+            sent_at=None, failed_at=None, claimed_at__lt=now - RESEND_AFTER
         )
-        todo = claimed + stranded
+        todo = list(stranded.values_list("pk", flat=True)[:5000])
+        Reminder.objects.filter(pk__in=todo).update(claimed_at=now)
         for start in range(0, len(todo), BATCH_SIZE):
             enqueue_on_commit(send_reminders, todo[start : start + BATCH_SIZE])
-    return len(claimed)
+    return len(todo)
 
 
 def send(reminder_ids: list[int]) -> int:
     """Send each claimed reminder once: the sent_at update is the lock, and the
-    notification (with its outbox email) is written in the same transaction."""
+    notification (with its outbox email) is written in the same transaction.
+    One reminder that cannot be sent (a broken template) is marked failed with
+    its error and the rest of the batch still goes."""
     sent = 0
-    reminders = Reminder.objects.filter(pk__in=reminder_ids, sent_at=None).select_related("recipient")
+    reminders = Reminder.objects.filter(pk__in=reminder_ids, sent_at=None, failed_at=None).select_related("recipient")
     for reminder in reminders.prefetch_related("subject"):
-        with transaction.atomic():
-            if not Reminder.objects.filter(pk=reminder.pk, sent_at=None).update(sent_at=timezone.now()):
-                continue  # another worker sent it
-            if reminder.subject is None:
-                continue  # the object was deleted since the sweep: nothing to remind about
-            [notification] = notify(
-                kind=reminder.kind,
-                recipients=[reminder.recipient],
-                context={"obj": reminder.subject, "stage": reminder.stage, "due_on": reminder.due_on},
-                url=reminder.url,
-            ) or [None]
-            Reminder.objects.filter(pk=reminder.pk).update(notification=notification)
-            sent += 1
+        try:
+            sent += _send_one(reminder)
+        except Exception as exc:
+            # The claim rolled back with the notification; record why, so the
+            # reminder log shows it and no requeue retries it until it is fixed.
+            logger.exception("Reminder %s (%s) could not be sent.", reminder.pk, reminder.kind)
+            Reminder.objects.filter(pk=reminder.pk, sent_at=None).update(
+                failed_at=timezone.now(), error=f"{exc.__class__.__name__}: {exc}"[:1000]
+            )
     return sent
+
+
+@transaction.atomic
+def _send_one(reminder: Reminder) -> int:
+    if not Reminder.objects.filter(pk=reminder.pk, sent_at=None).update(sent_at=timezone.now()):
+        return 0  # another worker sent it
+    if reminder.subject is None:
+        return 0  # the object was deleted since the sweep: nothing to remind about
+    [notification] = notify(
+        kind=reminder.kind,
+        recipients=[reminder.recipient],
+        context={"obj": reminder.subject, "stage": reminder.stage, "due_on": reminder.due_on},
+        url=reminder.url,
+    ) or [None]
+    Reminder.objects.filter(pk=reminder.pk).update(notification=notification)
+    return 1
 
 
 def send_digests() -> int:

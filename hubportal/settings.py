@@ -262,6 +262,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "hubportal.tasks.drain_email_outbox",
         "schedule": 60.0,
     },
+    # Reminders claimed but never sent (their send task was lost to a broker
+    # outage or a killed worker) are queued again within minutes, not a day later.
+    "reminders-requeue-stranded": {
+        "task": "hubportal.tasks.requeue_stranded_reminders",
+        "schedule": 300.0,
+    },
     # Every reminder due today, once, early enough to act on the same day.
     "reminders-daily-sweep": {
         "task": "hubportal.tasks.reminders_daily_sweep",

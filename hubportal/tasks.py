@@ -71,6 +71,13 @@ def reminders_daily_sweep() -> int:
 
 
 @shared_task(acks_late=True)
+def requeue_stranded_reminders() -> int:
+    from hubportal.reminders import requeue_stranded
+
+    return requeue_stranded()
+
+
+@shared_task(acks_late=True)
 def send_reminders(reminder_ids: list[int]) -> int:
     from hubportal.reminders import send
 

@@ -249,6 +249,8 @@ REMINDER_COLUMNS = [
     ("Recipient", lambda r: str(r.recipient)),
     ("Claimed", lambda r: r.claimed_at),
     ("Sent", lambda r: r.sent_at),
+    ("Failed", lambda r: r.failed_at),
+    ("Error", lambda r: r.error),
     ("Email status", lambda r: r.notification.email.status if r.notification and r.notification.email else ""),
 ]
 

@@ -1,14 +1,20 @@
 import threading
+import uuid
 from datetime import date, timedelta
 
 import pytest
+import time_machine
+from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.core.management import call_command
 from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
 
 from hubportal import reminders
-from hubportal.models import Notification, Reminder
+from hubportal.models import MessageTemplate, Notification, Reminder
 from hubportal.reminders import Due, dates_due, reminder_kind, sweep
+from hubportal.tasks import requeue_stranded_reminders
 from partners.models import Partner
 from tests.conftest import require_service
 from tests.factories import PartnerFactory, partner_user
@@ -78,7 +84,7 @@ def test_the_sweep_query_count_does_not_grow_with_the_number_due(
     made = Partner.objects.bulk_create(Partner(name=f"P{n}", status="active") for n in range(partners))
     for partner in made[:10]:  # recipients only on a few: sending is not what is counted here
         partner_user(partner)
-    # collect (2: partners + their users) + insert (1 per 500 rows) + read back + stranded
+    # collect (2: partners + their users) + insert (1 per 500 rows) + read back
     # + savepoint pair, and the fan-out of send tasks runs on commit, outside this count;
     # every other app's finders, with nothing of theirs due, at most 3 queries each.
     others = len(reminders.kinds()) - 1
@@ -122,3 +128,75 @@ def test_digest_users_get_one_email_listing_their_notifications(
     assert "2 new items" in digest.subject
     assert digest.body.count("Check-in due for Partner A Music") == 2
     assert reminders.send_digests() == 0
+
+
+def _claimed(partner_user_, *, kind="test_checkin", stage="on-the-day", claimed_at=None):
+    return Reminder.objects.create(
+        kind=kind,
+        content_type=ContentType.objects.get_for_model(Partner),
+        object_id=partner_user_.partner_id,
+        recipient=partner_user_,
+        stage=stage,
+        due_on=CHECKIN,
+        claimed_at=claimed_at or timezone.now(),
+        sweep_id=uuid.uuid4(),
+    )
+
+
+def test_one_broken_reminder_is_marked_failed_and_the_rest_of_the_batch_is_sent(
+    checkin_kind, partner_a_user, partner_b_user, staff, django_capture_on_commit_callbacks
+):
+    MessageTemplate.objects.create(kind="test_broken", subject="Broken {% if %}", body=".", updated_by=staff)
+    good_a = _claimed(partner_a_user)
+    broken = _claimed(partner_a_user, kind="test_broken")
+    good_b = _claimed(partner_b_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert reminders.send([good_a.pk, broken.pk, good_b.pk]) == 2
+    broken.refresh_from_db()
+    assert broken.sent_at is None and broken.failed_at is not None
+    assert "TemplateSyntaxError" in broken.error
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([partner_a_user.email, partner_b_user.email])
+    assert Reminder.objects.filter(sent_at__isnull=False).count() == 2
+    # A failed reminder is not queued again: it waits for the wording to be fixed.
+    with time_machine.travel(timezone.now() + timedelta(hours=1)):
+        assert reminders.requeue_stranded() == 0
+
+
+def test_the_reminder_log_shows_a_failed_reminder_and_its_error(staff, partner_a_user, client_for):
+    reminder = _claimed(partner_a_user)
+    Reminder.objects.filter(pk=reminder.pk).update(failed_at=timezone.now(), error="TemplateSyntaxError: oops")
+    page = client_for(staff).get(reverse("reminder_log"))
+    assert "TemplateSyntaxError: oops" in page.content.decode()
+    export = client_for(staff).get(reverse("reminder_log"), {"export": "csv"})
+    lines = b"".join(export.streaming_content).decode().splitlines()
+    assert "Failed,Error" in lines[0] and "TemplateSyntaxError: oops" in lines[1]
+
+
+def test_a_stranded_reminder_is_queued_again_by_the_frequent_task_once_and_sent_once(
+    checkin_kind, partner_a_user, django_capture_on_commit_callbacks
+):
+    stranded = _claimed(partner_a_user, claimed_at=timezone.now() - timedelta(minutes=11))
+    recent = _claimed(partner_a_user, stage="3d-before")  # its send task may still be on its way
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        assert requeue_stranded_reminders.apply().get() == 1
+    assert len(callbacks) == 1
+    # Run again before the send task arrives: not queued a second time.
+    assert reminders.requeue_stranded() == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        for callback in callbacks:
+            callback()
+    stranded.refresh_from_db()
+    recent.refresh_from_db()
+    assert stranded.sent_at is not None and recent.sent_at is None
+    assert len(mail.outbox) == 1
+    # Sent: never queued or sent again, however late it is.
+    with time_machine.travel(timezone.now() + timedelta(hours=1)), django_capture_on_commit_callbacks(execute=True):
+        assert reminders.requeue_stranded() == 1  # only the recent one, now stranded too
+    assert len(mail.outbox) == 2
+    assert reminders.requeue_stranded() == 0
+
+
+def test_the_requeue_runs_every_few_minutes_not_daily(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["reminders-requeue-stranded"]
+    assert entry["task"] == "hubportal.tasks.requeue_stranded_reminders"
+    assert entry["schedule"] <= 600
