@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth.forms import PasswordResetForm
 from django.template import loader
 
+from hubportal.models import User
 from hubportal.notifications import queue_email
 
 
@@ -15,6 +16,21 @@ class OutboxPasswordResetForm(PasswordResetForm):
         subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
         body = loader.render_to_string(email_template_name, context)
         queue_email(to=to_email, subject=subject, body=body, kind="password_reset")
+
+
+class NotificationPreferencesForm(forms.ModelForm):
+    """How a person hears of new notifications by email."""
+
+    class Meta:
+        model = User
+        fields = ["prefers_daily_digest"]
+        labels = {"prefers_daily_digest": "Send me one daily digest email instead of an email for each notification"}
+        help_texts = {
+            "prefers_daily_digest": (
+                "The digest comes each morning and lists everything new since the last one. Notifications still "
+                "appear in Hub Portal straight away, and a safeguarding concern is always emailed at once."
+            )
+        }
 
 
 class TokenForm(forms.Form):

@@ -8,12 +8,18 @@ kind, the recipients and a context.
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.db import transaction
 from django.template import Context, Engine
+from django.utils import timezone
 
 from hubportal.models import Notification, OutboundEmail, User
 from hubportal.queue import enqueue_on_commit
 
 # Emails are plain text: no HTML escaping of names like "O'Brien & Co".
+# Kinds emailed at once even to people who take the daily digest: a
+# safeguarding concern cannot wait until tomorrow morning.
+URGENT_KINDS = frozenset({"complaints_safeguarding_concern"})
+
 _text_engine = Engine(dirs=[str(d) for d in settings.TEMPLATES[0]["DIRS"]], app_dirs=True, autoescape=False)
 
 
@@ -41,19 +47,43 @@ def queue_email(*, to: str, subject: str, body: str, kind: str = "", attachments
 
 
 def notify(*, kind: str, recipients: Iterable[User], context: dict | None = None, url: str = "") -> list[Notification]:
-    """Notify each recipient in the app and, unless they take a digest, by email."""
+    """Notify each recipient in the app and, unless they take a digest, by email.
+    An urgent kind (URGENT_KINDS) is emailed at once to everyone, and left out
+    of the digest so a digest user does not get it twice."""
     context = context or {}
+    urgent = kind in URGENT_KINDS
     created = []
     for user in {u.pk: u for u in recipients if u.is_active}.values():
         subject, body = render_kind(kind, {**context, "recipient": user, "url": url})
         email = None
-        if user.email and not user.prefers_daily_digest:
+        if user.email and (urgent or not user.prefers_daily_digest):
             link = f"\n\n{settings.SITE_URL}{url}" if url else ""
             email = queue_email(to=user.email, subject=subject, body=body + link, kind=kind)
         created.append(
-            Notification.objects.create(recipient=user, kind=kind, subject=subject, body=body, url=url, email=email)
+            Notification.objects.create(
+                recipient=user,
+                kind=kind,
+                subject=subject,
+                body=body,
+                url=url,
+                email=email,
+                digested_at=timezone.now() if email and user.prefers_daily_digest else None,
+            )
         )
     return created
+
+
+@transaction.atomic
+def notification_preferences_set(*, user: User, prefers_daily_digest: bool) -> User:
+    """Choose separate emails or one daily digest. Switching to the digest
+    marks every earlier notification as done with (each was emailed on its
+    own, or was only in the app), so the first digest holds only what is new."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if prefers_daily_digest and not user.prefers_daily_digest:
+        Notification.objects.filter(recipient=user, digested_at=None).update(digested_at=timezone.now())
+    user.prefers_daily_digest = prefers_daily_digest
+    user.save(update_fields=["prefers_daily_digest"])
+    return user
 
 
 def unread_count(user) -> int:

@@ -26,6 +26,7 @@ urlpatterns = [
     path("staff/wording/<slug:kind>/", views.wording_edit, name="wording_edit"),
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/<int:pk>/open/", views.notification_open, name="notification_open"),
+    path("accounts/email-preferences/", views.notification_preferences, name="notification_preferences"),
     path("notifications/read-all/", views.notification_read_all, name="notification_read_all"),
     path(
         "accounts/password_reset/",

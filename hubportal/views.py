@@ -18,11 +18,12 @@ from hubportal.chair import chair_queue
 from hubportal.exports import export_format, export_rows
 from hubportal.figures import cached
 from hubportal.filters import NotificationFilter, OutboundEmailFilter, ReminderFilter, WordingFilterForm
-from hubportal.forms import TokenForm, WordingForm
+from hubportal.forms import NotificationPreferencesForm, TokenForm, WordingForm
 from hubportal.health import health_for
 from hubportal.history import record
 from hubportal.lists import page_of, querystring
 from hubportal.models import MessageTemplate, Notification, OutboundEmail, Reminder
+from hubportal.notifications import notification_preferences_set
 from hubportal.todo import todos_for
 from partners.models import Partner
 
@@ -140,6 +141,23 @@ NOTIFICATION_COLUMNS = [
     ("Message", lambda n: n.body),
     ("Read", lambda n: n.read_at),
 ]
+
+
+@login_required
+def notification_preferences(request: HttpRequest) -> HttpResponse:
+    """Choose an email per notification or one daily digest."""
+    # A bound form even for an empty POST: an unticked box sends nothing.
+    form = NotificationPreferencesForm(request.POST if request.method == "POST" else None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        user = notification_preferences_set(
+            user=request.user, prefers_daily_digest=form.cleaned_data["prefers_daily_digest"]
+        )
+        if user.prefers_daily_digest:
+            messages.success(request, "Saved. From tomorrow you will get one digest email a day instead.")
+        else:
+            messages.success(request, "Saved. You will get an email for each new notification.")
+        return redirect("notification_preferences")
+    return render(request, "accounts/notification_preferences.html", {"form": form})
 
 
 @login_required

@@ -1,13 +1,16 @@
 import contextlib
 from smtplib import SMTPException
+from types import SimpleNamespace
 from unittest import mock
 
+import pytest
 from celery.exceptions import Retry
 from django.core import mail
 from django.urls import reverse
 
 from hubportal.models import Notification, OutboundEmail
 from hubportal.notifications import notify
+from hubportal.reminders import send_digests
 from hubportal.tasks import MAX_ATTEMPTS, deliver_email
 
 
@@ -86,3 +89,56 @@ def test_a_sent_email_is_never_sent_again(db):
     deliver_email.delay(email.pk)
     deliver_email.delay(email.pk)
     assert len(mail.outbox) == 1
+
+
+PREFERENCES = reverse("notification_preferences")
+
+
+def test_anonymous_is_sent_to_sign_in_for_email_preferences(client):
+    response = client.get(PREFERENCES)
+    assert response.status_code == 302 and reverse("login") in response.url
+
+
+@pytest.mark.parametrize("who", ["staff", "manager", "assessor", "chair", "partner_a_user"])
+def test_each_role_can_choose_the_daily_digest_from_the_user_menu(who, request, client_for):
+    user = request.getfixturevalue(who)
+    client = client_for(user)
+    page = client.get(PREFERENCES)
+    assert page.status_code == 200
+    assert f'href="{PREFERENCES}"' in page.text  # the user menu links here
+    assert '<label for="id_prefers_daily_digest"' in page.text
+    response = client.post(PREFERENCES, {"prefers_daily_digest": "on"}, follow=True)
+    assert "one digest email a day" in response.text
+    user.refresh_from_db()
+    assert user.prefers_daily_digest
+    client.post(PREFERENCES, {})
+    user.refresh_from_db()
+    assert not user.prefers_daily_digest
+
+
+def test_the_first_digest_after_switching_holds_only_new_notifications(
+    partner_a_user, client_for, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(kind="welcome", recipients=[partner_a_user])  # emailed on its own, before the switch
+    client_for(partner_a_user).post(PREFERENCES, {"prefers_daily_digest": "on"})
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(kind="welcome", recipients=[partner_a_user], url="/portal/")
+        assert send_digests() == 1
+    digest = mail.outbox[-1]
+    assert "1 new item" in digest.subject and digest.body.count("Welcome to Hub Portal") == 1
+
+
+def test_a_safeguarding_concern_is_emailed_at_once_even_to_digest_users(staff, django_capture_on_commit_callbacks):
+    staff.prefers_daily_digest = True
+    staff.save()
+    concern = SimpleNamespace(reference="C-0001", about_label="Partner A Music")
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(kind="complaints_safeguarding_concern", recipients=[staff], context={"complaint": concern})
+        notify(kind="welcome", recipients=[staff])
+    assert [m.to[0] for m in mail.outbox] == [staff.email]
+    assert Notification.objects.get(kind="complaints_safeguarding_concern").email is not None
+    with django_capture_on_commit_callbacks(execute=True):
+        send_digests()
+    # The digest lists only the welcome: the concern was emailed already.
+    assert "1 new item" in mail.outbox[-1].subject

@@ -78,6 +78,7 @@ RULES: dict[str, Rule] = {
     "notification_open": rule(
         {"partner_a"}, args=lambda s: {"pk": s["notification"].pk}, methods=("POST",), owner_only=True
     ),
+    "notification_preferences": rule(SIGNED_IN, methods=("GET", "POST")),
     "password_change": rule(SIGNED_IN, methods=("GET", "POST")),
     "password_change_done": rule(SIGNED_IN),
     "two_factor": rule(SIGNED_IN, methods=("GET", "POST"), ok=frozenset({302}), ok_post=frozenset({302})),
