@@ -230,7 +230,7 @@ REMINDER_OFFSETS = {
     "agreements_unsigned": [-7, -14],  # after issue
     "surveys_deadline": [14, 3, 0, -1],  # to the partner
     "surveys_overdue_staff": [-7],  # to staff, a week overdue
-    "partners_evidence_expiry": [30, 0],
+    "partners_evidence_expiry": [30, 0, -1],  # -1: "has expired", once it is marked expired
     "complaints_acknowledge_due": [1, 0, -1],
     "complaints_response_due": [3, 0, -1],
     "surveys_evaluation_due": [14, 0, -7],  # project evaluation owed on completion

@@ -1,11 +1,13 @@
 """Reminders to the partner's users that a verified minimum-standards item
 expires (settings.REMINDER_OFFSETS["partners_evidence_expiry"]: 30 days
-before and on the day)."""
+before and on the day), and that it has expired (the day after: by then
+partners.tasks.expire_evidence has marked it expired, so those stages look at
+expired items, not verified ones)."""
 
 from collections.abc import Iterable
 from datetime import date
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.urls import reverse
 
 from hubportal.models import User
@@ -21,10 +23,12 @@ def evidence_expiring(today: date) -> Iterable[Due]:
     stages = dates_due(today, KIND)
     if not stages:
         return []
+    coming = [d for d in stages if d >= today]
+    gone = [d for d in stages if d < today]
     items = (
         EvidenceItem.objects.filter(
-            status=EvidenceItem.Status.VERIFIED,
-            expires_on__in=list(stages),
+            Q(status=EvidenceItem.Status.VERIFIED, expires_on__in=coming)
+            | Q(status=EvidenceItem.Status.EXPIRED, expires_on__in=gone),
             partner__status__in=EVIDENCE_STAGES,
             evidence_type__is_active=True,
         )

@@ -15,9 +15,11 @@ from hubportal import reminders
 from hubportal.models import MessageTemplate, Notification, Reminder
 from hubportal.reminders import Due, dates_due, reminder_kind, sweep
 from hubportal.tasks import requeue_stranded_reminders
-from partners.models import Partner
+from partners.models import EvidenceItem, EvidenceType, Partner
+from partners.tasks import expire_evidence
 from tests.conftest import require_service
 from tests.factories import PartnerFactory, partner_user
+from tests.partners.factories import EvidenceItemFactory
 
 CHECKIN = date(2027, 3, 10)
 
@@ -200,3 +202,36 @@ def test_the_requeue_runs_every_few_minutes_not_daily(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["reminders-requeue-stranded"]
     assert entry["task"] == "hubportal.tasks.requeue_stranded_reminders"
     assert entry["schedule"] <= 600
+
+
+EXPIRES = date(2027, 6, 30)
+
+
+def _at_seven(day: date):
+    """The daily sweep's time on that day, in the Hub's time zone."""
+    from datetime import datetime, time
+
+    return timezone.make_aware(datetime.combine(day, time(7, 0)))
+
+
+def test_a_has_expired_reminder_goes_the_day_after_expiry_and_not_the_day_before(
+    partner_a, partner_a_user, django_capture_on_commit_callbacks
+):
+    item = EvidenceItemFactory(
+        partner=partner_a, evidence_type=EvidenceType.objects.get(name="Public liability insurance"), expires_on=EXPIRES
+    )
+    with time_machine.travel(_at_seven(EXPIRES), tick=False), django_capture_on_commit_callbacks(execute=True):
+        expire_evidence()
+        sweep()
+    assert [m.subject for m in mail.outbox] == ["Your Public liability insurance expires today"]
+    with time_machine.travel(_at_seven(EXPIRES + timedelta(days=1)), tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            expire_evidence()  # just after midnight: the item is now expired
+            sweep()
+        with django_capture_on_commit_callbacks(execute=True):
+            sweep()  # and only once
+    item.refresh_from_db()
+    assert item.status == EvidenceItem.Status.EXPIRED
+    assert [m.subject for m in mail.outbox][1:] == ["Your Public liability insurance has expired"]
+    assert "has expired: it ran out on 30 June 2027" in mail.outbox[1].body
+    assert Reminder.objects.get(kind="partners_evidence_expiry", stage="1d-after").recipient == partner_a_user
