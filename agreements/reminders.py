@@ -6,7 +6,9 @@
   (REVIEW_DUE below: 1 June, so renewal is decided before the year ends), for
   each partnership agreement in force this year with no completed review.
 - agreements_unsigned: to the partner's users, 7 and 14 days after issue,
-  while the agreement still waits for their signature.
+  while the agreement still waits for their signature. The issue date is in
+  the reminder's key (Due.series_from), so an agreement reopened and issued
+  again is reminded of again.
 """
 
 from collections import defaultdict
@@ -85,6 +87,14 @@ def unsigned(today: date):
     for agreement in waiting:
         day = timezone.localdate(agreement.issued_at)
         found.append(
-            Due(UNSIGNED, agreement, issued_on[day], day, users[agreement.partner_id], url=sign_url(agreement))
+            Due(
+                UNSIGNED,
+                agreement,
+                issued_on[day],
+                day,
+                users[agreement.partner_id],
+                url=sign_url(agreement),
+                series_from=day,
+            )
         )
     return found

@@ -47,6 +47,14 @@ class Due:
     recipients: list[User]
     url: str = ""
     context: dict = field(default_factory=dict)
+    # The date this series started from, when the same object can start it
+    # again (an agreement reopened and issued again): stored in the reminder's
+    # stage, which is part of its unique key, so the new series is sent too.
+    series_from: date | None = None
+
+    @property
+    def stage_key(self) -> str:
+        return f"{self.stage} {self.series_from.isoformat()}" if self.series_from else self.stage
 
 
 def reminder_kind(kind: str):
@@ -95,7 +103,7 @@ def collect(today: date) -> list[Reminder]:
                     content_type=content_types[model],
                     object_id=due.obj.pk,
                     recipient=recipient,
-                    stage=due.stage,
+                    stage=due.stage_key,
                     due_on=due.due_on,
                     url=due.url,
                 )

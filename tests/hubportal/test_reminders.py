@@ -235,3 +235,21 @@ def test_a_has_expired_reminder_goes_the_day_after_expiry_and_not_the_day_before
     assert [m.subject for m in mail.outbox][1:] == ["Your Public liability insurance has expired"]
     assert "has expired: it ran out on 30 June 2027" in mail.outbox[1].body
     assert Reminder.objects.get(kind="partners_evidence_expiry", stage="1d-after").recipient == partner_a_user
+
+
+def test_an_agreement_reopened_and_issued_again_gets_its_unsigned_reminders_again(partner_a, staff, partner_a_user):
+    from agreements.services import agreement_reopen
+    from tests.agreements.factories import AgreementFactory, issue
+
+    with time_machine.travel(_at_seven(date(2026, 11, 2)), tick=False):
+        agreement = issue(AgreementFactory(partner=partner_a), staff)
+    assert sweep(date(2026, 11, 9)) == 1
+    with time_machine.travel(_at_seven(date(2026, 11, 20)), tick=False):
+        agreement = agreement_reopen(agreement=agreement, actor=staff, reason="The dates were wrong.")
+        issue(agreement, staff)
+    assert sweep(date(2026, 11, 27)) == 1  # 7 days after the second issue
+    assert sweep(date(2026, 11, 27)) == 0
+    assert sorted(Reminder.objects.filter(kind="agreements_unsigned").values_list("stage", flat=True)) == [
+        "7d-after 2026-11-02",
+        "7d-after 2026-11-20",
+    ]
