@@ -43,6 +43,8 @@ def evidence_expiring(today: date) -> Iterable[Due]:
             item.expires_on,
             list(item.partner.users.all()),
             url=reverse("partners:evidence_upload", kwargs={"type_pk": item.evidence_type_id}),
+            # Renewed evidence expires again on a new date: a new series of reminders.
+            series_from=item.expires_on,
         )
         for item in items
     ]

@@ -234,7 +234,27 @@ def test_a_has_expired_reminder_goes_the_day_after_expiry_and_not_the_day_before
     assert item.status == EvidenceItem.Status.EXPIRED
     assert [m.subject for m in mail.outbox][1:] == ["Your Public liability insurance has expired"]
     assert "has expired: it ran out on 30 June 2027" in mail.outbox[1].body
-    assert Reminder.objects.get(kind="partners_evidence_expiry", stage="1d-after").recipient == partner_a_user
+    assert (
+        Reminder.objects.get(kind="partners_evidence_expiry", stage="1d-after 2027-06-30").recipient == partner_a_user
+    )
+
+
+def test_renewed_evidence_is_reminded_of_again_before_its_next_expiry(
+    partner_a, partner_a_user, django_capture_on_commit_callbacks
+):
+    item = EvidenceItemFactory(
+        partner=partner_a, evidence_type=EvidenceType.objects.get(name="Public liability insurance"), expires_on=EXPIRES
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sweep(EXPIRES - timedelta(days=30)) == 1
+    next_year = date(2028, 6, 30)
+    EvidenceItem.objects.filter(pk=item.pk).update(expires_on=next_year)  # renewed and verified again
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sweep(next_year - timedelta(days=30)) == 1
+    assert [m.subject for m in mail.outbox] == [
+        "Your Public liability insurance expires on 30 June 2027",
+        "Your Public liability insurance expires on 30 June 2028",
+    ]
 
 
 def test_an_agreement_reopened_and_issued_again_gets_its_unsigned_reminders_again(partner_a, staff, partner_a_user):
