@@ -13,6 +13,7 @@ from agreements.models import (
     Reason,
     TerminationRecommendation,
 )
+from agreements.services import money_problems
 from hubportal.academic_years import academic_year_choices, current_academic_year
 from hubportal.uploads import SecureFileField
 from partners.models import Partner
@@ -80,6 +81,10 @@ class ProjectAgreementForm(AgreementForm):
         starts, ends = cleaned.get("starts_on"), cleaned.get("ends_on")
         if starts and ends and ends < starts:
             self.add_error("ends_on", "The project must end on or after the day it starts.")
+        contribution, match = cleaned.get("hub_contribution"), cleaned.get("match_funding_commitment")
+        # The match-funding rule is the service's (one function); shown here beside the figures.
+        for problem in money_problems(self.instance, hub_contribution=contribution, match_funding_commitment=match):
+            self.add_error("hub_contribution", problem)
         return cleaned
 
 

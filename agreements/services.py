@@ -47,6 +47,7 @@ from agreements.permissions import (
     can_sign,
 )
 from agreements.text import canonical_text, sha256
+from eoi.funding import HUB_GRANT, IN_KIND, check_match_funding, pounds
 from hubportal.academic_years import AcademicYear, academic_year_for, current_academic_year
 from hubportal.errors import ActionRefused, require
 from hubportal.history import can_move, record, transition
@@ -276,6 +277,14 @@ def agreement_update(
     if agreement.is_project:
         if agreement.starts_on and agreement.ends_on and agreement.ends_on < agreement.starts_on:
             raise ActionRefused("The project must end on or after the day it starts.")
+        if {"hub_contribution", "match_funding_commitment"} & set(changed):
+            problems = money_problems(
+                agreement,
+                hub_contribution=agreement.hub_contribution,
+                match_funding_commitment=agreement.match_funding_commitment,
+            )
+            if problems:
+                raise ActionRefused(" ".join(problems))
         if agreement.ends_on and not agreement.evaluation_due_on:
             agreement.evaluation_due_on = agreement.ends_on + EVALUATION_AFTER_END
             changed.append("evaluation_due_on")
@@ -326,6 +335,58 @@ def _replace_rows(agreement, model, existing, rows: list[dict], *, ordered: bool
     return changed
 
 
+# The call's share when a project agreement has no call behind it (one from
+# before the portal): the policy's own 50%, with in-kind contributions counted.
+DEFAULT_MATCH_THRESHOLD = Decimal("50.00")
+
+
+def money_problems(
+    agreement: Agreement, *, hub_contribution: Decimal | None, match_funding_commitment: Decimal | None
+) -> list[str]:
+    """What is wrong with a project agreement's money, as sentences that say
+    what to do: the match-funding rule (eoi.funding.check_match_funding, where
+    it lives) on a total cost of the contribution plus the match commitment,
+    under the terms of the award's call, and no more Hub money than the award.
+    Used by the edit form, the edit service and the issue check alike. Empty
+    while either figure is still unset (issuing asks for both)."""
+    if not agreement.is_project or hub_contribution is None or match_funding_commitment is None:
+        return []
+    contribution, match = to_money(hub_contribution), to_money(match_funding_commitment)
+    eoi = agreement.eoi
+    threshold, in_kind_counts, in_kind, award = DEFAULT_MATCH_THRESHOLD, True, Decimal("0.00"), None
+    if eoi is not None:
+        from eoi.models import Award
+
+        threshold, in_kind_counts = eoi.call.match_threshold_percent, eoi.call.in_kind_counts
+        award = Award.objects.filter(eoi=eoi).first()
+        # The part of the commitment the EOI said would come in kind, which
+        # counts towards the match only where the call allows.
+        sources = eoi.funding_sources.all()
+        in_kind = sum((to_money(s.amount) for s in sources if s.kind == IN_KIND and s.amount), in_kind)
+        in_kind = max(min(in_kind, match), Decimal("0.00"))
+    problems = []
+    if contribution + match <= 0:
+        problems.append(
+            "Set the Hub's contribution and the partner's match funding: together they are the cost of the project, "
+            "which must be more than £0.00."
+        )
+    else:
+        check = check_match_funding(
+            budget=[contribution + match],
+            sources=[(HUB_GRANT, contribution), (IN_KIND, in_kind), ("match_funding", match - in_kind)],
+            threshold_percent=threshold,
+            in_kind_counts=in_kind_counts,
+        )
+        if not check.ok:
+            problems.append("The Hub's contribution breaks the match-funding rule. " + check.message)
+    if award is not None and contribution > to_money(award.amount):
+        problems.append(
+            f"The Hub's contribution, {pounds(contribution)}, is more than the {pounds(to_money(award.amount))} "
+            f"awarded to “{eoi.title}”: lower it to the award or less."
+        )
+    return problems
+
+
 def issue_problems(agreement: Agreement) -> list[str]:
     """What stops a draft being issued, as sentences that say what to do."""
     problems = []
@@ -351,6 +412,11 @@ def issue_problems(agreement: Agreement) -> list[str]:
                     f"The payment schedule adds up to £{total:,.2f} but the Hub's contribution is "
                     f"£{contribution:,.2f}: make the instalments add up to the contribution."
                 )
+        problems += money_problems(
+            agreement,
+            hub_contribution=agreement.hub_contribution,
+            match_funding_commitment=agreement.match_funding_commitment,
+        )
     return problems
 
 

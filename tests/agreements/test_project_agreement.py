@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 
 from agreements.models import Agreement, AgreementTemplate, PaymentInstalment
 from agreements.services import (
@@ -148,3 +149,155 @@ def test_the_signed_text_covers_the_money_and_the_schedule(draft, staff):
     assert "£5,500.00: Milestone 0" in text
     PaymentInstalment.objects.filter(agreement=draft).update(amount=Decimal("5400.00"))
     assert canonical_text(draft) != text
+
+
+# The match-funding rule on the agreement's money (eoi.funding.check_match_funding).
+
+
+@pytest.fixture
+def half(partner_a, staff):
+    """A project agreement for £6,000 of a £12,000 project: exactly half from the Hub."""
+    eoi = ExpressionOfInterestFactory(
+        partner=partner_a, title="Half and half", total_cost=Decimal("12000.00"), hub_grant_requested=Decimal("6000.00")
+    )
+    return project_agreement_draft(eoi=eoi, award=award_for(eoi, Decimal("6000.00"), staff), actor=staff)
+
+
+PENNY_OVER = (
+    "The Hub's contribution breaks the match-funding rule. The Hub Grant requested, £5,000.01, is 50.01% of the "
+    "total cost of £10,000.01; at least 50.00% (£5,000.01) must come from other sources, which bring £5,000.00. "
+    "The shortfall is £0.01: lower the Hub Grant or add other funding."
+)
+
+
+def money(agreement, staff, contribution, match):
+    return agreement_update(
+        agreement=agreement,
+        actor=staff,
+        fields={"hub_contribution": Decimal(contribution), "match_funding_commitment": Decimal(match)},
+    )
+
+
+def test_a_contribution_of_exactly_half_the_cost_is_saved_and_issued(half, staff):
+    money(half, staff, "4000.00", "4000.00")
+    half.refresh_from_db()
+    assert (half.hub_contribution, half.match_funding_commitment) == (Decimal("4000.00"), Decimal("4000.00"))
+    schedule(half, staff, ["4000.00"])
+    agreement_issue(agreement=half, actor=staff)
+    half.refresh_from_db()
+    assert half.status == Agreement.Status.ISSUED
+
+
+def test_a_contribution_one_penny_over_half_the_cost_is_refused_by_the_service(half, staff):
+    with pytest.raises(ActionRefused) as refused:
+        money(half, staff, "5000.01", "5000.00")
+    assert str(refused.value) == PENNY_OVER
+    half.refresh_from_db()
+    assert half.hub_contribution == Decimal("6000.00")
+
+
+def test_a_match_commitment_one_penny_short_of_half_is_refused(half, staff):
+    with pytest.raises(ActionRefused, match=r"£5,000.00, is 50.01% of the total cost of £9,999.99"):
+        money(half, staff, "5000.00", "4999.99")
+
+
+def test_issuing_is_refused_when_the_money_breaks_the_rule(half, staff):
+    schedule(half, staff, ["5000.01"])
+    # Money set outside the edit service (an older draft, the admin) is checked again on issue.
+    Agreement.objects.filter(pk=half.pk).update(
+        hub_contribution=Decimal("5000.01"), match_funding_commitment=Decimal("5000.00")
+    )
+    half.refresh_from_db()
+    with pytest.raises(ActionRefused) as refused:
+        agreement_issue(agreement=half, actor=staff)
+    assert PENNY_OVER in str(refused.value)
+    half.refresh_from_db()
+    assert half.status == Agreement.Status.DRAFT
+
+
+def test_a_contribution_of_exactly_the_award_is_allowed_and_a_penny_more_refused(draft, staff):
+    money(draft, staff, "5500.00", "6500.00")
+    with pytest.raises(ActionRefused) as refused:
+        money(draft, staff, "5500.01", "6500.00")
+    assert str(refused.value) == (
+        "The Hub's contribution, £5,500.01, is more than the £5,500.00 awarded to “Inclusive strings in "
+        "Loughborough”: lower it to the award or less."
+    )
+    draft.refresh_from_db()
+    assert draft.hub_contribution == Decimal("5500.00")
+
+
+def test_in_kind_match_does_not_count_where_the_call_says_so(partner_a, staff):
+    from eoi.models import FundingSource
+
+    eoi = ExpressionOfInterestFactory(partner=partner_a, call__in_kind_counts=False)
+    FundingSource.objects.filter(eoi=eoi, kind="own_funds").update(amount=Decimal("4000.00"))
+    FundingSource.objects.create(eoi=eoi, kind="in_kind", amount=Decimal("1000.00"))
+    agreement = project_agreement_draft(eoi=eoi, award=award_for(eoi, Decimal("4000.00"), staff), actor=staff)
+    money(agreement, staff, "4000.00", "6000.00")  # £5,000 cash and £1,000 in kind: the cash is half
+    with pytest.raises(ActionRefused, match=r"In-kind contributions \(£1,000.00\) do not count"):
+        money(agreement, staff, "4000.00", "4999.99")
+
+
+def test_a_project_without_an_award_is_held_to_the_policys_half(staff, partner_a):
+    from tests.agreements.factories import AgreementFactory
+
+    project = AgreementFactory(partner=partner_a, project=True)
+    money(project, staff, "5000.00", "5000.00")
+    with pytest.raises(ActionRefused, match="breaks the match-funding rule"):
+        money(project, staff, "5000.01", "5000.00")
+
+
+def edit_data(agreement, contribution, match):
+    return {
+        "title": agreement.title,
+        "basis": "b",
+        "hub_expectations": "h",
+        "partner_expectations": "p",
+        "monitoring": "m",
+        "conditions": "c",
+        "review_meetings_per_year": "1",
+        "requires_evaluation": "on",
+        "starts_on": "2027-01-04",
+        "ends_on": "2027-07-30",
+        "hub_contribution": contribution,
+        "match_funding_commitment": match,
+        "evaluation_due_on": "",
+        "outcomes-TOTAL_FORMS": "1",
+        "outcomes-INITIAL_FORMS": "0",
+        "outcomes-0-description": "Forty children play",
+        "outcomes-0-measure": "Players",
+        "outcomes-0-target": "40",
+        "instalments-TOTAL_FORMS": "1",
+        "instalments-INITIAL_FORMS": "0",
+        "instalments-0-milestone": "On signature",
+        "instalments-0-due_on": "2027-01-04",
+        "instalments-0-amount": contribution,
+    }
+
+
+def test_the_edit_form_saves_exactly_half_and_redisplays_a_penny_more(half, staff, client_for):
+    from django.utils.html import escape
+
+    url = reverse("agreements:edit", kwargs={"pk": half.pk})
+    response = client_for(staff).post(url, edit_data(half, "5000.01", "5000.00"))
+    assert response.status_code == 200
+    assert escape(PENNY_OVER) in response.text
+    assert 'value="5000.01"' in response.text and 'value="5000.00"' in response.text
+    half.refresh_from_db()
+    assert half.hub_contribution == Decimal("6000.00") and not half.instalments.exists()
+    response = client_for(staff).post(url, edit_data(half, "5000.00", "5000.00"))
+    assert response.status_code == 302
+    half.refresh_from_db()
+    assert (half.hub_contribution, half.match_funding_commitment) == (Decimal("5000.00"), Decimal("5000.00"))
+
+
+def test_the_edit_form_refuses_more_than_the_award(draft, staff, client_for):
+    from django.utils.html import escape
+
+    url = reverse("agreements:edit", kwargs={"pk": draft.pk})
+    response = client_for(staff).post(url, edit_data(draft, "5500.01", "6500.00"))
+    assert response.status_code == 200
+    assert escape("is more than the £5,500.00 awarded to “Inclusive strings in Loughborough”") in response.text
+    assert 'value="5500.01"' in response.text
+    assert client_for(staff).post(url, edit_data(draft, "5500.00", "6500.00")).status_code == 302
