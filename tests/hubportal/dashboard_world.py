@@ -121,22 +121,30 @@ def _previous_summer(term):
     return next(t for t in Term.for_year(term.year.previous()) if t.name == SUMMER)
 
 
-def build_many(n: int, *, staff) -> list[Partner]:
-    """``n`` active partners, each with a live agreement, a survey return, an
-    EOI, a complaint, evidence and income: for query counts at two sizes."""
+def build_many(n: int, *, staff, start: int = 0) -> list[Partner]:
+    """``n`` active partners, each carrying every kind of row a home page could
+    read once per partner: a live partnership and a project, a survey request in
+    the current round, an EOI, an open complaint and an escalated one (the
+    Chair's queue), evidence and income. ``start`` numbers the partners so a
+    second call grows the same world (the round, call and evidence type are shared)."""
     from tests.surveys.factories import income
 
     survey_round = SurveyRoundFactory(deadline=days(10), opened_by=staff)
-    call = CallFactory(title="A call", status=Call.Status.CLOSED, closes_at=at(days(-5)))
-    insurance = EvidenceTypeFactory(name="Public liability insurance")
+    call = Call.objects.filter(title="A call").first() or CallFactory(
+        title="A call", status=Call.Status.CLOSED, closes_at=at(days(-5))
+    )
+    insurance = EvidenceType.objects.filter(name="Public liability insurance").first() or EvidenceTypeFactory(
+        name="Public liability insurance"
+    )
     partners = []
-    for i in range(n):
+    for i in range(start, start + n):
         partner = PartnerFactory(name=f"Bulk partner {i:03d}")
         agreement = AgreementFactory(partner=partner, live=True)
         AgreementFactory(partner=partner, live=True, project=True, hub_contribution=Decimal("1000.00"))
         SurveyRequestFactory(round=survey_round, agreement=agreement, status=[Req.PENDING, Req.SUBMITTED][i % 2])
         ExpressionOfInterestFactory(call=call, partner=partner, status=ExpressionOfInterest.Status.SUBMITTED)
         ComplaintFactory(partner=partner, category=[Complaint.Category.QUALITY, Complaint.Category.SAFEGUARDING][i % 2])
+        ComplaintFactory(partner=partner, status=Complaint.Status.ESCALATED, escalated_at=at(days(-3)))
         EvidenceItemFactory(partner=partner, evidence_type=insurance, expires_on=days(5 + i % 40))
         income(partner, "250.00", recorded_by=staff)
         partners.append(partner)
