@@ -51,6 +51,9 @@ FUNNEL = [
     Partner.Stage.ACTIVE,
 ]
 ROUNDS_CHARTED = 6
+# Partners named under each state of the current round; the rest are behind "and N more"
+# (a round at scale asks some 2,000 partners), as on the round's own page.
+NAMES_SHOWN = 20
 REQUEST_STATES = [
     SurveyRequest.Status.ACCEPTED,
     SurveyRequest.Status.SUBMITTED,
@@ -69,6 +72,11 @@ class Stat:
     url: str
     names: list[str] = field(default_factory=list)  # the partners behind the number, where it helps
     key: str = ""
+
+    @property
+    def more(self) -> int:
+        """How many partners behind the number are not named (the list at ``url`` has them all)."""
+        return self.count - len(self.names) if self.names else 0
 
 
 def link(name: str, **params) -> str:
@@ -185,19 +193,25 @@ def survey_stats(today: date) -> dict:
     if survey_round is None:
         return result
     names: dict[str, list[str]] = defaultdict(list)
+    counts: Counter = Counter()
     overdue_names = []
+    overdue = 0
     for status, deadline, name in (
         SurveyRequest.objects.filter(round=survey_round)
         .order_by("partner__name")
         .values_list("status", "deadline", "partner__name")
     ):
-        names[status].append(name)
+        counts[status] += 1
+        if len(names[status]) < NAMES_SHOWN:
+            names[status].append(name)
         if status in SurveyRequest.OPEN and deadline < today:
-            overdue_names.append(name)
+            overdue += 1
+            if len(overdue_names) < NAMES_SHOWN:
+                overdue_names.append(name)
     result["states"] = [
         Stat(
             SurveyRequest.Status(status).label,
-            len(names[status]),
+            counts[status],
             link("surveys:request_list", round=survey_round.pk, status=status),
             names[status],
             key=status,
@@ -206,12 +220,12 @@ def survey_stats(today: date) -> dict:
     ]
     result["overdue"] = Stat(
         "Overdue (past the deadline, not submitted)",
-        len(overdue_names),
+        overdue,
         link("surveys:request_list", round=survey_round.pk, overdue="true"),
         overdue_names,
         key="overdue",
     )
-    result["asked"] = sum(len(v) for v in names.values())
+    result["asked"] = sum(counts.values())
     result["asked_url"] = link("surveys:request_list", round=survey_round.pk)
     return result
 

@@ -187,3 +187,29 @@ def test_recent_activity_leaves_out_safeguarding_concerns_for_staff_who_are_not_
     lead_rows = [e.action for e in dashboard(client_for, manager).context["recent"]]
     assert "acknowledged by phone" in staff_rows and "flagged to the safeguarding lead" not in staff_rows
     assert "flagged to the safeguarding lead" in lead_rows
+
+
+def test_the_current_round_names_at_most_twenty_partners_per_state_and_links_to_the_rest(client_for, staff, world):
+    from hubportal.dashboard import NAMES_SHOWN
+    from surveys.models import SurveyRequest
+    from tests.agreements.factories import AgreementFactory
+    from tests.factories import PartnerFactory
+    from tests.surveys.factories import SurveyRequestFactory
+
+    for n in range(NAMES_SHOWN + 4):  # with Active 0, 25 submitted
+        agreement = AgreementFactory(partner=PartnerFactory(name=f"Zeta {n:02d}"), live=True)
+        SurveyRequestFactory(round=world["round"], agreement=agreement, status=SurveyRequest.Status.SUBMITTED)
+    response = dashboard(client_for, staff)
+    submitted = {s.key: s for s in response.context["surveys"]["states"]}["submitted"]
+    assert submitted.count == NAMES_SHOWN + 5
+    assert submitted.names == ["Active 0"] + [f"Zeta {n:02d}" for n in range(NAMES_SHOWN - 1)]
+    assert submitted.more == 5
+    html = response.content.decode()
+    assert f'<a href="{submitted.url.replace("&", "&amp;")}" data-more="submitted">and 5 more</a>' in html
+    assert "Zeta 19" not in html and "Zeta 18" in html
+    listed = client_for(staff).get(submitted.url)
+    assert listed.context["page"].paginator.count == submitted.count
+    # A state with few partners names them all and offers no "more".
+    pending = {s.key: s for s in response.context["surveys"]["states"]}["pending"]
+    assert pending.names == ["Suspended 1"] and pending.more == 0
+    assert 'data-more="pending"' not in html
