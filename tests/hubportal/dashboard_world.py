@@ -12,13 +12,13 @@ from complaints.models import Complaint
 from eoi.models import Call, ExpressionOfInterest
 from hubportal.academic_years import current_academic_year
 from partners.models import EvidenceItem, EvidenceType, Partner
-from surveys.models import SurveyRequest
+from surveys.models import Answer, GridCell, SurveyRequest
 from tests.agreements.factories import AgreementFactory
 from tests.complaints.factories import ComplaintFactory
 from tests.eoi.factories import CallFactory, ExpressionOfInterestFactory
 from tests.factories import PartnerFactory
 from tests.partners.factories import EvidenceItemFactory, EvidenceTypeFactory
-from tests.surveys.factories import SurveyRequestFactory, SurveyRoundFactory
+from tests.surveys.factories import QuestionFactory, QuestionSetFactory, SurveyRequestFactory, SurveyRoundFactory
 
 Stage = Partner.Stage
 State = Agreement.Status
@@ -26,6 +26,8 @@ Req = SurveyRequest.Status
 
 # Wednesday in the autumn term: "due within 3 working days" is Thursday to Monday.
 TODAY = datetime.date(2026, 11, 18)
+DISTRICTS = ["Charnwood", "Harborough", "Melton", "Not known"]
+ACTIVITIES = ["Singing", "Ensembles (choir, band, orchestra, other)"]
 
 
 def at(day: datetime.date, hour: int = 10) -> datetime.datetime:
@@ -63,11 +65,19 @@ def build_world(*, staff) -> dict:
 
     # The current round: one submitted, one in progress, one not started and
     # past its own deadline (overdue), one accepted. A past round has one overdue.
-    survey_round = SurveyRoundFactory(deadline=days(10), opened_by=staff)
-    SurveyRequestFactory(round=survey_round, agreement=live_expiring, status=Req.SUBMITTED, submitted_at=at(days(-1)))
+    survey_round = SurveyRoundFactory(deadline=days(10), opened_by=staff, question_set=reporting_questions())
+    submitted = SurveyRequestFactory(
+        round=survey_round, agreement=live_expiring, status=Req.SUBMITTED, submitted_at=at(days(-1))
+    )
     SurveyRequestFactory(round=survey_round, agreement=live_renewed, status=Req.IN_PROGRESS)
     SurveyRequestFactory(round=survey_round, agreement=suspended_agreement, status=Req.PENDING, deadline=days(-2))
-    SurveyRequestFactory(round=survey_round, agreement=issued, status=Req.ACCEPTED)
+    accepted = SurveyRequestFactory(round=survey_round, agreement=issued, status=Req.ACCEPTED)
+    # Reach: only the accepted return counts (autumn: 30 in Charnwood and 12 in
+    # Melton, 42 in all; 42 singing and 7 in ensembles); the submitted one's 100 does not.
+    answer(accepted, reach=42, schools=3, sessions=12, districts={"Charnwood": 30, "Melton": 12},
+           activities={"Singing": 42, ACTIVITIES[1]: 7}, status=Req.ACCEPTED)  # fmt: skip
+    answer(submitted, reach=100, schools=1, sessions=4, districts={"Melton": 100},
+           activities={"Singing": 100}, status=Req.SUBMITTED)  # fmt: skip
     from tests.surveys.factories import current_term
 
     last_summer = SurveyRoundFactory(
@@ -112,6 +122,31 @@ def build_world(*, staff) -> dict:
     EvidenceItemFactory(partner=active[3], evidence_type=dbs, status=EvidenceItem.Status.SUBMITTED, expires_on=None)
     EvidenceItemFactory(partner=active[3], evidence_type=insurance, expires_on=days(200))
     return {"active": active, "suspended": suspended, "round": survey_round, "closed_call": closed}
+
+
+def reporting_questions():
+    """A question set with the reach questions the figures add up."""
+    question_set = QuestionSetFactory()
+    reach = QuestionFactory(question_set=question_set, code="reach_total")
+    QuestionFactory(question_set=question_set, code="schools_count")
+    QuestionFactory(question_set=question_set, code="sessions_delivered")
+    QuestionFactory(
+        question_set=question_set, code="reach_by_district", type="grid", rows=DISTRICTS, total_question=reach
+    )
+    QuestionFactory(question_set=question_set, code="reach_by_activity", type="grid", rows=ACTIVITIES)
+    return question_set
+
+
+def answer(survey_request, *, reach, schools, sessions, districts, activities, status):
+    """Store a return's answers as the service would (as tests/surveys/test_aggregates.py does)."""
+    questions = {q.code: q for q in survey_request.round.question_set.questions.all()}
+    for code, value in (("reach_total", reach), ("schools_count", schools), ("sessions_delivered", sessions)):
+        Answer.objects.create(request=survey_request, question=questions[code], number=value)
+    for code, cells in (("reach_by_district", districts), ("reach_by_activity", activities)):
+        grid = Answer.objects.create(request=survey_request, question=questions[code], number=sum(cells.values()))
+        GridCell.objects.bulk_create(GridCell(answer=grid, row=row, count=n) for row, n in cells.items())
+    survey_request.status = status
+    survey_request.save()
 
 
 def _previous_summer(term):

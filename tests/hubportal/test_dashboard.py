@@ -213,3 +213,26 @@ def test_the_current_round_names_at_most_twenty_partners_per_state_and_links_to_
     pending = {s.key: s for s in response.context["surveys"]["states"]}["pending"]
     assert pending.names == ["Suspended 1"] and pending.more == 0
     assert 'data-more="pending"' not in html
+
+
+def test_reach_and_the_partner_total_match_the_hand_built_fixture_and_their_lists(client_for, staff, world):
+    from tests.hubportal.dashboard_world import ACTIVITIES
+
+    client = client_for(staff)
+    c = dashboard(client_for, staff).context
+    assert c["partner_total"] == 9  # 4 active, 2 enquiries, a meeting, a review, a suspension
+    assert client.get(reverse("partners:list")).context["page"].paginator.count == 9
+
+    reach = c["reach"]
+    # Only the accepted autumn return counts; the submitted one's 100 does not.
+    assert reach["total"] == 42
+    assert [t["reach"] for t in reach["terms"]] == [42, 0, 0]
+    assert dict(reach["activity_rows"]) == {"Singing": [42, 0, 0], ACTIVITIES[1]: [7, 0, 0]}
+    assert dict(reach["districts"]) == {"Charnwood": 30, "Melton": 12}
+    listed = client.get(reach["url"])
+    assert listed.status_code == 200
+    assert listed.context["headline"]["reach"] == reach["total"]
+    assert [t["reach"] for t in listed.context["terms"]] == [t["reach"] for t in reach["terms"]]
+    assert dict(listed.context["activity"]) == {a: sum(n) for a, n in reach["activity_rows"]}
+    [district_cells] = [cells for code, _, cells, _ in listed.context["breakdowns"] if code == "reach_by_district"]
+    assert dict(district_cells) == dict(reach["districts"])
