@@ -17,6 +17,10 @@ from surveys.models import Answer, Question
 
 RATINGS = [(n, str(n)) for n in range(1, 6)]
 MISSING = "Answer this question."
+# Counts are of children, schools and sessions: far below this, and their sum
+# over a grid's rows must still fit the answer's stored number (14 digits).
+MAX_COUNT = 9_999_999
+TOO_MANY = f"Enter a number no larger than {MAX_COUNT:,}."
 
 
 @dataclass
@@ -189,11 +193,16 @@ class ResponseForm(forms.Form):
                     label=row,
                     required=False,
                     min_value=0,
+                    max_value=MAX_COUNT,
                     initial=counts.get(row),
                     widget=forms.NumberInput(
                         attrs={"min": 0, "step": 1, "inputmode": "numeric", "class": "form-control grid-cell"}
                     ),
-                    error_messages={"invalid": "Enter a whole number.", "min_value": "Enter 0 or more."},
+                    error_messages={
+                        "invalid": "Enter a whole number.",
+                        "min_value": "Enter 0 or more.",
+                        "max_value": TOO_MANY,
+                    },
                 )
             return
         self.fields[item.name] = self._field_for(question, stored, described)
@@ -207,9 +216,14 @@ class ResponseForm(forms.Form):
                 label=question.text,
                 required=False,
                 min_value=0,
+                max_value=MAX_COUNT,
                 initial=int(stored.number) if stored and stored.number is not None else None,
                 widget=forms.NumberInput(attrs={**attrs, "min": 0, "step": 1, "inputmode": "numeric"}),
-                error_messages={"invalid": "Enter a whole number, like 120.", "min_value": "Enter 0 or more."},
+                error_messages={
+                    "invalid": "Enter a whole number, like 120.",
+                    "min_value": "Enter 0 or more.",
+                    "max_value": TOO_MANY,
+                },
             )
         if kind == Type.MONEY:
             return forms.DecimalField(

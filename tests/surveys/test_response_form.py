@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from surveys.models import Question
-from surveys.response_form import MISSING, ResponseForm
+from surveys.response_form import MAX_COUNT, MISSING, ResponseForm
 from tests.surveys.conftest import answers_for
 from tests.surveys.factories import QuestionFactory, QuestionSetFactory
 
@@ -64,6 +64,17 @@ def test_a_whole_number_is_zero_or_more(question_set, outcomes, value, valid):
     data = answers_for(question_set, outcomes, reach_total=value, reach_by_age_phase=["0", "0", "0", value])
     form = form_for(question_set, outcomes, data, submitting=False)
     assert form.is_valid() is valid
+
+
+@pytest.mark.parametrize(("value", "valid"), [(str(MAX_COUNT), True), (str(MAX_COUNT + 1), False)])
+def test_a_count_has_a_ceiling_that_a_grid_total_still_stores(question_set, outcomes, value, valid):
+    """A count past the ceiling once saved a number the database could not read back (a server error)."""
+    data = answers_for(question_set, outcomes, reach_total=value, reach_by_age_phase=["0", "0", "0", value])
+    form = form_for(question_set, outcomes, data, submitting=False)
+    assert form.is_valid() is valid
+    if not valid:
+        assert errors_of(form, question_set, "reach_total") == [f"Enter a number no larger than {MAX_COUNT:,}."]
+        assert "reach_total" not in {v.question.code for v in form.answer_values()}
 
 
 def test_a_negative_grid_cell_is_refused_even_in_a_draft(question_set, outcomes):
