@@ -775,6 +775,16 @@ def _review_completed(agreement, review, *, actor, reasons, evidence, other_reas
     Recommendation = AnnualReview.Recommendation
     note = f"Review completed: {review.get_recommendation_display().lower()}."
     if review.recommendation in (Recommendation.RENEW, Recommendation.RENEW_WITH_CONDITIONS):
+        newer = (
+            Agreement.objects.filter(partner=agreement.partner_id, kind=agreement.kind, status=Status.LIVE)
+            .exclude(pk=agreement.pk)
+            .first()
+        )
+        if newer is not None:
+            raise ActionRefused(
+                f"{agreement.partner.name}'s {newer.year.label} agreement is already live, so this one cannot "
+                "continue: record the review as not renewed, or review the live agreement instead."
+            )
         agreement.renewal_conditions = (
             review.conditions if review.recommendation == Recommendation.RENEW_WITH_CONDITIONS else ""
         )
