@@ -85,3 +85,35 @@ def assert_accessible(page) -> None:
     assert violations == [], "\n".join(
         f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:5]}" for v in violations
     )
+
+
+# Every control a mouse user can use, as the browser sees it on screen.
+KEYBOARD_CHECK = """() => {
+  const selector = 'a[href], button, input:not([type=hidden]), select, textarea, summary, [tabindex]';
+  // Hidden from everyone: not drawn, aria-hidden (e.g. the select an autocomplete
+  // widget stands in for), or inside a closed <details> that its summary opens.
+  const shown = el => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden' &&
+    !el.closest('[aria-hidden=true]') && !(el.closest('details:not([open])') && el.tagName !== 'SUMMARY');
+  const problems = [];
+  for (const el of document.querySelectorAll(selector)) {
+    if (!shown(el) || el.disabled || el.closest('[inert], fieldset[disabled]')) continue;
+    const name = el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
+      ' "' + (el.textContent || el.value || el.name || '').trim().slice(0, 40) + '"';
+    if (el.tabIndex > 0) problems.push(name + ': tabindex ' + el.tabIndex + ' breaks the focus order');
+    if (el.tabIndex < 0 && !el.matches('[tabindex]:not(a,button,input,select,textarea,summary)')) {
+      problems.push(name + ': taken out of the tab order');
+      continue;
+    }
+    el.focus();
+    if (document.activeElement !== el && el.tabIndex >= 0) problems.push(name + ': cannot take the focus');
+  }
+  if (document.activeElement) document.activeElement.blur();
+  return problems;
+}"""
+
+
+def assert_keyboard_operable(page) -> None:
+    """Every visible control can take the keyboard's focus, in document order
+    (no positive tabindex, nothing clickable taken out of the tab order)."""
+    problems = page.evaluate(KEYBOARD_CHECK)
+    assert problems == [], "; ".join(problems[:10])

@@ -1,5 +1,6 @@
 """Every page each role reaches in the demo data, found by following links, is
-checked with axe-core (WCAG 2.2 A and AA), with no console errors and no
+checked with axe-core (WCAG 2.2 A and AA) and for keyboard use (every visible
+control takes the focus, in document order), with no console errors and no
 Content-Security-Policy violations. A new page is covered as soon as
 something links to it."""
 
@@ -12,7 +13,7 @@ from django.urls import Resolver404, resolve
 from playwright.sync_api import Error as PlaywrightError
 
 from hubportal.demo import DEMO_PASSWORD
-from tests.browser.support import assert_accessible, is_page_error, login
+from tests.browser.support import assert_accessible, assert_keyboard_operable, is_page_error, login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -85,10 +86,11 @@ def crawl(page, start: str, within: str = "/") -> list[str]:
             continue
         if not response.headers.get("content-type", "").startswith("text/html"):
             continue
-        try:
-            assert_accessible(page)
-        except AssertionError as failure:
-            failures.append(f"{target}: {failure}")
+        for check in (assert_accessible, assert_keyboard_operable):
+            try:
+                check(page)
+            except AssertionError as failure:
+                failures.append(f"{target}: {failure}")
         if console:
             failures.append(f"{target}: console errors or CSP violations: {console}")
         checked.append(target)
