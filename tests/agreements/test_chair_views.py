@@ -40,6 +40,9 @@ def test_the_chair_sees_the_full_file(recommendation, chair, client_for):
         "dsl-report.pdf",
         recommendation.agreement.outcomes.first().description,
         "Submit my final decision",
+        # The Chair can check that the text signed is the text stored.
+        "<strong>Verified.</strong>",
+        recommendation.agreement.versions.get(version=recommendation.agreement.version).text_sha256,
     ]:
         assert expected in text
     document = RecommendationDocument.objects.get()
