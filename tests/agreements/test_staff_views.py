@@ -316,6 +316,32 @@ def test_the_annual_review_is_saved_then_completed(staff, live, client_for):
     assert live.status == Agreement.Status.LIVE and review.completed_at and review.outcome_reviews.count() == 2
 
 
+def test_renewing_on_review_is_refused_while_another_agreement_of_the_partner_is_live(
+    staff, manager, partner_a, partner_a_user, client_for
+):
+    """Last year's agreement still under review cannot go back to live beside a live one (a 500 before)."""
+    year = current_academic_year().start_year
+    old = make_live(
+        AgreementFactory(partner=partner_a, academic_year=year - 1),
+        staff=staff,
+        partner_user=partner_a_user,
+        manager=manager,
+    )
+    ratings = {f"rating_{o.pk}": "achieved" for o in old.outcomes.all()}
+    data = {"held_on": f"{year}-07-10", "branding": "met", "recommendation": "renew", "summary": "Kept typed."}
+    assert client_for(staff).post(url("review", old), data | ratings | {"action": "save"}).status_code == 302
+    current = AgreementFactory(partner=partner_a, academic_year=year)
+    Agreement.objects.filter(pk=current.pk).update(status=Agreement.Status.LIVE)
+
+    refused = client_for(staff).post(url("review", old), data | ratings | {"action": "complete"})
+
+    assert refused.status_code == 200
+    assert "agreement is already live, so this one cannot continue" in refused.text and "Kept typed." in refused.text
+    old.refresh_from_db()
+    assert old.status == Agreement.Status.UNDER_REVIEW
+    assert not AnnualReview.objects.filter(completed_at__isnull=False).exists()
+
+
 def test_a_review_recommending_termination_goes_to_the_chair(staff, live, chair, client_for):
     ratings = {f"rating_{o.pk}": "not_achieved" for o in live.outcomes.all()}
     data = {"held_on": "2027-05-10", "branding": "not_met", "recommendation": "terminate", "action": "complete"}
