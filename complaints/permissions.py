@@ -160,13 +160,16 @@ def can_add_note(user, complaint: Complaint, kind: str | None = None) -> bool:
 
 
 def can_suspend_partner(user, complaint: Complaint) -> bool:
-    """From a safeguarding concern, staff suspend the partnership at once."""
+    """From a safeguarding concern, staff suspend the partnership at once. Not
+    from a concern the Chair has decided: it is locked, and a fresh worry is a
+    new concern."""
     from partners.models import Partner
 
     return (
         is_hub_staff(user)
         and is_safeguarding_lead(user)
         and complaint.is_safeguarding
+        and not complaint.is_decided
         and complaint.partner_id is not None
         and complaint.partner.status == Partner.Stage.ACTIVE
     )

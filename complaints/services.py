@@ -657,6 +657,10 @@ def complaint_suspend_partner(*, complaint: Complaint, actor, reason: str) -> Co
         roles.is_hub_staff(actor) and roles.is_safeguarding_lead(actor) and complaint.is_safeguarding,
         "Only a safeguarding lead can suspend a partnership from a safeguarding concern.",
     )
+    if complaint.is_decided:
+        raise ActionRefused(
+            "The Chair has decided this concern, so nothing more can be done from it: raise a new concern."
+        )
     if not can_suspend_partner(actor, complaint):
         raise ActionRefused("The partnership is not active, so it cannot be suspended.")
     if not reason.strip():

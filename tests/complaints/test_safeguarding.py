@@ -152,6 +152,20 @@ def test_a_lead_suspends_the_partnership_from_the_concern(manager, client_for, p
     assert again.status_code == 200 and "not active" in again.text
 
 
+def test_a_decided_concern_cannot_suspend_the_partnership(manager, chair, partner_a_user, partner_b, client_for):
+    concern = raise_from_portal(partner_a_user, about_partner=partner_b, category=SAFEGUARDING)
+    advance(concern, Complaint.Status.DECIDED, manager=manager, chair=chair, complainant=partner_a_user)
+    assert partner_b.status == Partner.Stage.ACTIVE
+    assert "Suspend the partnership now" not in client_for(manager).get(f"/staff/complaints/{concern.pk}/").text
+    response = client_for(manager).post(
+        f"/staff/complaints/{concern.pk}/suspend-partner/", {"suspend-reason": "Another worry."}
+    )
+    assert response.status_code == 200 and "raise a new concern" in response.text
+    partner_b.refresh_from_db()
+    assert partner_b.status == Partner.Stage.ACTIVE
+    assert "partnership suspended" not in [e.action for e in concern_history(concern)]
+
+
 def concern_history(concern):
     from hubportal.history import history_for
 
