@@ -2,6 +2,7 @@
 right stage, and otherwise refused with a clear message and nothing changed."""
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 
 from complaints.models import Complaint
@@ -14,9 +15,11 @@ from complaints.services import (
     complaint_resolve,
     complaint_take_into_review,
 )
+from hubportal import roles
 from hubportal.errors import ActionRefused
 from hubportal.history import history_for
 from tests.complaints.helpers import advance, raise_from_portal
+from tests.factories import UserFactory
 
 Status = Complaint.Status
 STAGE_ONE = {"manager", "admin"}
@@ -62,13 +65,18 @@ ACTIONS = {
         {"chair"},
     ),
 }
-ROLES = ["staff", "manager", "admin", "assessor", "chair", "complainant", "other_partner"]
+# "lead_only" holds the safeguarding role and nothing else: concerns open for
+# them, but stage one stays the Service Manager's.
+ROLES = ["staff", "lead_only", "manager", "admin", "assessor", "chair", "complainant", "other_partner"]
 
 
 @pytest.fixture
 def people(staff, manager, admin_user, assessor, chair, partner_a_user, partner_b_user):
+    lead_only = UserFactory(username="lead-only")
+    lead_only.groups.add(Group.objects.get(name=roles.SAFEGUARDING))
     return {
         "staff": staff,
+        "lead_only": lead_only,
         "manager": manager,
         "admin": admin_user,
         "assessor": assessor,
