@@ -32,6 +32,7 @@ ALLOWED_DESCRIPTION = "PDF, Word (.docx), Excel (.xlsx), PNG or JPEG"
 ACCEPT_ATTRIBUTE = ".pdf,.docx,.xlsx,.png,.jpg,.jpeg"
 MAX_ARCHIVE_ENTRIES = 2000
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+STORED_EXTENSIONS = {".pdf", ".docx", ".xlsx", ".png", ".jpg", ".jpeg"}
 OFFICE_MARKERS = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml"}
 
 
@@ -116,7 +117,11 @@ class PrivateUploadTo:
         self.folder = folder
 
     def __call__(self, instance, filename: str) -> str:
-        extension = PurePath(filename).suffix.lower()[:8]
+        # The content was checked to be an allowed type; an extension outside
+        # the allowlist (a PDF named "x.html") is not carried onto the disk.
+        extension = PurePath(filename).suffix.lower()
+        if extension not in STORED_EXTENSIONS:
+            extension = ""
         return f"{self.folder}/{uuid.uuid4().hex}{extension}"
 
     def __eq__(self, other):

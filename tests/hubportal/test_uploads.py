@@ -43,3 +43,9 @@ def test_stored_names_are_generated_and_keep_nothing_of_the_original():
     name = PrivateUploadTo("evidence")(None, "../../Our Safeguarding Policy.PDF")
     assert name.startswith("evidence/") and name.endswith(".pdf")
     assert "Safeguarding" not in name and ".." not in name
+
+
+@pytest.mark.parametrize("original", ["policy.html", "policy.pdf.exe", "policy", "policy.svg"])
+def test_a_stored_name_never_carries_an_extension_outside_the_allowlist(original):
+    name = PrivateUploadTo("evidence")(None, original)
+    assert re.fullmatch(r"evidence/[0-9a-f]{32}", name), name
