@@ -124,3 +124,40 @@ def test_the_chair_list_costs_the_same_queries_at_any_size(
         # (a count and a page for each of the two lists, awaiting and decided).
         with django_assert_max_num_queries(12):
             assert client.get(reverse("agreements:chair_recommendations")).status_code == 200
+
+
+def test_only_the_chair_terminates_a_suspended_partnership_on_the_decision_page(
+    partner_a, partner_a_user, partner_b_user, staff, manager, assessor, chair, client_for
+):
+    from partners.models import Partner
+
+    agreement = make_live(
+        AgreementFactory(partner=partner_a), staff=staff, partner_user=partner_a_user, manager=manager
+    )
+    rec = recommendation_raise(
+        agreement=agreement,
+        actor=staff,
+        kind=TerminationRecommendation.Kind.TERMINATE,
+        reasons=[Reason.SAFEGUARDING],
+        evidence="A tutor worked unsupervised without a DBS check on 3 March.",
+        suspend_partner=True,
+    )
+    partner_a.refresh_from_db()
+    assert partner_a.status == Partner.Stage.SUSPENDED
+    decision = {"decision": "upheld", "reasons": "The breach is proven.", "confirm": "on"}
+    for user in (staff, manager, assessor, partner_a_user, partner_b_user):
+        assert client_for(user).post(url(rec), decision).status_code == 403, user
+    rec.refresh_from_db()
+    agreement.refresh_from_db()
+    partner_a.refresh_from_db()
+    assert not rec.is_decided
+    assert agreement.status == Agreement.Status.UNDER_REVIEW and partner_a.status == Partner.Stage.SUSPENDED
+
+    client = client_for(chair)
+    page = client.get(url(rec)).text
+    assert "The partnership was suspended at once, pending your decision." in page
+    assert client.post(url(rec), decision).status_code == 302
+    agreement.refresh_from_db()
+    partner_a.refresh_from_db()
+    assert agreement.status == Agreement.Status.TERMINATED
+    assert partner_a.status == Partner.Stage.TERMINATED

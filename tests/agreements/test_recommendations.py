@@ -10,9 +10,11 @@ from django.urls import reverse
 
 from agreements.chair import recommendations_awaiting_decision
 from agreements.models import Agreement, Reason, TerminationRecommendation
+from agreements.permissions import can_decide
 from agreements.services import recommendation_decide, recommendation_raise
 from hubportal.chair import chair_queue
 from hubportal.errors import ActionRefused
+from hubportal.history import history_for
 from hubportal.models import Notification
 from partners.models import Partner
 from tests.agreements.factories import AgreementFactory, make_live
@@ -257,3 +259,47 @@ def test_the_chair_queue_costs_one_query_however_many_wait(django_assert_num_que
         raise_one(agreement, staff)
     with django_assert_num_queries(1):
         assert len(recommendations_awaiting_decision()) == 3
+
+
+def _suspended_pending_the_chair(live, staff):
+    return raise_one(
+        live,
+        staff,
+        reasons=[Reason.SAFEGUARDING],
+        suspend_partner=True,
+        evidence="A DSL report of a tutor working unsupervised without a DBS check.",
+    )
+
+
+def test_only_the_chair_may_terminate_a_suspended_partnership(
+    live, staff, manager, assessor, admin_user, partner_a_user, chair, partner_a
+):
+    rec = _suspended_pending_the_chair(live, staff)
+    partner_a.refresh_from_db()
+    assert partner_a.status == Partner.Stage.SUSPENDED
+    for user in (staff, manager, assessor, admin_user, partner_a_user):
+        assert not can_decide(user, rec), user
+        with pytest.raises(PermissionDenied):
+            recommendation_decide(recommendation=rec, actor=user, decision="upheld", reasons="Ended.")
+    rec.refresh_from_db()
+    live.refresh_from_db()
+    partner_a.refresh_from_db()
+    assert not rec.is_decided
+    assert live.status == Agreement.Status.UNDER_REVIEW and partner_a.status == Partner.Stage.SUSPENDED
+
+    assert can_decide(chair, rec)
+    recommendation_decide(
+        recommendation=rec, actor=chair, decision="upheld", reasons="The safeguarding breach is proven."
+    )
+    live.refresh_from_db()
+    partner_a.refresh_from_db()
+    rec.refresh_from_db()
+    assert live.status == Agreement.Status.TERMINATED and live.ended_at is not None
+    assert partner_a.status == Partner.Stage.TERMINATED
+    assert not can_decide(chair, rec)  # final: not even the Chair decides twice
+    # Straight from suspended to terminated, by the Chair, with the reasons.
+    move = history_for(partner_a).get(to_state=Partner.Stage.TERMINATED)
+    assert move.from_state == Partner.Stage.SUSPENDED and move.actor == chair
+    assert "The safeguarding breach is proven." in move.note
+    ended = history_for(live).get(to_state=Agreement.Status.TERMINATED)
+    assert ended.from_state == Agreement.Status.UNDER_REVIEW and ended.actor == chair
