@@ -1134,6 +1134,23 @@ def recommendation_decide(
                 actor=actor,
                 reason="The Chair did not uphold the recommendation; the suspension is lifted.",
             )
+            # The 31 August expiry may have ended the agreement while the Chair
+            # decided; it left the partner suspended rather than lapsed. With no
+            # partnership agreement in force the partnership lapses now, as it
+            # would have then.
+            if (
+                partnership
+                and not Agreement.objects.filter(
+                    partner=partner, kind=Agreement.Kind.PARTNERSHIP, status__in=Agreement.IN_FORCE
+                ).exists()
+            ):
+                _partner_to(
+                    partner,
+                    Partner.Stage.LAPSED,
+                    actor=actor,
+                    reason=f"The suspension is lifted, but the {agreement.year.label} agreement expired meanwhile "
+                    "with no renewal in force.",
+                )
     _notify_both(
         kind="agreements_decision",
         agreement=agreement,

@@ -11,6 +11,7 @@ from agreements.models import Agreement, AnnualReview
 from agreements.services import agreements_expire, review_save, roll_forward, roll_forward_plan
 from agreements.tasks import expire_agreements
 from hubportal.academic_years import AcademicYear
+from hubportal.history import history_for
 from partners.models import Partner
 from tests.agreements.factories import AgreementFactory, make_live
 from tests.factories import PartnerFactory, partner_user
@@ -146,3 +147,90 @@ def test_the_beat_schedule_runs_the_expiry_daily(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["agreements-expire"]
     assert entry["task"] == "agreements.tasks.expire_agreements"
     assert entry["schedule"].hour == {0}
+
+
+def test_an_agreement_under_review_on_31_august_expires_and_the_expiry_is_in_its_history(live_for, staff):
+    # The design's lifecycle: under_review → expired. A review still open on 31 August
+    # does not keep the year's agreement in force; the move is the system's, recorded.
+    with time_machine.travel(at(2027, 8, 20, 10), tick=False):
+        agreement = live_for()
+        review_save(agreement=agreement, actor=staff, fields={"held_on": datetime.date(2027, 8, 20)}, ratings={})
+        agreement.refresh_from_db()
+        assert agreement.status == Agreement.Status.UNDER_REVIEW
+    with time_machine.travel(at(2027, 8, 31, 23, 59), tick=False):
+        assert agreements_expire() == []
+    agreement.refresh_from_db()
+    assert agreement.status == Agreement.Status.UNDER_REVIEW
+    with time_machine.travel(at(2027, 9, 1, 0, 5), tick=False):
+        assert [a.pk for a in agreements_expire()] == [agreement.pk]
+        assert agreements_expire() == []
+    agreement.refresh_from_db()
+    agreement.partner.refresh_from_db()
+    assert agreement.status == Agreement.Status.EXPIRED and agreement.ended_at is not None
+    assert agreement.partner.status == Partner.Stage.LAPSED
+    [entry] = history_for(agreement).filter(to_state=Agreement.Status.EXPIRED)
+    assert entry.from_state == Agreement.Status.UNDER_REVIEW and entry.actor is None
+    assert entry.note == "The 2026/27 academic year ended on 31 August 2027 with no renewal in force."
+    [lapse] = history_for(agreement.partner).filter(to_state=Partner.Stage.LAPSED)
+    assert lapse.from_state == Partner.Stage.ACTIVE and lapse.actor is None
+    assert "The 2026/27 agreement expired with no renewal in force." in lapse.note
+
+
+def test_an_agreement_with_the_chair_on_31_august_expires_and_the_chair_still_decides(live_for, staff, chair):
+    # Expiry is not a termination: the recommendation stays with the Chair, and a
+    # partnership suspended pending the decision stays suspended (it does not lapse).
+    from agreements.models import Reason, TerminationRecommendation
+    from agreements.services import recommendation_decide, recommendation_raise
+
+    with time_machine.travel(at(2027, 8, 25, 10), tick=False):
+        agreement = live_for()
+        rec = recommendation_raise(
+            agreement=agreement,
+            actor=staff,
+            kind=TerminationRecommendation.Kind.TERMINATE,
+            reasons=[Reason.SAFEGUARDING],
+            evidence="A DSL report.",
+            suspend_partner=True,
+        )
+    with time_machine.travel(at(2027, 9, 1, 0, 5), tick=False):
+        assert [a.pk for a in agreements_expire()] == [agreement.pk]
+    agreement.refresh_from_db()
+    agreement.partner.refresh_from_db()
+    rec.refresh_from_db()
+    assert agreement.status == Agreement.Status.EXPIRED
+    assert agreement.partner.status == Partner.Stage.SUSPENDED
+    assert not rec.is_decided
+    entry = history_for(agreement).get(to_state=Agreement.Status.EXPIRED)
+    assert entry.from_state == Agreement.Status.UNDER_REVIEW and entry.actor is None
+
+    with time_machine.travel(at(2027, 9, 10, 10), tick=False):
+        recommendation_decide(recommendation=rec, actor=chair, decision="upheld", reasons="Proven.")
+    agreement.refresh_from_db()
+    agreement.partner.refresh_from_db()
+    assert agreement.status == Agreement.Status.EXPIRED  # it had already ended
+    assert agreement.partner.status == Partner.Stage.TERMINATED
+
+
+def test_the_chair_lifting_a_suspension_after_the_agreement_expired_leaves_the_partner_lapsed(live_for, staff, chair):
+    from agreements.models import Reason, TerminationRecommendation
+    from agreements.services import recommendation_decide, recommendation_raise
+
+    with time_machine.travel(at(2027, 8, 25, 10), tick=False):
+        agreement = live_for()
+        rec = recommendation_raise(
+            agreement=agreement,
+            actor=staff,
+            kind=TerminationRecommendation.Kind.TERMINATE,
+            reasons=[Reason.SAFEGUARDING],
+            evidence="A DSL report.",
+            suspend_partner=True,
+        )
+    with time_machine.travel(at(2027, 9, 1, 0, 5), tick=False):
+        agreements_expire()
+    with time_machine.travel(at(2027, 9, 10, 10), tick=False):
+        recommendation_decide(recommendation=rec, actor=chair, decision="rejected", reasons="Unfounded.")
+    agreement.refresh_from_db()
+    agreement.partner.refresh_from_db()
+    assert agreement.status == Agreement.Status.EXPIRED
+    # No agreement is in force, so lifting the suspension leaves the partnership lapsed, not active.
+    assert agreement.partner.status == Partner.Stage.LAPSED
