@@ -4,10 +4,10 @@ just passing the match-funding rule at exactly 50%, partner B's refused at
 submission and still a draft, a third partner's scored lower), and an
 awarded call whose project agreement with partner A is live.
 
-Everything goes through the services, so the history reads as it would.
-Idempotent: each call is built once, when it is first created."""
+Everything goes through the services, so the history reads as it would, and
+a refusal the demo does not expect stops it loading. Idempotent: each call is
+built once, when it is first created."""
 
-import contextlib
 import datetime
 from decimal import Decimal
 
@@ -25,6 +25,11 @@ from partners.models import District, NationalPlanStrand, Partner
 D = Decimal
 EOI = ExpressionOfInterest.Status
 THIRD_PARTNER = "Little Notes Early Years Music"  # an active partner of the partners demo
+
+
+class DemoBroken(RuntimeError):
+    """The services accepted what the demo is there to show being refused."""
+
 
 CRITERIA = [
     services.CriterionData("Meets the gap in provision", 3, "How directly the work answers the gap and its evidence."),
@@ -313,15 +318,15 @@ def _awarded_call(users, gap) -> None:
         feedback="Thank you: the tutor team is strong. The call asked for progression outside the school day; "
         "half the match funding was still pending. A joint bid with a village band would be welcome next time.",
     )
-    try:
-        award = services.eoi_award(
-            eoi=winner,
-            actor=staff,
-            procurement_notes="Band £5,000 to £25,000: three written quotes. The two other responses to the open "
-            "call and a quote from a county music service were compared; this offered the best value.",
-        )
-    except ActionRefused:
-        return  # no project agreement template (the agreements app's reference data): left assessed, to award
+    # A refusal here (or in taking the project agreement live) stops the demo
+    # loading: a rule that changed must show, not leave the promised live
+    # project agreement quietly missing.
+    award = services.eoi_award(
+        eoi=winner,
+        actor=staff,
+        procurement_notes="Band £5,000 to £25,000: three written quotes. The two other responses to the open "
+        "call and a quote from a county music service were compared; this offered the best value.",
+    )
     _project_live(award, users)
 
 
@@ -332,18 +337,15 @@ def _project_live(award, users) -> None:
     from agreements.demo import project_to_live
 
     starts = timezone.localdate() - datetime.timedelta(days=40)
-    try:
-        project_to_live(
-            award.eoi.project_agreement,
-            users=users,
-            instalments=[
-                ("Agreement signed; tutors, venues and instruments booked", starts, D("3000.00")),
-                ("Both village bands running; interim report", starts + datetime.timedelta(days=100), D("3000.00")),
-                ("Final sharing concert and project report", starts + datetime.timedelta(days=200), D("1500.00")),
-            ],
-        )
-    except ActionRefused:
-        return  # the agreements app refused (e.g. no project template): the award and its draft stand
+    project_to_live(
+        award.eoi.project_agreement,
+        users=users,
+        instalments=[
+            ("Agreement signed; tutors, venues and instruments booked", starts, D("3000.00")),
+            ("Both village bands running; interim report", starts + datetime.timedelta(days=100), D("3000.00")),
+            ("Final sharing concert and project report", starts + datetime.timedelta(days=200), D("1500.00")),
+        ],
+    )
 
 
 def _closed_call(users, gap) -> None:
@@ -391,8 +393,16 @@ def _closed_call(users, gap) -> None:
         hub_grant=D("6300.00"),  # 52.50% of £12,000.00: refused at submission
     )
     # Refused with the figures: the draft is kept and the refusal is in its history.
-    with contextlib.suppress(ActionRefused):
+    # Accepted would mean the rule changed, and the demo would no longer show it.
+    try:
         services.eoi_submit(eoi=refused, actor=users["partner-b"])
+    except ActionRefused:
+        pass
+    else:
+        raise DemoBroken(
+            "Partner B's draft at a 52.50% Hub Grant share was accepted: the demo expects the "
+            "match-funding rule to refuse it. Change the demo's figures to match the rule."
+        )
     third = Partner.objects.filter(name=THIRD_PARTNER, status=Partner.Stage.ACTIVE).first()
     third_eoi = None
     if third is not None and (third_user := _partner_user(third)):
