@@ -262,6 +262,18 @@ def meeting_schedule(
     return meeting
 
 
+def meeting_record_refusal(meeting: Meeting) -> str:
+    """Why the meeting cannot be recorded now, in a sentence for staff ("" if
+    nothing stands in the way); permissions.can_record_meeting decides."""
+    if meeting.recorded_at is not None:
+        return "This meeting has been recorded already."
+    if meeting.cancelled_at is not None:
+        return "This meeting was cancelled when it was rescheduled; record the new one."
+    if meeting.partner.status != Stage.MEETING_SCHEDULED:
+        return str(_stage_refusal(meeting.partner, "record a meeting", "schedule the introductory meeting first."))
+    return ""
+
+
 MEETING_QUESTIONS = [
     "who_they_are",
     "national_plan_support",
@@ -285,13 +297,10 @@ def meeting_record(
     on "proceed" the proposed type becomes the partner's type."""
     partner = _lock(meeting.partner)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    meeting.partner = partner
     _require_staff(actor)
-    if meeting.recorded_at is not None:
-        raise ActionRefused("This meeting has been recorded already.")
-    if meeting.cancelled_at is not None:
-        raise ActionRefused("This meeting was cancelled when it was rescheduled; record the new one.")
-    if partner.status != Stage.MEETING_SCHEDULED:
-        raise _stage_refusal(partner, "record a meeting", "schedule the introductory meeting first.")
+    if not permissions.can_record_meeting(actor, meeting):
+        raise ActionRefused(meeting_record_refusal(meeting))
     if meeting.starts_at > timezone.now():
         raise ActionRefused(
             f"The meeting is on {timezone.localtime(meeting.starts_at):%-d %B %Y at %H:%M}; record it once it has "

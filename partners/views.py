@@ -202,6 +202,15 @@ def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
         current = "profile"
     user = request.user
     current_tab = next((t for t in contributed if t.slug == current), None)
+    meetings = []
+    if current == "meetings":
+        meetings = list(
+            partner.meetings.select_related("scheduled_by", "recorded_by", "proposed_partner_type")
+            .prefetch_related("hlo_representatives")
+            .order_by("-starts_at")
+        )
+    for meeting in meetings:
+        meeting.partner = partner  # can_record_meeting reads the stage; no query per meeting
     context = {
         "partner": partner,
         "tab": current,
@@ -219,9 +228,8 @@ def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "health": health_for([partner.pk], viewer=request.user)[partner.pk],
         "users": partner.users.order_by("first_name", "last_name"),
         "contacts": partner.contacts.all(),
-        "meetings": partner.meetings.select_related("scheduled_by", "recorded_by", "proposed_partner_type")
-        .prefetch_related("hlo_representatives")
-        .order_by("-starts_at"),
+        "meetings": meetings,
+        "recordable": {m.pk for m in meetings if permissions.can_record_meeting(user, m)},
         "register": selectors.evidence_register(partner),
         "history": selectors.partner_history(partner) if current == "history" else None,
         "gaps": services.evidence_gaps(partner) if partner.status == Partner.Stage.STANDARDS_REVIEW else [],
@@ -366,6 +374,7 @@ def meeting_record(request: HttpRequest, pk: int) -> HttpResponse:
     partner = meeting.partner
     initial = {"proposed_partner_type": partner.partner_type_id}
     form = forms.MeetingRecordForm(request.POST or None, instance=Meeting(partner=partner), initial=initial)
+    refused = False
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -379,10 +388,18 @@ def meeting_record(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except ActionRefused as refusal:
             messages.error(request, str(refusal))
+            refused = True
         else:
             messages.success(request, "The meeting is recorded.")
             return redirect(f"{reverse('partners:detail', kwargs={'pk': partner.pk})}?tab=meetings")
-    return render(request, "partners/meeting_record.html", {"form": form, "meeting": meeting, "partner": partner})
+    # Say up front why it cannot be recorded (unless the refusal message just said so).
+    allowed = permissions.can_record_meeting(request.user, meeting)
+    refusal = "" if allowed or refused else services.meeting_record_refusal(meeting)
+    return render(
+        request,
+        "partners/meeting_record.html",
+        {"form": form, "meeting": meeting, "partner": partner, "refusal": refusal},
+    )
 
 
 def _stage_action(request, pk, action, success):

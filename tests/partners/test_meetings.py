@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from hubportal.errors import ActionRefused
 from hubportal.history import history_for
-from hubportal.models import Notification, OutboundEmail
+from hubportal.models import HistoryEntry, Notification, OutboundEmail
 from partners.models import Meeting, Partner, PartnerType
+from partners.permissions import can_record_meeting
 from partners.services import meeting_confirm, meeting_record, meeting_schedule
 from tests.factories import PartnerFactory
 from tests.partners.factories import MeetingFactory
@@ -175,6 +176,58 @@ def test_all_five_questions_must_be_answered(held_soon, staff):
     held_soon.refresh_from_db()
     assert held_soon.recorded_at is None
     assert Partner.objects.get(pk=held_soon.partner_id).status == Stage.MEETING_SCHEDULED
+
+
+NOT_SCHEDULED = [stage for stage in Stage.values if stage != Stage.MEETING_SCHEDULED]
+
+
+@pytest.mark.parametrize("stage", Stage.values)
+def test_the_rule_lets_staff_record_the_meeting_only_at_meeting_scheduled(held_soon, staff, manager, stage):
+    at_stage(held_soon.partner, stage)
+    held_soon.refresh_from_db()
+    expected = stage == Stage.MEETING_SCHEDULED
+    assert can_record_meeting(staff, held_soon) is expected
+    assert can_record_meeting(manager, held_soon) is expected
+
+
+@pytest.mark.parametrize("who", ["assessor", "chair", "partner_a_user"])
+def test_the_rule_refuses_other_roles_even_at_meeting_scheduled(held_soon, who, request):
+    assert held_soon.partner.status == Stage.MEETING_SCHEDULED
+    assert can_record_meeting(request.getfixturevalue(who), held_soon) is False
+
+
+def test_the_rule_refuses_a_recorded_or_cancelled_meeting(held_soon, staff):
+    Meeting.objects.filter(pk=held_soon.pk).update(recorded_at=timezone.now())
+    held_soon.refresh_from_db()
+    assert can_record_meeting(staff, held_soon) is False
+    Meeting.objects.filter(pk=held_soon.pk).update(recorded_at=None, cancelled_at=timezone.now())
+    held_soon.refresh_from_db()
+    assert can_record_meeting(staff, held_soon) is False
+
+
+@pytest.mark.parametrize("stage", NOT_SCHEDULED)
+def test_recording_is_refused_unless_the_partner_is_at_meeting_scheduled(held_soon, staff, stage):
+    partner = at_stage(held_soon.partner, stage)
+    type_before = partner.partner_type
+    history_before = HistoryEntry.objects.count()
+    emails_before, notifications_before = OutboundEmail.objects.count(), Notification.objects.count()
+    charity = PartnerType.objects.get(name="Charity or CIC")
+    with pytest.raises(ActionRefused) as refused:
+        meeting_record(
+            meeting=held_soon, actor=staff, answers=ANSWERS, proposed_partner_type=charity, outcome="proceed"
+        )
+    label = Stage(stage).label.lower()
+    assert str(refused.value) == (
+        f"Hinckley Pans is at the stage “{label}”, so you cannot record a meeting: "
+        "schedule the introductory meeting first."
+    )
+    held_soon.refresh_from_db()
+    assert held_soon.recorded_at is None and held_soon.recorded_by is None and held_soon.outcome == ""
+    assert held_soon.who_they_are == "" and held_soon.proposed_partner_type is None
+    partner.refresh_from_db()
+    assert partner.status == stage and partner.partner_type == type_before
+    assert HistoryEntry.objects.count() == history_before
+    assert (OutboundEmail.objects.count(), Notification.objects.count()) == (emails_before, notifications_before)
 
 
 def test_a_meeting_is_recorded_once_it_has_started_and_only_once(enquiry, staff):

@@ -237,6 +237,40 @@ def test_recording_a_meeting_not_yet_held_is_refused_with_a_message(to_record, s
     assert "Sixty young people a week." in response.text
 
 
+REFUSED_RECORDING = "so you cannot record a meeting: schedule the introductory meeting first."
+
+
+@pytest.mark.parametrize("stage", [Stage.ENQUIRY, Stage.MEETING_HELD, Stage.STANDARDS_REVIEW, Stage.DECLINED])
+def test_recording_outside_meeting_scheduled_is_refused_in_the_view_and_changes_nothing(
+    stage, to_record, staff, client_for
+):
+    from hubportal.models import HistoryEntry
+
+    at_stage(to_record.partner, stage)
+    client = client_for(staff)
+    form = client.get(url("meeting_record", pk=to_record.pk))
+    assert form.status_code == 200 and REFUSED_RECORDING in form.text  # said before anything is typed
+    history_before = HistoryEntry.objects.count()
+    response = client.post(url("meeting_record", pk=to_record.pk), record_data())
+    assert response.status_code == 200
+    assert [m for m in messages_of(response) if REFUSED_RECORDING in m]
+    assert response.text.count(REFUSED_RECORDING) == 1  # the message, not the same sentence twice
+    assert "Sixty young people a week." in response.text  # what was typed is kept
+    to_record.refresh_from_db()
+    assert to_record.recorded_at is None and to_record.outcome == "" and to_record.who_they_are == ""
+    assert Partner.objects.get(pk=to_record.partner_id).status == stage
+    assert HistoryEntry.objects.count() == history_before
+
+
+def test_the_record_button_shows_only_while_the_meeting_can_be_recorded(to_record, staff, client_for):
+    tab = url("detail", pk=to_record.partner_id) + "?tab=meetings"
+    record_link = url("meeting_record", pk=to_record.pk)
+    assert record_link in client_for(staff).get(tab).text
+    assert REFUSED_RECORDING not in client_for(staff).get(record_link).text
+    at_stage(to_record.partner, Stage.MEETING_HELD)
+    assert record_link not in client_for(staff).get(tab).text
+
+
 @pytest.mark.parametrize("name", ["meeting_schedule", "meeting_record"])
 def test_meeting_views_refuse_other_roles_methods_and_missing(name, to_record, assessor, chair, staff, client_for):
     pk = to_record.partner_id if name == "meeting_schedule" else to_record.pk
