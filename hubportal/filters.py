@@ -24,7 +24,12 @@ class ReminderFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         from django.conf import settings
 
-        self.filters["kind"].extra["choices"] = [(k, k) for k in sorted(settings.REMINDER_OFFSETS)]
+        from hubportal.reminder_log import can_see_complaint_messages, is_complaint_kind
+
+        kinds = sorted(settings.REMINDER_OFFSETS)
+        if self.request is None or not can_see_complaint_messages(self.request.user):
+            kinds = [k for k in kinds if not is_complaint_kind(k)]
+        self.filters["kind"].extra["choices"] = [(k, k) for k in kinds]
 
 
 class OutboundEmailFilter(django_filters.FilterSet):

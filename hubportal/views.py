@@ -12,6 +12,7 @@ from django_otp import devices_for_user
 from django_otp import login as otp_login
 
 from hubportal import dashboard, roles, wording
+from hubportal import reminder_log as log_scope
 from hubportal import two_factor as two_factor_tools
 from hubportal.celery import app as celery_app
 from hubportal.chair import chair_queue
@@ -22,7 +23,7 @@ from hubportal.forms import NotificationPreferencesForm, TokenForm, WordingForm
 from hubportal.health import health_for
 from hubportal.history import record
 from hubportal.lists import page_of, querystring
-from hubportal.models import MessageTemplate, Notification, OutboundEmail, Reminder
+from hubportal.models import MessageTemplate, Notification, OutboundEmail
 from hubportal.notifications import notification_preferences_set
 from hubportal.todo import todos_for
 from partners.models import Partner
@@ -225,10 +226,9 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
 @roles.hub_staff_required
 def reminder_log(request: HttpRequest) -> HttpResponse:
     """What was sent, to whom and when, and which emails failed."""
-    reminders = ReminderFilter(
-        request.GET, queryset=Reminder.objects.select_related("recipient", "notification__email")
-    )
-    emails = OutboundEmailFilter(request.GET, queryset=OutboundEmail.objects.all(), prefix="email")
+    user = request.user
+    reminders = ReminderFilter(request.GET, queryset=log_scope.reminders_visible_to(user), request=request)
+    emails = OutboundEmailFilter(request.GET, queryset=log_scope.emails_visible_to(user), prefix="email")
     if export_format(request) and request.GET.get("list") == "emails":
         return export_rows(request, emails.qs, EMAIL_COLUMNS, "emails")
     if export_format(request):
@@ -242,7 +242,8 @@ def reminder_log(request: HttpRequest) -> HttpResponse:
             "page": page_of(request, reminders.qs),
             "email_filter": emails,
             "emails": page_of(request, emails.qs, param="email-page"),
-            "failed_count": OutboundEmail.objects.filter(status=OutboundEmail.Status.FAILED).count(),
+            "failed_count": log_scope.emails_visible_to(user).filter(status=OutboundEmail.Status.FAILED).count(),
+            "complaints_hidden": not log_scope.can_see_complaint_messages(user),
             "querystring": kept,
             "email_querystring": f"{kept}&list=emails" if kept else "list=emails",
         },
