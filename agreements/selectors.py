@@ -162,18 +162,17 @@ def review_prefill(agreement: Agreement) -> dict:
     from django.utils import timezone
 
     from complaints.models import Complaint
-    from surveys.models import SurveyRequest
+    from surveys.selectors import survey_timeliness
 
     today = timezone.localdate()
     year = agreement.year
-    requests = list(SurveyRequest.objects.filter(agreement=agreement).values("deadline", "submitted_at", "status"))
-    on_time = sum(1 for r in requests if r["submitted_at"] and timezone.localdate(r["submitted_at"]) <= r["deadline"])
-    late = sum(1 for r in requests if r["submitted_at"] and timezone.localdate(r["submitted_at"]) > r["deadline"])
-    overdue = sum(1 for r in requests if not r["submitted_at"] and r["deadline"] < today)
-    if requests:
+    # The one rule for on time, late and overdue: a survey returned to the partner
+    # and not yet resubmitted is still owed, however early it was first sent in.
+    timeliness = survey_timeliness(agreement.partner_id, agreement.academic_year, today, agreement_id=agreement.pk)
+    if asked := timeliness["asked"]:
         surveys = (
-            f"{on_time} of {len(requests)} termly survey{'s' if len(requests) != 1 else ''} returned by the deadline"
-            f"; {late} late; {overdue} overdue and not yet returned."
+            f"{timeliness['on_time']} of {asked} termly survey{'s' if asked != 1 else ''} returned by the deadline"
+            f"; {timeliness['late']} late; {timeliness['overdue']} overdue and not yet returned."
         )
     else:
         surveys = "No termly survey has been requested under this agreement yet."

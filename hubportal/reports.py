@@ -42,6 +42,7 @@ from hubportal.pdf import render_pdf
 from partners.models import Partner
 from surveys import aggregates, codes
 from surveys.models import SurveyRequest, SurveyRound
+from surveys.selectors import return_timing
 
 logger = logging.getLogger(__name__)
 TERM_ORDER = {AUTUMN: 0, SPRING: 1, SUMMER: 2}
@@ -225,8 +226,8 @@ def _survey_completion(term: Term, today: date) -> dict:
     rows = list(SurveyRequest.objects.filter(round=survey_round).values("status", "deadline", "submitted_at"))
     by_state = Counter(r["status"] for r in rows)
     sent = [r for r in rows if r["status"] in (SurveyRequest.Status.SUBMITTED, SurveyRequest.Status.ACCEPTED)]
-    on_time = sum(1 for r in sent if r["submitted_at"] and timezone.localdate(r["submitted_at"]) <= r["deadline"])
-    overdue = sum(1 for r in rows if r["status"] in SurveyRequest.OPEN and r["deadline"] < today)
+    timing = Counter(return_timing(**r, today=today) for r in rows)
+    on_time, overdue = timing["on_time"], timing["overdue"]
     return {
         "round": survey_round,
         "asked": len(rows),

@@ -3,6 +3,7 @@ same answer as a missing one."""
 
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from agreements.models import Agreement, Outcome
 from hubportal.models import User
@@ -146,25 +147,39 @@ def rounds_with_counts():
     )
 
 
-def survey_timeliness(partner_id: int, academic_year: int, today) -> dict:
+def return_timing(*, status: str, deadline, submitted_at, today) -> str | None:
+    """The one rule for whether a termly return kept to the timetable: "on_time" or
+    "late" once it is with the Hub (submitted or accepted), judged on the day it was
+    sent in the Hub's own time zone, not UTC; "overdue" while it is still owed (not
+    started, in progress, or returned and not yet resubmitted) after its deadline;
+    None while it is owed and not yet due. A returned survey's earlier submission does
+    not count: the partner still owes it."""
+    if status in SurveyRequest.OPEN:
+        return "overdue" if deadline < today else None
+    if submitted_at is None:
+        return None
+    return "on_time" if timezone.localdate(submitted_at) <= deadline else "late"
+
+
+def survey_timeliness(partner_id: int, academic_year: int, today, *, agreement_id: int | None = None) -> dict:
     """How the partner's termly returns for the year kept to the timetable, for the
     annual review ("failure to provide data in accordance with timetable set").
-    One query. Returns the rows and a sentence summing them up."""
+    Narrowed to one agreement's requests when given. One query. Returns the rows,
+    the counts and a sentence summing them up."""
+    requests = SurveyRequest.objects.filter(partner_id=partner_id, round__term__academic_year=academic_year)
+    if agreement_id is not None:
+        requests = requests.filter(agreement_id=agreement_id)
     rows = []
-    for r in (
-        SurveyRequest.objects.filter(partner_id=partner_id, round__term__academic_year=academic_year)
-        .select_related("round__term")
-        .order_by("round__term__starts_on")
-    ):
-        sent = r.submitted_at.date() if r.submitted_at and r.status not in SurveyRequest.OPEN else None
+    for r in requests.select_related("round__term").order_by("round__term__starts_on"):
+        timing = return_timing(status=r.status, deadline=r.deadline, submitted_at=r.submitted_at, today=today)
         rows.append(
             {
                 "term": str(r.round.term),
                 "deadline": r.deadline,
-                "submitted_on": sent,
-                "on_time": sent is not None and sent <= r.deadline,
-                "late": sent is not None and sent > r.deadline,
-                "overdue": r.is_overdue(today),
+                "submitted_on": timezone.localdate(r.submitted_at) if timing in ("on_time", "late") else None,
+                "on_time": timing == "on_time",
+                "late": timing == "late",
+                "overdue": timing == "overdue",
             }
         )
     on_time = sum(1 for row in rows if row["on_time"])
@@ -178,4 +193,11 @@ def survey_timeliness(partner_id: int, academic_year: int, today) -> dict:
         if rows
         else "No termly surveys were asked for this year."
     )
-    return {"rows": rows, "on_time": on_time, "late": late, "overdue": overdue, "summary": summary}
+    return {
+        "rows": rows,
+        "asked": len(rows),
+        "on_time": on_time,
+        "late": late,
+        "overdue": overdue,
+        "summary": summary,
+    }
