@@ -1,6 +1,7 @@
 """The one upload policy every file field uses, and the one way files go out.
 
-- Allowed: PDF, DOCX, XLSX, PNG, JPEG, judged from the content, never the name.
+- Allowed: PDF, DOCX, XLSX, PNG, JPEG (a field may allow fewer), judged from
+  the content, never the name.
 - At most settings.UPLOAD_MAX_BYTES (10 MB); never empty.
 - DOCX and XLSX are zip archives: capped in entry count and unpacked size, so
   a zip bomb is refused before anyone opens it.
@@ -28,8 +29,23 @@ ALLOWED = {
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
 }
-ALLOWED_DESCRIPTION = "PDF, Word (.docx), Excel (.xlsx), PNG or JPEG"
-ACCEPT_ATTRIBUTE = ".pdf,.docx,.xlsx,.png,.jpg,.jpeg"
+# How each kind is named to users and which file names a browser offers for it.
+KIND_NAMES = {"pdf": "PDF", "docx": "Word (.docx)", "xlsx": "Excel (.xlsx)", "png": "PNG", "jpg": "JPEG"}
+KIND_EXTENSIONS = {"pdf": ".pdf", "docx": ".docx", "xlsx": ".xlsx", "png": ".png", "jpg": ".jpg,.jpeg"}
+
+
+def describe_kinds(kinds) -> str:
+    """The kinds as users read them, e.g. "PDF, Word (.docx), PNG or JPEG"."""
+    names = [name for kind, name in KIND_NAMES.items() if kind in kinds]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+
+
+def accept_attribute(kinds) -> str:
+    return ",".join(extension for kind, extension in KIND_EXTENSIONS.items() if kind in kinds)
+
+
+ALLOWED_DESCRIPTION = describe_kinds(KIND_NAMES)
+ACCEPT_ATTRIBUTE = accept_attribute(KIND_NAMES)
 MAX_ARCHIVE_ENTRIES = 2000
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 STORED_EXTENSIONS = {".pdf", ".docx", ".xlsx", ".png", ".jpg", ".jpeg"}
@@ -40,8 +56,10 @@ def _mb(size: int) -> str:
     return f"{size / (1024 * 1024):.0f} MB"
 
 
-def detect_kind(uploaded) -> str:
-    """Return the file's kind ("pdf", "docx"...) or raise ValidationError with the reason."""
+def detect_kind(uploaded, kinds=None) -> str:
+    """Return the file's kind ("pdf", "docx"...) or raise ValidationError with
+    the reason. `kinds` narrows the policy for one field (e.g. no spreadsheets)."""
+    kinds = set(KIND_NAMES) if kinds is None else set(kinds)
     limit = settings.UPLOAD_MAX_BYTES
     if uploaded.size == 0:
         raise ValidationError("The file is empty. Choose the file again and re-upload it.", code="empty")
@@ -60,9 +78,9 @@ def detect_kind(uploaded) -> str:
         kind = _office_kind(uploaded)
     else:
         kind = ALLOWED.get(mime)
-    if kind is None:
+    if kind not in kinds:
         raise ValidationError(
-            f"This file's content is not a {ALLOWED_DESCRIPTION} file, whatever its name says. "
+            f"This file's content is not a {describe_kinds(kinds)} file, whatever its name says. "
             f"Upload one of those types.",
             code="wrong_type",
         )
@@ -98,13 +116,20 @@ def validate_upload(uploaded) -> None:
 
 
 class SecureFileField(forms.FileField):
-    """A form file field that applies the upload policy."""
+    """A form file field that applies the upload policy, to every allowed kind
+    or only to `kinds` (e.g. ``SecureFileField(kinds={"png", "jpg"})``)."""
 
-    default_validators = [validate_upload]
+    def __init__(self, *args, kinds=None, **kwargs):
+        self.kinds = frozenset(KIND_NAMES if kinds is None else kinds)
+        super().__init__(*args, **kwargs)
+        self.validators.append(self.validate_kind)
+
+    def validate_kind(self, uploaded) -> None:
+        detect_kind(uploaded, self.kinds)
 
     def widget_attrs(self, widget):
         attrs = super().widget_attrs(widget)
-        attrs["accept"] = ACCEPT_ATTRIBUTE
+        attrs["accept"] = accept_attribute(self.kinds)
         return attrs
 
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from hubportal import roles
 from hubportal.models import User
-from hubportal.uploads import SecureFileField, detect_kind
+from hubportal.uploads import SecureFileField, describe_kinds
 from partners.models import ActivityType, Contact, District, Meeting, NationalPlanStrand, Partner, PartnerType
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -279,7 +279,8 @@ EVIDENCE_KINDS = {"pdf", "png", "jpg", "docx"}
 class EvidenceUploadForm(forms.Form):
     file = SecureFileField(
         label="Document",
-        help_text="PDF, Word (.docx), PNG or JPEG; at most 10 MB.",
+        kinds=EVIDENCE_KINDS,
+        help_text=f"{describe_kinds(EVIDENCE_KINDS)}; at most 10 MB.",
     )
     issued_on = forms.DateField(label="Date issued", widget=DATE, help_text="The date on the document or certificate.")
     expires_on = forms.DateField(
@@ -295,17 +296,6 @@ class EvidenceUploadForm(forms.Form):
         max_length=2000,
         help_text="For example the DBS certificate number or what the document covers.",
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # The shared policy also offers .xlsx; evidence is not a spreadsheet.
-        self.fields["file"].widget.attrs["accept"] = ".pdf,.docx,.png,.jpg,.jpeg"
-
-    def clean_file(self):
-        uploaded = self.cleaned_data["file"]
-        if detect_kind(uploaded) not in EVIDENCE_KINDS:
-            raise ValidationError("Upload evidence as a PDF, Word (.docx), PNG or JPEG file.", code="wrong_type")
-        return uploaded
 
     def clean_issued_on(self):
         issued_on = self.cleaned_data["issued_on"]

@@ -110,7 +110,7 @@ def test_an_expiry_date_on_the_document_overrides_the_default(reviewing, partner
 @pytest.mark.parametrize(
     "make, reason",
     [
-        (files.html_named_pdf, "is not a PDF, Word (.docx), Excel (.xlsx), PNG or JPEG file"),
+        (files.html_named_pdf, "is not a PDF, Word (.docx), PNG or JPEG file"),
         (files.empty_pdf, "file is empty"),
         (lambda: files.oversize_pdf(10 * 1024 * 1024), "the largest we accept is 10 MB"),
         (files.png_html_polyglot, "contains web page code"),
@@ -132,8 +132,7 @@ def test_refused_files_say_why_and_nothing_is_stored(
     assert item.status == Status.MISSING and not item.file
 
 
-def test_a_spreadsheet_is_not_accepted_as_evidence(reviewing, partner_a_user, client_for, policy_type, private_media):
-    """The shared upload policy allows .xlsx; evidence does not."""
+def spreadsheet() -> SimpleUploadedFile:
     import io
     import zipfile
 
@@ -141,12 +140,42 @@ def test_a_spreadsheet_is_not_accepted_as_evidence(reviewing, partner_a_user, cl
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")
         archive.writestr("xl/workbook.xml", "<workbook/>")
+    return SimpleUploadedFile("sheet.xlsx", buffer.getvalue())
+
+
+# Exactly the kinds evidence accepts: the shared policy's Excel is not among them.
+EVIDENCE_WRONG_TYPE = (
+    "This file's content is not a PDF, Word (.docx), PNG or JPEG file, whatever its name says. "
+    "Upload one of those types."
+)
+
+
+@pytest.mark.parametrize("make", [files.html_named_pdf, spreadsheet], ids=["html-named-pdf", "xlsx"])
+def test_the_wrong_type_message_lists_exactly_the_types_evidence_accepts(make):
+    from partners.forms import EvidenceUploadForm
+
+    form = EvidenceUploadForm({"issued_on": timezone.localdate().isoformat()}, {"file": make()})
+    assert not form.is_valid()
+    assert form.errors["file"] == [EVIDENCE_WRONG_TYPE]
+    assert "Excel" not in str(form.errors) and "xlsx" not in str(form.errors)
+
+
+def test_the_upload_field_offers_and_describes_only_the_evidence_types():
+    from partners.forms import EvidenceUploadForm
+
+    field = EvidenceUploadForm()["file"]
+    assert field.help_text == "PDF, Word (.docx), PNG or JPEG; at most 10 MB."
+    assert 'accept=".pdf,.docx,.png,.jpg,.jpeg"' in str(field)
+
+
+def test_a_spreadsheet_is_not_accepted_as_evidence(reviewing, partner_a_user, client_for, policy_type, private_media):
+    """The shared upload policy allows .xlsx; evidence does not."""
     response = client_for(partner_a_user).post(
-        upload_url(policy_type),
-        {"file": SimpleUploadedFile("sheet.xlsx", buffer.getvalue()), "issued_on": timezone.localdate().isoformat()},
+        upload_url(policy_type), {"file": spreadsheet(), "issued_on": timezone.localdate().isoformat()}
     )
     assert response.status_code == 200
-    assert "Upload evidence as a PDF, Word (.docx), PNG or JPEG file." in response.text
+    assert EVIDENCE_WRONG_TYPE.replace("'", "&#x27;") in response.text
+    assert "Excel" not in response.text
     assert stored(private_media) == []
 
 
