@@ -83,6 +83,9 @@ class OutboundEmail(models.Model):
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # After a failed try: not sent again before this (the retry's back-off),
+    # however the email is queued again (its retry, or the periodic drain).
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     # Attachments (e.g. a meeting's .ics) as (filename, content, mimetype) triples.
     attachments = models.JSONField(default=list, blank=True)

@@ -15,6 +15,11 @@ MAX_ATTEMPTS = 5
 STALE_CLAIM = timedelta(minutes=15)
 
 
+def backoff_seconds(attempts: int) -> int:
+    """How long to wait after the given number of failed tries: 30 s, 1, 2, 4 min."""
+    return 30 * 2 ** (attempts - 1)
+
+
 @shared_task(bind=True, max_retries=MAX_ATTEMPTS, acks_late=True)
 def deliver_email(self, email_id: int) -> str:
     """Send one outbox email. Claimed with a conditional UPDATE, so two workers
@@ -33,28 +38,33 @@ def deliver_email(self, email_id: int) -> str:
         message.send()
     except Exception as exc:
         final = email.attempts >= MAX_ATTEMPTS
+        countdown = backoff_seconds(email.attempts)
         OutboundEmail.objects.filter(pk=email_id).update(
             status=OutboundEmail.Status.FAILED if final else OutboundEmail.Status.PENDING,
             last_error=f"{exc.__class__.__name__}: {exc}"[:1000],
+            next_attempt_at=None if final else timezone.now() + timedelta(seconds=countdown),
         )
         if final:
             logger.error("Email %s failed after %s attempts.", email_id, email.attempts)
             return "failed"
-        raise self.retry(exc=exc, countdown=30 * 2 ** (email.attempts - 1)) from exc
+        raise self.retry(exc=exc, countdown=countdown) from exc
     OutboundEmail.objects.filter(pk=email_id).update(status=OutboundEmail.Status.SENT, sent_at=timezone.now())
     return "sent"
 
 
 @shared_task(acks_late=True)
 def drain_email_outbox() -> int:
-    """Queue every email still pending after a minute (its queueing failed) and
-    release claims left by a worker that died."""
+    """Queue every email still pending after a minute (its queueing failed), or
+    whose back-off after a failed try is over (its retry was lost), and release
+    claims left by a worker that died. An email waiting out its back-off is
+    left alone: it is not sent again before next_attempt_at."""
     now = timezone.now()
     OutboundEmail.objects.filter(status=OutboundEmail.Status.SENDING, claimed_at__lt=now - STALE_CLAIM).update(
         status=OutboundEmail.Status.PENDING
     )
+    waiting_to_queue = Q(next_attempt_at=None, created_at__lt=now - timedelta(minutes=1))
     pending = OutboundEmail.objects.filter(
-        Q(status=OutboundEmail.Status.PENDING), created_at__lt=now - timedelta(minutes=1)
+        waiting_to_queue | Q(next_attempt_at__lte=now), status=OutboundEmail.Status.PENDING
     ).values_list("pk", flat=True)[:500]
     count = 0
     for pk in pending:

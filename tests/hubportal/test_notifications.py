@@ -1,17 +1,20 @@
 import contextlib
+from datetime import timedelta
 from smtplib import SMTPException
 from types import SimpleNamespace
 from unittest import mock
 
 import pytest
+import time_machine
 from celery.exceptions import Retry
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from hubportal.models import Notification, OutboundEmail
 from hubportal.notifications import notify
 from hubportal.reminders import send_digests
-from hubportal.tasks import MAX_ATTEMPTS, deliver_email
+from hubportal.tasks import MAX_ATTEMPTS, backoff_seconds, deliver_email, drain_email_outbox
 
 
 def test_notify_creates_in_app_rows_and_emails_after_commit(staff, partner_a_user, django_capture_on_commit_callbacks):
@@ -142,3 +145,36 @@ def test_a_safeguarding_concern_is_emailed_at_once_even_to_digest_users(staff, d
         send_digests()
     # The digest lists only the welcome: the concern was emailed already.
     assert "1 new item" in mail.outbox[-1].subject
+
+
+def test_a_failed_try_sets_when_the_next_may_be_made(db):
+    email = OutboundEmail.objects.create(to="someone@example.org", subject="Hello", body="Body")
+    at = timezone.now()
+    failing = mock.patch.object(mail.EmailMessage, "send", side_effect=SMTPException("421 try again later"))
+    # Called directly, the task re-raises instead of queueing its retry.
+    with time_machine.travel(at, tick=False), failing, contextlib.suppress(SMTPException):
+        deliver_email.run(email.pk)
+    email.refresh_from_db()
+    assert (email.status, email.attempts) == (OutboundEmail.Status.PENDING, 1)
+    assert email.next_attempt_at == at + timedelta(seconds=backoff_seconds(1))
+
+
+@pytest.mark.parametrize("early, sent", [(timedelta(microseconds=1), False), (timedelta(0), True)])
+def test_the_drain_does_not_send_a_failed_email_again_before_its_back_off_is_over(early, sent, db):
+    """A failed email whose retry message was lost is picked up by the drain,
+    exactly when its back-off ends and not a moment before."""
+    retry_at = timezone.now() + timedelta(minutes=2)
+    email = OutboundEmail.objects.create(
+        to="someone@example.org",
+        subject="Hello",
+        body="Body",
+        attempts=3,
+        last_error="SMTPException: 421",
+        created_at=timezone.now() - timedelta(hours=1),
+        next_attempt_at=retry_at,
+    )
+    with time_machine.travel(retry_at - early, tick=False):
+        assert drain_email_outbox() == (1 if sent else 0)
+    email.refresh_from_db()
+    assert (email.status == OutboundEmail.Status.SENT) is sent
+    assert len(mail.outbox) == (1 if sent else 0)
