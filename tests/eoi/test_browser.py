@@ -1,10 +1,13 @@
 """Commissioning in the browser: a gap in provision becomes a signed project agreement.
 
+Staff record the year's needs analysis and a gap in provision, draft a call
+answering it with weighted criteria and open it, all on the staff pages.
 Partner A drafts an EOI at 51% Hub Grant, is refused with the figures and
-keeps the draft, lowers it to 50% and submits; the call closes (the beat
-task); staff assign an assessor, who declares no conflict and scores; staff
-decide and award on the procurement route; partner A signs the project
-agreement on the agreements app's signing page. axe-core checks every page.
+keeps the draft, lowers it to 50% and submits; the call closes at its close
+time (the beat task); staff assign two assessors, who each declare no conflict
+and score; staff decide and award on the procurement route, complete the
+drafted project agreement and issue it; partner A signs it and the Service
+Manager countersigns, so it goes live. axe-core checks every page.
 """
 
 import datetime
@@ -17,6 +20,8 @@ from django.utils import timezone
 from agreements.models import Agreement
 from eoi.models import Call, ExpressionOfInterest
 from eoi.services import close_due_calls
+from hubportal import roles
+from hubportal.academic_years import current_academic_year
 from tests.browser.support import assert_accessible, login
 from tests.eoi.factories import (
     CallFactory,
@@ -26,8 +31,12 @@ from tests.eoi.factories import (
     ensure_procurement_bands,
     ensure_project_template,
 )
+from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CALL = "Inclusive ensembles in Charnwood"
+GAP = "Inclusive ensembles for young people with SEND in Charnwood"
 
 
 def switch_user(page, username):
@@ -39,15 +48,97 @@ def switch_user(page, username):
 def call(db):
     ensure_procurement_bands()
     ensure_project_template()
-    call = CallFactory(title="Inclusive ensembles in Charnwood", max_hub_grant=Decimal("10000.00"))
+    call = CallFactory(title=CALL, max_hub_grant=Decimal("10000.00"))
     CriterionFactory(call=call, name="Meets the gap", weight=3, order=0)
     CriterionFactory(call=call, name="Value for money", weight=2, order=1)
     return call
 
 
-def test_a_gap_becomes_a_signed_project_agreement(page, call, partner_a_user, staff, manager, assessor):
+def local_input(moment: datetime.datetime) -> str:
+    """What a datetime-local input takes, in the Hub's time."""
+    return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M")
+
+
+def staff_open_a_call_for_a_gap(page, staff) -> Call:
+    """The needs analysis, its gap, and a call answering it, through the staff pages."""
+    year = current_academic_year()
+    login(page, staff.username)
+    page.goto(reverse("eoi:needs_list"))
+    page.get_by_role("link", name="Start a needs analysis").click()
+    assert_accessible(page)
+    page.get_by_label("Academic year").select_option(str(year.start_year))
+    page.get_by_label("Title").fill(f"Needs analysis {year.label}")
+    page.get_by_label("Summary").fill("School surveys, partner returns and consultation with young people.")
+    page.get_by_role("button", name="Save the needs analysis").click()
+    assert page.get_by_text("Needs analysis created.").is_visible()
+
+    page.get_by_role("link", name="Record a gap in provision").click()
+    page.get_by_label("Title").fill(GAP)
+    page.get_by_label("What is missing").fill("No regular ensemble in Charnwood is adapted for young people with SEND.")
+    page.get_by_label("SEND (special educational needs and disabilities)").check()
+    page.get_by_label("Charnwood").check()
+    page.get_by_label("National Plan strand").select_option(label="Inclusion")
+    page.get_by_label("Evidence").fill("41 young people on informal waiting lists.")
+    page.get_by_label("Priority").select_option("high")
+    page.get_by_label("Indicative budget").fill("15000.00")
+    assert_accessible(page)
+    page.get_by_role("button", name="Save").click()
+    assert page.get_by_text("Gap in provision saved.").is_visible()
+    assert page.get_by_role("link", name=GAP).is_visible()
+    assert_accessible(page)
+
+    page.goto(reverse("eoi:call_list"))
+    page.get_by_role("link", name="Draft a new call").click()
+    page.get_by_label("Title").first.fill(CALL)
+    page.get_by_label("Brief").fill("A weekly inclusive ensemble in Charnwood for young people with SEND.")
+    page.get_by_label(f"{GAP} ({year.label})").check()
+    now = timezone.now()
+    page.get_by_label("Opens").fill(local_input(now - datetime.timedelta(hours=1)))
+    page.get_by_label("Closes").fill(local_input(now + datetime.timedelta(days=14)))
+    page.get_by_label("Largest Hub Grant per expression of interest").fill("10000.00")
+    page.locator("#id_criteria-0-name").fill("Meets the gap")
+    page.locator("#id_criteria-0-weight").fill("3")
+    page.locator("#id_criteria-1-name").fill("Value for money")
+    page.locator("#id_criteria-1-weight").fill("2")
+    assert_accessible(page)
+    page.get_by_role("button", name="Save the call as a draft").click()
+    assert page.get_by_text("Call saved as a draft.").is_visible()
+    page.get_by_role("button", name="Open the call and invite partners").click()
+    assert page.get_by_text("The call is open.").is_visible()
+    assert_accessible(page)
+    call = Call.objects.get(title=CALL)
+    assert call.status == Call.Status.OPEN and call.match_threshold_percent == Decimal("50.00")
+    assert [(c.name, c.weight) for c in call.criteria.all()] == [("Meets the gap", 3), ("Value for money", 2)]
+    assert [g.title for g in call.gaps.all()] == [GAP]
+    return call
+
+
+def assessor_scores(page, assessor, *, gap_score: str, value_score: str) -> None:
+    switch_user(page, assessor.username)
+    page.goto(reverse("eoi:assessments"))
+    assert_accessible(page)
+    page.get_by_role("link", name="Declare any conflict of interest").click()
+    assert_accessible(page)
+    page.get_by_label("No, I have no conflict of interest").check()
+    page.get_by_role("button", name="Declare").click()
+    assert page.get_by_role("heading", name="Score: Open Orchestra Charnwood").is_visible()
+    page.get_by_role("group", name="Score for Meets the gap (weight 3)").get_by_label(gap_score).check()
+    page.get_by_label("Comment on Meets the gap").fill("Exactly the Charnwood gap.")
+    page.get_by_role("group", name="Score for Value for money (weight 2)").get_by_label(value_score).check()
+    page.get_by_label("Comment on Value for money").fill("Half from secured sources.")
+    assert_accessible(page)
+    page.get_by_role("button", name="Save my scores").click()
+    assert page.get_by_text("Scores saved").is_visible()
+
+
+def test_a_gap_becomes_a_signed_project_agreement(page, partner_a, partner_a_user, staff, manager, assessor):
+    ensure_procurement_bands()
+    ensure_project_template()
+    second_assessor = UserFactory(username="second-assessor", role=roles.ASSESSOR)
+    call = staff_open_a_call_for_a_gap(page, staff)
+
     # Partner A finds the call and starts an expression of interest.
-    login(page, partner_a_user.username)
+    switch_user(page, partner_a_user.username)
     page.goto(reverse("eoi:portal_calls"))
     assert_accessible(page)
     page.get_by_role("link", name=call.title).click()
@@ -105,42 +196,30 @@ def test_a_gap_becomes_a_signed_project_agreement(page, call, partner_a_user, st
     eoi.refresh_from_db()
     assert eoi.status == ExpressionOfInterest.Status.SUBMITTED
 
-    # The call's close time comes; the beat task closes it.
-    Call.objects.filter(pk=call.pk).update(closes_at=timezone.now() - datetime.timedelta(minutes=1))
-    assert close_due_calls() == 1
+    # The call's close time comes and the beat task closes it: no page does this.
+    assert close_due_calls(now=call.closes_at + datetime.timedelta(minutes=1)) == 1
 
-    # Staff assign an assessor.
+    # Staff assign two assessors.
     switch_user(page, staff.username)
     page.goto(reverse("eoi:call_eois", args=[call.pk]))
     assert "50.00%" in page.locator("table").inner_text()
     assert_accessible(page)
     page.get_by_role("link", name="Open Orchestra Charnwood").click()
-    page.get_by_label("Assessor").select_option(str(assessor.pk))
-    page.get_by_role("button", name="Assign the assessor").click()
-    assert page.get_by_text("is assigned and has been told").is_visible()
+    for user in (assessor, second_assessor):
+        page.get_by_label("Assessor").select_option(str(user.pk))
+        page.get_by_role("button", name="Assign the assessor").click()
+        assert page.get_by_text("is assigned and has been told").is_visible()
     assert_accessible(page)
 
-    # The assessor declares no conflict, then scores each criterion.
-    switch_user(page, assessor.username)
-    page.goto(reverse("eoi:assessments"))
-    assert_accessible(page)
-    page.get_by_role("link", name="Declare any conflict of interest").click()
-    assert_accessible(page)
-    page.get_by_label("No, I have no conflict of interest").check()
-    page.get_by_role("button", name="Declare").click()
-    assert page.get_by_role("heading", name="Score: Open Orchestra Charnwood").is_visible()
-    page.get_by_role("group", name="Score for Meets the gap (weight 3)").get_by_label("5").check()
-    page.get_by_label("Comment on Meets the gap").fill("Exactly the Charnwood gap.")
-    page.get_by_role("group", name="Score for Value for money (weight 2)").get_by_label("4").check()
-    page.get_by_label("Comment on Value for money").fill("Half from secured sources.")
-    assert_accessible(page)
-    page.get_by_role("button", name="Save my scores").click()
-    assert page.get_by_text("Scores saved").is_visible()
+    # Each declares no conflict, then scores each criterion.
+    assessor_scores(page, assessor, gap_score="5", value_score="4")
+    assessor_scores(page, second_assessor, gap_score="4", value_score="4")
 
-    # Staff see the matrix, decide, and award on the procurement route.
+    # Staff see the matrix side by side, decide, and award on the procurement route.
     switch_user(page, staff.username)
     page.goto(reverse("eoi:call_matrix", args=[call.pk]))
-    assert "4.60" in page.locator("table").inner_text()  # (5×3 + 4×2) / 5
+    matrix = page.locator("table").inner_text()
+    assert "4.60" in matrix and "4.00" in matrix  # (5×3 + 4×2) / 5 and (4×3 + 4×2) / 5
     assert_accessible(page)
     page.goto(reverse("eoi:eoi_detail", args=[eoi.pk]))
     page.get_by_label("Successful", exact=True).check()
@@ -157,41 +236,58 @@ def test_a_gap_becomes_a_signed_project_agreement(page, call, partner_a_user, st
     assert page.get_by_text("Awarded. The project agreement is drafted").is_visible()
     assert_accessible(page)
     agreement = Agreement.objects.get(eoi=eoi)
-    assert page.get_by_role("link", name="Open the project agreement").get_attribute("href") == reverse(
-        "agreements:detail", args=[agreement.pk]
-    )
+    assert agreement.hub_contribution == Decimal("5000.00")
 
-    # Staff complete the project agreement's schedule and issue it (the agreements app's own pages and services).
-    from agreements import services as agreements
-
+    # Staff complete the drafted project agreement on its edit page, then issue it.
+    page.get_by_role("link", name="Open the project agreement").click()
+    page.get_by_role("link", name="Edit the draft").click()
     today = timezone.localdate()
-    agreements.agreement_update(
-        agreement=agreement,
-        actor=staff,
-        fields={"starts_on": today, "ends_on": today + datetime.timedelta(days=180)},
-        outcomes=[{"description": "Young people with SEND play weekly", "measure": "Players", "target": "30"}],
-        instalments=[
-            {"milestone": "Signed", "due_on": today, "amount": Decimal("2500.00")},
-            {"milestone": "Report", "due_on": today + datetime.timedelta(days=90), "amount": Decimal("2500.00")},
-        ],
-    )
-    agreements.agreement_issue(agreement=agreement, actor=staff)
+    page.get_by_label("Starts on").fill(today.isoformat())
+    page.get_by_label("Ends on").fill((today + datetime.timedelta(days=180)).isoformat())
+    outcome = page.get_by_role("group", name="Add outcome")
+    outcome.get_by_label("Outcome").fill("Young people with SEND play weekly")
+    outcome.get_by_label("Measure").fill("Players")
+    outcome.get_by_label("Target").fill("30")
+    instalment = page.get_by_role("group", name="Add instalment")
+    instalment.get_by_label("Milestone").fill("On signature")
+    instalment.get_by_label("Due on").fill(today.isoformat())
+    instalment.get_by_label("Amount (£)").fill("5000.00")
+    assert "they match" in page.locator("[data-schedule-total]").text_content()
+    assert_accessible(page)
+    page.get_by_role("button", name="Save the draft").click()
+    assert page.get_by_text("Saved.").is_visible()
+    page.get_by_role("button", name="Issue for signature").click()
+    assert page.get_by_text("Issued. The partner's users have been asked to sign it.").is_visible()
+    agreement.refresh_from_db()
+    assert agreement.status == Agreement.Status.ISSUED
+    assert agreement.evaluation_due_on == today + datetime.timedelta(days=180, weeks=8)
 
-    # Partner A signs it, from its EOI, on the agreements app's signing page.
+    # Partner A signs it, from its EOI.
     switch_user(page, partner_a_user.username)
     page.goto(reverse("eoi:portal_eoi", args=[eoi.pk]))
     assert page.get_by_text("Hub Grant awarded").is_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Your project agreement").click()
-    page.goto(reverse("agreements:sign", args=[agreement.pk]))
+    page.get_by_role("link", name="Read and sign this agreement").click()
+    assert_accessible(page)
     page.get_by_label("Your full name").fill("Priya Shah")
     page.get_by_label("Your role").fill("Director")
     page.get_by_label("I have read this agreement and I sign it on behalf of my organisation.").check()
-    # The signing page is the agreements app's, checked by its own browser tests.
     page.get_by_role("button", name="Sign the agreement").click()
-    page.wait_for_load_state()
+    assert page.get_by_text("Thank you: you have signed.").is_visible()
+
+    # The Service Manager countersigns: the project agreement is live.
+    switch_user(page, manager.username)
+    page.goto(reverse("agreements:detail", args=[agreement.pk]))
+    page.get_by_role("link", name="Countersign for the Hub").click()
+    page.get_by_label("Your full name").fill("Morgan Hughes")
+    page.get_by_label("Your role").fill("Service Manager")
+    page.get_by_label("I have checked the partner's signature and I sign this agreement for the Hub.").check()
+    page.get_by_role("button", name="Sign for the Hub and make it live").click()
+    assert page.get_by_text("Signed for the Hub. The agreement is live.").is_visible()
+    assert_accessible(page)
     agreement.refresh_from_db()
-    assert agreement.status == Agreement.Status.PARTNER_SIGNED
+    assert agreement.status == Agreement.Status.LIVE
 
 
 def test_staff_commissioning_pages_are_accessible(page, staff, call):
