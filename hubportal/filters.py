@@ -1,5 +1,6 @@
 import django_filters
 from django import forms
+from django.db.models import Q
 
 from hubportal.academic_years import TERM_CHOICES, AcademicYear
 from hubportal.models import BoardReport, Notification, OutboundEmail, Reminder
@@ -8,6 +9,7 @@ from hubportal.models import BoardReport, Notification, OutboundEmail, Reminder
 class ReminderFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=[], empty_label="All kinds")
     sent = django_filters.BooleanFilter(field_name="sent_at", lookup_expr="isnull", exclude=True, label="Sent")
+    failed = django_filters.BooleanFilter(method="failed_or_not", label="Failed")
     recipient = django_filters.CharFilter(field_name="recipient__username", lookup_expr="icontains", label="Recipient")
     due_after = django_filters.DateFilter(field_name="due_on", lookup_expr="gte", label="Due on or after")
     sort = django_filters.OrderingFilter(
@@ -18,7 +20,7 @@ class ReminderFilter(django_filters.FilterSet):
 
     class Meta:
         model = Reminder
-        fields = ["kind", "sent", "recipient", "due_after"]
+        fields = ["kind", "sent", "failed", "recipient", "due_after"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -30,6 +32,12 @@ class ReminderFilter(django_filters.FilterSet):
         if self.request is None or not can_see_complaint_messages(self.request.user):
             kinds = [k for k in kinds if not is_complaint_kind(k)]
         self.filters["kind"].extra["choices"] = [(k, k) for k in kinds]
+
+    def failed_or_not(self, queryset, name, value):
+        """Failed: the reminder could not be sent (e.g. broken wording), or its
+        email was given up on after the last try."""
+        failed = Q(failed_at__isnull=False) | Q(notification__email__status=OutboundEmail.Status.FAILED)
+        return queryset.filter(failed) if value else queryset.exclude(failed)
 
 
 class OutboundEmailFilter(django_filters.FilterSet):

@@ -7,10 +7,11 @@ import pytest
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
+from django.utils import timezone
 
 from complaints.models import Complaint
 from hubportal import roles
-from hubportal.models import OutboundEmail, Reminder
+from hubportal.models import Notification, OutboundEmail, Reminder
 from tests.complaints.factories import ComplaintFactory
 from tests.factories import UserFactory
 
@@ -106,3 +107,31 @@ def test_a_reminder_about_a_complaint_is_hidden_whatever_its_kind_is_called(staf
 @pytest.mark.parametrize("who", ["safeguarding_only", "assessor", "chair", "partner_a_user"])
 def test_roles_outside_hub_staff_do_not_reach_the_log(who, complaint_messages, request, client_for):
     assert client_for(request.getfixturevalue(who)).get(URL).status_code == 403
+
+
+def test_the_log_filters_failed_reminders_and_those_whose_email_failed(staff, partner_a_user, client_for):
+    partner = partner_a_user.partner
+    sent = _reminder(partner, partner_a_user, kind="partners_evidence_expiry", stage="30d-before")
+    email = OutboundEmail.objects.create(to=partner_a_user.email, subject="x", body=".", status="sent")
+    Reminder.objects.filter(pk=sent.pk).update(
+        sent_at=timezone.now(), notification=Notification.objects.create(recipient=partner_a_user, email=email)
+    )
+    broken = _reminder(partner, partner_a_user, kind="partners_evidence_expiry", stage="on-the-day")
+    Reminder.objects.filter(pk=broken.pk).update(failed_at=timezone.now(), error="TemplateSyntaxError: oops")
+    bounced = _reminder(partner, partner_a_user, kind="partners_evidence_expiry", stage="1d-after")
+    lost = OutboundEmail.objects.create(to=partner_a_user.email, subject="y", body=".", status="failed")
+    Reminder.objects.filter(pk=bounced.pk).update(
+        sent_at=timezone.now(), notification=Notification.objects.create(recipient=partner_a_user, email=lost)
+    )
+    client = client_for(staff)
+
+    def stages(**params):
+        return sorted(r.stage for r in client.get(URL, params).context["page"])
+
+    assert stages(failed="true") == ["1d-after", "on-the-day"]
+    assert stages(failed="false") == ["30d-before"]
+    assert stages() == ["1d-after", "30d-before", "on-the-day"]
+    page = client.get(URL, {"failed": "true"}).content.decode()
+    assert 'name="failed"' in page and "TemplateSyntaxError: oops" in page
+    exported = _csv(client.get(URL, {"failed": "true", "export": "csv"})).splitlines()
+    assert len(exported) == 3
