@@ -4,8 +4,9 @@ The Hub aims for at least £1 of partner-generated income and match funding
 for every £1 of Hub Grant awarded, across the Hub area (1 : 1). The figures,
 by academic year, hub-wide and per partner:
 
-- Hub Grant awarded: the Hub's contribution to project agreements (the same
-  figure monitoring reports as "Hub Grant", surveys.aggregates.grant_by_year);
+- Hub Grant awarded: the Hub's contribution to project agreements, read through
+  awarded_projects() here and everywhere else that shows "Hub Grant" (monitoring's
+  income against Hub Grant, a partner's income tab, the board report);
 - partner-generated income: what partners record they secured (IncomeRecord);
 - match funding: what partners commit to project agreements beside the grant.
 
@@ -17,7 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
 
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
 
 from agreements.models import Agreement
 from hubportal.academic_years import AcademicYear, current_academic_year
@@ -36,6 +37,16 @@ def leverage_ratio(*, grant: Decimal, income: Decimal, match: Decimal) -> Decima
     if not grant:
         return None
     return ((income + match) / grant).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
+
+
+def awarded_projects() -> QuerySet[Agreement]:
+    """The project agreements whose Hub Grant counts as awarded: the one rule for
+    every Hub Grant figure. Every project agreement counts, whatever its state: staff
+    award the grant when they award the expression of interest, and its project
+    agreement is drafted from the award in the same step, so a draft already holds an
+    awarded grant; a completed or terminated project still had its grant awarded.
+    Partnership agreements carry no grant."""
+    return Agreement.objects.filter(kind=Agreement.Kind.PROJECT, hub_contribution__isnull=False)
 
 
 @dataclass
@@ -100,7 +111,7 @@ def _by_partner_and_year():
         figures[(row["partner_id"], row["academic_year"])].income = to_money(row["total"] or 0)
         names[row["partner_id"]] = row["partner__name"]
     projects = (
-        Agreement.objects.filter(kind=Agreement.Kind.PROJECT)
+        awarded_projects()
         .values("partner_id", "partner__name", "academic_year")
         .annotate(grant=Sum("hub_contribution"), match=Sum("match_funding_commitment"))
     )

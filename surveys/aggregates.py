@@ -14,8 +14,8 @@ from uuid import uuid4
 from django.core.cache import cache
 from django.db.models import Q, Sum
 
-from agreements.models import Agreement
 from hubportal.academic_years import AUTUMN, SPRING, SUMMER, TERM_CHOICES, AcademicYear
+from hubportal.leverage import awarded_projects
 from hubportal.money import to_money
 from surveys import codes
 from surveys.models import Answer, GridCell, IncomeRecord, Question, SurveyRequest
@@ -208,12 +208,8 @@ def income_by_year() -> dict[int, Decimal]:
 
 
 def grant_by_year() -> dict[int, Decimal]:
-    """Hub Grant awarded: the Hub's contribution to project agreements, by academic year."""
-    rows = (
-        Agreement.objects.filter(kind=Agreement.Kind.PROJECT, hub_contribution__isnull=False)
-        .values("academic_year")
-        .annotate(total=Sum("hub_contribution"))
-    )
+    """Hub Grant awarded (hubportal.leverage.awarded_projects), by academic year."""
+    rows = awarded_projects().values("academic_year").annotate(total=Sum("hub_contribution"))
     return {r["academic_year"]: to_money(r["total"] or 0) for r in rows}
 
 
@@ -248,7 +244,8 @@ def income_by_partner(year: int) -> list[dict]:
         .annotate(total=Sum("amount"))
     )
     grants = (
-        Agreement.objects.filter(kind=Agreement.Kind.PROJECT, academic_year=year, hub_contribution__isnull=False)
+        awarded_projects()
+        .filter(academic_year=year)
         .values("partner_id", "partner__name")
         .annotate(total=Sum("hub_contribution"))
     )
@@ -286,7 +283,8 @@ def partner_income(partner_id: int) -> list[dict]:
         .values_list("academic_year", "total")
     )
     grant = dict(
-        Agreement.objects.filter(kind=Agreement.Kind.PROJECT, partner_id=partner_id, hub_contribution__isnull=False)
+        awarded_projects()
+        .filter(partner_id=partner_id)
         .values("academic_year")
         .annotate(total=Sum("hub_contribution"))
         .values_list("academic_year", "total")

@@ -113,3 +113,33 @@ def test_project_agreement_grants_count_whatever_their_state(years):
     Agreement.objects.filter(academic_year=2025).update(status=Agreement.Status.COMPLETED)
     [year] = [y for y in leverage_by_year(today_year=AcademicYear(2026)) if y.year.start_year == 2025]
     assert year.total.grant == D("10000.00")
+
+
+PROJECT_STATES = sorted(
+    {Agreement.Status.DRAFT} | {state for targets in Agreement.PROJECT_TRANSITIONS.values() for state in targets}
+)
+
+
+@pytest.mark.parametrize("state", PROJECT_STATES)
+def test_every_hub_grant_figure_counts_the_same_project_agreements(years, partner_a, state):
+    """The grant is awarded with the EOI and the project agreement drafted from the
+    award, so a draft counts, and so does a project later completed or terminated;
+    leverage, income against Hub Grant and the partner's income tab agree."""
+    AgreementFactory(
+        partner=partner_a,
+        project=True,
+        academic_year=2026,
+        status=state,
+        hub_contribution=D("500.00"),
+        match_funding_commitment=D("100.00"),
+    )
+    # A partnership agreement carries no grant, even with a figure typed in.
+    AgreementFactory(partner=partner_a, academic_year=2026, live=True, hub_contribution=D("99999.00"))
+    [year] = [y for y in leverage_by_year(today_year=AcademicYear(2026)) if y.year.start_year == 2026]
+    per_partner = {pk: figures for pk, _, figures in year.partners}
+    assert year.total.grant == D("8500.00") and year.total.match == D("2100.00")
+    assert per_partner[partner_a.pk].grant == D("500.00")
+    assert aggregates.grant_by_year()[2026] == D("8500.00")
+    assert next(y["grant"] for y in aggregates.income_against_grant() if y["year"] == 2026) == D("8500.00")
+    assert {r["partner_id"]: r["grant"] for r in aggregates.income_by_partner(2026)}[partner_a.pk] == D("500.00")
+    assert next(y["grant"] for y in aggregates.partner_income(partner_a.pk) if y["year"] == 2026) == D("500.00")
