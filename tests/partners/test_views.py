@@ -101,15 +101,51 @@ def test_profile_forms_refuse_other_roles_and_methods(name, partner_a, assessor,
 # --- the detail page -------------------------------------------------------------
 
 
+# What only each tab shows, from the records the test below sets up.
+TAB_CONTENT = {
+    "profile": ["Brass bands and choirs for Loughborough schools.", "Partner A Music Ltd"],
+    "contacts": ["Cara Lee", "cara.lee@partner-a.example"],
+    "users": ["partner-a-user@example.org", "Programme lead"],
+    "meetings": ["Shepshed Library, Hall Croft", "<strong>Proceed</strong>", "Forty pupils in a new brass band."],
+    "evidence": ["cara-safeguarding-policy.pdf", "Public liability insurance"],
+    "history": ["Paused while a safeguarding concern is looked into.", "to <strong>Suspended</strong>"],
+}
+
+
 @pytest.mark.parametrize("tab", ["profile", "contacts", "users", "meetings", "evidence", "history", "nonsense"])
-def test_every_tab_of_the_detail_page_renders(tab, partner_a, partner_a_user, staff, client_for):
-    ContactFactory(partner=partner_a, name="Cara Lee")
-    MeetingFactory(partner=partner_a, scheduled_by=staff)
-    all_verified(partner_a)
+def test_every_tab_of_the_detail_page_shows_its_own_content(tab, partner_a, partner_a_user, staff, client_for):
+    from hubportal.history import transition
+
+    Partner.objects.filter(pk=partner_a.pk).update(description="Brass bands and choirs for Loughborough schools.")
+    ContactFactory(partner=partner_a, name="Cara Lee", email="cara.lee@partner-a.example", is_primary=True)
+    partner_a_user.job_title = "Programme lead"
+    partner_a_user.save(update_fields=["job_title"])
+    MeetingFactory(
+        partner=partner_a,
+        scheduled_by=staff,
+        location="Shepshed Library, Hall Croft",
+        recorded_at=timezone.now(),
+        recorded_by=staff,
+        outcome="proceed",
+        benefit_to_young_people="Forty pupils in a new brass band.",
+    )
+    policy, *_ = all_verified(partner_a)
+    policy.file.name = "evidence/stored-name.pdf"
+    policy.original_filename = "cara-safeguarding-policy.pdf"
+    policy.save(update_fields=["file", "original_filename"])
+    transition(partner_a, to=Stage.SUSPENDED, actor=staff, note="Paused while a safeguarding concern is looked into.")
+
     response = client_for(staff).get(url("detail", pk=partner_a.pk) + f"?tab={tab}")
     assert response.status_code == 200
-    assert response.context["tab"] == (tab if tab != "nonsense" else "profile")
-    assert "Partner A Music" in response.text
+    shown = tab if tab != "nonsense" else "profile"
+    assert response.context["tab"] == shown
+    assert "Partner A Music" in response.text  # the header, on every tab
+    for slug, content in TAB_CONTENT.items():
+        for text in content:
+            if slug == shown:
+                assert text in response.text, f"the {slug} tab should show {text!r}"
+            else:
+                assert text not in response.text, f"the {shown} tab should not show {slug}'s {text!r}"
 
 
 def test_tabs_other_apps_register_follow_the_built_in_ones(partner_a, staff, client_for, request):
