@@ -1,9 +1,43 @@
+from datetime import date
+
 import django_filters
 from django.db.models import Q
+from django.utils import timezone
 
 from agreements.models import Agreement, TerminationRecommendation
-from hubportal.academic_years import academic_year_choices, current_academic_year
+from hubportal.academic_years import academic_year_choices, academic_year_for, default_term_dates
+from hubportal.models import Term
 from partners.models import PartnerType
+
+
+def this_term_ends_on(today: date) -> date:
+    """The last day of the term under way, or between terms (the summer holiday) of
+    the next one: the Hub's own term dates, the usual ones for a year not set up yet.
+    One query."""
+    year = academic_year_for(today)
+    dates = {
+        (y.start_year, name): ends for y in (year, year.next()) for name, (_, ends) in default_term_dates(y).items()
+    }
+    for term in Term.objects.filter(academic_year__in=[year.start_year, year.start_year + 1]):
+        dates[(term.academic_year, term.name)] = term.ends_on
+    return min(ends for ends in dates.values() if ends >= today)
+
+
+def expiring(today: date) -> Q:
+    """Agreements coming to an end that staff should act on: this year's partnership
+    agreements in force with no next-year agreement drafted (they end on 31 August),
+    and live project agreements due to end by the end of this term (or already past
+    their end date and not yet completed). The one rule for the list filter and the
+    dashboard's count."""
+    partnership = Q(
+        kind=Agreement.Kind.PARTNERSHIP,
+        status__in=Agreement.IN_FORCE,
+        academic_year=academic_year_for(today).start_year,
+        renewal__isnull=True,
+    )
+    project = Q(kind=Agreement.Kind.PROJECT, status__in=Agreement.IN_FORCE, ends_on__lte=this_term_ends_on(today))
+    return partnership | project
+
 
 SORTS = {
     "partner": ("partner__name", "-academic_year"),
@@ -38,7 +72,7 @@ class AgreementFilter(django_filters.FilterSet):
     )
     expiring = django_filters.ChoiceFilter(
         method="filter_expiring",
-        label="Ending on 31 August with no renewal",
+        label="Ending soon: no renewal drafted, or a project ending this term",
         choices=[("true", "Only those"), ("false", "All but those")],
         empty_label="Any",
     )
@@ -58,18 +92,10 @@ class AgreementFilter(django_filters.FilterSet):
         return queryset.filter(Q(partner__name__icontains=value) | Q(title__icontains=value))
 
     def filter_expiring(self, queryset, name, value):
-        """This year's partnership agreements in force with no next-year agreement drafted."""
-        expiring = Q(
-            kind=Agreement.Kind.PARTNERSHIP,
-            status__in=Agreement.IN_FORCE,
-            academic_year=current_academic_year().start_year,
-            renewal__isnull=True,
-        )
-        if value == "true":
-            return queryset.filter(expiring)
-        if value == "false":
-            return queryset.exclude(expiring)
-        return queryset
+        if value not in ("true", "false"):
+            return queryset
+        ending = expiring(timezone.localdate())
+        return queryset.filter(ending) if value == "true" else queryset.exclude(ending)
 
     def sort_by(self, queryset, name, value):
         return queryset.order_by(*SORTS.get(value, SORTS["-year"]))

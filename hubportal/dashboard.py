@@ -18,8 +18,9 @@ from urllib.parse import urlencode
 
 from django.db.models import Count, Q
 from django.urls import reverse
+from django.utils import timezone
 
-from agreements.filters import AgreementFilter
+from agreements.filters import AgreementFilter, this_term_ends_on
 from agreements.models import Agreement
 from complaints.filters import ComplaintFilter
 from complaints.models import Complaint
@@ -157,7 +158,8 @@ def agreement_stats(user) -> dict:
             link("agreements:list", status=status.PARTNER_SIGNED),
         ),
         "expiring": Stat(
-            f"Ending on 31 August {current_academic_year().ends_on.year} with no renewal drafted",
+            f"Ending soon: partnership agreements on 31 August {current_academic_year().ends_on.year} "
+            f"with no renewal drafted, and projects ending by {this_term_ends_on(timezone.localdate()):%-d %B %Y}",
             expiring,
             link("agreements:list", expiring="true"),
         ),
