@@ -24,6 +24,7 @@ from complaints import forms, permissions, selectors, services
 from complaints.exports import CHAIR_COLUMNS, columns_for
 from complaints.filters import DECIDED, WAITING, ChairComplaintFilter, ComplaintFilter, PortalComplaintFilter
 from complaints.models import Complaint
+from hubportal.audit import client_ip
 from hubportal.errors import ActionRefused, require
 from hubportal.exports import export_format, export_rows
 from hubportal.lists import page_of, querystring
@@ -504,9 +505,7 @@ def portal_message(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _client_address(request: HttpRequest) -> str:
-    from axes.helpers import get_client_ip_address
-
-    return get_client_ip_address(request) or "unknown"
+    return client_ip(request) or "unknown"
 
 
 def _rate_key(request: HttpRequest, what: str) -> str:

@@ -4,6 +4,9 @@ Rows hold who, what, when (UTC) and from where; never a password or token
 (the failed-login row keeps the username tried, nothing else of the form).
 """
 
+import ipaddress
+
+from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
@@ -12,7 +15,26 @@ from hubportal.redaction import redact
 
 
 def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") if request is not None else None
+    """The address the request came from, the one rule for the audit trail,
+    login throttling (django-axes calls it) and the public forms' rate limits.
+
+    Behind TRUSTED_PROXY_COUNT proxies REMOTE_ADDR is the nearest proxy's; each
+    proxy appends the address it saw to X-Forwarded-For, so the client is that
+    many entries from the right. Entries further left are whatever the client
+    sent and are never trusted."""
+    if request is None:
+        return None
+    remote = request.META.get("REMOTE_ADDR") or None
+    count = settings.TRUSTED_PROXY_COUNT
+    if not count:
+        return remote
+    hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+    if len(hops) < count:
+        return remote
+    try:
+        return str(ipaddress.ip_address(hops[-count]))
+    except ValueError:
+        return remote
 
 
 def audit(request, action: str, *, user=None, username: str = "", status: int | None = None, detail: str = ""):

@@ -130,8 +130,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
-# Behind a proxy, the client address comes from X-Forwarded-For (set AXES_IPWARE_PROXY_COUNT).
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=0) or None
+# Behind proxies, the client address comes from X-Forwarded-For: TRUSTED_PROXY_COUNT
+# says how many to trust (hubportal.audit.client_ip, used by axes too).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "hubportal.audit.client_ip"
 # Two-factor authentication (TOTP): on in production for every Hub role;
 # off under `make run` (DEBUG) so the demo logins work with a password alone.
 REQUIRE_2FA = env.bool("REQUIRE_2FA", default=not DEBUG)

@@ -14,6 +14,7 @@ from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from hubportal.audit import client_ip
 from hubportal.errors import ActionRefused, require
 from hubportal.exports import export_format, export_rows
 from hubportal.health import health_for
@@ -46,14 +47,7 @@ team_or_partner_required = role_required(
 
 
 def _client_address(request: HttpRequest) -> str:
-    # Behind the production proxy REMOTE_ADDR is the proxy's; django-axes'
-    # ipware settings say how many proxies to trust, and the same applies here.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded and settings.AXES_IPWARE_PROXY_COUNT:
-        hops = [h.strip() for h in forwarded.split(",") if h.strip()]
-        if len(hops) >= settings.AXES_IPWARE_PROXY_COUNT:
-            return hops[-settings.AXES_IPWARE_PROXY_COUNT]
-    return request.META.get("REMOTE_ADDR", "unknown")
+    return client_ip(request) or "unknown"
 
 
 def _over_enquiry_limit(request: HttpRequest) -> bool:
