@@ -17,8 +17,8 @@ from complaints.models import Complaint
 from eoi.models import ExpressionOfInterest
 from hubportal.demo import PARTNER_A, PARTNER_B
 from hubportal.models import User
-from partners.models import Contact, Partner
-from surveys.models import CaseStudy, IncomeRecord
+from partners.models import Contact, EvidenceItem, Meeting, Partner
+from surveys.models import Answer, CaseStudy, IncomeRecord, ProjectEvaluation
 from tests.security.access import all_rules
 
 RULES = all_rules()
@@ -29,21 +29,28 @@ PARTNER_LISTS = sorted(
 )
 
 
-def fingerprints(partner: Partner, other: Partner) -> set[str]:
-    """Text that names one of the partner's own records and none of the other's."""
+def records_text(partner: Partner) -> set[str]:
+    """Text from the partner's own records: names, titles, people, notes, answers."""
     found = {partner.name, partner.legal_name}
     found |= set(Agreement.objects.filter(partner=partner).values_list("title", flat=True))
     found |= set(ExpressionOfInterest.objects.filter(partner=partner).values_list("title", flat=True))
     found |= set(Contact.objects.filter(partner=partner).values_list("name", flat=True))
     found |= set(Contact.objects.filter(partner=partner).values_list("email", flat=True))
     found |= set(CaseStudy.objects.filter(partner=partner).values_list("title", flat=True))
-    found |= set(
-        IncomeRecord.objects.filter(partner=partner).exclude(description="").values_list("description", flat=True)
-    )
+    found |= set(IncomeRecord.objects.filter(partner=partner).values_list("description", flat=True))
     found |= set(Complaint.objects.filter(complainant_partner=partner).values_list("reference", flat=True))
-    theirs = fingerprints_of_other = set(Agreement.objects.filter(partner=other).values_list("title", flat=True))
-    theirs |= set(ExpressionOfInterest.objects.filter(partner=other).values_list("title", flat=True))
-    return {text for text in found - fingerprints_of_other if text and len(text) > 4}
+    for user in User.objects.filter(partner=partner):
+        found |= {user.email, user.get_full_name()}
+    found |= set(Meeting.objects.filter(partner=partner).values_list("notes", flat=True))
+    found |= set(EvidenceItem.objects.filter(partner=partner).values_list("original_filename", flat=True))
+    found |= set(Answer.objects.filter(request__partner=partner).values_list("text", flat=True))
+    found |= set(ProjectEvaluation.objects.filter(agreement__partner=partner).values_list("learning", flat=True))
+    return found
+
+
+def fingerprints(partner: Partner, other: Partner) -> set[str]:
+    """Text that names one of the partner's own records and none of the other's."""
+    return {text for text in records_text(partner) - records_text(other) if text and len(text) > 4}
 
 
 def read(response) -> str:
@@ -85,3 +92,13 @@ def test_partner_a_sees_nothing_of_partner_b_in_any_list_or_export(name, demo, d
         text = read(response)
         leaked = sorted(f for f in forbidden if f in text)
         assert not leaked, f"{url}{suffix} shows partner B's {leaked}"
+
+
+def test_the_fingerprints_cover_every_kind_of_record(demo, db):
+    """The sweep above is only as good as what it looks for."""
+    a, b = Partner.objects.get(name=PARTNER_A), Partner.objects.get(name=PARTNER_B)
+    looked_for = fingerprints(b, a)
+    assert User.objects.get(username="partner-b").email in looked_for
+    assert looked_for & set(Answer.objects.filter(request__partner=b).values_list("text", flat=True))
+    assert looked_for & set(Contact.objects.filter(partner=b).values_list("email", flat=True))
+    assert looked_for & set(IncomeRecord.objects.filter(partner=b).values_list("description", flat=True))
