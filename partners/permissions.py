@@ -8,6 +8,7 @@ function and then refuse a wrong state with a sentence saying what to do.
 
 from hubportal.roles import is_hub_staff, is_partner_user
 from partners.models import EvidenceItem, Meeting, Partner
+from partners.selectors import last_recorded_meeting
 
 Stage = Partner.Stage
 
@@ -93,10 +94,24 @@ def can_reinstate(user, partner: Partner) -> bool:
     return is_hub_staff(user) and partner.status == Stage.SUSPENDED
 
 
+# Stages that follow an introductory meeting whose outcome was "proceed" (the
+# standards review starts only after one), while the partnership lasts.
+AFTER_PROCEED = OPEN_STAGES - {Stage.ENQUIRY, Stage.MEETING_SCHEDULED, Stage.MEETING_HELD}
+
+
 def can_invite_user(user, partner: Partner) -> bool:
-    """Staff invite partner users once the partner is past its enquiry (the
-    first usually after a meeting that said proceed)."""
-    return is_hub_staff(user) and partner.status in OPEN_STAGES - {Stage.ENQUIRY}
+    """Staff invite partner users once the introductory meeting's outcome is
+    "proceed" (issue 3: "On proceed, staff invite the partner's first user"),
+    and until the partnership ends. While another meeting is scheduled the
+    question is open again, so nobody is invited."""
+    if not is_hub_staff(user):
+        return False
+    if partner.status in AFTER_PROCEED:
+        return True
+    if partner.status != Stage.MEETING_HELD:
+        return False
+    last = last_recorded_meeting(partner)
+    return last is not None and last.outcome == Meeting.Outcome.PROCEED
 
 
 def can_upload_evidence(user, partner: Partner) -> bool:

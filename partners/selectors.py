@@ -36,6 +36,11 @@ def get_contact_for(user, pk: int) -> Contact:
     return get_object_or_404(contacts.select_related("partner"), pk=pk)
 
 
+def last_recorded_meeting(partner: Partner) -> Meeting | None:
+    """The introductory meeting most recently recorded: its outcome is the one that stands."""
+    return partner.meetings.exclude(recorded_at=None).order_by("-recorded_at", "-pk").first()
+
+
 def hub_staff_users() -> QuerySet[User]:
     """The people told about partners: Hub staff and the Service Manager."""
     return User.objects.filter(is_active=True, groups__name__in=[roles.STAFF, roles.MANAGER]).distinct()

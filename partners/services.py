@@ -27,7 +27,13 @@ from hubportal.notifications import notify, queue_email, render_kind
 from partners import permissions
 from partners.calendar import ICS_MIMETYPE, ics_filename, meeting_ics
 from partners.models import Contact, EvidenceItem, EvidenceType, Meeting, Partner
-from partners.selectors import active_evidence_types, hub_staff_users, partner_users, primary_contact
+from partners.selectors import (
+    active_evidence_types,
+    hub_staff_users,
+    last_recorded_meeting,
+    partner_users,
+    primary_contact,
+)
 
 Stage = Partner.Stage
 Evidence = EvidenceItem.Status
@@ -407,7 +413,7 @@ def partner_start_standards_review(*, partner: Partner, actor) -> Partner:
     _require_staff(actor)
     if partner.status != Stage.MEETING_HELD:
         raise _stage_refusal(partner, "start the standards review", "record the introductory meeting first.")
-    last = partner.meetings.exclude(recorded_at=None).order_by("-recorded_at").first()
+    last = last_recorded_meeting(partner)
     if last is None or last.outcome != Meeting.Outcome.PROCEED:
         outcome = last.get_outcome_display().lower() if last else "not recorded"
         raise ActionRefused(
@@ -679,6 +685,31 @@ def invitation_link(user: User) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
+def invitation_refusal(partner: Partner) -> str:
+    """Why the partner's users cannot be invited now, in a sentence for staff
+    ("" if they can); permissions.can_invite_user decides."""
+    if partner.status in permissions.AFTER_PROCEED:
+        return ""
+    if partner.status in {Stage.DECLINED, Stage.TERMINATED}:
+        return str(_stage_refusal(partner, "invite its users", "the partnership has ended."))
+    if partner.status == Stage.MEETING_HELD:
+        last = last_recorded_meeting(partner)
+        if last is not None and last.outcome == Meeting.Outcome.PROCEED:
+            return ""
+        outcome = last.get_outcome_display().lower() if last else "not recorded"
+        return str(
+            _stage_refusal(
+                partner,
+                "invite its users",
+                f"users are invited once the introductory meeting's outcome is “proceed”, and the last one's was "
+                f"“{outcome}”. Schedule another meeting if more information was needed, or decline the partner.",
+            )
+        )
+    return str(
+        _stage_refusal(partner, "invite its users", "record the introductory meeting with the outcome “proceed” first.")
+    )
+
+
 @transaction.atomic
 def partner_invite_user(
     *, partner: Partner, actor, email: str, first_name: str, last_name: str, job_title: str = ""
@@ -688,8 +719,8 @@ def partner_invite_user(
     someone who has not yet set a password sends a fresh link."""
     partner = _lock(partner)
     _require_staff(actor)
-    if partner.status not in permissions.OPEN_STAGES - {Stage.ENQUIRY}:
-        raise _stage_refusal(partner, "invite its users", "hold the introductory meeting first.")
+    if not permissions.can_invite_user(actor, partner):
+        raise ActionRefused(invitation_refusal(partner))
     email = email.strip().lower()
     existing = User.objects.filter(email__iexact=email).first() or User.objects.filter(username=email).first()
     if existing is not None and (existing.partner_id != partner.pk or existing.has_usable_password()):

@@ -505,21 +505,25 @@ def invite_user(request: HttpRequest, pk: int) -> HttpResponse:
         first, _, last = contact.name.partition(" ")
         initial = {"first_name": first, "last_name": last, "email": contact.email, "job_title": contact.role}
     form = forms.InviteUserForm(request.POST or None, initial=initial)
+    refused = False
     if request.method == "POST" and form.is_valid():
         try:
             user = services.partner_invite_user(partner=partner, actor=request.user, **form.cleaned_data)
         except ActionRefused as refusal:
             messages.error(request, str(refusal))
+            refused = True
         else:
             messages.success(request, f"{user} has been emailed a link to set their password.")
             return redirect(f"{reverse('partners:detail', kwargs={'pk': partner.pk})}?tab=users")
+    # Say up front why nobody can be invited yet (unless the refusal message just said so).
+    allowed = permissions.can_invite_user(request.user, partner)
     return render(
         request,
         "partners/invite_user.html",
         {
             "form": form,
             "partner": partner,
-            "allowed": permissions.can_invite_user(request.user, partner),
+            "refusal": "" if allowed or refused else services.invitation_refusal(partner),
             "days": settings.PARTNER_INVITATION_DAYS,
         },
     )

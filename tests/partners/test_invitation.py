@@ -13,18 +13,28 @@ from django.utils import timezone
 from hubportal import roles
 from hubportal.errors import ActionRefused
 from hubportal.history import history_for
-from hubportal.models import User
-from partners.models import Partner
+from hubportal.models import HistoryEntry, OutboundEmail, User
+from partners.models import Meeting, Partner
+from partners.permissions import can_invite_user
 from partners.services import partner_invite_user
+from tests.partners.factories import MeetingFactory
 from tests.partners.helpers import at_stage
 
 Stage = Partner.Stage
 NEW_PASSWORD = "a-long-and-unusual-passphrase-42"
 
 
+def meeting_recorded(partner, staff, outcome: str, *, hours_ago: int = 1) -> Meeting:
+    at = timezone.now() - timedelta(hours=hours_ago)
+    return MeetingFactory(
+        partner=partner, scheduled_by=staff, starts_at=at, recorded_at=at, recorded_by=staff, outcome=outcome
+    )
+
+
 @pytest.fixture
 def invite(partner_a, staff, django_capture_on_commit_callbacks):
     at_stage(partner_a, Stage.MEETING_HELD)
+    meeting_recorded(partner_a, staff, Meeting.Outcome.PROCEED)
 
     def send(email="amara@partner-a.example", **kwargs):
         with django_capture_on_commit_callbacks(execute=True):
@@ -128,12 +138,104 @@ def test_a_partner_user_who_has_set_a_password_is_not_invited_again(invite, clie
         invite()
 
 
-@pytest.mark.parametrize("stage", [Stage.ENQUIRY, Stage.DECLINED, Stage.TERMINATED])
-def test_users_are_invited_only_after_the_enquiry_and_before_the_end(partner_a, staff, stage):
+@pytest.mark.parametrize(
+    "stage, allowed",
+    [
+        (Stage.ENQUIRY, False),
+        (Stage.MEETING_SCHEDULED, False),
+        (Stage.STANDARDS_REVIEW, True),
+        (Stage.AGREEMENT_PENDING, True),
+        (Stage.ACTIVE, True),
+        (Stage.SUSPENDED, True),
+        (Stage.LAPSED, True),
+        (Stage.DECLINED, False),
+        (Stage.TERMINATED, False),
+    ],
+)
+def test_the_rule_lets_staff_invite_only_after_a_proceed_and_before_the_end(partner_a, staff, manager, stage, allowed):
     at_stage(partner_a, stage)
-    with pytest.raises(ActionRefused, match="you cannot invite its users"):
-        partner_invite_user(partner=partner_a, actor=staff, email="x@example.org", first_name="X", last_name="Y")
+    assert can_invite_user(staff, partner_a) is allowed
+    assert can_invite_user(manager, partner_a) is allowed
+
+
+@pytest.mark.parametrize(
+    "outcomes, allowed",
+    [
+        ([], False),  # held but not recorded: nothing decided
+        (["proceed"], True),
+        (["more_information"], False),
+        (["not_proceed"], False),
+        (["proceed", "more_information"], False),  # the latest outcome is the one that stands
+        (["more_information", "proceed"], True),
+    ],
+)
+def test_after_the_meeting_the_rule_follows_the_latest_outcome(partner_a, staff, outcomes, allowed):
+    at_stage(partner_a, Stage.MEETING_HELD)
+    for hours_ago, outcome in zip(range(len(outcomes), 0, -1), outcomes, strict=True):
+        meeting_recorded(partner_a, staff, outcome, hours_ago=hours_ago)
+    assert can_invite_user(staff, partner_a) is allowed
+
+
+def test_while_another_meeting_is_scheduled_nobody_is_invited(partner_a, staff):
+    meeting_recorded(partner_a, staff, Meeting.Outcome.PROCEED)
+    at_stage(partner_a, Stage.MEETING_SCHEDULED)
+    assert can_invite_user(staff, partner_a) is False
+
+
+@pytest.mark.parametrize("who", ["assessor", "chair", "partner_a_user"])
+def test_the_rule_refuses_other_roles(partner_a, who, request):
+    assert can_invite_user(request.getfixturevalue(who), partner_a) is False
+
+
+def assert_nothing_sent(history_before: int) -> None:
     assert not User.objects.filter(email="x@example.org").exists()
+    assert HistoryEntry.objects.count() == history_before
+    assert not OutboundEmail.objects.exists() and mail.outbox == []
+
+
+@pytest.mark.parametrize(
+    "stage, reason",
+    [
+        (Stage.ENQUIRY, "record the introductory meeting with the outcome “proceed” first."),
+        (Stage.MEETING_SCHEDULED, "record the introductory meeting with the outcome “proceed” first."),
+        (Stage.DECLINED, "the partnership has ended."),
+        (Stage.TERMINATED, "the partnership has ended."),
+    ],
+)
+def test_users_are_invited_only_after_the_meeting_and_before_the_end(partner_a, staff, stage, reason):
+    at_stage(partner_a, stage)
+    history_before = HistoryEntry.objects.count()
+    label = Stage(stage).label.lower()
+    with pytest.raises(ActionRefused) as refused:
+        partner_invite_user(partner=partner_a, actor=staff, email="x@example.org", first_name="X", last_name="Y")
+    assert str(refused.value) == f"Partner A Music is at the stage “{label}”, so you cannot invite its users: {reason}"
+    assert_nothing_sent(history_before)
+
+
+@pytest.mark.parametrize(
+    "outcome, said", [("more_information", "more information needed"), ("not_proceed", "do not proceed")]
+)
+def test_an_invitation_after_a_meeting_that_did_not_say_proceed_is_refused_with_the_outcome(
+    partner_a, staff, outcome, said
+):
+    at_stage(partner_a, Stage.MEETING_HELD)
+    meeting_recorded(partner_a, staff, outcome)
+    history_before = HistoryEntry.objects.count()
+    with pytest.raises(ActionRefused) as refused:
+        partner_invite_user(partner=partner_a, actor=staff, email="x@example.org", first_name="X", last_name="Y")
+    assert str(refused.value) == (
+        "Partner A Music is at the stage “meeting held”, so you cannot invite its users: users are invited once "
+        f"the introductory meeting's outcome is “proceed”, and the last one's was “{said}”. Schedule another "
+        "meeting if more information was needed, or decline the partner."
+    )
+    assert_nothing_sent(history_before)
+
+
+def test_an_invitation_right_after_a_proceed_is_sent(partner_a, staff):
+    at_stage(partner_a, Stage.MEETING_HELD)
+    meeting_recorded(partner_a, staff, Meeting.Outcome.PROCEED)
+    user = partner_invite_user(partner=partner_a, actor=staff, email="x@example.org", first_name="X", last_name="Y")
+    assert user.partner == partner_a and not user.has_usable_password()
 
 
 @pytest.mark.parametrize("who", ["assessor", "chair", "partner_a_user"])

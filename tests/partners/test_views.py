@@ -391,6 +391,51 @@ def test_staff_invite_from_the_page(partner_a, staff, client_for):
     assert partner_a.users.filter(email="nadia@partner-a.example").exists()
 
 
+REFUSED_INVITATION = "so you cannot invite its users: users are invited once the introductory meeting's outcome"
+
+
+@pytest.fixture
+def needs_more_information(partner_a, staff):
+    at_stage(partner_a, Stage.MEETING_HELD)
+    held = timezone.now() - timedelta(days=1)
+    return MeetingFactory(
+        partner=partner_a, scheduled_by=staff, starts_at=held, recorded_at=held, outcome="more_information"
+    )
+
+
+def test_inviting_before_the_meeting_says_proceed_is_refused_with_the_reason(
+    needs_more_information, partner_a, staff, client_for
+):
+    from hubportal.models import HistoryEntry
+
+    client = client_for(staff)
+    escaped = REFUSED_INVITATION.replace("'", "&#x27;")
+    form = client.get(url("invite_user", pk=partner_a.pk))
+    assert form.status_code == 200 and escaped in form.text and "“more information needed”" in form.text
+    history_before = HistoryEntry.objects.count()
+    response = client.post(
+        url("invite_user", pk=partner_a.pk), {"first_name": "Bea", "last_name": "Jones", "email": "bea@a.example"}
+    )
+    assert response.status_code == 200
+    assert [m for m in messages_of(response) if REFUSED_INVITATION in m]
+    assert response.text.count(escaped) == 1  # the message, not the same sentence twice
+    assert 'value="Bea"' in response.text and 'value="bea@a.example"' in response.text
+    assert not partner_a.users.filter(email="bea@a.example").exists()
+    assert HistoryEntry.objects.count() == history_before
+
+
+def test_the_invite_button_shows_only_once_the_meeting_says_proceed(
+    needs_more_information, partner_a, staff, client_for
+):
+    invite = url("invite_user", pk=partner_a.pk)
+    for tab in ("profile", "users"):
+        assert invite not in client_for(staff).get(url("detail", pk=partner_a.pk) + f"?tab={tab}").text
+    Meeting.objects.filter(pk=needs_more_information.pk).update(outcome="proceed")
+    for tab in ("profile", "users"):
+        assert invite in client_for(staff).get(url("detail", pk=partner_a.pk) + f"?tab={tab}").text
+    assert REFUSED_INVITATION.replace("'", "&#x27;") not in client_for(staff).get(invite).text
+
+
 def test_a_refused_invitation_keeps_what_was_typed(partner_a, partner_b_user, staff, client_for):
     response = client_for(staff).post(
         url("invite_user", pk=partner_a.pk),
