@@ -328,5 +328,6 @@ def wording_edit(request: HttpRequest, kind: str) -> HttpResponse:
             "preview": shown,
             "customised": current is not None,
             "placeholders": sorted(wording.allowed_placeholders(kind)),
+            "sample_data": wording.has_sample(kind),
         },
     )

@@ -62,3 +62,93 @@ def test_the_reminder_log_shows_failed_emails_and_exports(staff, client_for):
     export = client.get(reverse("reminder_log"), {"export": "csv"})
     assert b"".join(export.streaming_content).decode().startswith("Kind,Stage,Due on")
     assert mail.outbox == []
+
+
+REMINDER_URL = reverse("wording_edit", args=["agreements_unsigned"])
+
+
+def _save(client, url, subject, body):
+    return client.post(url, {"subject": subject, "body": body, "action": "save"})
+
+
+@pytest.mark.parametrize(
+    "url, subject, body, unknown",
+    [
+        (REMINDER_URL, "Please sign {{ obj.title }}", "It is {{ obj.nonexistent }}.", "{{ obj.nonexistent }}"),
+        (REMINDER_URL, "Please sign {{ obj.partner.nmae }}", "Thanks.", "{{ obj.partner.nmae }}"),
+        (REMINDER_URL, "Please sign", "{% if typo %}Late.{% endif %}", "{{ typo }}"),
+        (REMINDER_URL, "Please sign", "{% if stage == 'x' %}{% elif obj.titel %}x{% endif %}", "{{ obj.titel }}"),
+        (
+            REMINDER_URL,
+            "Please sign",
+            "Dear {{ recipient.first_name|default:recipient.usrname }}",
+            "{{ recipient.usrname }}",
+        ),
+        (URL, "Hello", "{% if typo %}Hi{% endif %}", "{{ typo }}"),
+        (URL, "Hello", "{% for x in recipeint.groups %}{% endfor %}", "{{ recipeint }}"),
+        # A loop variable is known only inside its loop.
+        (URL, "Hello", "{% for letter in recipient.first_name %}{% endfor %}{{ letter }}", "{{ letter }}"),
+        # The sample has items to loop over, so each item is checked too.
+        (
+            REMINDER_URL,
+            "Hello",
+            "{% for letter in obj.title %}{{ letter.nonexistent }}{% endfor %}",
+            "{{ letter.nonexistent }}",
+        ),
+    ],
+)
+def test_a_placeholder_the_message_cannot_fill_is_refused_in_any_branch(url, subject, body, unknown, staff, client_for):
+    response = _save(client_for(staff), url, subject, body)
+    assert response.status_code == 200
+    assert f"Unknown placeholder: {unknown}" in response.text.replace("&#x27;", "'")
+    assert not MessageTemplate.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "url, body",
+    [
+        (REMINDER_URL, "{% for outcome in obj.outcomes.all %}- {{ outcome.description }}{% empty %}None{% endfor %}"),
+        (REMINDER_URL, "{% for letter in obj.title %}{{ letter|upper }}{{ forloop.counter }}{% endfor %}"),
+        (REMINDER_URL, "{% with partner=obj.partner %}{{ partner.name }}{% endwith %} {{ obj.year.next.label }}"),
+        (REMINDER_URL, "{% if 'after' in stage and obj.partner.name %}{{ due_on|date:'j F Y' }}{% endif %}"),
+        (URL, "{% for letter in recipient.first_name %}{{ letter }}{% endfor %} {{ site_url }}{{ url }}"),
+    ],
+)
+def test_loop_and_with_variables_and_real_fields_are_accepted(url, body, staff, client_for):
+    response = _save(client_for(staff), url, "Hello {{ recipient.first_name }}", body)
+    assert response.status_code == 302, response.text
+    assert MessageTemplate.objects.get().body == body
+
+
+def test_every_default_wording_passes_its_own_check():
+    from hubportal import wording
+
+    for kind in wording.kinds():
+        wording.validate(kind, *wording.default_text(kind))
+
+
+def test_a_reminder_preview_shows_sample_data_at_each_stage_and_saves_nothing(staff, client_for):
+    from hubportal import wording
+
+    url = reverse("wording_edit", args=["surveys_deadline"])
+    subject, body = wording.default_text("surveys_deadline")
+    response = client_for(staff).post(url, {"subject": subject, "body": body, "action": "preview"})
+    assert response.status_code == 200
+    shown = response.context["preview"]
+    assert [p.stage for p in shown] == ["14d-before", "3d-before", "on-the-day", "1d-after"]
+    assert shown[2].subject.startswith("Your Autumn ") and shown[2].subject.endswith(" survey is due today")
+    assert shown[3].subject.endswith("survey is overdue")
+    assert "Hello Sam," in shown[0].body and "Harborough Community Music" in shown[0].body
+    assert "[" not in shown[0].body  # real values, not names in brackets
+    assert "Stage: 1d-after" in response.text and "With sample data" in response.text
+    assert not MessageTemplate.objects.exists()
+
+
+def test_a_reminder_preview_renders_the_typed_wording_not_the_saved_one(staff, client_for):
+    response = client_for(staff).post(
+        REMINDER_URL,
+        {"subject": "Sign {{ obj.partner.name }}'s agreement", "body": "By {{ due_on }}", "action": "preview"},
+    )
+    [first, second] = response.context["preview"]
+    assert first.subject == "Sign Harborough Community Music's agreement"
+    assert not MessageTemplate.objects.exists()
