@@ -7,6 +7,8 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.utils import timezone
+from django.utils.text import slugify
+from playwright.sync_api import expect
 
 from partners.models import EvidenceItem, EvidenceType, Meeting, Partner
 from tests.browser.support import assert_accessible, login
@@ -32,6 +34,26 @@ def wait_for(predicate, page, tries: int = 50):
             return result
         page.wait_for_timeout(100)
     raise AssertionError("waited in vain")
+
+
+def upload_evidence(page, standard: str) -> None:
+    """On the upload page for one standard: the document and the date on it."""
+    expect(page.get_by_role("heading", name=f"Upload your {standard.lower()}")).to_be_visible()
+    page.locator("#id_file").set_input_files(
+        files=[{"name": f"{slugify(standard)}.pdf", "mimeType": "application/pdf", "buffer": PDF}]
+    )
+    page.get_by_label("Date issued").fill((timezone.localdate() - timedelta(days=7)).isoformat())
+    page.get_by_role("button", name="Upload the document").click()
+    expect(page.get_by_text(f"your {standard} is uploaded")).to_be_visible()
+    assert_accessible(page)
+
+
+def verify_evidence(page, standard: str) -> None:
+    """On the review page for one standard: accept it as it is."""
+    expect(page.get_by_role("heading", name=f"Check {standard} from {NAME}")).to_be_visible()
+    page.get_by_role("button", name="Verify this evidence").click()
+    expect(page.get_by_text(f"{standard} is verified.")).to_be_visible()
+    assert_accessible(page)
 
 
 def test_from_public_enquiry_to_agreement_pending(page, reference_data, staff):
@@ -102,30 +124,38 @@ def test_from_public_enquiry_to_agreement_pending(page, reference_data, staff):
     page.get_by_role("button", name="Set my password and sign in").click()
     assert page.url.endswith("/portal/")
     assert_accessible(page)
-    page.get_by_role("link", name="Upload your Safeguarding policy").click()
-    assert_accessible(page)
-    page.locator("#id_file").set_input_files(
-        files=[{"name": "safeguarding-policy.pdf", "mimeType": "application/pdf", "buffer": PDF}]
+    # Their to-do list leads to the first standard; the evidence page to each of the others.
+    standards = list(
+        EvidenceType.objects.filter(is_active=True, required=True).order_by("sort_order").values_list("name", flat=True)
     )
-    page.get_by_label("Date issued").fill((timezone.localdate() - timedelta(days=7)).isoformat())
-    page.get_by_role("button", name="Upload the document").click()
-    assert page.get_by_text("your Safeguarding policy is uploaded").is_visible()
+    assert len(standards) == 10
+    page.get_by_role("link", name=f"Upload your {standards[0]}").click()
     assert_accessible(page)
-    # The other nine standards were uploaded and verified the same way.
-    policy = EvidenceType.objects.get(name="Safeguarding policy")
-    EvidenceItem.objects.filter(partner=partner).exclude(evidence_type=policy).update(
-        status="verified", issued_on=timezone.localdate(), expires_on=timezone.localdate() + timedelta(days=365)
-    )
+    upload_evidence(page, standards[0])
+    for standard in standards[1:]:
+        page.get_by_role("link", name=f"Upload {standard}", exact=True).click()
+        assert_accessible(page)
+        upload_evidence(page, standard)
+    page.get_by_role("link", name="Evidence", exact=True).click()
+    for standard in standards:  # each one is now waiting to be checked
+        row = page.get_by_role("row").filter(has=page.get_by_role("rowheader", name=standard, exact=True))
+        expect(row).to_contain_text("Submitted")
+        expect(row.get_by_role("link", name=f"Upload again {standard}", exact=True)).to_be_visible()
 
-    # Staff verify it and the partner reaches the next stage.
+    # Staff check each document from the evidence list and the partner's evidence tab.
     page.context.clear_cookies()
     login(page, staff.username)
     visit(page, "/staff/evidence/?status=submitted")
-    page.get_by_role("link", name=f"Check Safeguarding policy from {NAME}").click()
+    page.get_by_role("link", name=f"Check {standards[0]} from {NAME}").click()
     assert_accessible(page)
-    page.get_by_role("button", name="Verify this evidence").click()
-    assert page.get_by_text("Safeguarding policy is verified.").is_visible()
-    assert_accessible(page)
+    verify_evidence(page, standards[0])
+    for standard in standards[1:]:
+        page.get_by_role("link", name=f"Check {standard}", exact=True).click()
+        assert_accessible(page)
+        verify_evidence(page, standard)
+    for standard in standards:
+        row = page.get_by_role("row").filter(has=page.get_by_role("rowheader", name=standard, exact=True))
+        expect(row).to_contain_text("Verified")
     page.get_by_role("button", name="Standards met: move to agreement").click()
     assert page.get_by_text("The minimum standards are met").is_visible()
     assert_accessible(page)
