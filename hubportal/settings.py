@@ -5,6 +5,7 @@ Celery broker on the file system, email to the console). Production sets
 DATABASE_URL, REDIS_URL, SECRET_KEY, ALLOWED_HOSTS and EMAIL_URL.
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -224,20 +225,51 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 
 # Reminders: the hour the daily sweep runs, and for each kind the days before
-# (positive) or after (negative) its date that a reminder goes out.
+# (positive) or after (negative) its date that a reminder goes out. Each kind's
+# offsets can be set from the environment, e.g.
+# REMINDER_OFFSETS_SURVEYS_DEADLINE="21,7,0,-2" (README, "Configuration").
 REMINDER_SWEEP_HOUR = env.int("REMINDER_SWEEP_HOUR", default=7)
-REMINDER_OFFSETS = {
+DEFAULT_REMINDER_OFFSETS = {
     "agreements_renewal_due": [60, 30],  # before 31 August
     "agreements_review_due": [30, 0],
     "agreements_unsigned": [-7, -14],  # after issue
     "surveys_deadline": [14, 3, 0, -1],  # to the partner
     "surveys_overdue_staff": [-7],  # to staff, a week overdue
     "partners_evidence_expiry": [30, 0, -1],  # -1: "has expired", once it is marked expired
-    "complaints_acknowledge_due": [1, 0, -1],
-    "complaints_response_due": [3, 0, -1],
+    "complaints_acknowledge_due": [1, 0, -1],  # working days
+    "complaints_response_due": [3, 0, -1],  # working days
     "surveys_evaluation_due": [14, 0, -7],  # project evaluation owed on completion
     "eoi_call_closing": [3],  # to eligible partners with a draft
 }
+
+
+def reminder_offsets_from(environment, defaults: dict[str, list[int]]) -> dict[str, list[int]]:
+    """Each kind's offsets from REMINDER_OFFSETS_<KIND> ("14,3,0,-1"; "none"
+    for no reminders of that kind), else its default."""
+    offsets = {}
+    for kind, default in defaults.items():
+        name = f"REMINDER_OFFSETS_{kind.upper()}"
+        raw = environment.get(name, "").strip()
+        if not raw:
+            offsets[kind] = list(default)
+            continue
+        if raw.lower() == "none":
+            offsets[kind] = []
+            continue
+        try:
+            days = [int(part) for part in raw.split(",") if part.strip()]
+        except ValueError:
+            days = None
+        if not days or len(set(days)) != len(days):
+            raise ImproperlyConfigured(
+                f"{name} must be whole numbers of days, different from each other and separated by commas "
+                f"(positive before the date, negative after, e.g. 14,3,0,-1), or none; it is {raw!r}."
+            )
+        offsets[kind] = days
+    return offsets
+
+
+REMINDER_OFFSETS = reminder_offsets_from(os.environ, DEFAULT_REMINDER_OFFSETS)
 
 # Complaints: the Hub's promises, in working days (weekends and England and
 # Wales bank holidays skipped; hubportal.working_days).
