@@ -12,11 +12,12 @@ bulk through ``hubportal.health.health_for``).
 """
 
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from urllib.parse import urlencode
 
-from django.db.models import Count, Q
+from django.db.models import Case, Count, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
@@ -30,6 +31,7 @@ from eoi.models import Call, ExpressionOfInterest
 from eoi.selectors import assessments_for
 from hubportal import roles
 from hubportal.academic_years import AcademicYear, current_academic_year
+from hubportal.exports import rows_by_chunk
 from hubportal.health import AMBER, GREEN, LABELS, RED, Health, health_for
 from partners.evidence_status import EVIDENCE_STAGES
 from partners.filters import EvidenceFilter
@@ -102,6 +104,31 @@ def health_as_seen_by(user, partner_ids, today: date) -> dict[int, Health]:
 
 def watched_partners():
     return Partner.objects.filter(status__in=WATCHED_STAGES)
+
+
+# Partners by stage as the health page sorts them: by the stage's name, A to Z.
+_STAGES_BY_LABEL = sorted(Partner.Stage.choices, key=lambda choice: str(choice[1]))
+STAGE_RANK = Case(
+    *[When(status=value, then=Value(rank)) for rank, (value, _) in enumerate(_STAGES_BY_LABEL)],
+    default=Value(len(_STAGES_BY_LABEL)),
+)
+HEALTH_EXPORT_ORDERS = {"name": ["name", "pk"], "-name": ["-name", "-pk"], "stage": ["stage_rank", "name", "pk"]}
+
+
+def health_rows(user, partners, *, level: str, sort: str, today: date) -> Iterator[tuple[Partner, Health]]:
+    """(partner, health) for the partner health export, in the page's order (red
+    first unless sorted otherwise), rated a chunk of partners at a time so memory
+    stays flat however many partners there are. Red first reads the partners once
+    for each level, keeping only that level's each time."""
+    ordered = partners.annotate(stage_rank=STAGE_RANK).order_by(*HEALTH_EXPORT_ORDERS.get(sort, ["name", "pk"]))
+    levels = [level] if level else ([None] if sort in HEALTH_EXPORT_ORDERS else HEALTH_LEVELS)
+
+    def rated(chunk: list[Partner], wanted: str | None):
+        health = health_as_seen_by(user, [p.pk for p in chunk], today)
+        return ((p, health[p.pk]) for p in chunk if wanted is None or health[p.pk].level == wanted)
+
+    for wanted in levels:
+        yield from rows_by_chunk(ordered, lambda chunk, wanted=wanted: rated(chunk, wanted))
 
 
 def health_stats(user, today: date) -> list[Stat]:

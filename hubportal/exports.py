@@ -8,11 +8,20 @@ A list view builds its filtered queryset, then:
 COLUMNS is a list of (header, function of a row). The queryset is read in
 chunks with .iterator(); CSV streams row by row, XLSX is written by openpyxl's
 write-only mode to a temporary file that is then streamed.
+
+The rows may be any iterable instead of a queryset. Where each row needs a bulk
+lookup (health ratings, a trace, answers), pass a generator built with
+rows_by_chunk: it reads the objects a chunk at a time and asks for the lookup
+once per chunk, so memory stays flat however many rows there are:
+
+    rows = rows_by_chunk(queryset, lambda chunk: rows_for(chunk))
+    return export_rows(request, rows, COLUMNS, "partner-health")
 """
 
 import csv
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
 
 from django.http import FileResponse, HttpRequest, StreamingHttpResponse
 from django.utils import timezone
@@ -20,6 +29,24 @@ from openpyxl import Workbook
 
 Columns = list[tuple[str, Callable]]
 FORMATS = {"csv", "xlsx"}
+CHUNK = 500  # objects read (and looked up in bulk) at a time while an export streams
+
+
+def chunks(items: Iterable, size: int | None = None) -> Iterator[list]:
+    """Consecutive lists of at most `size` items (CHUNK unless told), read lazily. A
+    queryset is read with .iterator(chunk_size=size), its prefetches run a chunk at a
+    time, so only one chunk of objects is held at once."""
+    size = size or CHUNK
+    iterator = items.iterator(chunk_size=size) if hasattr(items, "iterator") else iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def rows_by_chunk(items: Iterable, rows_for: Callable[[list], Iterable], size: int | None = None) -> Iterator:
+    """The rows rows_for makes of each chunk of items, one chunk after another:
+    for an export whose rows need a bulk lookup per chunk of objects."""
+    for chunk in chunks(items, size):
+        yield from rows_for(chunk)
 
 
 def export_format(request: HttpRequest) -> str | None:

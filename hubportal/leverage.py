@@ -10,19 +10,23 @@ by academic year, hub-wide and per partner:
 - partner-generated income: what partners record they secured (IncomeRecord);
 - match funding: what partners commit to project agreements beside the grant.
 
-Everything is added up in the database: three grouped queries for every
-year and partner at once.
+Everything is added up in the database: two grouped queries for the years'
+totals, and one for each year's partners (read in chunks, so the export
+streams however many partners there are).
 """
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
 
-from django.db.models import QuerySet, Sum
+from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum
 
 from agreements.models import Agreement
+from hubportal import exports
 from hubportal.academic_years import AcademicYear, current_academic_year
 from hubportal.money import to_money
+from partners.models import Partner
 from surveys.models import IncomeRecord
 
 ZERO = Decimal("0.00")
@@ -101,47 +105,85 @@ class YearLeverage:
     partners: list[tuple[int, str, Leverage]] = field(default_factory=list)  # (partner id, name, figures)
 
 
-def _by_partner_and_year():
-    """{(partner id, year): Leverage} and {partner id: name}, in three queries."""
-    figures: dict[tuple[int, int], Leverage] = defaultdict(Leverage)
-    names: dict[int, str] = {}
-    for row in IncomeRecord.objects.values("partner_id", "partner__name", "academic_year").annotate(
-        total=Sum("amount")
-    ):
-        figures[(row["partner_id"], row["academic_year"])].income = to_money(row["total"] or 0)
-        names[row["partner_id"]] = row["partner__name"]
-    projects = (
-        awarded_projects()
-        .values("partner_id", "partner__name", "academic_year")
-        .annotate(grant=Sum("hub_contribution"), match=Sum("match_funding_commitment"))
+def _totals_by_year() -> dict[int, Leverage]:
+    """{year: hub-wide Leverage} for every year with a figure, in two grouped queries."""
+    totals: dict[int, Leverage] = defaultdict(Leverage)
+    for row in IncomeRecord.objects.values("academic_year").annotate(total=Sum("amount")):
+        totals[row["academic_year"]].income = to_money(row["total"] or 0)
+    projects = awarded_projects().values("academic_year")
+    for row in projects.annotate(grant=Sum("hub_contribution"), match=Sum("match_funding_commitment")):
+        totals[row["academic_year"]].grant = to_money(row["grant"] or 0)
+        totals[row["academic_year"]].match = to_money(row["match"] or 0)
+    return totals
+
+
+def _years(totals: dict[int, Leverage], current: AcademicYear, years_back: int) -> list[AcademicYear]:
+    """The current year and the past ones newest first, from the earliest with a figure."""
+    earliest = min([*totals, current.start_year])
+    first = max(earliest, current.start_year - years_back)
+    return [AcademicYear(start) for start in range(current.start_year, first - 1, -1)]
+
+
+def partners_in_year(start_year: int) -> Iterator[tuple[int, str, Leverage]]:
+    """(partner id, name, figures) for each partner with income recorded or a grant
+    awarded in the year, A to Z. One query, read in chunks as it is consumed, so an
+    export of many partners never holds them all."""
+    income = (
+        IncomeRecord.objects.filter(partner=OuterRef("pk"), academic_year=start_year)
+        .order_by()
+        .values("partner")
+        .annotate(total=Sum("amount"))
+        .values("total")
     )
-    for row in projects:
-        entry = figures[(row["partner_id"], row["academic_year"])]
-        entry.grant = to_money(row["grant"] or 0)
-        entry.match = to_money(row["match"] or 0)
-        names[row["partner_id"]] = row["partner__name"]
-    return figures, names
+    projects = awarded_projects().filter(partner=OuterRef("pk"), academic_year=start_year).order_by().values("partner")
+    rows = (
+        Partner.objects.annotate(
+            year_income=Subquery(income),
+            year_grant=Subquery(projects.annotate(total=Sum("hub_contribution")).values("total")),
+            year_match=Subquery(projects.annotate(total=Sum("match_funding_commitment")).values("total")),
+        )
+        .filter(Q(year_income__isnull=False) | Q(year_grant__isnull=False))
+        .order_by("name", "pk")
+        .values_list("pk", "name", "year_income", "year_grant", "year_match")
+    )
+    for pk, name, income_total, grant, match in rows.iterator(chunk_size=exports.CHUNK):
+        yield (
+            pk,
+            name,
+            Leverage(grant=to_money(grant or 0), income=to_money(income_total or 0), match=to_money(match or 0)),
+        )
 
 
 def leverage_by_year(*, years_back: int = 4, today_year: AcademicYear | None = None) -> list[YearLeverage]:
     """The current academic year and the past ones (newest first), each hub-wide
     and per partner. Years before the earliest figure are left out, but the
-    current year is always there, even with nothing recorded yet."""
-    current = today_year or current_academic_year()
-    figures, names = _by_partner_and_year()
-    earliest = min([year for _, year in figures] + [current.start_year])
-    first = max(earliest, current.start_year - years_back)
-    result = []
-    for start in range(current.start_year, first - 1, -1):
-        total = Leverage()
-        partners = []
-        for (partner_id, year), entry in figures.items():
-            if year != start:
-                continue
-            total.grant += entry.grant
-            total.income += entry.income
-            total.match += entry.match
-            partners.append((partner_id, names[partner_id], entry))
-        partners.sort(key=lambda p: p[1])
-        result.append(YearLeverage(year=AcademicYear(start), total=total, partners=partners))
-    return result
+    current year is always there, even with nothing recorded yet. Two queries,
+    and one for each year's partners."""
+    totals = _totals_by_year()
+    return [
+        YearLeverage(
+            year=year, total=totals.get(year.start_year, Leverage()), partners=list(partners_in_year(year.start_year))
+        )
+        for year in _years(totals, today_year or current_academic_year(), years_back)
+    ]
+
+
+HUB_WIDE = "All partners"
+
+
+def leverage_rows(
+    *, years_back: int = 4, today_year: AcademicYear | None = None
+) -> Iterator[tuple[str, str, Leverage]]:
+    """The export of leverage_by_year, streamed: for each year newest first, the
+    hub-wide figures and then each partner's, as (year, partner, figures). The years
+    are fixed now; each year's partners are read only as the export reaches them."""
+    totals = _totals_by_year()
+    years = _years(totals, today_year or current_academic_year(), years_back)
+
+    def rows():
+        for year in years:
+            yield year.label, HUB_WIDE, totals.get(year.start_year, Leverage())
+            for _, name, figures in partners_in_year(year.start_year):
+                yield year.label, name, figures
+
+    return rows()

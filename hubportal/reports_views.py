@@ -11,13 +11,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from hubportal import roles
 from hubportal.academic_years import current_academic_year
-from hubportal.dashboard import chart, health_as_seen_by, watched_partners
+from hubportal.dashboard import chart, health_as_seen_by, health_rows, watched_partners
 from hubportal.errors import ActionRefused
-from hubportal.exports import export_format, export_rows
+from hubportal.exports import export_format, export_rows, rows_by_chunk
 from hubportal.filters import BoardReportFilter
 from hubportal.history import history_for
 from hubportal.impact import ImpactFilter, gaps_queryset, trace
-from hubportal.leverage import leverage_by_year
+from hubportal.leverage import leverage_by_year, leverage_rows
 from hubportal.lists import page_of, querystring
 from hubportal.models import BoardReport
 from hubportal.report_forms import LEVEL_ORDER, BoardReportForm, PartnerHealthFilter
@@ -54,8 +54,11 @@ def partner_health(request: HttpRequest) -> HttpResponse:
     found = PartnerHealthFilter(
         request.GET, queryset=watched_partners().select_related("partner_type").order_by("name")
     )
-    partners = list(found.qs.distinct())
     level, sort = found.level_and_sort()
+    if export_format(request):
+        rows = health_rows(request.user, found.qs.distinct(), level=level, sort=sort, today=timezone.localdate())
+        return export_rows(request, rows, HEALTH_COLUMNS, "partner-health")
+    partners = list(found.qs.distinct())
     health = health_as_seen_by(request.user, [p.pk for p in partners], timezone.localdate())
     rows = [(p, health[p.pk]) for p in partners if not level or health[p.pk].level == level]
     sorts = {
@@ -65,8 +68,6 @@ def partner_health(request: HttpRequest) -> HttpResponse:
         "stage": lambda r: (r[0].get_status_display(), r[0].name),
     }
     rows.sort(key=sorts.get(sort, sorts["level"]), reverse=sort == "-name")
-    if export_format(request):
-        return export_rows(request, rows, HEALTH_COLUMNS, "partner-health")
     return render(
         request,
         "staff/partner_health.html",
@@ -98,13 +99,9 @@ LEVERAGE_SORTS = {
 @require_GET
 def leverage(request: HttpRequest) -> HttpResponse:
     """Hub Grant against partner income and match funding, by year, hub-wide and per partner."""
-    years = leverage_by_year()
     if export_format(request):
-        rows = []
-        for year in years:
-            rows.append((year.year.label, "All partners", year.total))
-            rows += [(year.year.label, name, figures) for _, name, figures in year.partners]
-        return export_rows(request, rows, LEVERAGE_COLUMNS, "funding-leverage")
+        return export_rows(request, leverage_rows(), LEVERAGE_COLUMNS, "funding-leverage")
+    years = leverage_by_year()
     try:
         chosen = int(request.GET.get("year", ""))
     except ValueError:
@@ -159,6 +156,11 @@ IMPACT_COLUMNS = [
 ]
 
 
+# Gaps traced at a time while the export streams: each carries its calls, their
+# EOIs and agreements, so a chunk is smaller than a list export's.
+IMPACT_CHUNK = 100
+
+
 def _reported(provision) -> int | None:
     if provision.evaluation and provision.evaluation.actual_reach:
         return provision.evaluation.actual_reach
@@ -182,7 +184,8 @@ def impact(request: HttpRequest) -> HttpResponse:
     """Each gap in provision traced to the work that answered it and what it reported."""
     found = ImpactFilter(request.GET, queryset=gaps_queryset())
     if export_format(request):
-        return export_rows(request, list(_impact_rows(trace(found.qs))), IMPACT_COLUMNS, "need-to-impact")
+        rows = rows_by_chunk(found.qs, lambda gaps: _impact_rows(trace(gaps)), size=IMPACT_CHUNK)
+        return export_rows(request, rows, IMPACT_COLUMNS, "need-to-impact")
     page = page_of(request, found.qs, 10)
     traces = trace(page.object_list)
     return render(
