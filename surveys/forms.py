@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from hubportal.academic_years import academic_year_choices, current_academic_year
 from hubportal.models import Term
-from hubportal.uploads import SecureFileField, detect_kind
+from hubportal.uploads import SecureFileField
 from surveys.models import CaseStudy, Consent, IncomeRecord, ProjectEvaluation, Question, QuestionSet, SurveyRequest
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -318,7 +318,7 @@ IMAGE_KINDS = {"png", "jpg"}
 
 
 class ImageForm(forms.Form):
-    file = SecureFileField(label="Image (PNG or JPEG)")
+    file = SecureFileField(label="Image (PNG or JPEG)", kinds=IMAGE_KINDS)
     alt_text = forms.CharField(
         label="Describe the image",
         max_length=300,
@@ -330,12 +330,6 @@ class ImageForm(forms.Form):
         initial=True,
         help_text="Consent is then needed before the case study can be used.",
     )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if detect_kind(upload) not in IMAGE_KINDS:
-            raise ValidationError("Upload a PNG or JPEG image.")
-        return upload
 
 
 class IncomeForm(forms.Form):

@@ -148,8 +148,10 @@ def test_consent_needs_at_least_one_use_and_keeps_what_was_typed(story, client_f
 def test_the_partner_uploads_an_image_and_only_an_image(story, client_for, partner_a_user):
     client = client_for(partner_a_user)
     url = reverse("surveys:portal_image_add", args=[story.pk])
+    assert 'accept=".png,.jpg,.jpeg"' in client.get(url).text
     refused = client.post(url, {"file": pdf(), "alt_text": "A pupil", "shows_young_person": "on"})
-    assert refused.status_code == 200 and "Upload a PNG or JPEG image." in refused.text
+    assert refused.status_code == 200 and "content is not a PNG or JPEG file" in refused.text
+    assert 'value="A pupil"' in refused.text and not story.images.exists()
     response = client.post(url, {"file": png(), "alt_text": "A pupil with a cello", "shows_young_person": "on"})
     assert response.status_code == 302
     image = story.images.get()
