@@ -1,12 +1,19 @@
 """A term's monitoring end to end in the browser, with axe-core on every page:
-partner A fills the survey, gets a grid error, fixes it and submits; staff
-return it with a comment; partner A resubmits; staff accept; the reach totals change."""
+staff open the term's round from the rounds page; partner A fills the survey,
+gets a grid error, fixes it and submits; staff return it with a comment;
+partner A resubmits; staff accept; the reach totals change; staff download the
+reach export, the annual data return and every answer."""
 
+import csv
 import datetime
+import io
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
+from openpyxl import load_workbook
 
+from hubportal.models import Term
 from surveys.models import SurveyRequest
 from tests.agreements.factories import AgreementFactory
 from tests.browser.support import assert_accessible, login
@@ -16,13 +23,50 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def journey(staff, partner_a_user):
-    question_set = small_question_set()
+def journey(partner_a_user):
+    question_set = small_question_set(name="Browser journey survey")
     agreement = AgreementFactory(live=True, partner=partner_a_user.partner)
-    survey_round = SurveyRoundFactory(question_set=question_set, opened_by=staff)
-    request = SurveyRequestFactory(round=survey_round, agreement=agreement)
     questions = {q.code: q for q in question_set.questions.all()}
-    return request, questions, list(agreement.outcomes.all())
+    return question_set, questions, list(agreement.outcomes.all())
+
+
+@pytest.fixture
+def round_request(staff, journey):
+    """For the pages that do not open the round themselves."""
+    question_set, _, outcomes = journey
+    survey_round = SurveyRoundFactory(question_set=question_set, opened_by=staff)
+    agreement = outcomes[0].agreement
+    return SurveyRequestFactory(round=survey_round, agreement=agreement)
+
+
+def open_round(page, question_set) -> SurveyRequest:
+    """Staff open this term's round from the rounds page; partner A gets its request."""
+    page.goto("/staff/monitoring/rounds/")
+    assert_accessible(page)
+    page.get_by_role("link", name="Open a round").click()
+    assert page.get_by_role("heading", name="Open a survey round").is_visible()
+    assert_accessible(page)
+    # The page offers the term under way (the first not yet ended with no round open).
+    term = Term.objects.get(pk=int(page.locator("#id_term").input_value()))
+    page.get_by_label("Question set").select_option(label=str(question_set))
+    deadline = timezone.localdate() + datetime.timedelta(days=14)
+    page.get_by_label("Deadline").fill(deadline.isoformat())
+    page.get_by_role("button", name="Open the round and send the requests").click()
+    assert page.get_by_text(f"Sent the {term} survey to 1 partner.").is_visible()
+    assert page.get_by_role("link", name="Partner A Music").is_visible()
+    assert_accessible(page)
+    request = SurveyRequest.objects.select_related("round__term").get(round__term=term)
+    assert (request.deadline, request.round.question_set) == (deadline, question_set)
+    return request
+
+
+def download(page, link_name: str):
+    """Click the link and return the file it downloads: (suggested name, bytes)."""
+    with page.expect_download() as info:
+        page.get_by_role("link", name=link_name).click()
+    file = info.value
+    assert file.failure() is None
+    return file.suggested_filename, Path(file.path()).read_bytes()
 
 
 def reach_total(page) -> str:
@@ -38,10 +82,11 @@ def fill_grid(page, question, counts):
 
 
 def test_a_term_of_monitoring_end_to_end(page, journey, staff, partner_a_user):
-    request, q, outcomes = journey
+    question_set, q, outcomes = journey
 
     login(page, staff.username)
     assert reach_total(page) == "0"
+    request = open_round(page, question_set)
 
     # Partner A fills the survey; the grid does not add up.
     login(page, partner_a_user.username)
@@ -116,9 +161,34 @@ def test_a_term_of_monitoring_end_to_end(page, journey, staff, partner_a_user):
     request.refresh_from_db()
     assert request.status == SurveyRequest.Status.ACCEPTED
 
+    # Staff download the year's reach, the data return and every answer.
+    year = request.round.term.year
+    stamp = f"{year.label.replace('/', '-')}-{timezone.localdate().isoformat()}"
+    name, body = download(page, "Export CSV")
+    assert name == f"reach-{stamp}.csv"
+    lines = body.decode().splitlines()
+    assert lines[0] == "Measure,Category,Count"
+    assert "Total,Children and young people reached,12" in lines
+    name, body = download(page, "Export XLSX")
+    assert name == f"reach-{stamp}.xlsx"
+    rows = list(load_workbook(io.BytesIO(body), read_only=True).active.iter_rows(values_only=True))
+    assert ("Total", "Children and young people reached", 12) in rows
+    name, body = download(page, f"Download the {year.label} data return (XLSX)")
+    assert name == f"hub-data-return-{year.label.replace('/', '-')}.xlsx"
+    workbook = load_workbook(io.BytesIO(body), read_only=True)
+    assert workbook.sheetnames == ["Schools", "Reach by activity, demographics"]
+    reach_rows = list(workbook["Reach by activity, demographics"].iter_rows(values_only=True))
+    [total] = [r for r in reach_rows if r[:2] == ("Total", "Children and young people reached")]
+    assert total[-1] == 12
+    name, body = download(page, f"Every answer of {year.label} (CSV)")
+    assert name.endswith(".csv")
+    answers = list(csv.reader(io.StringIO(body.decode())))
+    assert "Partner" in answers[0]
+    assert any("Partner A Music" in row and "12" in row for row in answers[1:])
 
-def test_staff_monitoring_pages_are_accessible(page, journey, staff):
-    request, _, _ = journey
+
+def test_staff_monitoring_pages_are_accessible(page, round_request, staff):
+    request = round_request
     login(page, staff.username)
     for path in [
         "/staff/monitoring/rounds/",
