@@ -212,18 +212,46 @@ def timed_jobs() -> list[dict]:
         jobs.append({"job": "Board report", "seconds": None, "queries": None, "note": "not built yet"})
     else:
         jobs.append(_timed("Board report (figures, XLSX and PDF)", _board_report))
-    for label, path in EXPORTS:
+    for label, path in exports():
         jobs.append(export_in_child(label, path))
     return jobs
 
 
 # Exports, each in a child process so its peak memory is its own -----------------------------------
 
-EXPORTS = [
-    ("Export of every survey return, CSV", "/staff/monitoring/returns/?export=csv"),
-    ("Export of every survey return, XLSX", "/staff/monitoring/returns/?export=xlsx"),
-    ("Annual data return (the year's answers), XLSX", "/staff/monitoring/data-return/"),
-]
+
+def busiest_answer_year() -> int:
+    """Of the years the reach page offers (its data return takes no others), the one with most
+    survey returns sent to the Hub: the biggest year of answers to export."""
+    from hubportal.academic_years import academic_year_choices
+    from surveys.aggregates import EXPORTED
+    from surveys.models import SurveyRequest
+
+    offered = [year for year, _ in academic_year_choices(back=4, ahead=0)]
+    busiest = (
+        SurveyRequest.objects.filter(status__in=EXPORTED, round__term__academic_year__in=offered)
+        .values("round__term__academic_year")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "-round__term__academic_year")
+        .values_list("round__term__academic_year", flat=True)
+        .first()
+    )
+    if busiest is None:
+        raise LookupError("No survey returns: run seed_scale first.")
+    return busiest
+
+
+def exports() -> list[tuple[str, str]]:
+    """(label, path) of each export measured: every survey answer of the busiest year, and its data return."""
+    from hubportal.academic_years import AcademicYear
+
+    year = busiest_answer_year()
+    label = AcademicYear(year).label
+    return [
+        (f"Every survey answer of {label}, CSV", f"/staff/monitoring/answers/?year={year}&export=csv"),
+        (f"Every survey answer of {label}, XLSX", f"/staff/monitoring/answers/?year={year}&export=xlsx"),
+        (f"Annual data return ({label}), XLSX", f"/staff/monitoring/data-return/?year={year}"),
+    ]
 
 
 def _memory_mb(key: str) -> float:

@@ -7,12 +7,13 @@ whatever the number of answers.
 """
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from uuid import uuid4
 
 from django.core.cache import cache
-from django.db.models import Q, Sum
+from django.db.models import Prefetch, Q, Sum
 
 from hubportal.academic_years import AUTUMN, SPRING, SUMMER, TERM_CHOICES, AcademicYear
 from hubportal.leverage import awarded_projects
@@ -189,14 +190,108 @@ def by_partner(scope: Scope) -> list[dict]:
     return list(found.values())
 
 
-def schools_answers(scope: Scope):
+# Answers read in bulk, for exports: a chunk of rows at a time, never the year's answers at once.
+
+ANSWER_CHUNK = 2000
+# Returns the partner has sent the Hub (drafts never submitted are not answers yet).
+EXPORTED = [SurveyRequest.Status.SUBMITTED, SurveyRequest.Status.ACCEPTED, SurveyRequest.Status.RETURNED]
+ANSWER_HEADERS = [
+    "Term",
+    "Partner",
+    "Status",
+    "Submitted",
+    "Section",
+    "Question code",
+    "Question",
+    "Agreed outcome",
+    "Answer",
+    "Breakdown row",
+    "Count",
+]
+WHOLE_NUMBERS = {Question.Type.INTEGER, Question.Type.RATING, Question.Type.GRID}
+
+
+def schools_answers(scope: Scope) -> Iterator[Answer]:
     """The 'schools worked with' answers, for the data return's schools sheet."""
     return (
         Answer.objects.filter(scope.answers(), question__code=codes.SCHOOLS_LIST)
         .exclude(text="")
         .select_related("request__partner", "request__round__term")
-        .order_by("request__partner__name", "request__round__term__starts_on")
+        .only("text", "request__partner__name", "request__round__term__name", "request__round__term__academic_year")
+        .order_by("request__partner__name", "request__round__term__starts_on", "pk")
+        .iterator(chunk_size=ANSWER_CHUNK)
     )
+
+
+def answer_years() -> list[int]:
+    """The academic years partners have sent survey returns for, newest first (one query)."""
+    return list(
+        SurveyRequest.objects.filter(status__in=EXPORTED)
+        .order_by("-round__term__academic_year")
+        .values_list("round__term__academic_year", flat=True)
+        .distinct()
+    )
+
+
+def _answer_value(answer: Answer):
+    if answer.question.type in {Question.Type.SINGLE_CHOICE, Question.Type.MULTIPLE_CHOICE}:
+        return "; ".join(str(option) for option in answer.selected)
+    if answer.number is not None:
+        return int(answer.number) if answer.question.type in WHOLE_NUMBERS else answer.number
+    return answer.text
+
+
+def year_answer_rows(year: int) -> Iterator[tuple]:
+    """Every answer partners sent for the year's termly surveys, one row each (ANSWER_HEADERS), and
+    one row per breakdown row of a grid. Read ANSWER_CHUNK answers at a time, each chunk's grid
+    cells in one more query: two queries per chunk, memory flat however many answers there are."""
+    answers = (
+        Answer.objects.filter(request__round__term__academic_year=year, request__status__in=EXPORTED)
+        .select_related("request__partner", "request__round__term", "question", "outcome")
+        .only(
+            "number",
+            "text",
+            "selected",
+            "request__status",
+            "request__submitted_at",
+            "request__partner__name",
+            "request__round__term__name",
+            "request__round__term__academic_year",
+            "question__code",
+            "question__section",
+            "question__text",
+            "question__type",
+            "outcome__description",
+        )
+        .prefetch_related(Prefetch("cells", queryset=GridCell.objects.only("answer", "row", "count")))
+        .order_by(
+            "request__round__term__starts_on",
+            "request__partner__name",
+            "request_id",
+            "question__order",
+            "question_id",
+            "outcome_id",
+            "pk",
+        )
+    )
+    for answer in answers.iterator(chunk_size=ANSWER_CHUNK):
+        survey_request, question = answer.request, answer.question
+        start = (
+            str(survey_request.round.term),
+            survey_request.partner.name,
+            survey_request.get_status_display(),
+            survey_request.submitted_at,
+            question.section,
+            question.code,
+            question.text,
+            answer.outcome.description if answer.outcome_id else "",
+            _answer_value(answer),
+        )
+        cells = answer.cells.all()
+        if not cells:
+            yield (*start, "", "")
+        for cell in cells:
+            yield (*start, cell.row, cell.count)
 
 
 # Income against the Hub Grant --------------------------------------------------------

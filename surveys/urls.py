@@ -28,6 +28,7 @@ urlpatterns = [
     # Staff: reach and the annual data return.
     path("staff/monitoring/reach/", views.reach, name="reach"),
     path("staff/monitoring/data-return/", views.data_return, name="data_return"),
+    path("staff/monitoring/answers/", views.answer_export, name="answer_export"),
     # Staff: evaluations and case studies.
     path("staff/monitoring/evaluations/", views.evaluation_list, name="evaluation_list"),
     path("staff/monitoring/evaluations/<int:pk>/", views.evaluation_detail, name="evaluation_detail"),

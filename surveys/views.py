@@ -4,6 +4,7 @@ studies and income. Thin: parse, fetch through the scoped selectors, call a
 service, redirect."""
 
 from datetime import date
+from operator import itemgetter
 
 from django.contrib import messages
 from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, Value, When, Window
@@ -470,6 +471,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
             "page": page_of(request, filtered.qs),
             "querystring": querystring(request),
             "today": today,
+            "answer_years": [AcademicYear(year) for year in aggregates.answer_years()],
         },
     )
 
@@ -654,6 +656,23 @@ def data_return(request: HttpRequest) -> HttpResponse:
         filename=f"hub-data-return-{label.replace('/', '-')}.xlsx",
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
+
+
+@hub_staff_required
+def answer_export(request: HttpRequest) -> HttpResponse:
+    """Every answer partners sent for one academic year's termly surveys (submitted, accepted
+    or returned), one row per answer and per breakdown row: CSV streamed as it is read, or
+    XLSX written a chunk at a time to a temporary file. Without a year (?year=2025 for
+    2025/26), the newest year partners have sent returns for."""
+    year = request.GET.get("year", "")
+    if len(year) == 4 and year.isdigit():
+        year = int(year)
+    else:
+        years = aggregates.answer_years()
+        year = years[0] if years else current_academic_year().start_year
+    columns = [(header, itemgetter(i)) for i, header in enumerate(aggregates.ANSWER_HEADERS)]
+    basename = f"survey-answers-{AcademicYear(year).label.replace('/', '-')}"
+    return export_rows(request, aggregates.year_answer_rows(year), columns, basename)
 
 
 # Evaluations, staff side -------------------------------------------------------------------------

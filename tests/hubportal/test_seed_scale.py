@@ -12,10 +12,11 @@ from agreements.models import Agreement, Signature
 from agreements.text import canonical_text, sha256
 from complaints.models import Complaint, ComplaintNote
 from eoi.models import BudgetLine, ExpressionOfInterest, FundingSource
-from hubportal.bench import key_pages
+from hubportal.bench import busiest_answer_year, export_child, exports, key_pages
 from hubportal.models import HistoryEntry, Reminder, User
 from hubportal.scale import ScaleSeeder
 from partners.models import Partner
+from surveys import aggregates
 from surveys.models import Answer, GridCell, SurveyRequest
 
 pytestmark = pytest.mark.django_db
@@ -139,3 +140,20 @@ def test_every_key_page_answers_on_the_data(scale, client):
         client.force_login(page.user)
         response = client.get(page.path)
         assert response.status_code == 200, page.label
+
+
+def test_the_bench_exports_every_answer_of_a_year_that_has_them(scale, client):
+    """The bench's exports are the year's answers (a row per answer and breakdown row), not a list of requests."""
+    year = busiest_answer_year()
+    sent = Answer.objects.filter(
+        request__round__term__academic_year=year, request__status__in=aggregates.EXPORTED
+    ).annotate(cells_n=Count("cells"))
+    expected_rows = sum(max(a.cells_n, 1) for a in sent)
+    assert expected_rows > 100
+    paths = dict(exports())
+    answers_csv = next(path for label, path in paths.items() if "answer" in label and label.endswith("CSV"))
+    client.force_login(User.objects.get(username="scale-1-staff-1"))
+    body = b"".join(client.get(answers_csv).streaming_content).decode()
+    assert body.count("\r\n") == 1 + expected_rows
+    for label, path in paths.items():
+        assert export_child(path)["note"].endswith("MB file"), label

@@ -49,6 +49,7 @@ RULES = {
     # Staff: reach, data return, evaluations, case studies, income.
     "surveys:reach": rule(HUB_STAFF),
     "surveys:data_return": rule(HUB_STAFF),
+    "surveys:answer_export": rule(HUB_STAFF),
     "surveys:evaluation_list": rule(HUB_STAFF),
     "surveys:evaluation_detail": rule(HUB_STAFF, args=_pk("evaluation")),
     "surveys:evaluation_accept": rule(HUB_STAFF, args=_pk("evaluation"), methods=POST),
