@@ -7,6 +7,7 @@ import pytest
 from complaints.models import Complaint
 from tests.complaints.helpers import advance, raise_from_portal, raise_from_public
 from tests.factories import PartnerFactory
+from tests.files import pdf
 
 Status = Complaint.Status
 POST_ONLY = [
@@ -240,13 +241,22 @@ def test_the_complainant_writes_while_open(received, partner_a_user, manager, cl
 
 def test_the_chair_reviews_and_decides(partner_a_user, manager, chair, client_for):
     complaint = advance(
-        raise_from_portal(partner_a_user), Status.ESCALATED, manager=manager, complainant=partner_a_user
+        raise_from_portal(partner_a_user, attachments=[pdf("minutes.pdf")]),
+        Status.ESCALATED,
+        manager=manager,
+        complainant=partner_a_user,
     )
+    attachment = complaint.attachments.get()
     client = client_for(chair)
     case = f"/chair/complaints/{complaint.pk}/"
     page = client.get(case).text
+    # The full file: the account, its attachments, the stage-one resolution, the
+    # complainant's reasons and the timeline of every step.
     for part in (complaint.account, complaint.resolution, complaint.escalation_reasons, "Start my review"):
         assert part in page
+    assert "minutes.pdf" in page and f"/complaints/{complaint.pk}/attachments/{attachment.pk}/" in page
+    for step in ("Acknowledged", "Investigating", "Resolved", "Escalated to the Chair by the complainant."):
+        assert step in page, step
     assert client.post(f"{case}review/").status_code == 302
     assert "Record my final decision" in client.get(case).text
     invalid = client.post(f"{case}decide/", {"findings": "Found things.", "decision": "upheld", "reasons": ""})
