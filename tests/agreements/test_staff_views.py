@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from agreements.models import Agreement, AgreementTemplate, AnnualReview, TerminationRecommendation
 from hubportal.academic_years import current_academic_year
+from partners.models import Partner, PartnerType
 from tests.agreements.factories import (
     AgreementFactory,
     PaymentInstalmentFactory,
@@ -53,6 +54,16 @@ def test_the_list_filters_sorts_and_exports(staff, client_for, partner_a, partne
     assert "Beta agreement" in body and "Alpha agreement" not in body and old.year.label in body
     xlsx = client.get(url("list"), {"export": "xlsx"})
     assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
+    # Kind, partner type and the search box narrow the list too.
+    AgreementFactory(partner=partner_b, project=True, title="Gamma project")
+    page = client.get(url("list"), {"kind": "project"})
+    assert "Gamma project" in page.text and "Alpha agreement" not in page.text and "Beta agreement" not in page.text
+    school = PartnerType.objects.create(name="School (test)", kind=partner_a.partner_type.kind)
+    Partner.objects.filter(pk=partner_b.pk).update(partner_type=school)
+    page = client.get(url("list"), {"partner_type": school.pk})
+    assert "Beta agreement" in page.text and "Gamma project" in page.text and "Alpha agreement" not in page.text
+    page = client.get(url("list"), {"q": "gamma"})
+    assert "Gamma project" in page.text and "Beta agreement" not in page.text
 
 
 def test_the_expiring_filter_finds_this_years_agreements_with_no_renewal(staff, manager, client_for):
