@@ -533,7 +533,7 @@ def portal_summary(user) -> dict:
 
 
 def chair_summary(user, today: date) -> dict:
-    from hubportal.leverage import leverage_by_year
+    from hubportal.leverage import leverage_totals
 
     by_stage = partners_by_stage()
     in_force = Agreement.objects.filter(status__in=Agreement.IN_FORCE).aggregate(
@@ -551,7 +551,7 @@ def chair_summary(user, today: date) -> dict:
         "open_calls": Call.objects.filter(status=Call.Status.OPEN).count(),
         "complaints_open": Complaint.objects.open().count(),
         "health": [(LABELS[level], level, levels.get(level, 0)) for level in HEALTH_LEVELS],
-        "leverage": leverage_by_year(years_back=1),
+        "leverage": leverage_totals(years_back=1),
         "reach_year": year,
         "reach": aggregates.headline(aggregates.Scope(year=year.start_year)),
         "reach_by_year": aggregates.by_year(),

@@ -154,6 +154,16 @@ def partners_in_year(start_year: int) -> Iterator[tuple[int, str, Leverage]]:
         )
 
 
+def leverage_totals(*, years_back: int = 4, today_year: AcademicYear | None = None) -> list[YearLeverage]:
+    """The hub-wide figures of leverage_by_year's years, without the partners (two queries):
+    for a summary that shows only the totals."""
+    totals = _totals_by_year()
+    return [
+        YearLeverage(year=year, total=totals.get(year.start_year, Leverage()))
+        for year in _years(totals, today_year or current_academic_year(), years_back)
+    ]
+
+
 def leverage_by_year(*, years_back: int = 4, today_year: AcademicYear | None = None) -> list[YearLeverage]:
     """The current academic year and the past ones (newest first), each hub-wide
     and per partner. Years before the earliest figure are left out, but the

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from agreements.models import Agreement
 from hubportal.academic_years import AcademicYear
-from hubportal.leverage import NO_GRANT, Leverage, leverage_by_year, leverage_ratio
+from hubportal.leverage import NO_GRANT, Leverage, leverage_by_year, leverage_ratio, leverage_totals
 from surveys import aggregates
 from tests.agreements.factories import AgreementFactory
 from tests.hubportal.dashboard_world import TODAY, at
@@ -92,6 +92,15 @@ def test_leverage_by_year_hub_wide_and_per_partner(years, partner_a, partner_b):
     assert per_partner[partner_b.name].ratio == D("1.12")  # (2,000 + 2,500) / 4,000 = 1.125
     # The grant is the same figure monitoring reports as "Hub Grant".
     assert {y: v for y, v in aggregates.grant_by_year().items()} == {2025: D("10000.00"), 2026: D("8000.00")}
+
+
+def test_the_totals_alone_are_the_same_years_and_figures_in_two_queries(years, django_assert_num_queries):
+    """The Chair's summary shows only the hub-wide figures: no query per year for its partners."""
+    full = leverage_by_year(today_year=AcademicYear(2026))
+    with django_assert_num_queries(2):
+        totals = leverage_totals(today_year=AcademicYear(2026))
+    assert [(y.year, y.total) for y in totals] == [(y.year, y.total) for y in full]
+    assert all(y.partners == [] for y in totals)
 
 
 def test_leverage_page_shows_the_signal_in_words_and_exports(years, client_for, staff, chair):
