@@ -23,19 +23,23 @@ def this_term_ends_on(today: date) -> date:
     return min(ends for ends in dates.values() if ends >= today)
 
 
-def expiring(today: date) -> Q:
+def expiring(today: date, *, term_ends_on: date | None = None) -> Q:
     """Agreements coming to an end that staff should act on: this year's partnership
     agreements in force with no next-year agreement drafted (they end on 31 August),
     and live project agreements due to end by the end of this term (or already past
     their end date and not yet completed). The one rule for the list filter and the
-    dashboard's count."""
+    dashboard's count (which passes this_term_ends_on, read once for its label too)."""
     partnership = Q(
         kind=Agreement.Kind.PARTNERSHIP,
         status__in=Agreement.IN_FORCE,
         academic_year=academic_year_for(today).start_year,
         renewal__isnull=True,
     )
-    project = Q(kind=Agreement.Kind.PROJECT, status__in=Agreement.IN_FORCE, ends_on__lte=this_term_ends_on(today))
+    project = Q(
+        kind=Agreement.Kind.PROJECT,
+        status__in=Agreement.IN_FORCE,
+        ends_on__lte=term_ends_on or this_term_ends_on(today),
+    )
     return partnership | project
 
 

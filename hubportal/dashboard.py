@@ -19,9 +19,9 @@ from urllib.parse import urlencode
 
 from django.db.models import Case, Count, Q, Value, When
 from django.urls import reverse
-from django.utils import timezone
 
-from agreements.filters import AgreementFilter, this_term_ends_on
+from agreements.filters import expiring as ending_soon
+from agreements.filters import this_term_ends_on
 from agreements.models import Agreement
 from complaints.filters import ComplaintFilter
 from complaints.models import Complaint
@@ -131,9 +131,13 @@ def health_rows(user, partners, *, level: str, sort: str, today: date) -> Iterat
         yield from rows_by_chunk(ordered, lambda chunk, wanted=wanted: rated(chunk, wanted))
 
 
-def health_stats(user, today: date) -> list[Stat]:
-    ids = list(watched_partners().values_list("pk", flat=True))
-    levels = Counter(h.level for h in health_as_seen_by(user, ids, today).values())
+def health_levels(user, watched_ids: list[int], today: date) -> Counter:
+    """How many of the watched partners are red, amber and green."""
+    return Counter(h.level for h in health_as_seen_by(user, watched_ids, today).values())
+
+
+def health_stats(user, today: date, watched_ids: list[int]) -> list[Stat]:
+    levels = health_levels(user, watched_ids, today)
     return [
         Stat(LABELS[level], levels.get(level, 0), link("partner_health", level=level), key=level)
         for level in HEALTH_LEVELS
@@ -145,6 +149,21 @@ def health_stats(user, today: date) -> list[Stat]:
 
 def partners_by_stage() -> dict[str, int]:
     return dict(Partner.objects.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+
+
+def partner_census(**counts: Count) -> tuple[dict[str, int], list[int], Counter]:
+    """Partners by stage, the ids of those whose health is watched, and the sums of
+    ``counts`` (aggregates over each partner's rows, e.g. evidence_counts), in one
+    query: a few small columns per partner, some 2,000 rows for a large Hub."""
+    by_stage: Counter = Counter()
+    watched = []
+    totals: Counter = Counter()
+    for row in Partner.objects.order_by().annotate(**counts).values("pk", "status", *counts):
+        by_stage[row["status"]] += 1
+        if row["status"] in WATCHED_STAGES:
+            watched.append(row["pk"])
+        totals.update({name: row[name] for name in counts})
+    return dict(by_stage), watched, totals
 
 
 def pipeline(by_stage: dict[str, int]) -> list[Stat]:
@@ -162,16 +181,24 @@ def funnel_chart(by_stage: dict[str, int]) -> dict:
 # --- Agreements -------------------------------------------------------------------------------------
 
 
-def agreement_stats(user) -> dict:
+def agreement_stats(user, today: date) -> dict:
+    """Agreements by state and those ending soon (the list filter's own rule), in one
+    query, and one for the end of this term."""
     base = Agreement.objects.visible_to(user)
-    counts = dict(base.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+    term_ends_on = this_term_ends_on(today)
+    ending = base.filter(ending_soon(today, term_ends_on=term_ends_on))
+    found = base.aggregate(
+        **{f"n_{value}": Count("pk", filter=Q(status=value)) for value in Agreement.Status.values},
+        expiring=Count("pk", filter=Q(pk__in=ending.values("pk"))),
+    )
+    counts = {value: found[f"n_{value}"] for value in Agreement.Status.values}
+    expiring = found["expiring"]
     by_state = [
         Stat(label, counts.get(value, 0), link("agreements:list", status=value), key=value)
         for value, label in Agreement.Status.choices
         if counts.get(value, 0)
     ]
     status = Agreement.Status
-    expiring = AgreementFilter({"expiring": "true"}, queryset=base).qs.count()
     return {
         "by_state": by_state,
         "awaiting_partner": Stat(
@@ -186,7 +213,7 @@ def agreement_stats(user) -> dict:
         ),
         "expiring": Stat(
             f"Ending soon: partnership agreements on 31 August {current_academic_year().ends_on.year} "
-            f"with no renewal drafted, and projects ending by {this_term_ends_on(timezone.localdate()):%-d %B %Y}",
+            f"with no renewal drafted, and projects ending by {term_ends_on:%-d %B %Y}",
             expiring,
             link("agreements:list", expiring="true"),
         ),
@@ -197,19 +224,29 @@ def agreement_stats(user) -> dict:
 # --- Monitoring ---------------------------------------------------------------------------------------
 
 
-def current_round(today: date) -> SurveyRound | None:
-    """The round of the term under way (or the latest that has begun; else the next)."""
-    rounds = SurveyRound.objects.select_related("term", "question_set")
-    return (
-        rounds.filter(term__starts_on__lte=today).order_by("-term__starts_on").first()
-        or rounds.order_by("term__starts_on").first()
+def rounds_counted(today: date) -> list[SurveyRound]:
+    """Every round, oldest first, with its requests counted by state and overdue (one
+    query; a Hub has three rounds a year): the completion table, the current round,
+    the overdue count across rounds and the year of the latest accepted return all
+    come from it."""
+    counts = {f"n_{s}": Count("requests", filter=Q(requests__status=s)) for s in REQUEST_STATES}
+    counts["n_overdue"] = Count(
+        "requests", filter=Q(requests__status__in=SurveyRequest.OPEN, requests__deadline__lt=today)
     )
+    counts["n_asked"] = Count("requests")
+    return list(SurveyRound.objects.select_related("term").annotate(**counts).order_by("term__starts_on", "pk"))
 
 
-def survey_stats(today: date) -> dict:
+def current_round(rounds: list[SurveyRound], today: date) -> SurveyRound | None:
+    """The round of the term under way (or the latest that has begun; else the next)."""
+    started = [r for r in rounds if r.term.starts_on <= today]
+    return started[-1] if started else (rounds[0] if rounds else None)
+
+
+def survey_stats(today: date, rounds: list[SurveyRound]) -> dict:
     """The current round by state, with the partners behind each number."""
-    survey_round = current_round(today)
-    overdue_anywhere = SurveyRequest.objects.overdue(today).count()
+    survey_round = current_round(rounds, today)
+    overdue_anywhere = sum(r.n_overdue for r in rounds)  # SurveyRequest.objects.overdue(today), by round
     result = {
         "round": survey_round,
         "states": [],
@@ -259,16 +296,9 @@ def survey_stats(today: date) -> dict:
     return result
 
 
-def completion_by_round(today: date) -> tuple[list[dict], dict]:
-    """The latest rounds, oldest first, with requests counted by state (one query)."""
-    counts = {f"n_{s}": Count("requests", filter=Q(requests__status=s)) for s in REQUEST_STATES}
-    counts["n_overdue"] = Count(
-        "requests", filter=Q(requests__status__in=SurveyRequest.OPEN, requests__deadline__lt=today)
-    )
-    counts["n_asked"] = Count("requests")
-    rounds = list(
-        SurveyRound.objects.select_related("term").annotate(**counts).order_by("-term__starts_on")[:ROUNDS_CHARTED]
-    )[::-1]
+def completion_by_round(rounds: list[SurveyRound]) -> tuple[list[dict], dict]:
+    """The latest rounds (of rounds_counted), oldest first, with requests counted by state."""
+    rounds = rounds[-ROUNDS_CHARTED:]
     rows = []
     for r in rounds:
         cells = [
@@ -295,6 +325,12 @@ def completion_by_round(today: date) -> tuple[list[dict], dict]:
     return rows, data
 
 
+def reach_year_of(rounds: list[SurveyRound], today: date) -> AcademicYear:
+    """reach_year, from rounds_counted's rounds."""
+    years = [r.term.academic_year for r in rounds if r.term.starts_on <= today and r.n_accepted]
+    return AcademicYear(max(years)) if years else current_academic_year()
+
+
 def reach_year(today: date) -> AcademicYear:
     """The latest academic year with accepted returns (this year until then)."""
     latest = (
@@ -308,11 +344,12 @@ def reach_year(today: date) -> AcademicYear:
 
 def reach_figures(year: AcademicYear) -> dict:
     """Reach for the year: by term, by term and activity type, and by district
-    (three queries, plus one for the grids' row order)."""
+    (one query, plus one for the grids' row order)."""
     scope = aggregates.Scope(year=year.start_year)
-    terms = aggregates.by_term(scope)
-    by_activity = aggregates.grids_by_term(scope, [codes.REACH_BY_ACTIVITY])[codes.REACH_BY_ACTIVITY]
-    districts = aggregates.grids(scope, [codes.REACH_BY_DISTRICT])[codes.REACH_BY_DISTRICT]
+    terms, grids = aggregates.by_term_and_grids(scope, [codes.REACH_BY_ACTIVITY, codes.REACH_BY_DISTRICT])
+    by_activity = grids[codes.REACH_BY_ACTIVITY]
+    # The year's count in each district: its terms added up, in the grid's row order.
+    districts = [(district, sum(per_term.values())) for district, per_term in grids[codes.REACH_BY_DISTRICT]]
     term_keys = aggregates.TERMS
     term_labels = [aggregates.TERM_LABELS[t] for t in term_keys]
     return {
@@ -336,17 +373,24 @@ AWAITING_ASSESSMENT = [ExpressionOfInterest.Status.SUBMITTED, ExpressionOfIntere
 
 
 def commissioning_stats() -> dict:
-    open_calls = Call.objects.filter(status=Call.Status.OPEN).count()
+    """Open calls, and the calls with EOIs awaiting assessment counted by state (one query)."""
+    waiting = {f"n_{s}": Count("eois", filter=Q(eois__status=s)) for s in AWAITING_ASSESSMENT}
+    wanted = Q(status=Call.Status.OPEN)
+    for name in waiting:
+        wanted |= Q(**{f"{name}__gt": 0})
     rows = (
-        ExpressionOfInterest.objects.filter(status__in=AWAITING_ASSESSMENT)
-        .values("call_id", "call__title", "status")
-        .annotate(n=Count("id"))
-        .order_by("call__closes_at", "call_id")
+        Call.objects.annotate(**waiting)
+        .filter(wanted)
+        .order_by("closes_at", "pk")
+        .values("pk", "title", "status", *waiting)
     )
+    open_calls = 0
     calls: dict[int, dict] = {}
     for row in rows:
-        entry = calls.setdefault(row["call_id"], {"title": row["call__title"], "stats": {}})
-        entry["stats"][row["status"]] = row["n"]
+        open_calls += row["status"] == Call.Status.OPEN
+        stats = {s: row[f"n_{s}"] for s in AWAITING_ASSESSMENT if row[f"n_{s}"]}
+        if stats:
+            calls[row["pk"]] = {"title": row["title"], "stats": stats}
     awaiting = [
         {
             "title": entry["title"],
@@ -390,54 +434,76 @@ def assessor_stats(user) -> dict:
 # --- Complaints -----------------------------------------------------------------------------------------
 
 
-def _complaint_block(user, *, safeguarding: bool) -> dict:
-    base = complaints_for(user)
-    base = base.safeguarding() if safeguarding else base.not_safeguarding()
+def _complaint_counts(user, kinds: list[bool]) -> dict[bool, dict]:
+    """For each kind (safeguarding or not), complaints by stage and by deadline, the
+    deadlines through the complaints list's own filter: one query for both kinds."""
+    every = complaints_for(user)
+    counts = {}
+    for safeguarding in kinds:
+        base = every.safeguarding() if safeguarding else every.not_safeguarding()
+        kind = Q(pk__in=base.values("pk"))
+        counts.update(
+            {(safeguarding, value): Count("pk", filter=kind & Q(status=value)) for value in Complaint.Status.values}
+        )
+        for deadline in ("due", "overdue"):
+            late = ComplaintFilter({"deadline": deadline}, queryset=base, safeguarding=safeguarding).qs
+            counts[(safeguarding, deadline)] = Count("pk", filter=Q(pk__in=late.values("pk")))
+    names = {key: f"n{i}" for i, key in enumerate(counts)}
+    found = every.aggregate(**{names[key]: count for key, count in counts.items()})
+    result: dict[bool, dict] = {kind: {} for kind in kinds}
+    for (safeguarding, what), name in names.items():
+        result[safeguarding][what] = found[name]
+    return result
+
+
+def _complaint_block(counts: dict, *, safeguarding: bool) -> dict:
     name = "complaints:safeguarding" if safeguarding else "complaints:list"
-    counts = dict(base.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
-
-    def deadline(value):
-        return ComplaintFilter({"deadline": value}, queryset=base, safeguarding=safeguarding).qs.count()
-
     return {
         "title": "Safeguarding concerns" if safeguarding else "Complaints",
         "url": reverse(name),
         "stages": [
-            Stat(label, counts.get(value, 0), link(name, status=value), key=value)
-            for value, label in Complaint.Status.choices
+            Stat(label, counts[value], link(name, status=value), key=value) for value, label in Complaint.Status.choices
         ],
-        "due": Stat("Deadline due within 3 working days", deadline("due"), link(name, deadline="due")),
-        "breached": Stat("Deadline breached", deadline("overdue"), link(name, deadline="overdue")),
-        "open": sum(n for status, n in counts.items() if status not in Complaint.FINAL),
+        "due": Stat("Deadline due within 3 working days", counts["due"], link(name, deadline="due")),
+        "breached": Stat("Deadline breached", counts["overdue"], link(name, deadline="overdue")),
+        "open": sum(counts[value] for value in Complaint.Status.values if value not in Complaint.FINAL),
     }
 
 
 def complaint_stats(user) -> list[dict]:
     """Complaints by stage and deadline. Safeguarding concerns are counted only
     for safeguarding leads, and apart (as the complaints lists keep them)."""
-    blocks = [_complaint_block(user, safeguarding=False)]
-    if roles.is_safeguarding_lead(user):
-        blocks.append(_complaint_block(user, safeguarding=True))
-    return blocks
+    kinds = [False, True] if roles.is_safeguarding_lead(user) else [False]
+    counts = _complaint_counts(user, kinds)
+    return [_complaint_block(counts[kind], safeguarding=kind) for kind in kinds]
 
 
 # --- Evidence -----------------------------------------------------------------------------------------------
 
 
-def evidence_stats(user) -> list[Stat]:
+EVIDENCE_SHOWN = [
+    ("expiring", "Verified, expiring within 30 days"),
+    (EvidenceItem.Status.EXPIRED, "Expired"),
+    (EvidenceItem.Status.SUBMITTED, "Submitted, waiting to be checked"),
+]
+
+
+def evidence_counts(user) -> dict[str, Count]:
+    """The dashboard's evidence figures as aggregates over partners' evidence, each
+    through the evidence list's own filter on the evidence the user may see."""
     base = evidence_visible_to(user)
-    wanted = [
-        ("expiring", "Verified, expiring within 30 days"),
-        (EvidenceItem.Status.EXPIRED, "Expired"),
-        (EvidenceItem.Status.SUBMITTED, "Submitted, waiting to be checked"),
-    ]
-    return [
-        Stat(
-            label,
-            EvidenceFilter({"status": value}, queryset=base).qs.count(),
-            link("partners:evidence_list", status=value),
+    return {
+        f"evidence_{i}": Count(
+            "evidence", filter=Q(evidence__in=EvidenceFilter({"status": value}, queryset=base).qs.values("pk"))
         )
-        for value, label in wanted
+        for i, (value, _) in enumerate(EVIDENCE_SHOWN)
+    }
+
+
+def evidence_stats(totals: dict[str, int]) -> list[Stat]:
+    return [
+        Stat(label, totals.get(f"evidence_{i}", 0), link("partners:evidence_list", status=value))
+        for i, (value, label) in enumerate(EVIDENCE_SHOWN)
     ]
 
 
@@ -465,22 +531,23 @@ def recent_activity(user, limit: int = 10):
 
 
 def staff_dashboard(user, today: date) -> dict:
-    by_stage = partners_by_stage()
-    rounds, rounds_chart = completion_by_round(today)
-    reach = reach_figures(reach_year(today))
+    by_stage, watched, evidence = partner_census(**evidence_counts(user))
+    counted = rounds_counted(today)
+    rounds, rounds_chart = completion_by_round(counted)
+    reach = reach_figures(reach_year_of(counted, today))
     return {
         "pipeline": pipeline(by_stage),
         "partner_total": sum(by_stage.values()),
         "funnel_chart": funnel_chart(by_stage),
-        "agreements": agreement_stats(user),
-        "surveys": survey_stats(today),
+        "agreements": agreement_stats(user, today),
+        "surveys": survey_stats(today, counted),
         "rounds": rounds,
         "rounds_chart": rounds_chart,
         "reach": reach,
         "commissioning": commissioning_stats(),
         "complaints": complaint_stats(user),
-        "evidence": evidence_stats(user),
-        "health": health_stats(user, today),
+        "evidence": evidence_stats(evidence),
+        "health": health_stats(user, today, watched),
     }
 
 
@@ -535,14 +602,15 @@ def portal_summary(user) -> dict:
 def chair_summary(user, today: date) -> dict:
     from hubportal.leverage import leverage_totals
 
-    by_stage = partners_by_stage()
+    by_stage, watched, _ = partner_census()
     in_force = Agreement.objects.filter(status__in=Agreement.IN_FORCE).aggregate(
         partnership=Count("id", filter=Q(kind=Agreement.Kind.PARTNERSHIP)),
         project=Count("id", filter=Q(kind=Agreement.Kind.PROJECT)),
     )
-    ids = list(watched_partners().values_list("pk", flat=True))
-    levels = Counter(h.level for h in health_as_seen_by(user, ids, today).values())
+    levels = health_levels(user, watched, today)
     year = reach_year(today)
+    # The year's reach and every year's, from one query (headline and by_year in one).
+    by_year = aggregates.headline_by_year()
     return {
         "active": by_stage.get(Partner.Stage.ACTIVE, 0),
         "onboarding": sum(by_stage.get(s, 0) for s in Partner.BEFORE_ACTIVE),
@@ -553,6 +621,10 @@ def chair_summary(user, today: date) -> dict:
         "health": [(LABELS[level], level, levels.get(level, 0)) for level in HEALTH_LEVELS],
         "leverage": leverage_totals(years_back=1),
         "reach_year": year,
-        "reach": aggregates.headline(aggregates.Scope(year=year.start_year)),
-        "reach_by_year": aggregates.by_year(),
+        "reach": {"reach": 0, "schools": 0, "sessions": 0, **by_year.get(year.start_year, {})},
+        "reach_by_year": [
+            {"year": AcademicYear(start).label, "reach": totals["reach"]}
+            for start, totals in by_year.items()
+            if "reach" in totals
+        ],
     }

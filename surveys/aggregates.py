@@ -13,7 +13,7 @@ from decimal import Decimal
 from uuid import uuid4
 
 from django.core.cache import cache
-from django.db.models import Prefetch, Q, Sum
+from django.db.models import CharField, Prefetch, Q, Sum, Value
 
 from hubportal.academic_years import AUTUMN, SPRING, SUMMER, TERM_CHOICES, AcademicYear
 from hubportal.leverage import awarded_projects
@@ -66,14 +66,23 @@ def headline(scope: Scope) -> dict[str, int]:
     }
 
 
+TERM_TOTALS = [codes.REACH_TOTAL, codes.SCHOOLS_COUNT, codes.SESSIONS]
+
+
+def _term_totals(scope: Scope):
+    return (
+        Answer.objects.filter(scope.answers(), question__code__in=TERM_TOTALS)
+        .order_by()
+        .values("request__round__term__name", "question__code")
+    )
+
+
 def by_term(scope: Scope) -> list[dict]:
     """Reach, schools and sessions for each term of the scope's year (one query)."""
-    wanted = [codes.REACH_TOTAL, codes.SCHOOLS_COUNT, codes.SESSIONS]
-    rows = (
-        Answer.objects.filter(scope.answers(), question__code__in=wanted)
-        .values("request__round__term__name", "question__code")
-        .annotate(total=Sum("number"))
-    )
+    return _by_term_rows(_term_totals(scope).annotate(total=Sum("number")))
+
+
+def _by_term_rows(rows) -> list[dict]:
     found = defaultdict(dict)
     for row in rows:
         found[row["request__round__term__name"]][row["question__code"]] = _int(row["total"])
@@ -99,6 +108,25 @@ def by_year() -> list[dict]:
     return [
         {"year": AcademicYear(r["request__round__term__academic_year"]).label, "reach": _int(r["total"])} for r in rows
     ]
+
+
+def headline_by_year() -> dict[int, dict[str, int]]:
+    """What headline() adds up, for every academic year with accepted returns, by start
+    year, oldest first (one query). A year has only the figures answered in it, so the
+    years with a "reach" are by_year's years."""
+    rows = (
+        Answer.objects.filter(request__status__in=COUNTED, question__code__in=TERM_TOTALS)
+        .order_by()
+        .values("request__round__term__academic_year", "question__code")
+        .annotate(total=Sum("number"))
+    )
+    found: dict[int, dict[str, int]] = {}
+    keys = {codes.REACH_TOTAL: "reach", codes.SCHOOLS_COUNT: "schools", codes.SESSIONS: "sessions"}
+    for row in rows:
+        found.setdefault(row["request__round__term__academic_year"], {})[keys[row["question__code"]]] = _int(
+            row["total"]
+        )
+    return dict(sorted(found.items()))
 
 
 def _row_orders(question_codes: list[str]) -> dict[str, list[str]]:
@@ -133,13 +161,41 @@ def grids(scope: Scope, question_codes: list[str]) -> dict[str, list[tuple[str, 
     return {code: _ordered(totals.get(code, {}), orders.get(code, [])) for code in question_codes}
 
 
-def grids_by_term(scope: Scope, question_codes: list[str]) -> dict[str, list[tuple[str, dict[str, int]]]]:
-    """Each grid's rows with a count per term (for the annual data return; one query)."""
-    rows = (
+def _grid_cells_by_term(scope: Scope, question_codes: list[str]):
+    return (
         GridCell.objects.filter(scope.answers("answer__request__"), answer__question__code__in=question_codes)
-        .values("answer__question__code", "row", "answer__request__round__term__name")
+        .order_by()
+        .values("answer__request__round__term__name", "answer__question__code", "row")
         .annotate(total=Sum("count"))
     )
+
+
+def grids_by_term(scope: Scope, question_codes: list[str]) -> dict[str, list[tuple[str, dict[str, int]]]]:
+    """Each grid's rows with a count per term (for the annual data return; one query, plus one for row order)."""
+    return _grids_by_term_rows(_grid_cells_by_term(scope, question_codes), question_codes)
+
+
+def by_term_and_grids(scope: Scope, question_codes: list[str]) -> tuple[list[dict], dict]:
+    """by_term and grids_by_term together, in one query (the answers' sums and the grid
+    cells' sums, UNION ALL), plus one for the grids' row order."""
+    totals = _term_totals(scope).annotate(row=Value("", output_field=CharField()), total=Sum("number"))
+    rows = list(totals.union(_grid_cells_by_term(scope, question_codes), all=True))
+    # The union's rows carry the first query's names; the question's code says which part a row is.
+    answers = [row for row in rows if row["question__code"] in TERM_TOTALS]
+    cells = [
+        {
+            "answer__request__round__term__name": row["request__round__term__name"],
+            "answer__question__code": row["question__code"],
+            "row": row["row"],
+            "total": row["total"],
+        }
+        for row in rows
+        if row["question__code"] not in TERM_TOTALS
+    ]
+    return _by_term_rows(answers), _grids_by_term_rows(cells, question_codes)
+
+
+def _grids_by_term_rows(rows, question_codes: list[str]) -> dict[str, list[tuple[str, dict[str, int]]]]:
     totals: dict[str, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
     for row in rows:
         totals[row["answer__question__code"]][row["row"]][row["answer__request__round__term__name"]] = _int(

@@ -209,3 +209,26 @@ def test_income_against_hub_grant_by_year_and_partner(partner_a, partner_b):
     assert rows[partner_a.name]["by_source"]["trading"] == Decimal("1500.50")
     assert rows[partner_a.name]["ratio"] == Decimal("2.25")
     assert rows[partner_b.name]["ratio"] == Decimal("0.25")
+
+
+def test_the_dashboards_combined_reads_give_the_same_figures_in_fewer_queries(
+    worked_example, django_assert_num_queries
+):
+    """The staff dashboard reads by_term and grids_by_term in one query (plus the grids'
+    row order); the Chair's summary reads every year's headline in one."""
+    scope, grid_codes = Scope(year=YEAR), ["reach_by_district", "reach_by_activity"]
+    with django_assert_num_queries(2):
+        terms, grids = aggregates.by_term_and_grids(scope, grid_codes)
+    assert terms == aggregates.by_term(scope)
+    assert grids == aggregates.grids_by_term(scope, grid_codes)
+    assert grids["reach_by_district"] == [
+        ("Charnwood", {"autumn": 25, "spring": 40}),
+        ("Harborough", {"autumn": 45}),
+        ("Melton", {"autumn": 10}),
+    ]
+    with django_assert_num_queries(1):
+        years = aggregates.headline_by_year()
+    assert years == {YEAR - 1: {"reach": 7, "schools": 1, "sessions": 1}, YEAR: aggregates.headline(scope)}
+    assert [(current_academic_year().__class__(y).label, t["reach"]) for y, t in years.items()] == [
+        (row["year"], row["reach"]) for row in aggregates.by_year()
+    ]
