@@ -14,6 +14,7 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 
 from agreements.models import Agreement, AnnualReview, OutcomeReview
+from agreements.selectors import issued_to_sign
 from agreements.services import SIGN_WITHIN_DAYS
 from hubportal.health import AMBER, RED, Reason, health_signal
 
@@ -50,8 +51,8 @@ def agreement_health(partner_ids: list[int], today: date) -> dict[int, list[Reas
             )
     # Waiting for the partner's signature too long.
     cutoff = timezone.make_aware(datetime.combine(today - timedelta(days=SIGN_WITHIN_DAYS), time.min))
-    waiting = Agreement.objects.filter(partner_id__in=partner_ids, status=Agreement.Status.ISSUED, issued_at__lt=cutoff)
-    for agreement in waiting.only("partner_id", "title", "issued_at"):
+    waiting = (a for a in issued_to_sign(partner_ids) if a.issued_at is not None and a.issued_at < cutoff)
+    for agreement in waiting:
         found[agreement.partner_id].append(
             Reason(
                 AMBER,

@@ -17,6 +17,7 @@ from agreements.models import (
 from agreements.permissions import can_see_recommendation
 from hubportal import roles
 from hubportal.models import User
+from hubportal.shared_reads import read_once
 
 
 def agreements_for(user) -> QuerySet[Agreement]:
@@ -53,6 +54,21 @@ def get_agreement_detail_for(user, pk: int) -> Agreement:
         ),
     )
     return get_object_or_404(queryset, pk=pk)
+
+
+def issued_to_sign(partner_ids) -> list[Agreement]:
+    """The agreements of these partners issued and waiting for the partner's signature,
+    oldest issue first: one query, read once for a page that asks twice (the portal
+    home's to-do list and health, hubportal.shared_reads)."""
+    ids = tuple(partner_ids)
+    return read_once(
+        ("agreements.issued_to_sign", ids),
+        lambda: list(
+            Agreement.objects.filter(partner_id__in=ids, status=Agreement.Status.ISSUED)
+            .only("partner_id", "kind", "academic_year", "title", "status", "issued_at")
+            .order_by("issued_at", "pk")
+        ),
+    )
 
 
 def renewal_of_agreement(agreement: Agreement) -> Agreement | None:

@@ -4,14 +4,13 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
-from agreements.models import Agreement
+from agreements.selectors import issued_to_sign
 from agreements.services import SIGN_WITHIN_DAYS, sign_url
 from hubportal.todo import Todo, todo_source
 
 
 @todo_source
 def agreements_to_sign(partner, today: date) -> list[Todo]:
-    issued = Agreement.objects.filter(partner=partner, status=Agreement.Status.ISSUED).order_by("issued_at")
     return [
         Todo(
             text=f"Sign your {agreement.year.label} {agreement.get_kind_display().lower()}: {agreement.title}",
@@ -21,5 +20,5 @@ def agreements_to_sign(partner, today: date) -> list[Todo]:
             else None,
             kind="agreements_sign",
         )
-        for agreement in issued
+        for agreement in issued_to_sign([partner.pk])
     ]

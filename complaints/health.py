@@ -11,7 +11,7 @@ from complaints.models import Complaint
 from hubportal.health import AMBER, RED, Reason, health_signal
 
 
-@health_signal
+@health_signal(staff_only=True)
 def open_complaints(partner_ids: list[int], today: date) -> dict[int, list]:
     """Amber for open complaints about the partner; red while a safeguarding
     concern about them is open. One query for all the partners."""

@@ -31,7 +31,17 @@ from hubportal.registry import Registry
 GREEN, AMBER, RED = "green", "amber", "red"
 LABELS = {GREEN: "Green", AMBER: "Amber", RED: "Red"}
 signals = Registry("health")
-health_signal = signals.register
+
+
+def health_signal(function=None, *, staff_only: bool = False):
+    """Register a signal (``@health_signal``). ``@health_signal(staff_only=True)``: every
+    reason it gives is staff_only, so rating a partner as the partner sees it skips it."""
+
+    def register(function):
+        function.staff_only = staff_only
+        return signals.register(function)
+
+    return register(function) if function is not None else register
 
 
 @dataclass(frozen=True)
@@ -85,6 +95,8 @@ def health_for(
     ids = list(partner_ids)
     found: dict[int, list[Reason]] = defaultdict(list)
     for signal in signals.functions():
+        if for_partner and getattr(signal, "staff_only", False):
+            continue  # the partner would see none of its reasons
         for partner_id, reasons in signal(ids, today).items():
             shown = (as_seen_by(r, viewer, for_partner=for_partner) for r in reasons)
             found[partner_id].extend(r for r in shown if r is not None and r not in found[partner_id])

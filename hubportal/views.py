@@ -25,6 +25,7 @@ from hubportal.history import record
 from hubportal.lists import page_of, querystring
 from hubportal.models import MessageTemplate, Notification, OutboundEmail
 from hubportal.notifications import notification_preferences_set
+from hubportal.shared_reads import reads_shared
 from hubportal.todo import todos_for
 from partners.models import Partner
 
@@ -99,14 +100,16 @@ def portal_home(request: HttpRequest) -> HttpResponse:
     )
     latest = Notification.objects.filter(recipient=request.user)[:5]
     today = timezone.localdate()
-    figures = cached(
-        f"portal-home:{request.user.pk}:{today}",
-        lambda: {
-            "todos": todos_for(partner, today),
-            "health": health_for([partner.pk], today, for_partner=True)[partner.pk],
-            "summary": dashboard.portal_summary(request.user),
-        },
-    )
+
+    def compute() -> dict:
+        with reads_shared():  # what the to-do list and health both read (evidence, agreements to sign), once
+            return {
+                "todos": todos_for(partner, today),
+                "health": health_for([partner.pk], today, for_partner=True)[partner.pk],
+                "summary": dashboard.portal_summary(request.user),
+            }
+
+    figures = cached(f"portal-home:{request.user.pk}:{today}", compute)
     return render(request, "portal/home.html", {"partner": partner, "latest": latest, "today": today, **figures})
 
 

@@ -4,6 +4,7 @@ name a designated safeguarding lead."""
 
 from datetime import date
 
+from django.db.models import Exists
 from django.urls import reverse
 from django.utils import timezone
 
@@ -28,9 +29,18 @@ def onboarding_todos(partner: Partner, today: date) -> list[Todo]:
                     kind="partners_meeting",
                 )
             )
-    if partner.status not in EVIDENCE_STAGES or not partner.evidence.exists():
+    if partner.status not in EVIDENCE_STAGES:
+        return items
+    # Whether the register is open and a safeguarding lead is named, in one query.
+    register_open, lead_named = (
+        Partner.objects.filter(pk=partner.pk)
+        .annotate(held=Exists(partner.evidence.all()), lead=Exists(partner.contacts.filter(is_safeguarding_lead=True)))
+        .values_list("held", "lead")
+        .get()
+    )
+    if not register_open:
         return items  # the register opens at the standards review
-    if not partner.contacts.filter(is_safeguarding_lead=True).exists():
+    if not lead_named:
         items.append(Todo("Tell us who your designated safeguarding lead is", f"{profile}#contacts", kind="partners"))
     _, problems = findings([partner.pk], today).get(partner.pk, (None, []))
     for f in problems:
