@@ -22,19 +22,34 @@ def _evidence_condition(value: str) -> Q:
     return Q(status=value)
 
 
+class ReferenceChoiceFilter(django_filters.ChoiceFilter):
+    """One entry of a reference list (partner types, districts, strands), by id. The
+    options are read as (id, name) in one light query when the form is built, and a
+    chosen id is checked against them without a query of its own (a ModelChoiceFilter
+    reads whole rows to draw the options, and the chosen row again to check it)."""
+
+    def __init__(self, *args, model, **kwargs):
+        self.reference_model = model
+        super().__init__(*args, choices=[], **kwargs)
+
+    @property
+    def field(self):
+        if not hasattr(self, "_field"):
+            self.extra["choices"] = list(self.reference_model.objects.values_list("pk", "name"))
+        return super().field
+
+
 class PartnerFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label="Name")
     stage = django_filters.ChoiceFilter(
         field_name="status", choices=Partner.Stage.choices, empty_label="Any stage", label="Stage"
     )
-    partner_type = django_filters.ModelChoiceFilter(
-        queryset=PartnerType.objects.all(), empty_label="Any type", label="Type"
+    partner_type = ReferenceChoiceFilter(model=PartnerType, empty_label="Any type", label="Type")
+    district = ReferenceChoiceFilter(
+        field_name="districts", model=District, empty_label="Any district", label="District"
     )
-    district = django_filters.ModelChoiceFilter(
-        field_name="districts", queryset=District.objects.all(), empty_label="Any district", label="District"
-    )
-    strand = django_filters.ModelChoiceFilter(
-        field_name="strands", queryset=NationalPlanStrand.objects.all(), empty_label="Any strand", label="Strand"
+    strand = ReferenceChoiceFilter(
+        field_name="strands", model=NationalPlanStrand, empty_label="Any strand", label="Strand"
     )
     evidence = django_filters.ChoiceFilter(
         choices=EVIDENCE_CHOICES, method="with_evidence", empty_label="Any evidence", label="Has evidence"
