@@ -113,7 +113,7 @@ def test_health_costs_a_few_queries_for_many_partners(django_assert_max_num_quer
     partners = [PartnerFactory() for _ in range(4)]
     for partner in partners:
         make_live(AgreementFactory(partner=partner), staff=staff, partner_user=partner_user(partner), manager=manager)
-    # Three queries whatever the number of partners: reviews, their weak ratings, unsigned agreements.
+    # Two queries whatever the number of partners: the latest reviews' weak ratings, unsigned agreements.
     with django_assert_max_num_queries(3):
         agreement_health([p.pk for p in partners], timezone.localdate())
 
