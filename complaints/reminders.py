@@ -11,20 +11,23 @@ from django.urls import reverse
 
 from complaints.models import Complaint
 from complaints.services import service_managers
-from hubportal.reminders import Due, offsets, reminder_kind, stage_name
+from hubportal.reminders import Due, catch_up, reminder_kind
 from hubportal.working_days import add_working_days, is_working_day, subtract_working_days
 
 
 def working_dates_due(today: date, kind: str) -> dict[date, str]:
     """Which deadlines have a reminder due today, by stage name, with the
-    offsets in working days. Nothing is due on a weekend or bank holiday."""
+    offsets in working days. Nothing is due on a weekend or bank holiday; a
+    stage missed on a working day is caught up as reminders.catch_up says."""
     if not is_working_day(today):
         return {}
-    found = {}
-    for days in offsets(kind):
-        day = add_working_days(today, days) if days >= 0 else subtract_working_days(today, -days)
-        found[day] = stage_name(days)
-    return found
+
+    def stage_day(day: date, days: int) -> date | None:
+        if not is_working_day(day):
+            return None
+        return add_working_days(day, days) if days >= 0 else subtract_working_days(day, -days)
+
+    return catch_up(today, kind, stage_day)
 
 
 def _due(kind: str, today: date, queryset, field: str) -> Iterable[Due]:

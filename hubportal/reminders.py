@@ -84,9 +84,30 @@ def stage_name(days_before: int) -> str:
     return f"{-days_before}d-after"
 
 
+def catch_up(today: date, kind: str, stage_day: Callable[[date, int], date | None]) -> dict[date, str]:
+    """Which dates (deadlines, expiries) have a reminder due today, by stage name.
+
+    `stage_day(day, n)` is the date that a sweep on `day` reminds of at offset
+    n (None: no reminders that day). A stage whose day was missed (beat was
+    down, the machine was off) is still due for REMINDER_CATCH_UP_DAYS days,
+    unless a later stage has come due since; the reminder's unique key stops a
+    stage already sent from going again. "On the day" is never sent late: its
+    wording says "today"."""
+    found = {}
+    # Oldest missed day first and, within a day, earliest stage first, so a
+    # date keeps the latest stage that has come due for it.
+    for late in range(settings.REMINDER_CATCH_UP_DAYS, -1, -1):
+        day = today - timedelta(days=late)
+        for n in sorted(offsets(kind), reverse=True):
+            reminded = stage_day(day, n)
+            if reminded is not None and not (late and n == 0):
+                found[reminded] = stage_name(n)
+    return found
+
+
 def dates_due(today: date, kind: str) -> dict[date, str]:
-    """Which dates (deadlines, expiries) have a reminder due today, by stage name."""
-    return {today + timedelta(days=n): stage_name(n) for n in offsets(kind)}
+    """Which dates have a reminder due today, by stage name, offsets in calendar days."""
+    return catch_up(today, kind, lambda day, n: day + timedelta(days=n))
 
 
 def collect(today: date) -> list[Reminder]:

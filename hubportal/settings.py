@@ -229,6 +229,9 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 # offsets can be set from the environment, e.g.
 # REMINDER_OFFSETS_SURVEYS_DEADLINE="21,7,0,-2" (README, "Configuration").
 REMINDER_SWEEP_HOUR = env.int("REMINDER_SWEEP_HOUR", default=7)
+# A stage whose day the sweep missed (beat down, machine off over a weekend)
+# is still sent for this many days after, unless a later stage is due.
+REMINDER_CATCH_UP_DAYS = env.int("REMINDER_CATCH_UP_DAYS", default=3)
 DEFAULT_REMINDER_OFFSETS = {
     "agreements_renewal_due": [60, 30],  # before 31 August
     "agreements_review_due": [30, 0],

@@ -38,7 +38,8 @@ def live_2026(partner_a, staff, manager, partner_a_user):
         )
 
 
-def test_renewal_reminders_60_and_30_days_before_31_august_to_staff(live_2026, staff, partner_b):
+def test_renewal_reminders_60_and_30_days_before_31_august_to_staff(live_2026, staff, partner_b, settings):
+    settings.REMINDER_CATCH_UP_DAYS = 0  # the days themselves (missed days: test_reminder_catch_up)
     assert [d.stage for d in renewal_due(datetime.date(2027, 7, 2))] == ["60d-before"]
     assert [d.stage for d in renewal_due(datetime.date(2027, 8, 1))] == ["30d-before"]
     assert renewal_due(datetime.date(2027, 8, 2)) == []
@@ -63,7 +64,8 @@ def test_review_reminders_before_1_june_until_a_review_is_completed(live_2026, s
     assert review_due(datetime.date(2027, 6, 1)) == []
 
 
-def test_unsigned_reminders_7_and_14_days_after_issue_to_the_partner(partner_a, staff, partner_a_user):
+def test_unsigned_reminders_7_and_14_days_after_issue_to_the_partner(partner_a, staff, partner_a_user, settings):
+    settings.REMINDER_CATCH_UP_DAYS = 0  # the days themselves (missed days: test_reminder_catch_up)
     with time_machine.travel(at(2026, 11, 2, 10), tick=False):
         agreement = issue(AgreementFactory(partner=partner_a), staff)
     assert [d.stage for d in unsigned(datetime.date(2026, 11, 9))] == ["7d-after"]
