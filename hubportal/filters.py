@@ -8,7 +8,7 @@ from hubportal.models import BoardReport, Notification, OutboundEmail, Reminder
 
 class ReminderFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=[], empty_label="All kinds")
-    sent = django_filters.BooleanFilter(field_name="sent_at", lookup_expr="isnull", exclude=True, label="Sent")
+    sent = django_filters.BooleanFilter(method="sent_or_not", label="Sent")
     failed = django_filters.BooleanFilter(method="failed_or_not", label="Failed")
     recipient = django_filters.CharFilter(field_name="recipient__username", lookup_expr="icontains", label="Recipient")
     due_after = django_filters.DateFilter(field_name="due_on", lookup_expr="gte", label="Due on or after")
@@ -33,11 +33,18 @@ class ReminderFilter(django_filters.FilterSet):
             kinds = [k for k in kinds if not is_complaint_kind(k)]
         self.filters["kind"].extra["choices"] = [(k, k) for k in kinds]
 
+    def sent_or_not(self, queryset, name, value):
+        """Sent: the notice is in the person's notifications and its email, if
+        any, was not given up on. A reminder whose email failed is not sent."""
+        sent = Q(sent_at__isnull=False) & ~self.FAILED
+        return queryset.filter(sent) if value else queryset.exclude(sent)
+
     def failed_or_not(self, queryset, name, value):
         """Failed: the reminder could not be sent (e.g. broken wording), or its
         email was given up on after the last try."""
-        failed = Q(failed_at__isnull=False) | Q(notification__email__status=OutboundEmail.Status.FAILED)
-        return queryset.filter(failed) if value else queryset.exclude(failed)
+        return queryset.filter(self.FAILED) if value else queryset.exclude(self.FAILED)
+
+    FAILED = Q(failed_at__isnull=False) | Q(notification__email__status=OutboundEmail.Status.FAILED)
 
 
 class OutboundEmailFilter(django_filters.FilterSet):

@@ -23,7 +23,7 @@ from hubportal.forms import NotificationPreferencesForm, TokenForm, WordingForm
 from hubportal.health import health_for
 from hubportal.history import record
 from hubportal.lists import page_of, querystring
-from hubportal.models import MessageTemplate, Notification, OutboundEmail
+from hubportal.models import MessageTemplate, Notification, OutboundEmail, Reminder
 from hubportal.notifications import notification_preferences_set
 from hubportal.shared_reads import reads_shared
 from hubportal.todo import todos_for
@@ -264,13 +264,21 @@ EMAIL_COLUMNS = [
     ("Last error", lambda e: e.last_error),
 ]
 
+
+def _email_failed(reminder: Reminder) -> bool:
+    email = reminder.notification.email if reminder.notification else None
+    return email is not None and email.status == OutboundEmail.Status.FAILED
+
+
 REMINDER_COLUMNS = [
     ("Kind", lambda r: r.kind),
     ("Stage", lambda r: r.stage),
     ("Due on", lambda r: r.due_on),
     ("Recipient", lambda r: str(r.recipient)),
     ("Claimed", lambda r: r.claimed_at),
-    ("Sent", lambda r: r.sent_at),
+    # Sent only if it reached the person: a reminder whose email failed has its in-app notice alone.
+    ("Sent", lambda r: "" if _email_failed(r) else r.sent_at),
+    ("In-app notice", lambda r: r.sent_at),
     ("Failed", lambda r: r.failed_at),
     ("Error", lambda r: r.error),
     ("Email status", lambda r: r.notification.email.status if r.notification and r.notification.email else ""),

@@ -1,5 +1,6 @@
 """The reminder log: who sees complaint messages, and the filters."""
 
+import csv
 import uuid
 from datetime import date
 
@@ -131,7 +132,14 @@ def test_the_log_filters_failed_reminders_and_those_whose_email_failed(staff, pa
     assert stages(failed="true") == ["1d-after", "on-the-day"]
     assert stages(failed="false") == ["30d-before"]
     assert stages() == ["1d-after", "30d-before", "on-the-day"]
+    # A reminder whose email was given up on is not "sent": only its in-app notice reached the person.
+    assert stages(sent="true") == ["30d-before"]
+    assert stages(sent="false") == ["1d-after", "on-the-day"]
     page = client.get(URL, {"failed": "true"}).content.decode()
     assert 'name="failed"' in page and "TemplateSyntaxError: oops" in page
+    assert "Email failed" in page and "In-app notice only" in page
     exported = _csv(client.get(URL, {"failed": "true", "export": "csv"})).splitlines()
     assert len(exported) == 3
+    # In the export too, the bounced reminder has no "Sent" time, only its in-app notice's.
+    by_stage = {row["Stage"]: row for row in csv.DictReader(exported)}
+    assert by_stage["1d-after"]["Sent"] == "" and by_stage["1d-after"]["In-app notice"]
