@@ -41,3 +41,17 @@ def test_debug_is_off_unless_asked_for():
 def test_migrations_match_the_models():
     result = run_manage("makemigrations", "--check", "--dry-run", env={**PRODUCTION_ENV, "DEBUG": "true"})
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_reminder_sweep_and_digest_run_at_the_configured_hour():
+    show = (
+        "from django.conf import settings; s = settings.CELERY_BEAT_SCHEDULE; "
+        "print(s['reminders-daily-sweep']['schedule'].hour, s['daily-digest']['schedule'].hour, "
+        "settings.REMINDER_CATCH_UP_DAYS)"
+    )
+    default = run_manage("shell", "-c", show, env=PRODUCTION_ENV)
+    assert default.stdout.strip().splitlines()[-1] == "{7} {7} 3"
+    moved = run_manage(
+        "shell", "-c", show, env={**PRODUCTION_ENV, "REMINDER_SWEEP_HOUR": "9", "REMINDER_CATCH_UP_DAYS": "5"}
+    )
+    assert moved.stdout.strip().splitlines()[-1] == "{9} {9} 5"
