@@ -108,6 +108,40 @@ def test_the_sweep_makes_the_same_queries_for_10_and_1000_reminders_due(checkin_
     assert len(few) <= 6 + 3 * (len(reminders.kinds()) - 1)
 
 
+def test_250_reminders_due_go_out_in_3_batches_of_at_most_100_each_sent_once(
+    checkin_kind, db, django_capture_on_commit_callbacks
+):
+    from hubportal.tasks import send_reminders
+
+    made = Partner.objects.bulk_create(Partner(name=f"Batch {n}", status="active") for n in range(250))
+    User.objects.bulk_create(
+        User(username=f"batch-{p.pk}", email=f"batch-{p.pk}@example.org", partner=p, password="!") for p in made
+    )
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        assert sweep(CHECKIN) == 250
+    # Each callback publishes one send task with its batch of reminder ids (hubportal.queue).
+    batches = [c.args[1][0] for c in callbacks if getattr(c, "args", ())[:1] == (send_reminders,)]
+    assert [len(batch) for batch in batches] == [100, 100, 50]
+    assert all(len(batch) <= reminders.BATCH_SIZE for batch in batches)
+    ids = [pk for batch in batches for pk in batch]
+    assert sorted(ids) == sorted(Reminder.objects.values_list("pk", flat=True))  # every reminder in one batch only
+    with django_capture_on_commit_callbacks(execute=True):
+        for callback in callbacks:
+            callback()
+    assert Reminder.objects.filter(sent_at__isnull=False).count() == 250
+    assert Notification.objects.filter(kind="test_checkin").count() == 250
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(f"batch-{p.pk}@example.org" for p in made)
+    # A batch delivered twice (a retried task) sends nothing more.
+    with django_capture_on_commit_callbacks(execute=True):
+        for callback in callbacks:
+            callback()
+    assert len(mail.outbox) == 250
+    # A second sweep the same day has nothing left to queue.
+    with django_capture_on_commit_callbacks(execute=True) as again:
+        assert sweep(CHECKIN) == 0
+    assert not [c for c in again if getattr(c, "args", ())[:1] == (send_reminders,)]
+
+
 @pytest.mark.django_db(transaction=True)
 def test_two_sweeps_at_once_send_each_reminder_exactly_once(checkin_kind, settings):
     require_service(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL)")
