@@ -120,7 +120,10 @@ class EvidenceItemAdmin(admin.ModelAdmin):
     date_hierarchy = "expires_on"
     autocomplete_fields = ["partner"]
     # Status, file and review move only through the services, which write history;
-    # an admin may correct the dates and the note.
+    # an admin may correct the dates and the note. The file is left out of the form
+    # (not merely read-only, which would link to its media path): "document" links
+    # to the checked download, and an upload goes through the portal's policy.
+    exclude = ["file"]
     readonly_fields = [
         "status",
         "document",
