@@ -69,7 +69,12 @@ RULES: dict[str, Rule] = {
     "logout": rule(PUBLIC, methods=("POST",), ok_post=frozenset({302})),
     "password_reset": rule(PUBLIC, methods=("GET", "POST")),
     "password_reset_done": rule(PUBLIC),
-    "password_reset_confirm": rule(PUBLIC, args=lambda s: s["reset_link"], ok=frozenset({200, 302})),
+    # The emailed link, GET or POST, moves its token into the session and redirects
+    # (302) to the set-password form; once partner A has signed in (last_login is
+    # part of the token) the link is spent and shows "unsuccessful" (200).
+    "password_reset_confirm": rule(
+        PUBLIC, args=lambda s: s["reset_link"], methods=("GET", "POST"), ok=frozenset({200, 302})
+    ),
     "password_reset_complete": rule(PUBLIC),
     # Any signed-in user.
     "home": rule(SIGNED_IN, ok=frozenset({302})),

@@ -1,6 +1,10 @@
 """Every URL pattern, every role: a wrong role is 403, another partner's record
 404, anonymous goes to the login page. The table is tests/security/access.py."""
 
+import ast
+import inspect
+import textwrap
+
 import pytest
 from django.test import Client
 from django.urls import get_resolver, reverse
@@ -11,15 +15,21 @@ from tests.security.access import ADMIN_LOGIN, LOGIN, ROLES, all_rules
 RULES = all_rules()
 
 
-def url_patterns(patterns=None, namespace=None, prefix=""):
-    """(qualified name, route, argument names) for every pattern in the project."""
+def resolved_patterns(patterns=None, namespace=None, prefix=""):
+    """(qualified name, route, pattern) for every pattern in the project."""
     for pattern in get_resolver().url_patterns if patterns is None else patterns:
         if isinstance(pattern, URLResolver):
             ns = ":".join(filter(None, [namespace, pattern.namespace])) or None
-            yield from url_patterns(pattern.url_patterns, ns, prefix + str(pattern.pattern))
+            yield from resolved_patterns(pattern.url_patterns, ns, prefix + str(pattern.pattern))
         else:
             name = f"{namespace}:{pattern.name}" if namespace and pattern.name else pattern.name
-            yield name, prefix + str(pattern.pattern), sorted(pattern.pattern.regex.groupindex)
+            yield name, prefix + str(pattern.pattern), pattern
+
+
+def url_patterns():
+    """(qualified name, route, argument names) for every pattern in the project."""
+    for name, route, pattern in resolved_patterns():
+        yield name, route, sorted(pattern.pattern.regex.groupindex)
 
 
 PATTERNS = list(url_patterns())
@@ -39,6 +49,83 @@ def test_every_pattern_with_arguments_can_be_filled():
         {name for name, _, args in APP_PATTERNS if args and getattr(RULES.get(name), "args", None) is None}
     )
     assert not unfillable, f"URL patterns whose arguments the sweep cannot fill: {unfillable}"
+
+
+def declared_methods(view) -> list[str] | None:
+    """The methods a require_http_methods decorator (require_POST, require_GET...)
+    on the view lets through, or None if it has none. The decorators keep the
+    list in their closure and the view under __wrapped__."""
+    while view is not None:
+        if view.__closure__:
+            methods = inspect.getclosurevars(view).nonlocals.get("request_method_list")
+            if methods is not None:
+                return [m.upper() for m in methods]
+        view = getattr(view, "__wrapped__", None)
+    return None
+
+
+POST_IN_SOURCE = ("request.POST", '"POST"', "'POST'")
+
+
+def handles_post_in_source(function, seen=None) -> bool:
+    """Whether the function, or a helper of its own module it calls (a view that
+    hands request to `_gap_form`), reads request.POST or tests for a POST."""
+    seen = set() if seen is None else seen
+    if function in seen:
+        return False
+    seen.add(function)
+    source = textwrap.dedent(inspect.getsource(function))
+    if any(marker in source for marker in POST_IN_SOURCE):
+        return True
+    calls = [node.func for node in ast.walk(ast.parse(source)) if isinstance(node, ast.Call)]
+    helpers = [function.__globals__.get(call.id) for call in calls if isinstance(call, ast.Name)]
+    return any(
+        inspect.isfunction(helper) and helper.__module__ == function.__module__ and handles_post_in_source(helper, seen)
+        for helper in helpers
+    )
+
+
+def accepts_post(view) -> bool:
+    """Whether the view does something with a POST (rather than answer 405)."""
+    view_class = getattr(view, "view_class", None)
+    if view_class is not None:
+        return "post" in view_class.http_method_names and hasattr(view_class, "post")
+    methods = declared_methods(view)
+    if methods is not None:
+        return "POST" in methods
+    return handles_post_in_source(inspect.unwrap(view))
+
+
+def test_every_view_that_accepts_post_is_posted_by_the_sweep():
+    """A view that takes a POST must be POSTed in the access table, so each role's
+    answer to the write is checked, not only to the page."""
+    views = {name: pattern.callback for name, route, pattern in resolved_patterns() if name in RULES}
+    not_posted = sorted(
+        name for name, view in views.items() if accepts_post(view) and "POST" not in RULES[name].methods
+    )
+    assert not not_posted, f"Views that accept POST but tests/security/access.py does not POST: {not_posted}"
+    refusing = sorted(
+        name
+        for name, view in views.items()
+        if "POST" in RULES[name].methods
+        and (getattr(view, "view_class", None) is not None or declared_methods(view) is not None)
+        and not accepts_post(view)
+    )
+    assert not refusing, f"tests/security/access.py POSTs to views that refuse POST (405): {refusing}"
+
+
+def test_the_post_detection_sees_each_kind_of_view():
+    """The yardstick: a class with post(), require_POST, a helper reading
+    request.POST; and no POST for a GET-only class or a plain page."""
+    from django.contrib.auth.views import PasswordResetCompleteView, PasswordResetConfirmView
+
+    views = {name: pattern.callback for name, _, pattern in resolved_patterns() if name}
+    assert accepts_post(PasswordResetConfirmView.as_view())
+    assert not accepts_post(PasswordResetCompleteView.as_view())
+    assert accepts_post(views["notification_read_all"])  # require_POST
+    assert not accepts_post(views["healthz"])  # require_GET
+    assert accepts_post(views["eoi:gap_create"])  # undecorated; its helper reads request.POST
+    assert not accepts_post(views["landing"])
 
 
 REQUIRED_CSP = ["default-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"]
