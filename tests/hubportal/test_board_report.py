@@ -3,6 +3,7 @@ tests) into a PDF and an XLSX holding the same headline numbers; progress
 polled as JSON; downloadable by staff and the Chair only."""
 
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -11,8 +12,10 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from hubportal.dashboard import staff_dashboard
 from hubportal.models import BoardReport
-from hubportal.reports import board_report_build, board_report_request, default_term
+from hubportal.pdf import render_html
+from hubportal.reports import board_report_build, board_report_content, board_report_request, default_term
 from hubportal.tasks import generate_board_report
 from tests.agreements.factories import AgreementFactory
 from tests.hubportal.dashboard_world import TODAY, at, build_world
@@ -211,3 +214,76 @@ def test_the_pdf_lists_only_partners_needing_attention_and_the_workbook_every_pa
     section = " ".join(pdf_text(report).split()).split("Partners needing attention")[1].split("Complaints summary")[0]
     assert all(name in section for name in attention)
     assert not [name for name in green if name in section]
+
+
+def chart_bars(html: str) -> dict[str, dict[str, float]]:
+    """Each bar chart the report draws, by its accessible name: the width of each labelled bar."""
+    charts = {}
+    for name, body in re.findall(r'<svg [^>]*aria-label="([^"]+)"[^>]*>(.*?)</svg>', html, re.S):
+        bars = re.findall(r'<text x="0"[^>]*>([^<]*)</text><rect [^>]*width="([0-9.]+)"', body)
+        if bars:
+            charts[name] = {label: float(width) for label, width in bars}
+    return charts
+
+
+def test_the_pdf_draws_bar_charts_whose_bars_are_as_long_as_their_figures(
+    staff, world, django_capture_on_commit_callbacks
+):
+    charts = chart_bars(render_html("pdf/board_report.html", board_report_content(current_term(), TODAY)))
+    assert {"Reach by term", "Reach by district", "Survey requests by state", "Partners at each stage"} <= set(charts)
+    assert all(width > 0 for bars in charts.values() for width in bars.values())
+    # Autumn's 42 is the longest bar; a term with no returns is a hairline.
+    terms = charts["Reach by term"]
+    assert terms["Autumn"] > 100 and terms["Spring"] == terms["Summer"] < 1
+    # 30 in Charnwood and 12 in Melton: the bars in proportion.
+    districts = charts["Reach by district"]
+    assert districts["Melton"] == pytest.approx(districts["Charnwood"] * 12 / 30, abs=0.1)
+    assert max(charts["Partners at each stage"], key=charts["Partners at each stage"].get) == "Active"
+    # The built PDF carries the charts: the districts are named in their chart only.
+    text = pdf_text(request_and_run(staff, django_capture_on_commit_callbacks))
+    assert "Charnwood" in text and "Melton" in text
+
+
+def test_the_reach_complaints_and_survey_sheets_agree_with_the_headlines_and_the_staff_dashboard(
+    staff, manager, world, django_capture_on_commit_callbacks
+):
+    report = request_and_run(staff, django_capture_on_commit_callbacks)
+    term, year, headlines = report.term, report.term.year, report.headlines
+    book = workbook(report)
+    # A safeguarding lead's dashboard: complaints and safeguarding concerns, both of which the board counts.
+    dashboard = staff_dashboard(manager, TODAY)
+
+    reach = [row for row in book["Reach"].iter_rows(min_row=2, values_only=True)]
+    by = {measure: [(category, n) for m, category, n in reach if m == measure] for measure, _, _ in reach}
+    assert (
+        by["Term"] == [(str(term), int(headlines[f"Children and young people reached in {term}"]))] == [(str(term), 42)]
+    )
+    [(_, year_total)] = by["Year so far"]
+    assert year_total == int(headlines[f"Children and young people reached in {year.label} so far"])
+    assert dashboard["reach"]["year"] == year and year_total == dashboard["reach"]["total"]
+    assert by["By term"] == [(t["term"], t["reach"]) for t in dashboard["reach"]["terms"]]
+    assert sum(n for _, n in by["By term"]) == year_total
+    assert by["By district"] == dashboard["reach"]["districts"] == [("Charnwood", 30), ("Melton", 12)]
+
+    complaints = dict(book["Complaints"].iter_rows(min_row=2, values_only=True))
+    assert complaints[f"Received in {term}"] == int(headlines[f"Complaints received in {term}"]) == 4
+    blocks = dashboard["complaints"]
+    assert [b["title"] for b in blocks] == ["Complaints", "Safeguarding concerns"]
+    assert complaints["Open now"] == sum(b["open"] for b in blocks) == 3
+    # The one complaint past a deadline was not acknowledged in time: the row says it counts those too.
+    assert complaints["Past a deadline now (acknowledgement or response)"] == sum(b["breached"].count for b in blocks)
+    assert complaints["Past a deadline now (acknowledgement or response)"] == 1
+    for i, stage in enumerate(blocks[0]["stages"]):
+        assert complaints[f"At stage: {stage.label}"] == sum(b["stages"][i].count for b in blocks)
+
+    surveys = dict(book["Survey completion"].iter_rows(min_row=2, values_only=True))
+    assert (
+        f"{surveys['Returned']} of {surveys['Asked']}" == headlines[f"Termly surveys returned for {term}"] == "2 of 4"
+    )
+    shown = dashboard["surveys"]
+    assert shown["round"].term == term
+    assert (surveys["Asked"], surveys["Overdue"]) == (shown["asked"], shown["overdue"].count) == (4, 1)
+    assert {stat.label: surveys[stat.label] for stat in shown["states"]} == {
+        stat.label: stat.count for stat in shown["states"]
+    }
+    assert surveys["Returned"] == sum(s.count for s in shown["states"] if s.key in ("submitted", "accepted"))
