@@ -21,6 +21,20 @@ MISSING = "Answer this question."
 # over a grid's rows must still fit the answer's stored number (14 digits).
 MAX_COUNT = 9_999_999
 TOO_MANY = f"Enter a number no larger than {MAX_COUNT:,}."
+SHORT_TEXT_LIMIT = 500
+LONG_TEXT_LIMIT = 20_000
+
+
+def too_long(limit: int) -> str:
+    return f"Shorten this answer to {limit:,} characters or fewer."
+
+
+class TextAnswerField(forms.CharField):
+    """A text answer whose line breaks count once each, as the browser's own limit
+    counts them: a form sends each one as two characters (CR LF)."""
+
+    def to_python(self, value):
+        return super().to_python(value).replace("\r\n", "\n")
 
 
 @dataclass
@@ -241,20 +255,22 @@ class ResponseForm(forms.Form):
                 },
             )
         if kind == Type.SHORT_TEXT:
-            return forms.CharField(
+            return TextAnswerField(
                 label=question.text,
                 required=False,
-                max_length=500,
+                max_length=SHORT_TEXT_LIMIT,
                 initial=stored.text if stored else "",
                 widget=forms.TextInput(attrs=attrs),
+                error_messages={"max_length": too_long(SHORT_TEXT_LIMIT)},
             )
         if kind == Type.LONG_TEXT:
-            return forms.CharField(
+            return TextAnswerField(
                 label=question.text,
                 required=False,
-                max_length=20000,
+                max_length=LONG_TEXT_LIMIT,
                 initial=stored.text if stored else "",
                 widget=forms.Textarea(attrs={**attrs, "rows": 4}),
+                error_messages={"max_length": too_long(LONG_TEXT_LIMIT)},
             )
         if kind == Type.SINGLE_CHOICE:
             return forms.ChoiceField(

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from surveys.models import Question
-from surveys.response_form import MAX_COUNT, MISSING, ResponseForm
+from surveys.response_form import LONG_TEXT_LIMIT, MAX_COUNT, MISSING, ResponseForm
 from tests.surveys.conftest import answers_for
 from tests.surveys.factories import QuestionFactory, QuestionSetFactory
 
@@ -130,6 +130,34 @@ def test_short_text_has_a_limit():
     question = QuestionFactory(question_set=question_set, type=Question.Type.SHORT_TEXT, code="venue")
     assert form_for(question_set, data={f"q{question.pk}": "x" * 500}).is_valid()
     assert not form_for(question_set, data={f"q{question.pk}": "x" * 501}).is_valid()
+
+
+def test_a_long_answer_of_20000_characters_is_kept_and_one_more_is_refused_with_the_limit():
+    question_set = QuestionSetFactory()
+    question = QuestionFactory(question_set=question_set, type=Question.Type.LONG_TEXT, code="story")
+    name = f"q{question.pk}"
+    assert LONG_TEXT_LIMIT == 20_000
+    at_limit = form_for(question_set, data={name: "x" * 20_000})
+    assert at_limit.is_valid(), at_limit.errors
+    [stored] = at_limit.answer_values()
+    assert len(stored.text) == 20_000
+    over = form_for(question_set, data={name: "x" * 20_001}, submitting=False)
+    assert not over.is_valid()
+    assert errors_of(over, question_set, "story") == ["Shorten this answer to 20,000 characters or fewer."]
+    assert "story" not in {v.question.code for v in over.answer_values()}  # the stored answer is kept as it was
+
+
+def test_a_line_break_counts_once_towards_the_limit_as_the_browser_counts_it():
+    question_set = QuestionSetFactory()
+    question = QuestionFactory(question_set=question_set, type=Question.Type.LONG_TEXT, code="story")
+    # 20,000 characters as the partner typed them, in 100 paragraphs: the browser sends each break as CR LF.
+    paragraphs = ["x" * 199] * 100
+    typed = "\n".join(paragraphs) + "x"
+    assert len(typed) == 20_000
+    form = form_for(question_set, data={f"q{question.pk}": typed.replace("\n", "\r\n")})
+    assert form.is_valid(), form.errors
+    [stored] = form.answer_values()
+    assert stored.text == typed
 
 
 def test_required_answers_are_asked_for_on_submit_but_not_in_a_draft(question_set, outcomes):
