@@ -1,5 +1,6 @@
 """Every URL pattern, every role: a wrong role is 403, another partner's record
-404, anonymous goes to the login page. The table is tests/security/access.py."""
+404, anonymous goes to the login page, and every refusal leaves an audit row.
+The table is tests/security/access.py."""
 
 import ast
 import inspect
@@ -10,6 +11,8 @@ from django.test import Client
 from django.urls import get_resolver, reverse
 from django.urls.resolvers import URLResolver
 
+from hubportal.models import AuditEvent
+from hubportal.redaction import redact
 from tests.security.access import ADMIN_LOGIN, LOGIN, ROLES, all_rules
 
 RULES = all_rules()
@@ -143,9 +146,37 @@ def check_headers(response, where):
     assert response.get("X-Content-Type-Options") == "nosniff", f"{where}: no nosniff"
 
 
+def send(client, method, url):
+    """The response, carrying the audit rows its request added (audit_rows)."""
+    last = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    response = client.generic(method, url)
+    response.audit_rows = list(AuditEvent.objects.filter(pk__gt=last))
+    return response
+
+
+def check_refusal_audited(response, method, url, where):
+    """A 403, or a 404 (every URL the sweep sends names an existing record), is a
+    refused access: it leaves one audit row saying who, how, where and the answer."""
+    status = response.status_code
+    if status not in (403, 404):
+        return
+    user = response.wsgi_request.user
+    user_id = user.pk if user.is_authenticated else None
+    rows = [
+        row
+        for row in response.audit_rows
+        if row.status == status and row.method == method and row.path == redact(url) and row.user_id == user_id
+    ]
+    assert len(rows) == 1, (
+        f"{where}: {status} left {len(rows)} matching audit rows (of {len(response.audit_rows)} added), expected 1"
+    )
+    assert rows[0].action == ("access_denied" if status == 403 else "not_found"), f"{where}: {rows[0].action}"
+
+
 def check(response, expected, method, url, role):
     where = f"{method} {url} as {role}"
     check_headers(response, where)
+    check_refusal_audited(response, method, url, where)
     if role != "anonymous" and response.status_code == 200:
         assert "no-store" in response.get("Cache-Control", ""), f"{where}: signed-in page may be cached"
     if expected == LOGIN:
@@ -167,7 +198,7 @@ def test_each_role_gets_the_right_answer(name, cast, sample):
             client = Client()
             if cast[role] is not None:
                 client.force_login(cast[role])
-            response = client.generic(method, url)
+            response = send(client, method, url)
             check(response, rule.expected(role, method), method, url, role)
 
 
@@ -181,7 +212,7 @@ def test_the_django_admin_is_for_admins_only(route, cast):
         client = Client()
         if cast[role] is not None:
             client.force_login(cast[role])
-        response = client.get(url)
+        response = send(client, "GET", url)
         if role == "admin" or url in ("/admin/login/", "/admin/logout/"):
             # Read-only models refuse "add" with 403; logout is POST-only. Never a server error.
             assert response.status_code in {200, 302, 403, 405}, f"{url} as {role}: {response.status_code}"
@@ -246,4 +277,4 @@ def test_every_admin_page_that_names_a_record_is_for_admins_only(group, cast, sa
                 assert response.status_code < 500, f"{url} as admin: {response.status_code}"
                 continue
             for method in ("GET", "POST"):
-                check(client.generic(method, url), ADMIN_LOGIN, method, url, role)
+                check(send(client, method, url), ADMIN_LOGIN, method, url, role)
