@@ -4,7 +4,8 @@ Every question becomes one field, or one field per agreed outcome when it is
 asked per outcome; a breakdown grid becomes one whole-number field per row.
 Every field is optional to Django, so a draft saves whatever is there; when
 the partner submits, ``clean`` also asks for the required answers, and for
-each grid with a total, that its rows add up to it.
+each grid with a total, that its rows add up to it (so a filled grid needs its
+total answered, even where the total question is optional).
 """
 
 from dataclasses import dataclass, field
@@ -23,6 +24,10 @@ MAX_COUNT = 9_999_999
 TOO_MANY = f"Enter a number no larger than {MAX_COUNT:,}."
 SHORT_TEXT_LIMIT = 500
 LONG_TEXT_LIMIT = 20_000
+
+
+def total_needed(grid: Question) -> str:
+    return f"Answer this question too: your breakdown “{grid.text}” must add up to it."
 
 
 def too_long(limit: int) -> str:
@@ -356,7 +361,11 @@ class ResponseForm(forms.Form):
             return
         expected = self.value_of(total_item)
         if expected is None:
-            return  # the total's own "answer this question" says what to do
+            # A required total's own "answer this question" says what to do; an
+            # optional one left blank would let the rows go unchecked.
+            if not total_item.question.required and self.is_asked(total_item):
+                self.add_error(total_item.field_names[0], total_needed(item.question))
+            return
         added = sum(c or 0 for c in counts)
         if added != expected:
             self.add_error(

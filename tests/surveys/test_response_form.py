@@ -54,6 +54,22 @@ def test_a_grid_must_add_up_to_its_total_exactly(question_set, outcomes, rows, v
         assert "add up to" in error and "is 10" in error and "Not known" in error
 
 
+def test_a_filled_grid_asks_for_its_total_even_when_the_total_is_optional(question_set, outcomes):
+    question_set.questions.filter(code__in=["reach_total", "reach_by_age_phase"]).update(required=False)
+    data = answers_for(question_set, outcomes, reach_total="", reach_by_age_phase=["2", "3", "4", "1"])
+    form = form_for(question_set, outcomes, data)
+    assert not form.is_valid()
+    assert errors_of(form, question_set, "reach_total") == [
+        "Answer this question too: your breakdown “Children and young people by age phase” must add up to it."
+    ]
+    # A draft may leave it for now; with neither answered there is nothing to check.
+    assert form_for(question_set, outcomes, data, submitting=False).is_valid()
+    neither = answers_for(question_set, outcomes, reach_total="", reach_by_age_phase=["", "", "", ""])
+    assert form_for(question_set, outcomes, neither).is_valid()
+    # Once the total is given, the rows must add up to it as usual.
+    assert not form_for(question_set, outcomes, answers_for(question_set, outcomes, reach_total="11")).is_valid()
+
+
 def test_a_draft_grid_need_not_add_up(question_set, outcomes):
     data = answers_for(question_set, outcomes, reach_by_age_phase=["1", "0", "0", "0"])
     assert form_for(question_set, outcomes, data, submitting=False).is_valid()
