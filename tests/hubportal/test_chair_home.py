@@ -34,7 +34,10 @@ def test_the_summary_gives_counts_health_leverage_and_reach(client_for, chair, s
     assert this_year.total.grant == Decimal("9000.00")
     html = response.content.decode()
     assert "Funding leverage" in html and this_year.total.signal in html
-    assert "children and young people reached" in html
+    # The accepted autumn return's 42 children in 3 schools, in words and in the table by year.
+    assert summary["reach"]["reach"] == 42 and summary["reach_year"].label == "2026/27"
+    assert "42 children and young people reached in 2026/27, in 3 schools" in html
+    assert '<th scope="row" class="fw-normal">2026/27</th><td class="text-end">42</td>' in html
     assert reverse("board_reports") in html and reverse("leverage") in html
     # Nothing on the page names a complainant or a complaint's reference.
     assert "C-TEST-" not in html
