@@ -55,3 +55,48 @@ def test_the_reminder_sweep_and_digest_run_at_the_configured_hour():
         "shell", "-c", show, env={**PRODUCTION_ENV, "REMINDER_SWEEP_HOUR": "9", "REMINDER_CATCH_UP_DAYS": "5"}
     )
     assert moved.stdout.strip().splitlines()[-1] == "{9} {9} 5"
+
+
+def shown(code: str, env) -> str:
+    """The last line a fresh `manage.py shell -c` prints with that environment."""
+    result = run_manage("shell", "-c", code, env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_two_factor_is_required_in_production_and_not_in_the_demo():
+    show = "from django.conf import settings; print(settings.REQUIRE_2FA)"
+    assert shown(show, PRODUCTION_ENV) == "True"
+    # `make run` sets DEBUG=true, so the README's demo logins work with a password alone.
+    assert shown(show, {**PRODUCTION_ENV, "DEBUG": "true"}) == "False"
+
+
+def test_a_password_like_the_username_is_refused_in_production():
+    # Long enough and not a common password: only the similarity validator objects.
+    check = (
+        "from django.contrib.auth import get_user_model; "
+        "from django.contrib.auth.password_validation import validate_password; "
+        "from django.core.exceptions import ValidationError; "
+        "user = get_user_model()(username='rosalind.featherstone', email='rosalind.featherstone@example.org'); "
+        "codes = []\n"
+        "for password in ('rosalind.featherstone1', 'Quiet-Harbour-Lantern-47'):\n"
+        "    try:\n"
+        "        validate_password(password, user=user)\n"
+        "        codes.append('ok')\n"
+        "    except ValidationError as error:\n"
+        "        codes.append(','.join(e.code for e in error.error_list))\n"
+        "print(' '.join(codes))"
+    )
+    assert shown(check, PRODUCTION_ENV) == "password_too_similar ok"
+
+
+def test_celery_acks_late_and_stops_a_task_softly_before_killing_it():
+    # Read from the Celery app itself, so a setting misnamed for the CELERY_ namespace fails here.
+    show = (
+        "from hubportal.celery import app; c = app.conf; "
+        "print(c.task_acks_late, c.task_reject_on_worker_lost, c.task_soft_time_limit, c.task_time_limit)"
+    )
+    acks_late, reject_on_lost, soft, hard = shown(show, PRODUCTION_ENV).split()
+    assert acks_late == "True" and reject_on_lost == "True"
+    assert soft != "None" and hard != "None"
+    assert 0 < float(soft) < float(hard)
