@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from agreements.models import Outcome
 from hubportal.academic_years import AcademicYear, academic_year_choices, current_academic_year
 from hubportal.errors import ActionRefused
-from hubportal.exports import export_format, export_rows, xlsx_file
+from hubportal.exports import export_format, export_rows, rows_by_chunk, xlsx_file
 from hubportal.history import history_for
 from hubportal.lists import page_of, querystring
 from hubportal.models import Term
@@ -785,8 +785,12 @@ def case_study_list(request: HttpRequest) -> HttpResponse:
     filtered = CaseStudyFilter(request.GET, queryset=case_studies)
     use = _export_use(request)
     if export_format(request):
-        # Only what consent covers for the chosen use leaves the portal.
-        usable = [cs for cs in filtered.qs if not consent_blocker(cs, use=use)]
+        # Only what consent covers for the chosen use leaves the portal. Read a chunk
+        # at a time, with its consents and images, as the file is written.
+        today = timezone.localdate()
+        usable = rows_by_chunk(
+            filtered.qs, lambda chunk: [cs for cs in chunk if not consent_blocker(cs, use=use, today=today)]
+        )
         columns = [
             ("Title", lambda cs: cs.title),
             ("Partner", lambda cs: cs.partner.name),

@@ -6,10 +6,15 @@ import datetime
 import io
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 
+from hubportal import exports
 from hubportal.errors import ActionRefused
+from surveys import views
 from surveys.consent import consent_blocker, may_use
 from surveys.models import CaseStudy, Consent
 from surveys.services import case_study_publish, consent_withdraw
@@ -118,6 +123,35 @@ def test_a_case_study_without_consent_for_the_use_is_left_out_of_the_export(
     page = client.get(reverse("surveys:case_study_list"), {"use": PUBLICITY})
     assert "left out of the export" in page.text
     assert without and general
+
+
+def test_the_export_reads_a_chunk_of_case_studies_at_a_time_and_still_leaves_out_the_unconsented(
+    monkeypatch, partner_a, partner_a_user, staff, client_for
+):
+    monkeypatch.setattr(exports, "CHUNK", 2)
+    for n in range(5):
+        case_study = CaseStudyFactory(partner=partner_a, created_by=partner_a_user, title=f"Story {n}")
+        if n != 2:
+            consent_for(case_study, REPORTS)
+    checked = []
+
+    def blocker(case_study, **kwargs):
+        checked.append(case_study.title)
+        return consent_blocker(case_study, **kwargs)
+
+    monkeypatch.setattr(views, "consent_blocker", blocker)
+    response = client_for(staff).get(reverse("surveys:case_study_list"), {"export": "csv", "use": REPORTS})
+    assert response.streaming and checked == []  # nothing is read until the file is
+    with CaptureQueriesContext(connection) as queries:
+        rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    consented = [f"Story {n}" for n in (0, 1, 3, 4)]
+    assert sorted(row[0] for row in rows[1:]) == consented
+    assert sorted(checked) == [f"Story {n}" for n in range(5)]
+    # Three chunks (2, 2 and 1 case studies), each with its consents read in one query.
+    assert len([q for q in queries if 'FROM "surveys_consent"' in q["sql"]]) == 3
+    workbook = client_for(staff).get(reverse("surveys:case_study_list"), {"export": "xlsx", "use": REPORTS})
+    sheet = load_workbook(io.BytesIO(b"".join(workbook.streaming_content))).active
+    assert sorted(row[0] for row in sheet.iter_rows(min_row=2, values_only=True)) == consented
 
 
 # The partner records consent and images ---------------------------------------------------------
