@@ -273,6 +273,8 @@ def test_the_reach_complaints_and_survey_sheets_agree_with_the_headlines_and_the
     # The one complaint past a deadline was not acknowledged in time: the row says it counts those too.
     assert complaints["Past a deadline now (acknowledgement or response)"] == sum(b["breached"].count for b in blocks)
     assert complaints["Past a deadline now (acknowledgement or response)"] == 1
+    pdf_text = render_html("pdf/board_report.html", board_report_content(term, TODAY))
+    assert "1 past a deadline (acknowledgement or response)" in pdf_text
     for i, stage in enumerate(blocks[0]["stages"]):
         assert complaints[f"At stage: {stage.label}"] == sum(b["stages"][i].count for b in blocks)
 
