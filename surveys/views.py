@@ -53,7 +53,7 @@ from surveys.forms import (
     ReturnForm,
     RoundOpenForm,
 )
-from surveys.models import Consent, IncomeRecord, ProjectEvaluation, QuestionSet, SurveyRequest
+from surveys.models import Consent, IncomeRecord, ProjectEvaluation, QuestionSet, SurveyRequest, SurveyRound
 from surveys.response_form import ResponseForm
 
 # Case-study images: the partner's own users and Hub staff (the record decides which partner).
@@ -354,18 +354,27 @@ def _bucket_of(today: date) -> Case:
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The round's status: who has submitted, who is in progress, who is overdue."""
     survey_round = selectors.get_round(pk)
+    if export_format(request):
+        return _round_export(request, survey_round)
+    return _round_page(request, survey_round, DeadlineForm(initial={"deadline": survey_round.deadline}))
+
+
+def _round_export(request: HttpRequest, survey_round: SurveyRound) -> HttpResponse:
+    today = timezone.localdate()
+    columns = [
+        ("Partner", lambda r: r.partner.name),
+        ("Status", lambda r: r.get_status_display()),
+        ("Deadline", lambda r: r.deadline),
+        ("Overdue", lambda r: "Yes" if r.is_overdue(today) else "No"),
+        ("Submitted", lambda r: r.submitted_at),
+    ]
+    rows = SurveyRequest.objects.filter(round=survey_round).select_related("partner").order_by("partner__name")
+    return export_rows(request, rows, columns, f"survey-round-{survey_round.pk}")
+
+
+def _round_page(request: HttpRequest, survey_round: SurveyRound, deadline_form: DeadlineForm) -> HttpResponse:
     today = timezone.localdate()
     requests = SurveyRequest.objects.filter(round=survey_round)
-    if export_format(request):
-        columns = [
-            ("Partner", lambda r: r.partner.name),
-            ("Status", lambda r: r.get_status_display()),
-            ("Deadline", lambda r: r.deadline),
-            ("Overdue", lambda r: "Yes" if r.is_overdue(today) else "No"),
-            ("Submitted", lambda r: r.submitted_at),
-        ]
-        rows = requests.select_related("partner").order_by("partner__name")
-        return export_rows(request, rows, columns, f"survey-round-{survey_round.pk}")
     bucketed = requests.annotate(bucket=_bucket_of(today))
     counts = dict(bucketed.order_by().values("bucket").annotate(n=Count("pk")).values_list("bucket", "n"))
     # The first few partners of each state by name, in one query (a window per state).
@@ -405,7 +414,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "buckets": buckets,
             "total": sum(counts.values()),
             "missing": missing,
-            "deadline_form": DeadlineForm(initial={"deadline": survey_round.deadline}),
+            "deadline_form": deadline_form,
             "history": history_for(survey_round),
             "chart": chart,
             "today": today,
@@ -424,12 +433,12 @@ def round_deadline(request: HttpRequest, pk: int) -> HttpResponse:
                 survey_round=survey_round, deadline=form.cleaned_data["deadline"], actor=request.user
             )
         except ActionRefused as refusal:
-            messages.error(request, str(refusal))
+            form.add_error("deadline", str(refusal))
         else:
             messages.success(request, f"The deadline is now {_date(form.cleaned_data['deadline'])}.")
-    else:
-        messages.error(request, "Enter the new deadline as a date.")
-    return redirect("surveys:round_detail", survey_round.pk)
+            return redirect("surveys:round_detail", survey_round.pk)
+    # Refused: the round's page again, with what was typed and the reason beside it.
+    return _round_page(request, survey_round, form)
 
 
 @hub_staff_required

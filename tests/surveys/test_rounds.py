@@ -127,6 +127,34 @@ def test_the_open_form_redisplays_a_past_deadline_with_what_was_typed(client_for
     assert not SurveyRound.objects.exists()
 
 
+@pytest.mark.parametrize(
+    "typed, reason",
+    [("2027-02-30", "Enter a valid date."), ("past", "The new deadline is in the past")],
+)
+def test_a_refused_new_deadline_shows_the_round_again_with_what_was_typed(
+    client_for, staff, question_set, typed, reason
+):
+    survey_round, _ = round_open(term=current_term(), question_set=question_set, deadline=deadline(), actor=staff)
+    if typed == "past":
+        typed = (timezone.localdate() - datetime.timedelta(days=1)).isoformat()
+    response = client_for(staff).post(reverse("surveys:round_deadline", args=[survey_round.pk]), {"deadline": typed})
+    assert response.status_code == 200
+    assert reason in response.text and f'value="{typed}"' in response.text
+    assert "data-error-summary" in response.text and 'href="#id_deadline"' in response.text
+    survey_round.refresh_from_db()
+    assert survey_round.deadline == deadline()
+
+
+def test_a_new_deadline_is_kept_and_said(client_for, staff, question_set):
+    survey_round, _ = round_open(term=current_term(), question_set=question_set, deadline=deadline(), actor=staff)
+    url = reverse("surveys:round_deadline", args=[survey_round.pk])
+    response = client_for(staff).post(url, {"deadline": deadline(28).isoformat()}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("surveys:round_detail", args=[survey_round.pk])
+    assert "The deadline is now" in response.text
+    survey_round.refresh_from_db()
+    assert survey_round.deadline == deadline(28)
+
+
 def test_only_hub_staff_open_rounds(client_for, assessor, partner_a_user, chair):
     for user in (assessor, partner_a_user, chair):
         assert client_for(user).get(reverse("surveys:round_open")).status_code == 403
