@@ -311,3 +311,44 @@ def test_staff_commissioning_pages_are_accessible(page, staff, call):
     page.get_by_role("button", name="Save the call as a draft").click()
     assert page.locator("[data-error-summary]").is_visible()
     assert_accessible(page)
+
+
+def tab_to(page, name: str, *, limit: int = 6) -> None:
+    """Press Tab until the button called `name` has the focus, as a keyboard user would."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent.trim()") == name:
+            return
+    raise AssertionError(f"{name!r} is not reached by Tab within {limit} presses")
+
+
+def test_budget_and_funding_lines_are_added_and_totalled_from_the_keyboard(page, partner_a_user, call):
+    """The form's own script (static/js/eoi.js) works without a mouse: the add
+    buttons follow their table in the tab order, Enter and Space add a line and
+    move the focus into it, and the live totals follow what is typed."""
+    login(page, partner_a_user.username)
+    page.goto(reverse("eoi:portal_call", args=[call.pk]))
+    page.get_by_role("button", name="Start an expression of interest").press("Enter")
+    assert page.get_by_role("heading", name=f"Expression of interest: {call.title}").is_visible()
+    budget_rows = page.locator('[data-lines="budget"] tbody tr')
+    lines = budget_rows.count()
+
+    page.get_by_label(f"Item, budget line {lines}").focus()
+    tab_to(page, "Add a budget line")
+    page.keyboard.press("Enter")
+    assert budget_rows.count() == lines + 1
+    added = page.get_by_label(f"Item, budget line {lines + 1}")
+    assert added.evaluate("el => el === document.activeElement")
+    page.keyboard.type("Venue hire")
+    page.keyboard.press("Tab")
+    page.keyboard.type("1250.50")
+    assert page.locator('[data-live="total"]').inner_text() == "£1,250.50"
+
+    funding_rows = page.locator('[data-lines="funding"] tbody tr')
+    sources = funding_rows.count()
+    page.get_by_label(f"Source, funding line {sources}").focus()
+    tab_to(page, "Add a funding source")
+    page.keyboard.press("Space")
+    assert funding_rows.count() == sources + 1
+    assert page.get_by_label(f"Source, funding line {sources + 1}").evaluate("el => el === document.activeElement")
+    assert_accessible(page)
