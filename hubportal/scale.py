@@ -16,6 +16,7 @@ refuses to add a second batch unless asked (`--force`).
 
 import hashlib
 import random
+import time as time_module
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable
@@ -95,6 +96,24 @@ RStatus = SurveyRequest.Status
 EStatus = ExpressionOfInterest.Status
 CStatus = Complaint.Status
 
+DECADE, JOINED_LATER = "decade", "joined later"
+# What became of the partners whose type signs a partnership agreement, per hundred: most have
+# been partners all ten years (an agreement each year, renewed; a few are suspended now), a few
+# joined in a later year, a few left (lapsed or terminated), and some are still on their way in.
+# Dealt out in these proportions exactly at every size (partnership_stories), not drawn one by one.
+STORIES = {
+    DECADE: 84,
+    JOINED_LATER: 5,
+    Stage.LAPSED: 2,
+    Stage.TERMINATED: 2,
+    Stage.AGREEMENT_PENDING: 2,
+    Stage.ENQUIRY: 1,
+    Stage.MEETING_SCHEDULED: 1,
+    Stage.MEETING_HELD: 1,
+    Stage.STANDARDS_REVIEW: 1,
+    Stage.DECLINED: 1,
+}
+
 PLACES = [
     "Leicester", "Loughborough", "Hinckley", "Market Harborough", "Melton", "Coalville", "Wigston", "Oadby",
     "Blaby", "Lutterworth", "Ashby", "Syston", "Birstall", "Shepshed", "Enderby", "Narborough", "Thurmaston",
@@ -166,6 +185,26 @@ TEXT = {
 
 def _at(day: date, hour: int = 10, minute: int = 0) -> datetime:
     return datetime.combine(day, time(hour, minute), tzinfo=UTC)
+
+
+def partnership_stories(count: int) -> list[str]:
+    """The stories of ``count`` partners that sign partnership agreements, in STORIES's proportions:
+    each gets its share rounded down, and what is left goes to the largest remainders (the first
+    story on a tie), so at least 80% are there for the decade however few partners there are."""
+    total = sum(STORIES.values())
+    shares = {story: count * weight / total for story, weight in STORIES.items()}
+    counts = {story: int(share) for story, share in shares.items()}
+    left = count - sum(counts.values())
+    by_remainder = sorted(STORIES, key=lambda story: shares[story] - counts[story], reverse=True)
+    for story in by_remainder[:left]:
+        counts[story] += 1
+    return [story for story, n in counts.items() for _ in range(n)]
+
+
+def calls_per_year(partners: int) -> int:
+    """Calls for EOIs each year: CALLS over the decade for a Hub of 2,000 partners or more, fewer
+    for a small one (a call a year for every hundred partners), so no partner answers every call."""
+    return max(1, min(CALLS, partners // 10) // YEARS)
 
 
 def scale_batches() -> int:
@@ -241,11 +280,12 @@ class ScaleSeeder:
         self.history = []
 
     def step(self, label: str):
-        self.log(f"  {label}")
+        self.log(f"  {label} ({time_module.perf_counter() - self.started:.0f} s in)")
 
     # The whole run -----------------------------------------------------------
 
     def run(self) -> Counter:
+        self.started = time_module.perf_counter()
         with transaction.atomic():
             self.batch = scale_batches() + 1
             self.prefix = f"{PREFIX}{self.batch}-"
@@ -345,15 +385,32 @@ class ScaleSeeder:
 
     # Partners ----------------------------------------------------------------
 
-    def _stage(self, ptype: PartnerType) -> str:
-        if not ptype.agreement_required:
-            weights = {Stage.ACTIVE: 80, Stage.ENQUIRY: 4, Stage.MEETING_SCHEDULED: 3, Stage.MEETING_HELD: 2}
-            weights |= {Stage.STANDARDS_REVIEW: 5, Stage.DECLINED: 4, Stage.SUSPENDED: 2}
+    def _network_story(self, plan: Plan):
+        """A partner without partnership agreements (a school, an early years setting): its stage,
+        and the first year it took part (income, calls, complaints), if it has."""
+        weights = {Stage.ACTIVE: 80, Stage.ENQUIRY: 4, Stage.MEETING_SCHEDULED: 3, Stage.MEETING_HELD: 2}
+        weights |= {Stage.STANDARDS_REVIEW: 5, Stage.DECLINED: 4, Stage.SUSPENDED: 2}
+        plan.stage = self.rng.choices(list(weights), weights=list(weights.values()))[0]
+        if plan.stage in (Stage.ACTIVE, Stage.SUSPENDED):
+            plan.first_year = self.years[0] if self.rng.random() < 0.5 else self.rng.choice(self.years)
+
+    def _partnership_story(self, plan: Plan, story: str):
+        """A partner that signs partnership agreements: its stage and its years of agreements."""
+        if story == DECADE:
+            plan.stage = Stage.SUSPENDED if self.rng.random() < 0.03 else Stage.ACTIVE
+            plan.first_year = self.years[0]
+        elif story == JOINED_LATER:
+            plan.stage = Stage.ACTIVE
+            plan.first_year = self.rng.choice(self.years[1:])
+        elif story in (Stage.LAPSED, Stage.TERMINATED):
+            plan.stage = story
+            plan.first_year = self.years[0] if self.rng.random() < 0.5 else self.rng.choice(self.years[:-1])
+            last = self.current - 1 if story == Stage.LAPSED else self.current
+            plan.last_year = self.rng.randint(plan.first_year, last)
         else:
-            weights = {Stage.ACTIVE: 68, Stage.SUSPENDED: 3, Stage.LAPSED: 5, Stage.TERMINATED: 3}
-            weights |= {Stage.ENQUIRY: 3, Stage.MEETING_SCHEDULED: 3, Stage.MEETING_HELD: 2}
-            weights |= {Stage.STANDARDS_REVIEW: 3, Stage.AGREEMENT_PENDING: 6, Stage.DECLINED: 4}
-        return self.rng.choices(list(weights), weights=list(weights.values()))[0]
+            plan.stage = story
+            if story == Stage.AGREEMENT_PENDING:
+                plan.first_year = self.current
 
     def _name(self, ptype: PartnerType, seen: Counter) -> str:
         if ptype.name == "Individual practitioner":
@@ -369,20 +426,17 @@ class ScaleSeeder:
         weights = [TYPE_WEIGHTS.get(n, 1) for n in names]
         seen: Counter = Counter(Partner.objects.values_list("name", flat=True))
         self.plans: list[Plan] = []
-        for _ in range(self.n):
-            ptype = self.types[self.rng.choices(names, weights=weights)[0]]
-            stage = self._stage(ptype)
+        ptypes = [self.types[name] for name in self.rng.choices(names, weights=weights, k=self.n)]
+        stories = partnership_stories(sum(1 for ptype in ptypes if ptype.agreement_required))
+        self.rng.shuffle(stories)
+        for ptype in ptypes:
             name = self._name(ptype, seen)
-            plan = Plan(partner=Partner(), ptype=ptype, stage=stage, size=int(self.rng.lognormvariate(4.6, 0.7)) + 10)
-            if stage in (Stage.ACTIVE, Stage.SUSPENDED, Stage.LAPSED, Stage.TERMINATED):
-                plan.first_year = self.years[0] if self.rng.random() < 0.5 else self.rng.choice(self.years)
-                if stage == Stage.LAPSED:
-                    plan.first_year = min(plan.first_year, self.current - 1)
-                    plan.last_year = self.rng.randint(plan.first_year, self.current - 1)
-                elif stage == Stage.TERMINATED:
-                    plan.last_year = self.rng.randint(plan.first_year, self.current)
-            elif stage == Stage.AGREEMENT_PENDING:
-                plan.first_year = self.current
+            plan = Plan(partner=Partner(), ptype=ptype, stage="", size=int(self.rng.lognormvariate(4.6, 0.7)) + 10)
+            if ptype.agreement_required:
+                self._partnership_story(plan, stories.pop())
+            else:
+                self._network_story(plan)
+            stage = plan.stage
             joined = date(plan.first_year or self.current, 9, 1) - timedelta(days=self.rng.randint(60, 200))
             if plan.first_year is None:  # still on its way in: a recent enquiry
                 joined = self.today - timedelta(days=self.rng.randint(5, 150))
@@ -542,7 +596,20 @@ class ScaleSeeder:
                     if status == EvidenceItem.Status.REJECTED:
                         item.rejection_reason = "The certificate has expired: please upload the current one."
                 items.append(item)
+        self._expiring_soon(items)
         self.insert(EvidenceItem, items)
+
+    def _expiring_soon(self, items: list[EvidenceItem]):
+        """One verified item in a hundred (two at least) expires in 30 days or today, the days the
+        expiry reminders go out: whatever the size, the daily sweep has evidence reminders to send."""
+        renewable = [i for i in items if i.status == EvidenceItem.Status.VERIFIED and i.expires_on]
+        chosen = self.rng.sample(renewable, k=min(len(renewable), max(2, len(renewable) // 100)))
+        for index, item in enumerate(chosen):
+            shift = self.today + timedelta(days=30 if index % 2 == 0 else 0) - item.expires_on
+            item.issued_on += shift
+            item.expires_on += shift
+            item.uploaded_at += shift
+            item.reviewed_at += shift
 
     def _partner_history(self):
         path = [Stage.ENQUIRY, Stage.MEETING_SCHEDULED, Stage.MEETING_HELD, Stage.STANDARDS_REVIEW]
@@ -999,8 +1066,7 @@ class ScaleSeeder:
         return [Call.Status.CLOSED, Call.Status.ASSESSED, Call.Status.AWARDED][index_in_year % 3]
 
     def _calls(self, gaps_by_year):
-        # 200 calls for a Hub of 2,000 partners; fewer for a small one, so no partner answers every call.
-        per_year = max(1, min(CALLS, self.n // 10) // len(self.years))
+        per_year = calls_per_year(self.n)
         calls = []
         for year in self.years:
             # The current year's calls are spread over the months so far (and the next few weeks).

@@ -1,5 +1,6 @@
 """seed_scale at a small size: consistent data that every key page can show."""
 
+from collections import Counter
 from decimal import Decimal
 from io import StringIO
 
@@ -7,17 +8,19 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Count, F, Sum
+from django.utils import timezone
 
 from agreements.models import Agreement, Signature
 from agreements.text import canonical_text, sha256
 from complaints.models import Complaint, ComplaintNote
-from eoi.models import BudgetLine, ExpressionOfInterest, FundingSource
+from eoi.models import BudgetLine, Call, ExpressionOfInterest, FundingSource
+from hubportal.academic_years import academic_year_for
 from hubportal.bench import busiest_answer_year, export_child, exports, key_pages
-from hubportal.models import HistoryEntry, Reminder, User
-from hubportal.scale import ScaleSeeder
+from hubportal.models import HistoryEntry, Reminder, Term, User
+from hubportal.scale import CALLS, DECADE, YEARS, ScaleSeeder, calls_per_year, partnership_stories
 from partners.models import Partner
 from surveys import aggregates
-from surveys.models import Answer, GridCell, SurveyRequest
+from surveys.models import Answer, GridCell, SurveyRequest, SurveyRound
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +46,63 @@ def test_it_makes_the_partners_users_and_a_decade_of_records(scale):
     assert ExpressionOfInterest.objects.exists() and Reminder.objects.exists() and HistoryEntry.objects.exists()
     # Complaints in every stage of their lifecycle.
     assert set(Complaint.objects.values_list("status", flat=True)) == set(Complaint.Status.values)
+
+
+def decade() -> list[int]:
+    current = academic_year_for(timezone.localdate()).start_year
+    return list(range(current - YEARS + 1, current + 1))
+
+
+def test_partners_there_for_the_decade_have_an_agreement_in_each_of_the_ten_years(scale):
+    years = decade()
+    signing = Partner.objects.filter(partner_type__agreement_required=True)
+    by_partner: dict[int, list[int]] = {}
+    partnership = Agreement.objects.filter(kind=Agreement.Kind.PARTNERSHIP, partner__in=signing)
+    for partner_id, year in partnership.values_list("partner_id", "academic_year"):
+        by_partner.setdefault(partner_id, []).append(year)
+    whole_decade = [pk for pk, held in by_partner.items() if sorted(held) == years]
+    # Most partners that sign agreements have one for every year; a minority joined later or left.
+    assert len(whole_decade) >= 0.8 * signing.count()
+    assert len(whole_decade) < signing.count()
+    # A partner that signed in the first year and is still a partner has every year since, once each.
+    still_there = signing.filter(status__in=[Partner.Stage.ACTIVE, Partner.Stage.SUSPENDED])
+    for pk in still_there.values_list("pk", flat=True):
+        held = sorted(by_partner.get(pk, []))
+        if held and held[0] == years[0]:
+            assert held == years, pk
+
+
+def test_every_year_has_three_survey_rounds_and_each_partner_there_a_request_in_each(scale):
+    """Three rounds a year, one a term (this year's so far); a partner there all ten years with
+    termly surveys was asked in every one of them."""
+    today = timezone.localdate()
+    rounds = Counter(SurveyRound.objects.values_list("term__academic_year", flat=True))
+    for year in decade():
+        started = Term.objects.filter(academic_year=year, starts_on__lte=today).count()
+        assert rounds[year] == started
+        if year < decade()[-1]:
+            assert rounds[year] == 3
+    partnership = Agreement.objects.filter(kind=Agreement.Kind.PARTNERSHIP, requires_termly_surveys=True)
+    years = Counter(partnership.filter(partner__status=Partner.Stage.ACTIVE).values_list("partner", flat=True))
+    decade_partners = [pk for pk, n in years.items() if n == YEARS]
+    assert decade_partners
+    requests = Counter(SurveyRequest.objects.filter(partner__in=decade_partners).values_list("partner", flat=True))
+    assert {requests[pk] for pk in decade_partners} == {SurveyRound.objects.count()}
+
+
+def test_at_least_four_in_five_partners_that_sign_agreements_stay_the_decade_at_any_size():
+    for count in [*range(1, 200), 1550, 2000]:
+        stories = partnership_stories(count)
+        assert len(stories) == count
+        assert stories.count(DECADE) >= 0.8 * count, count
+
+
+def test_a_hub_of_two_thousand_partners_or_more_has_two_hundred_calls(scale):
+    assert calls_per_year(2000) * YEARS == CALLS == 200
+    assert calls_per_year(10_000) * YEARS == 200
+    # A small Hub has fewer: a call a year for every hundred partners, at least one.
+    assert calls_per_year(500) * YEARS == 50
+    assert Call.objects.count() == calls_per_year(PARTNERS) * YEARS == 10
 
 
 def test_a_second_run_says_so_and_adds_nothing(scale):
