@@ -188,10 +188,19 @@ class Complaint(models.Model):
     class Meta:
         ordering = ["-received_at", "-pk"]
         indexes = [
+            # Stage one past or near its response deadline (status in STAGE_ONE, respond_by before
+            # a day): the staff list's Deadline filter, the dashboard's counts, the response-due reminders.
             models.Index(fields=["status", "respond_by"]),
+            # A partner's complaints by stage: its health (open ones) and the complaints tab of its page.
             models.Index(fields=["partner", "status"]),
             # The complaints lists' default order, newest first.
             models.Index(fields=["received_at"], name="complaint_received"),
+            # The staff list sorted by "Response due soonest" / "latest", whatever the stage.
+            models.Index(fields=["respond_by"], name="complaint_respond_by"),
+            # The Chair's queue: its default order, oldest escalated first (and newest first).
+            models.Index(fields=["escalated_at"], name="complaint_escalated"),
+            # The Chair's queue sorted by "Most recently decided".
+            models.Index(fields=["decided_at"], name="complaint_decided"),
         ]
 
     def __str__(self):

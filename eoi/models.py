@@ -279,7 +279,16 @@ class ExpressionOfInterest(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["call", "partner"], name="one_eoi_per_partner_per_call"),
         ]
-        indexes = [models.Index(fields=["call", "status"])]
+        indexes = [
+            # A call's EOIs by state: the EOI list's State filter, the assessment matrix (all but
+            # drafts and withdrawn ones) and the call page's counts by state.
+            models.Index(fields=["call", "status"]),
+            # A call's EOI list sorted by Submitted, Hub Grant or Total cost (the list is always
+            # one call's, so each sort's index leads with the call).
+            models.Index(fields=["call", "submitted_at"], name="eoi_call_submitted"),
+            models.Index(fields=["call", "hub_grant_requested"], name="eoi_call_hub_grant"),
+            models.Index(fields=["call", "total_cost"], name="eoi_call_total_cost"),
+        ]
 
     def __str__(self):
         return f"{self.title} ({self.partner})"

@@ -157,6 +157,8 @@ class Partner(models.Model):
     class Meta:
         ordering = ["name"]
         indexes = [
+            # The staff partner list filtered by type (and stage), and the active partners of a
+            # call's eligible types (eoi.services.eligible_partner_ids).
             models.Index(fields=["partner_type", "status"]),
             # The staff partner list: sorted by name (its default), by stage then name
             # (a stage filter keeps the name order), and by the date added.

@@ -161,6 +161,7 @@ class SurveyRequest(models.Model):
         ordering = ["deadline", "partner__name"]
         constraints = [models.UniqueConstraint(fields=["round", "partner"], name="one_request_per_partner_per_round")]
         indexes = [
+            # A partner's open requests (status in OPEN): the to-do list on its portal home, its health.
             models.Index(fields=["partner", "status"]),
             # Overdue returns (state open, deadline past): dashboard counts, reminders, the returns filter.
             models.Index(fields=["status", "deadline"], name="request_status_deadline"),
