@@ -132,6 +132,8 @@ def key_pages() -> list[Page]:
             admin_of="Survey round status",
         ),
         Page("Reach aggregation", "/staff/monitoring/reach/", staff),
+        # The reach page adds up survey answers; without it staff would page through them here.
+        Page("Admin: survey answers changelist", "/admin/surveys/answer/", admin, admin_of="Reach aggregation"),
         Page("Chair queue", "/chair/", chair),
         Page("Admin: complaints changelist", "/admin/complaints/complaint/", admin, admin_of="Chair queue"),
         Page("Partner portal home", "/portal/", partner_user),

@@ -15,7 +15,7 @@ from agreements.text import canonical_text, sha256
 from complaints.models import Complaint, ComplaintNote
 from eoi.models import BudgetLine, Call, ExpressionOfInterest, FundingSource
 from hubportal.academic_years import academic_year_for
-from hubportal.bench import busiest_answer_year, export_child, exports, key_pages
+from hubportal.bench import admin_pairs, busiest_answer_year, export_child, exports, key_pages
 from hubportal.models import HistoryEntry, Reminder, Term, User
 from hubportal.scale import CALLS, DECADE, YEARS, ScaleSeeder, calls_per_year, partnership_stories
 from partners.models import Partner
@@ -200,6 +200,13 @@ def test_every_key_page_answers_on_the_data(scale, client):
         client.force_login(page.user)
         response = client.get(page.path)
         assert response.status_code == 200, page.label
+
+
+def test_reach_aggregation_is_compared_with_the_answers_changelist(scale):
+    pages = key_pages()
+    pairs = admin_pairs(pages)
+    admin = next(page for page in pages if page.label == pairs["Reach aggregation"])
+    assert admin.path == "/admin/surveys/answer/" and admin.user.is_superuser
 
 
 def test_the_bench_exports_every_answer_of_a_year_that_has_them(scale, client):
