@@ -77,7 +77,7 @@ bench: venv
 	if ! command -v wrk >/dev/null; then
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
 	fi
-	export HTTPS=$${HTTPS:-false} LOG_LEVEL=$${LOG_LEVEL:-WARNING} REQUIRE_2FA=false
+	export HTTPS=$${HTTPS:-false} REQUIRE_2FA=false
 	export ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost}
 	export SECRET_KEY=$${SECRET_KEY:-local-bench-$$(hostname)-not-for-production-0123456789abcdef}
 	$(PY) manage.py migrate --noinput

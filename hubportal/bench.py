@@ -30,6 +30,39 @@ PDF_SECONDS = 1.5
 EXPORT_MB = 300
 
 
+# make serve's gunicorn options (the Makefile's serve target), but for the address it binds:
+# the access log, the timeout and the logger that redacts tokens, so the bench loads the server
+# production runs. Its workers are WEB_CONCURRENCY's (4 unless set), as make serve's are.
+# tests/performance/test_bench.py checks the two stay the same.
+SERVE_OPTIONS = [
+    "--access-logfile",
+    "-",
+    "--timeout",
+    "60",
+    "--logger-class",
+    "hubportal.redaction.RedactingGunicornLogger",
+]
+SERVE_WORKERS = 4
+
+
+def serve_workers() -> int:
+    return int(os.environ.get("WEB_CONCURRENCY", SERVE_WORKERS))
+
+
+def gunicorn_command(*, port: int, workers: int) -> list[str]:
+    """The gunicorn command line make serve runs, bound to 127.0.0.1:port."""
+    gunicorn = str(Path(sys.executable).with_name("gunicorn"))
+    return [
+        gunicorn,
+        "hubportal.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        *SERVE_OPTIONS,
+    ]
+
+
 @dataclass
 class Page:
     label: str

@@ -30,7 +30,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from hubportal.bench import LIVEZ, Page, admin_pairs, key_pages, timed_jobs
+from hubportal.bench import LIVEZ, Page, admin_pairs, gunicorn_command, key_pages, serve_workers, timed_jobs
 from hubportal.figures import figures_changed
 
 WRK_SCRIPT = """
@@ -80,7 +80,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--duration", type=int, default=10, help="Seconds of load per page.")
         parser.add_argument("--connections", type=int, default=10, help="Concurrent users.")
-        parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", 4)))
+        parser.add_argument("--workers", type=int, default=serve_workers(), help="gunicorn workers (WEB_CONCURRENCY).")
         parser.add_argument("--port", type=int, default=8765)
         parser.add_argument("--json", default=str(Path(settings.BASE_DIR) / "var" / "bench-results.json"))
 
@@ -113,6 +113,8 @@ class Command(BaseCommand):
         self.report(rows, jobs, duration, connections, workers, Path(json))
 
     def start_server(self, port: int, workers: int) -> subprocess.Popen:
+        """gunicorn as make serve starts it (hubportal.bench.gunicorn_command), in make serve's
+        environment; its access and error logs go to var/bench-gunicorn.log, not into the table."""
         env = {
             **os.environ,
             "DEBUG": "false",
@@ -120,7 +122,6 @@ class Command(BaseCommand):
             "REQUIRE_2FA": "false",  # the benchmark's sessions are created without a second factor
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "SECRET_KEY": settings.SECRET_KEY,
-            "LOG_LEVEL": "WARNING",
         }
         subprocess.run(
             [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
@@ -128,23 +129,18 @@ class Command(BaseCommand):
             env=env,
             check=True,
         )
-        # The benchmark's own fixed commands; nothing in them comes from a user.
-        server = subprocess.Popen(  # noqa: S603
-            [
-                str(Path(sys.executable).with_name("gunicorn")),
-                "hubportal.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                str(workers),
-                "--timeout",
-                "60",
-                "--log-level",
-                "warning",
-            ],
-            cwd=settings.BASE_DIR,
-            env=env,
-        )
+        log_path = Path(settings.BASE_DIR) / "var" / "bench-gunicorn.log"
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        self.stdout.write(f"  gunicorn, {workers} workers, as make serve runs it (log: {log_path}) …")
+        with log_path.open("w") as log:
+            # The benchmark's own fixed command; nothing in it comes from a user.
+            server = subprocess.Popen(  # noqa: S603
+                gunicorn_command(port=port, workers=workers),
+                cwd=settings.BASE_DIR,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
@@ -153,7 +149,7 @@ class Command(BaseCommand):
             except OSError:
                 time.sleep(0.3)
         server.terminate()
-        raise CommandError("gunicorn did not start")
+        raise CommandError(f"gunicorn did not start: see {log_path}")
 
     def measure(self, page: Page, base: str, duration: int, connections: int) -> Row:
         client = Client(HTTP_HOST="127.0.0.1")
