@@ -10,6 +10,8 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
+from itertools import chain
+from operator import itemgetter
 from pathlib import Path
 
 from django.conf import settings
@@ -247,8 +249,8 @@ def timed_jobs() -> list[dict]:
         jobs.append({"job": "Board report", "seconds": None, "queries": None, "note": "not built yet"})
     else:
         jobs.append(_timed("Board report (figures, XLSX and PDF)", _board_report))
-    for label, path in exports():
-        jobs.append(export_in_child(label, path))
+    for label, target in exports():
+        jobs.append(export_in_child(label, target))
     return jobs
 
 
@@ -276,17 +278,53 @@ def busiest_answer_year() -> int:
     return busiest
 
 
+ALL_ANSWERS = "all-answers."  # an export target: every survey answer of every year (all_answers_response)
+
+
 def exports() -> list[tuple[str, str]]:
-    """(label, path) of each export measured: every survey answer of the busiest year, and its data return."""
+    """(label, target) of each export measured: every survey answer of every year, CSV and XLSX,
+    and the data return of the busiest year (a path staff download)."""
     from hubportal.academic_years import AcademicYear
 
     year = busiest_answer_year()
     label = AcademicYear(year).label
     return [
-        (f"Every survey answer of {label}, CSV", f"/staff/monitoring/answers/?year={year}&export=csv"),
-        (f"Every survey answer of {label}, XLSX", f"/staff/monitoring/answers/?year={year}&export=xlsx"),
+        ("Every survey answer, all years, CSV", f"{ALL_ANSWERS}csv"),
+        ("Every survey answer, all years, XLSX (a sheet a year)", f"{ALL_ANSWERS}xlsx"),
         (f"Annual data return ({label}), XLSX", f"/staff/monitoring/data-return/?year={year}"),
     ]
+
+
+def all_answers_response(fmt: str, user: User):
+    """Every answer partners sent, of every year, in one file, as staff download a year of them
+    from /staff/monitoring/answers/ (surveys.views.answer_export): the view's rows
+    (surveys.aggregates.year_answer_rows, oldest year first) and columns, through the same writers
+    (hubportal.exports). The CSV is one stream, year after year. The XLSX has a sheet a year: one
+    sheet holds at most 1,048,576 rows, fewer than ten years of answers."""
+    from django.http import FileResponse
+    from django.test import RequestFactory
+
+    from hubportal.academic_years import AcademicYear
+    from hubportal.exports import _rows, export_rows, xlsx_file
+    from surveys import aggregates
+
+    request = RequestFactory().get("/staff/monitoring/answers/", {"export": fmt})
+    request.user = user
+    columns = [(header, itemgetter(i)) for i, header in enumerate(aggregates.ANSWER_HEADERS)]
+    years = sorted(aggregates.answer_years())
+    if fmt == "csv":
+        rows = chain.from_iterable(aggregates.year_answer_rows(year) for year in years)
+        return export_rows(request, rows, columns, "survey-answers-all-years")
+    # Each sheet's rows are read only when openpyxl writes that sheet: one year in memory at most.
+    sheets = {
+        AcademicYear(year).label.replace("/", "-"): _rows(aggregates.year_answer_rows(year), columns) for year in years
+    }
+    return FileResponse(
+        xlsx_file(sheets),
+        as_attachment=True,
+        filename="survey-answers-all-years.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
 
 
 def _memory_mb(key: str) -> float:
@@ -298,14 +336,19 @@ def _memory_mb(key: str) -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def export_child(path: str) -> dict:
-    """Run in the child: download ``path`` as a staff user, reading the whole body, and report."""
+def export_child(target: str) -> dict:
+    """Run in the child: download ``target`` (a path, or every answer of every year) as a staff
+    user, reading the whole body, and report."""
+    staff = _user_with_role(roles.STAFF)
     client = Client(HTTP_HOST="127.0.0.1")
-    client.force_login(_user_with_role(roles.STAFF))
+    client.force_login(staff)
     before = _memory_mb("VmRSS")
     with CaptureQueriesContext(connection) as queries:
         started = time.perf_counter()
-        response = client.get(path)
+        if target.startswith(ALL_ANSWERS):
+            response = all_answers_response(target.removeprefix(ALL_ANSWERS), staff)
+        else:
+            response = client.get(target)
         size = 0
         if response.streaming:
             for chunk in response.streaming_content:
@@ -314,7 +357,7 @@ def export_child(path: str) -> dict:
             size = len(response.content)
         seconds = time.perf_counter() - started
     if response.status_code != 200:
-        raise RuntimeError(f"{path} answered {response.status_code}")
+        raise RuntimeError(f"{target} answered {response.status_code}")
     return {
         "seconds": round(seconds, 3),
         "queries": len(queries),
@@ -333,11 +376,11 @@ print("BENCH " + json.dumps(export_child(sys.argv[1])))
 """
 
 
-def export_in_child(label: str, path: str) -> dict:
+def export_in_child(label: str, target: str) -> dict:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "hubportal.settings")}
     # The benchmark's own fixed command; nothing in it comes from a user.
     result = subprocess.run(  # noqa: S603
-        [sys.executable, "-c", CHILD, path],
+        [sys.executable, "-c", CHILD, target],
         cwd=settings.BASE_DIR,
         env=env,
         capture_output=True,

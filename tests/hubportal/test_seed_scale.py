@@ -2,20 +2,21 @@
 
 from collections import Counter
 from decimal import Decimal
-from io import StringIO
+from io import BytesIO, StringIO
 
 import pytest
 from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Count, F, Sum
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from agreements.models import Agreement, Signature
 from agreements.text import canonical_text, sha256
 from complaints.models import Complaint, ComplaintNote
 from eoi.models import BudgetLine, Call, ExpressionOfInterest, FundingSource
-from hubportal.academic_years import academic_year_for
-from hubportal.bench import admin_pairs, busiest_answer_year, export_child, exports, key_pages
+from hubportal.academic_years import AcademicYear, academic_year_for
+from hubportal.bench import admin_pairs, all_answers_response, export_child, exports, key_pages
 from hubportal.models import HistoryEntry, Reminder, Term, User
 from hubportal.scale import CALLS, DECADE, YEARS, ScaleSeeder, calls_per_year, partnership_stories
 from partners.models import Partner
@@ -209,18 +210,50 @@ def test_reach_aggregation_is_compared_with_the_answers_changelist(scale):
     assert admin.path == "/admin/surveys/answer/" and admin.user.is_superuser
 
 
-def test_the_bench_exports_every_answer_of_a_year_that_has_them(scale, client):
-    """The bench's exports are the year's answers (a row per answer and breakdown row), not a list of requests."""
-    year = busiest_answer_year()
-    sent = Answer.objects.filter(
-        request__round__term__academic_year=year, request__status__in=aggregates.EXPORTED
-    ).annotate(cells_n=Count("cells"))
-    expected_rows = sum(max(a.cells_n, 1) for a in sent)
-    assert expected_rows > 100
-    paths = dict(exports())
-    answers_csv = next(path for label, path in paths.items() if "answer" in label and label.endswith("CSV"))
-    client.force_login(User.objects.get(username="scale-1-staff-1"))
-    body = b"".join(client.get(answers_csv).streaming_content).decode()
-    assert body.count("\r\n") == 1 + expected_rows
-    for label, path in paths.items():
-        assert export_child(path)["note"].endswith("MB file"), label
+def exported_rows(answers) -> int:
+    """A row per answer, or per breakdown row of a grid, as the answer export writes them."""
+    return sum(max(a.cells_n, 1) for a in answers.annotate(cells_n=Count("cells")))
+
+
+def test_the_bench_exports_every_answer_of_every_year_in_one_csv_as_the_staff_export_writes_them(scale, client):
+    """Every year's answers, oldest first, each year's rows as /staff/monitoring/answers/ writes them."""
+    staff = User.objects.get(username="scale-1-staff-1")
+    sent = Answer.objects.filter(request__status__in=aggregates.EXPORTED)
+    years = sorted(aggregates.answer_years())
+    assert len(years) == 10
+    response = all_answers_response("csv", staff)
+    assert response.streaming and response["Content-Type"].startswith("text/csv")
+    lines = b"".join(response.streaming_content).decode().split("\r\n")[:-1]
+    assert len(lines) == 1 + exported_rows(sent)
+    client.force_login(staff)
+    header, *rows = lines
+    offset = 0
+    for year in years:  # each year's slice is that year's download, without its header
+        one_year = b"".join(client.get(f"/staff/monitoring/answers/?year={year}&export=csv").streaming_content)
+        year_header, *year_rows = one_year.decode().split("\r\n")[:-1]
+        assert year_header == header
+        assert rows[offset : offset + len(year_rows)] == year_rows, year
+        offset += len(year_rows)
+    assert offset == len(rows)
+
+
+def test_the_bench_exports_every_answer_of_every_year_in_one_workbook_a_sheet_a_year(scale):
+    staff = User.objects.get(username="scale-1-staff-1")
+    response = all_answers_response("xlsx", staff)
+    workbook = load_workbook(BytesIO(b"".join(response.streaming_content)), read_only=True)
+    years = sorted(aggregates.answer_years())
+    assert workbook.sheetnames == [AcademicYear(y).label.replace("/", "-") for y in years]
+    for year, sheet in zip(years, workbook.worksheets, strict=True):
+        sent = Answer.objects.filter(request__status__in=aggregates.EXPORTED, request__round__term__academic_year=year)
+        header, *rows = sheet.iter_rows(values_only=True)  # write-only sheets record no dimensions
+        assert list(header) == aggregates.ANSWER_HEADERS
+        assert len(rows) == exported_rows(sent), year
+
+
+def test_each_bench_export_runs_and_reports_its_time_and_memory(scale):
+    targets = dict(exports())
+    assert sum(1 for label in targets if "all years" in label) == 2
+    for label, target in targets.items():
+        report = export_child(target)
+        assert report["note"].endswith("MB file"), label
+        assert report["seconds"] > 0 and report["peak_mb"] > 0 and report["target_mb"] == 300, label
