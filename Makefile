@@ -80,6 +80,7 @@ bench: venv
 	export HTTPS=$${HTTPS:-false} REQUIRE_2FA=false
 	export ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost}
 	export SECRET_KEY=$${SECRET_KEY:-local-bench-$$(hostname)-not-for-production-0123456789abcdef}
+	$(PY) manage.py create_database
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_scale --partners $(BENCH_PARTNERS)
 	$(PY) manage.py bench --duration $(BENCH_DURATION)
