@@ -6,7 +6,8 @@ allowed to use it, reads the forms the view put in its context, and posts
 values hypothesis generates for their fields: text with odd characters,
 numbers out of range, dates that don't parse, choices that don't exist. Every
 answer must be a page or a redirect, never a 500; a page that redisplays the
-form must show the values exactly as they were typed.
+form must show the values exactly as they were typed, under an error summary
+whose every link leads to a field on the page.
 """
 
 import os
@@ -147,6 +148,32 @@ def typed_values_survive(response, sent: dict) -> list[str]:
     return lost
 
 
+# templates/includes/form_errors.html: the summary at the top of a refused form.
+ERROR_SUMMARY = re.compile(r"<div\b[^>]*\bdata-error-summary\b[^>]*>(.*?)</div>", re.DOTALL)
+SUMMARY_LINK = re.compile(r'href="#([^"]*)"')
+ELEMENT_ID = re.compile(r'\bid="([^"]+)"')
+
+
+def error_summary_problems(response) -> list[str]:
+    """On a page redisplaying a form with errors: the error summary is there,
+    and each of its links points at an element of the page (the field to fix)."""
+    html = response.content.decode()
+    refused = [form for form in forms_in(response.context) if form.is_bound and form.errors]
+    # A form the page no longer offers (the complaint was decided meanwhile) needs no summary.
+    if not any(f'name="{form.add_prefix(name)}"' in html for form in refused for name in form.fields):
+        return []
+    summaries = ERROR_SUMMARY.findall(html)
+    if not summaries:
+        return ["no error summary (templates/includes/form_errors.html) above the refused form"]
+    ids = set(ELEMENT_ID.findall(html))
+    return [
+        f"the error summary links to #{target}, but no element has that id"
+        for summary in summaries
+        for target in SUMMARY_LINK.findall(summary)
+        if target not in ids
+    ]
+
+
 @pytest.mark.parametrize("name", POST_URLS)
 def test_no_input_makes_a_server_error_or_loses_what_was_typed(name, cast, sample):
     rule = RULES[name]
@@ -174,5 +201,7 @@ def test_no_input_makes_a_server_error_or_loses_what_was_typed(name, cast, sampl
         if response.status_code == 200 and response.context is not None:
             lost = typed_values_survive(response, sent)
             assert not lost, f"POST {url} as {role}: the redisplayed form lost {lost} of {sent!r}"
+            problems = error_summary_problems(response)
+            assert not problems, f"POST {url} as {role}: {problems} for {sent!r}"
 
     fuzz()
