@@ -243,12 +243,7 @@ def _board_report() -> dict:
 def timed_jobs() -> list[dict]:
     jobs = [_timed("Daily reminders sweep (whole data set)", _sweep_and_roll_back, target_seconds=SWEEP_SECONDS)]
     jobs.append(_timed("Agreement PDF (the busiest partner's)", _agreement_pdf, target_seconds=PDF_SECONDS))
-    try:
-        from hubportal.reports import board_report_content  # noqa: F401 - present once the board report is built
-    except ImportError:
-        jobs.append({"job": "Board report", "seconds": None, "queries": None, "note": "not built yet"})
-    else:
-        jobs.append(_timed("Board report (figures, XLSX and PDF)", _board_report))
+    jobs.append(_timed("Board report (figures, XLSX and PDF)", _board_report))
     for label, target in exports():
         jobs.append(export_in_child(label, target))
     return jobs

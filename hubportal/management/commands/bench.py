@@ -12,6 +12,7 @@ runs can be compared.
 """
 
 import json
+import logging
 import os
 import platform
 import resource
@@ -89,6 +90,9 @@ class Command(BaseCommand):
             raise CommandError("make bench measures production's parts: set DATABASE_URL (PostgreSQL) and REDIS_URL.")
         if not shutil.which("wrk"):
             raise CommandError("wrk is not installed: apt-get install wrk (make bench does this).")
+        # Only the table on stdout: the benchmark's own logins and PDFs would
+        # log every step at INFO. The server it starts keeps make serve's level.
+        logging.getLogger().setLevel(logging.WARNING)
         pages = key_pages()
         self.load_before = os.getloadavg()
         base = f"http://127.0.0.1:{port}"
