@@ -296,11 +296,10 @@ def all_answers_response(fmt: str, user: User):
     (surveys.aggregates.year_answer_rows, oldest year first) and columns, through the same writers
     (hubportal.exports). The CSV is one stream, year after year. The XLSX has a sheet a year: one
     sheet holds at most 1,048,576 rows, fewer than ten years of answers."""
-    from django.http import FileResponse
     from django.test import RequestFactory
 
     from hubportal.academic_years import AcademicYear
-    from hubportal.exports import _rows, export_rows, xlsx_file
+    from hubportal.exports import _rows, export_rows, xlsx_response
     from surveys import aggregates
 
     request = RequestFactory().get("/staff/monitoring/answers/", {"export": fmt})
@@ -314,12 +313,7 @@ def all_answers_response(fmt: str, user: User):
     sheets = {
         AcademicYear(year).label.replace("/", "-"): _rows(aggregates.year_answer_rows(year), columns) for year in years
     }
-    return FileResponse(
-        xlsx_file(sheets),
-        as_attachment=True,
-        filename="survey-answers-all-years.xlsx",
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    return xlsx_response(sheets, "survey-answers-all-years.xlsx")
 
 
 def _memory_mb(key: str) -> float:

@@ -91,8 +91,13 @@ def export_rows(request: HttpRequest, queryset, columns: Columns, basename: str)
         response = StreamingHttpResponse(stream, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
+    return xlsx_response({basename[:31]: _rows(queryset, columns)}, filename)
+
+
+def xlsx_response(sheets: dict[str, Iterable[list]], filename: str) -> FileResponse:
+    """A download of the sheets as one workbook (xlsx_file)."""
     return FileResponse(
-        xlsx_file({basename[:31]: _rows(queryset, columns)}),
+        xlsx_file(sheets),
         as_attachment=True,
         filename=filename,
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

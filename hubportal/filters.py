@@ -18,6 +18,10 @@ class ReminderFilter(django_filters.FilterSet):
         label="Sort by",
     )
 
+    # Failed: the reminder could not be sent (e.g. broken wording), or its
+    # email was given up on after the last try (Reminder.email_failed).
+    FAILED = Q(failed_at__isnull=False) | Q(notification__email__status=OutboundEmail.Status.FAILED)
+
     class Meta:
         model = Reminder
         fields = ["kind", "sent", "failed", "recipient", "due_after"]
@@ -40,11 +44,7 @@ class ReminderFilter(django_filters.FilterSet):
         return queryset.filter(sent) if value else queryset.exclude(sent)
 
     def failed_or_not(self, queryset, name, value):
-        """Failed: the reminder could not be sent (e.g. broken wording), or its
-        email was given up on after the last try."""
         return queryset.filter(self.FAILED) if value else queryset.exclude(self.FAILED)
-
-    FAILED = Q(failed_at__isnull=False) | Q(notification__email__status=OutboundEmail.Status.FAILED)
 
 
 class OutboundEmailFilter(django_filters.FilterSet):

@@ -221,6 +221,12 @@ class Reminder(models.Model):
     def __str__(self):
         return f"{self.kind} ({self.stage}) to {self.recipient}"
 
+    @property
+    def email_failed(self) -> bool:
+        """Its email was given up on: only the in-app notice reached the person."""
+        email = self.notification.email if self.notification else None
+        return email is not None and email.status == OutboundEmail.Status.FAILED
+
 
 class MessageTemplate(models.Model):
     """Staff's own wording for a notification or reminder kind, used instead of

@@ -23,7 +23,7 @@ from hubportal.forms import NotificationPreferencesForm, TokenForm, WordingForm
 from hubportal.health import health_for
 from hubportal.history import record
 from hubportal.lists import page_of, querystring
-from hubportal.models import MessageTemplate, Notification, OutboundEmail, Reminder
+from hubportal.models import MessageTemplate, Notification, OutboundEmail
 from hubportal.notifications import notification_preferences_set
 from hubportal.shared_reads import reads_shared
 from hubportal.todo import todos_for
@@ -265,11 +265,6 @@ EMAIL_COLUMNS = [
 ]
 
 
-def _email_failed(reminder: Reminder) -> bool:
-    email = reminder.notification.email if reminder.notification else None
-    return email is not None and email.status == OutboundEmail.Status.FAILED
-
-
 REMINDER_COLUMNS = [
     ("Kind", lambda r: r.kind),
     ("Stage", lambda r: r.stage),
@@ -277,7 +272,7 @@ REMINDER_COLUMNS = [
     ("Recipient", lambda r: str(r.recipient)),
     ("Claimed", lambda r: r.claimed_at),
     # Sent only if it reached the person: a reminder whose email failed has its in-app notice alone.
-    ("Sent", lambda r: "" if _email_failed(r) else r.sent_at),
+    ("Sent", lambda r: "" if r.email_failed else r.sent_at),
     ("In-app notice", lambda r: r.sent_at),
     ("Failed", lambda r: r.failed_at),
     ("Error", lambda r: r.error),

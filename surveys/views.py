@@ -9,7 +9,7 @@ from operator import itemgetter
 from django.contrib import messages
 from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, Value, When, Window
 from django.db.models.functions import RowNumber
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from agreements.models import Outcome
 from hubportal.academic_years import AcademicYear, academic_year_choices, current_academic_year
 from hubportal.errors import ActionRefused
-from hubportal.exports import export_format, export_rows, rows_by_chunk, xlsx_file
+from hubportal.exports import export_format, export_rows, rows_by_chunk, xlsx_response
 from hubportal.history import history_for
 from hubportal.lists import page_of, querystring
 from hubportal.models import Term
@@ -658,12 +658,9 @@ def data_return(request: HttpRequest) -> HttpResponse:
                 values = [per_term.get(t, 0) for t in aggregates.TERMS]
                 yield [labels[code], row, *values, sum(values)]
 
-    handle = xlsx_file({"Schools": schools(), "Reach by activity, demographics": reach_rows()})
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=f"hub-data-return-{label.replace('/', '-')}.xlsx",
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return xlsx_response(
+        {"Schools": schools(), "Reach by activity, demographics": reach_rows()},
+        f"hub-data-return-{label.replace('/', '-')}.xlsx",
     )
 
 
