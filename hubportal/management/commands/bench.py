@@ -155,7 +155,34 @@ class Command(BaseCommand):
         server.terminate()
         raise CommandError(f"gunicorn did not start: see {log_path}")
 
+    @staticmethod
+    def settle(timeout: float = 180) -> float:
+        """Wait until the server has finished the previous page's requests; returns the seconds waited.
+
+        wrk stops at the end of its run, but gunicorn's workers go on serving
+        the requests still queued: after the admin's survey answers changelist
+        (9 s a request) that is half a minute of work, and the next page would
+        be measured on a busy machine. Those requests spend their time in
+        PostgreSQL, so the server is idle when no other client backend of this
+        database is running a query, twice in a row."""
+        started = time.monotonic()
+        quiet = 0
+        with connection.cursor() as cursor:
+            while quiet < 2 and time.monotonic() - started < timeout:
+                # Inside a transaction PostgreSQL keeps showing the activity it first saw.
+                cursor.execute("SELECT pg_stat_clear_snapshot()")
+                cursor.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                    " AND backend_type = 'client backend' AND state = 'active' AND pid <> pg_backend_pid()"
+                )
+                quiet = quiet + 1 if cursor.fetchone()[0] == 0 else 0
+                time.sleep(0.25)
+        return time.monotonic() - started
+
     def measure(self, page: Page, base: str, duration: int, connections: int) -> Row:
+        waited = self.settle()
+        if waited > 1:
+            self.stdout.write(f"  waited {waited:.0f} s for the previous page's queued requests to finish")
         client = Client(HTTP_HOST="127.0.0.1")
         if page.user is not None:
             client.force_login(page.user)
