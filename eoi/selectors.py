@@ -1,19 +1,22 @@
 """Reads for commissioning, always scoped to the user: another partner's
 record, or an EOI not assigned to an assessor, is a 404 like a missing one."""
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
-from eoi.funding import MatchCheck, check_eoi
+from eoi.funding import MatchCheck, check_eoi, check_under_call
 from eoi.models import (
     AssessorAssignment,
+    BudgetLine,
     Call,
     Criterion,
     EoiAttachment,
     ExpressionOfInterest,
+    FundingSource,
     Gap,
     NeedsAnalysis,
     ProcurementBand,
@@ -162,10 +165,9 @@ class MatrixRow:
         return self.eoi.moderated_score if self.eoi.moderated_score is not None else self.mean
 
 
-def weighted_score(scores: list[Score], criteria: list[Criterion]) -> Decimal | None:
+def weighted_score(by_criterion: dict[int, int], criteria: list[Criterion]) -> Decimal | None:
     """Σ(score × weight) / Σ weight over every criterion, to two places; None
-    until each criterion has a score."""
-    by_criterion = {s.criterion_id: s.score for s in scores}
+    until each criterion has a score. ``by_criterion``: each criterion's id and score."""
     if not criteria or any(c.pk not in by_criterion for c in criteria):
         return None
     total_weight = sum(c.weight for c in criteria)
@@ -188,28 +190,40 @@ def assessment_matrix(call: Call) -> list[MatrixRow]:
     by side, the mean and the spread (highest minus lowest), ranked. A fixed
     number of queries whatever the number of EOIs and assessors."""
     criteria = list(call.criteria.all())
-    eois = (
+    eois = list(
         call.eois.exclude(status__in=[ExpressionOfInterest.Status.DRAFT, ExpressionOfInterest.Status.WITHDRAWN])
         .select_related("partner", "call")
+        # A list (to_attr), not a related manager for each EOI: at a whole call's
+        # size the managers cost more than the rows.
         .prefetch_related(
-            "budget_lines",
-            "funding_sources",
             Prefetch(
                 "assignments",
-                queryset=AssessorAssignment.objects.select_related("assessor").prefetch_related("scores"),
+                queryset=AssessorAssignment.objects.select_related("assessor"),
+                to_attr="listed_assignments",
             ),
         )
     )
+    # Scores and amounts as plain values: a model instance for each would cost more than the rest.
+    scores: dict[int, dict[int, int]] = defaultdict(dict)
+    for assignment_id, criterion_id, score in Score.objects.filter(assignment__eoi__in=eois).values_list(
+        "assignment_id", "criterion_id", "score"
+    ):
+        scores[assignment_id][criterion_id] = score
+    budget, sources = defaultdict(list), defaultdict(list)
+    for eoi_id, amount in BudgetLine.objects.filter(eoi__in=eois).values_list("eoi_id", "amount"):
+        budget[eoi_id].append(amount)
+    for eoi_id, kind, amount in FundingSource.objects.filter(eoi__in=eois).values_list("eoi_id", "kind", "amount"):
+        sources[eoi_id].append((kind, amount))
     rows = []
     for eoi in eois:
-        row = MatrixRow(eoi=eoi, match=check_eoi(eoi))
-        for assignment in eoi.assignments.all():
-            scores = list(assignment.scores.all())
+        row = MatrixRow(eoi=eoi, match=check_under_call(call, budget=budget[eoi.pk], sources=sources[eoi.pk]))
+        for assignment in eoi.listed_assignments:
+            given = scores[assignment.pk]
             row.results.append(
                 AssessorResult(
                     assignment=assignment,
-                    scored=len(scores),
-                    weighted=None if assignment.has_conflict else weighted_score(scores, criteria),
+                    scored=len(given),
+                    weighted=None if assignment.has_conflict else weighted_score(given, criteria),
                 )
             )
         complete = [r.weighted for r in row.results if r.weighted is not None]

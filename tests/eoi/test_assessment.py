@@ -27,10 +27,11 @@ def scored(call, partner_name, by_assessor: dict, *, conflicted=(), moderated=No
 
 def test_the_weighted_score_is_the_weighted_mean_of_the_criteria(call):
     criteria = list(call.criteria.all())  # weights 3, 2, 1
-    scores = [Score(criterion=c, score=s) for c, s in zip(criteria, [5, 4, 3], strict=True)]
+    scores = {c.pk: s for c, s in zip(criteria, [5, 4, 3], strict=True)}
     # (5×3 + 4×2 + 3×1) / (3 + 2 + 1) = 26 / 6 = 4.333…
     assert weighted_score(scores, criteria) == D("4.33")
-    assert weighted_score(scores[:2], criteria) is None  # not every criterion scored yet
+    del scores[criteria[2].pk]
+    assert weighted_score(scores, criteria) is None  # not every criterion scored yet
 
 
 def test_the_matrix_ranks_a_worked_example(call):
