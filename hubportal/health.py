@@ -16,7 +16,8 @@ review, at the same level, with no link. Links go only to Hub staff, who can
 open the lists behind them.
 
 ``health_for`` takes many partners at once so a list page costs the same few
-queries whatever its length.
+queries whatever its length; ``listed_health`` is the same for the staff
+partner list, from reasons cached once per change (hubportal.figures).
 """
 
 from collections import defaultdict
@@ -26,6 +27,7 @@ from datetime import date
 
 from django.utils import timezone
 
+from hubportal.figures import cached_each
 from hubportal.registry import Registry
 
 GREEN, AMBER, RED = "green", "amber", "red"
@@ -93,11 +95,38 @@ def health_for(
     ``for_partner`` rates it as the partner sees it, without staff-only reasons."""
     today = today or timezone.localdate()
     ids = list(partner_ids)
+    return _as_seen(_reasons(ids, today, for_partner=for_partner), ids, viewer, for_partner=for_partner)
+
+
+def listed_health(partner_ids: Iterable[int], *, viewer) -> dict[int, Health]:
+    """health_for a page of a staff list. Each partner's reasons are worked out
+    once per change (hubportal.figures) for everyone who lists it, then shown
+    as this viewer may see them: paging through lists does not ask every app
+    again for the same partners."""
+    today = timezone.localdate()
+    ids = list(partner_ids)
+    reasons = cached_each(f"health:{today}", ids, lambda missing: _reasons(missing, today, for_partner=False))
+    return _as_seen(reasons, ids, viewer, for_partner=False)
+
+
+def _reasons(ids: list[int], today: date, *, for_partner: bool) -> dict[int, list[Reason]]:
+    """Every reason every signal gives for each partner, before anyone's view of them."""
     found: dict[int, list[Reason]] = defaultdict(list)
     for signal in signals.functions():
         if for_partner and getattr(signal, "staff_only", False):
             continue  # the partner would see none of its reasons
         for partner_id, reasons in signal(ids, today).items():
-            shown = (as_seen_by(r, viewer, for_partner=for_partner) for r in reasons)
-            found[partner_id].extend(r for r in shown if r is not None and r not in found[partner_id])
-    return {pk: rate(found.get(pk, [])) for pk in ids}
+            found[partner_id].extend(r for r in reasons if r not in found[partner_id])
+    return {pk: found[pk] for pk in ids}
+
+
+def _as_seen(found: dict[int, list[Reason]], ids: list[int], viewer, *, for_partner: bool) -> dict[int, Health]:
+    health = {}
+    for pk in ids:
+        shown: list[Reason] = []
+        for reason in found[pk]:
+            seen = as_seen_by(reason, viewer, for_partner=for_partner)
+            if seen is not None and seen not in shown:
+                shown.append(seen)
+        health[pk] = rate(shown)
+    return health

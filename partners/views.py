@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from hubportal.audit import client_ip
 from hubportal.errors import ActionRefused, require
 from hubportal.exports import export_format, export_rows, rows_by_chunk
-from hubportal.health import health_for
+from hubportal.health import health_for, listed_health
 from hubportal.lists import page_of, querystring
 from hubportal.models import User
 from hubportal.partner_tabs import tabs_for
@@ -166,7 +166,7 @@ def partner_list(request: HttpRequest) -> HttpResponse:
         return export_rows(request, rows, [*columns, ("Health", lambda row: row[1].label)], "partners")
     page = page_of(request, partners.qs)
     # Health for the page's partners only: the same few queries for 25 rows of any list.
-    health = health_for([p.pk for p in page], viewer=request.user)
+    health = listed_health([p.pk for p in page], viewer=request.user)
     rows = [(p, health[p.pk]) for p in page]
     return render(
         request,

@@ -79,8 +79,8 @@ def test_the_list_is_bounded(count, staff, client_for, django_assert_max_num_que
 def test_health_is_rated_for_the_page_only(staff, client_for, monkeypatch):
     build(30)
     asked = []
-    rate = views.health_for
-    monkeypatch.setattr(views, "health_for", lambda ids, **kw: asked.append(list(ids)) or rate(ids, **kw))
+    rate = views.listed_health
+    monkeypatch.setattr(views, "listed_health", lambda ids, **kw: asked.append(list(ids)) or rate(ids, **kw))
     response = client_for(staff).get(URL + "?sort=name&page=2")
     assert [p.pk for p, _ in response.context["rows"]] == asked[0] and len(asked) == 1
     assert len(asked[0]) == 5  # the second page of 30: partners 26 to 30
