@@ -20,10 +20,14 @@ def figures_changed() -> None:
         cache.set(VERSION, 1, None)
 
 
+def _versioned(key: str) -> str:
+    """The cache key of a figure as it stands since the last change."""
+    return f"hubportal:figures:{cache.get_or_set(VERSION, 1, None)}:{key}"
+
+
 def cached(key: str, compute: Callable, timeout: int = TIMEOUT):
     """compute() once per change (or per minute) for everyone who asks with this key."""
-    version = cache.get_or_set(VERSION, 1, None)
-    full_key = f"hubportal:figures:{version}:{key}"
+    full_key = _versioned(key)
     value = cache.get(full_key)
     if value is None:
         value = compute()
@@ -34,8 +38,8 @@ def cached(key: str, compute: Callable, timeout: int = TIMEOUT):
 def cached_each(key: str, ids: list, compute: Callable[[list], dict], timeout: int = TIMEOUT) -> dict:
     """{id: figure} for each id, as cached() keeps one figure: compute(ids not
     cached since the last change) in one call, and one round trip for the rest."""
-    version = cache.get_or_set(VERSION, 1, None)
-    keys = {pk: f"hubportal:figures:{version}:{key}:{pk}" for pk in ids}
+    prefix = _versioned(key)
+    keys = {pk: f"{prefix}:{pk}" for pk in ids}
     found = cache.get_many(list(keys.values()))
     figures = {pk: found[full_key] for pk, full_key in keys.items() if full_key in found}
     missing = [pk for pk in ids if pk not in figures]

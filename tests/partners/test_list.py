@@ -5,11 +5,16 @@ import io
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from hubportal.figures import figures_changed
+from hubportal.health import CONFIDENTIAL, RED, listed_health
 from partners.models import District, EvidenceItem, EvidenceType, NationalPlanStrand, Partner, PartnerType
+from tests.complaints.helpers import raise_from_public
 from tests.factories import PartnerFactory
 from tests.partners.factories import ContactFactory, EvidenceItemFactory
 from tests.partners.helpers import all_verified
@@ -213,3 +218,40 @@ def test_the_evidence_list_pages_keep_the_sort(staff, client_for):
     response = client_for(staff).get(reverse("partners:evidence_list") + "?sort=-partner&page=2")
     assert [i.partner.name for i in response.context["page"]][:2] == ["Partner 04", "Partner 03"]
     assert "sort=-partner&amp;page=1" in response.text
+
+
+# Health is worked out once per change for everyone who lists the same partners
+# (hubportal.health.listed_health), and still shown as each viewer may see it.
+
+
+def health_in(response) -> dict[str, str]:
+    return {p.name: h.level for p, h in response.context["rows"]}
+
+
+def test_a_second_look_asks_no_app_again_and_a_change_shows_at_once(spread, staff, manager, client_for):
+    anstey, _, _, _ = spread
+    with CaptureQueriesContext(connection) as first:
+        assert health_in(client_for(staff).get(URL + "?stage=active")) == {
+            "Anstey Choir": "green",
+            "Diseworth Drums": "red",
+        }
+    # Another member of staff, the same partners: the reasons come from the cache.
+    with CaptureQueriesContext(connection) as second:
+        client_for(manager).get(URL + "?stage=active")
+    asked = [q["sql"] for q in second.captured_queries if "partners_evidenceitem" in q["sql"]]
+    assert asked == [] and len(second) < len(first)
+
+    raise_from_public(partner=anstey, category="safeguarding")
+    figures_changed()  # what every history row does once its transaction commits
+    assert health_in(client_for(staff).get(URL + "?stage=active"))["Anstey Choir"] == RED
+
+
+def test_each_viewer_sees_the_cached_reasons_as_they_may(manager, staff):
+    partner = PartnerFactory(name="Enderby Ensemble")
+    raise_from_public(partner=partner, category="safeguarding")
+    lead = listed_health([partner.pk], viewer=manager)[partner.pk]  # fills the cache
+    assert "A safeguarding concern about this partner is open." in [r.text for r in lead.reasons]
+
+    other = listed_health([partner.pk], viewer=staff)[partner.pk]
+    assert other.level == RED
+    assert [r.text for r in other.reasons] == [CONFIDENTIAL]
