@@ -9,15 +9,23 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: venv run serve test lint bench clean
+.PHONY: venv dev-venv run serve test lint bench clean
 
+# What production runs (requirements.txt); the tests, linters and browser
+# driver on top of it (requirements-dev.txt) only for make test and make lint.
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $@
 
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
 venv: $(VENV)/.installed
+
+dev-venv: $(VENV)/.installed-dev
 
 # The portal with demo data: Django's server plus a Celery worker with beat.
 # Without DATABASE_URL/REDIS_URL it uses SQLite and a file-system broker under var/.
@@ -58,7 +66,7 @@ test: lint
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # ruff for style and bugs; bandit for security (medium and high findings fail).
-lint: venv
+lint: dev-venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/bandit -q -r $(APPS) -x '*/migrations/*' -ll
 
