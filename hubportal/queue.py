@@ -6,7 +6,6 @@ periodic ``drain_email_outbox`` picks up anything whose message never left).
 """
 
 import logging
-from functools import partial
 
 from django.db import transaction
 
@@ -14,7 +13,14 @@ logger = logging.getLogger(__name__)
 
 
 def enqueue_on_commit(task, *args) -> None:
-    transaction.on_commit(partial(_publish, task, args))
+    def publish() -> None:
+        _publish(task, args)
+
+    # robust: whatever _publish does not catch is logged, and the request and
+    # the other callbacks of its transaction carry on. A function, not a
+    # functools.partial: Django logs a robust callback's failure by its
+    # __qualname__, which a partial lacks (the logging itself would raise).
+    transaction.on_commit(publish, robust=True)
 
 
 def _publish(task, args) -> None:
