@@ -6,6 +6,7 @@ periodic ``drain_email_outbox`` picks up anything whose message never left).
 """
 
 import logging
+from functools import partial
 
 from django.db import transaction
 
@@ -13,13 +14,12 @@ logger = logging.getLogger(__name__)
 
 
 def enqueue_on_commit(task, *args) -> None:
-    def publish() -> None:
-        _publish(task, args)
-
+    publish = partial(_publish, task, args)
+    # Django logs a robust callback's failure by its __qualname__, which a
+    # partial lacks (the logging itself would raise and skip the rest).
+    publish.__qualname__ = f"publish {task.name}"
     # robust: whatever _publish does not catch is logged, and the request and
-    # the other callbacks of its transaction carry on. A function, not a
-    # functools.partial: Django logs a robust callback's failure by its
-    # __qualname__, which a partial lacks (the logging itself would raise).
+    # the other callbacks of its transaction carry on.
     transaction.on_commit(publish, robust=True)
 
 

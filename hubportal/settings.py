@@ -200,6 +200,14 @@ REDIS_URL = env.str("REDIS_URL", default="")
 # Every task's hard time limit is at most this (tests/hubportal/test_celery.py
 # checks each registered task); the board report is the longest.
 LONGEST_TASK_TIME_LIMIT = 360
+# With acks_late, a message whose worker vanished (killed, machine lost) stays
+# in Redis's unacked set and is handed back only after this many seconds. Just
+# above the longest hard time limit: by then any run that had it is certainly
+# dead (Celery kills it at its limit), so the message comes back within
+# minutes, not an hour, and is never run twice at once. A countdown or ETA
+# (an email's back-off, at most 4 minutes) must stay below it too, or the
+# message would be handed out again while it waits.
+BROKER_VISIBILITY_TIMEOUT = LONGEST_TASK_TIME_LIMIT + 60
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -209,14 +217,7 @@ if REDIS_URL:
         }
     }
     CELERY_BROKER_URL = REDIS_URL
-    # With acks_late, a message whose worker vanished (killed, machine lost)
-    # stays in Redis's unacked set and is handed back only after this many
-    # seconds. Just above the longest hard time limit: by then any run that
-    # had it is certainly dead (Celery kills it at its limit), so the message
-    # comes back within minutes, not an hour, and is never run twice at once.
-    # A countdown or ETA (an email's back-off, at most 4 minutes) must stay
-    # below it too, or the message would be handed out again while it waits.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": LONGEST_TASK_TIME_LIMIT + 60}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": BROKER_VISIBILITY_TIMEOUT}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     # kombu's file-system transport works across processes with no server:
@@ -318,6 +319,12 @@ CELERY_BEAT_SCHEDULE = {
     # retried from the notification outbox, so none is lost.
     "drain-email-outbox": {
         "task": "hubportal.tasks.drain_email_outbox",
+        "schedule": 60.0,
+    },
+    # A board report whose worker died (its heartbeat stopped a minute ago)
+    # or that never reached one is queued again, so it finishes by itself.
+    "board-reports-requeue-stalled": {
+        "task": "hubportal.tasks.requeue_stalled_board_reports",
         "schedule": 60.0,
     },
     # Reminders claimed but never sent (their send task was lost to a broker

@@ -101,10 +101,23 @@ def send_daily_digests() -> int:
     return send_digests()
 
 
-@shared_task(acks_late=True, soft_time_limit=300, time_limit=360)
-def generate_board_report(report_id: int) -> str:
-    """Build a queued board report (its PDF and workbook); safe to run twice."""
+@shared_task(bind=True, acks_late=True, soft_time_limit=300, time_limit=360)
+def generate_board_report(self, report_id: int) -> str:
+    """Build a queued board report (its PDF and workbook); safe to run twice,
+    and a redelivery after its worker died rebuilds it at once (the claim is
+    tied to this delivery's task id: hubportal.reports._claim)."""
     from hubportal.reports import board_report_build
 
-    report = board_report_build(report_id=report_id)
+    report = board_report_build(
+        report_id=report_id, delivery=self.request.id or "", heartbeat=not self.request.is_eager
+    )
     return report.status if report else "not queued"
+
+
+@shared_task(acks_late=True)
+def requeue_stalled_board_reports() -> int:
+    """Queue again every board report whose worker died (heartbeat stopped) or
+    that never reached one, so it finishes by itself once a worker is back."""
+    from hubportal.reports import requeue_stalled
+
+    return requeue_stalled()
