@@ -48,9 +48,11 @@ from surveys.selectors import return_timing
 logger = logging.getLogger(__name__)
 TERM_ORDER = {AUTUMN: 0, SPRING: 1, SUMMER: 2}
 # A run says it is alive this often (a thread beside the build, and each step)...
-HEARTBEAT_SECONDS = 10
-# ...so a running report whose heartbeat is this old belongs to a worker that died.
-STALE_RUN = timedelta(seconds=60)
+HEARTBEAT_SECONDS = 5
+# ...so a running report whose heartbeat is this old belongs to a worker that
+# died (six beats missed). With beat's requeue every 30 s, a report whose
+# worker died is queued again within a minute.
+STALE_RUN = timedelta(seconds=30)
 # A report still queued this long after it was asked for never reached a worker.
 STALE_QUEUE = timedelta(minutes=5)
 

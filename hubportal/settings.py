@@ -321,11 +321,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "hubportal.tasks.drain_email_outbox",
         "schedule": 60.0,
     },
-    # A board report whose worker died (its heartbeat stopped a minute ago)
-    # or that never reached one is queued again, so it finishes by itself.
+    # A board report whose worker died (its heartbeat stopped 30 s ago) or
+    # that never reached one is queued again, so it finishes by itself within
+    # a minute of a worker being there to take it.
     "board-reports-requeue-stalled": {
         "task": "hubportal.tasks.requeue_stalled_board_reports",
-        "schedule": 60.0,
+        "schedule": 30.0,
     },
     # Reminders claimed but never sent (their send task was lost to a broker
     # outage or a killed worker) are queued again within minutes, not a day later.

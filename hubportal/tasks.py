@@ -2,6 +2,7 @@ import logging
 from datetime import timedelta
 
 from celery import shared_task
+from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db.models import F, Q
 from django.utils import timezone
@@ -11,8 +12,9 @@ from hubportal.models import OutboundEmail
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
-# A claim older than this belongs to a worker that died mid-send.
-STALE_CLAIM = timedelta(minutes=15)
+# A claim older than this belongs to a worker that died mid-send: it is just
+# above deliver_email's hard time limit, when no run can still hold it.
+STALE_CLAIM = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
 
 
 def backoff_seconds(attempts: int) -> int:

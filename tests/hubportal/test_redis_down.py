@@ -170,6 +170,7 @@ def test_a_failing_after_commit_callback_neither_fails_the_request_nor_skips_the
     """The callback that failed in the outage (figures_changed) raises; the
     request still answers as submitted and every email is queued and sent at
     once (tasks run in-process here), each exactly once."""
+
     def figures_changed():
         raise RuntimeError("cache exploded")
 
