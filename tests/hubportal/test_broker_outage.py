@@ -22,6 +22,7 @@ from django.utils import timezone
 from agreements.models import Agreement
 from hubportal.celery import app as celery_app
 from hubportal.models import Notification, OutboundEmail
+from hubportal.queue import broker_pause_reset
 from hubportal.tasks import drain_email_outbox
 from tests.agreements.factories import AgreementFactory
 from tests.conftest import require_service
@@ -68,10 +69,12 @@ def own_redis(tmp_path):
     saved = {key: celery_app.conf[key] for key in ("broker_url", "broker_transport_options", "task_always_eager")}
     celery_app.conf.update(broker_url=server.url, broker_transport_options={}, task_always_eager=False)
     celery_app._after_fork()
+    broker_pause_reset()
     yield server
     server.stop()
     celery_app.conf.update(saved)
     celery_app._after_fork()
+    broker_pause_reset()
 
 
 @pytest.mark.django_db(transaction=True)

@@ -8,22 +8,28 @@ its emails still go out, once."""
 import logging
 import pickle
 import socket
+from datetime import timedelta
 from decimal import Decimal
 from unittest import mock
 
 import pytest
+import time_machine
 from django.core import mail
 from django.core.cache import cache
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from complaints.models import Complaint
 from eoi.models import ExpressionOfInterest
+from hubportal.celery import app as celery_app
 from hubportal.models import OutboundEmail
+from hubportal.tasks import drain_email_outbox
 from partners.models import District, Partner
 from tests.eoi.factories import CallFactory, ExpressionOfInterestFactory, fill_for_submission
 from tests.eoi.test_views import eoi_post
 from tests.factories import TEST_PASSWORD
+from tests.hubportal.test_celery import dead_broker  # noqa: F401 - fixture
 
 
 def closed_port() -> int:
@@ -183,3 +189,27 @@ def test_a_failing_after_commit_callback_neither_fails_the_request_nor_skips_the
     assert emails and all(email.status == OutboundEmail.Status.SENT for email in emails)
     assert sorted(m.to[0] for m in mail.outbox) == sorted(email.to for email in emails)
     assert any("on_commit" in message for message in caplog.messages)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_cache_and_broker_both_down_an_eoi_is_submitted_and_its_emails_go_out_once_when_redis_returns(
+    redis_down,
+    dead_broker,  # noqa: F811 - the imported fixture
+    client_for,
+    staff,
+    submittable,
+):
+    response = _submit(client_for(submittable.partner.users.get()), submittable)
+    assert response.status_code == 302
+    submittable.refresh_from_db()
+    assert submittable.status == ExpressionOfInterest.Status.SUBMITTED
+    emails = list(OutboundEmail.objects.all())
+    assert emails and all(email.status == OutboundEmail.Status.PENDING for email in emails) and mail.outbox == []
+
+    # Redis is back: beat's next drain of the outbox sends each email, once.
+    celery_app.conf.update(task_always_eager=True)
+    with time_machine.travel(timezone.now() + timedelta(minutes=2)):
+        assert drain_email_outbox() == len(emails)
+        assert drain_email_outbox() == 0
+    assert set(OutboundEmail.objects.values_list("status", "attempts")) == {(OutboundEmail.Status.SENT, 1)}
+    assert len(mail.outbox) == len(emails)
