@@ -443,7 +443,7 @@ def request_accept(*, survey_request: SurveyRequest, actor, note: str = "") -> S
     )
     # Its figures now count: the cached reach figures are recomputed (now, and again once committed).
     aggregates.figures_changed()
-    transaction.on_commit(aggregates.figures_changed)
+    transaction.on_commit(aggregates.figures_changed, robust=True)
     notify(
         kind="surveys_accepted",
         recipients=partner_users([survey_request.partner_id]),
