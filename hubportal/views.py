@@ -29,6 +29,7 @@ from hubportal.notifications import notification_preferences_set
 from hubportal.shared_reads import reads_shared
 from hubportal.todo import todos_for
 from partners.models import Partner
+from partners.standing import standing_of
 
 
 def landing(request: HttpRequest) -> HttpResponse:
@@ -123,7 +124,17 @@ def portal_home(request: HttpRequest) -> HttpResponse:
             }
 
     figures = cached(f"portal-home:{request.user.pk}:{today}", compute)
-    return render(request, "portal/home.html", {"partner": partner, "latest": latest, "today": today, **figures})
+    # What the partnership's standing means for it now, where it limits what it may do (an active
+    # partner's lapsed standards show in its health and to-do list, read above).
+    standing = standing_of(partner) if partner.status in STANDING_NOTICE_STAGES else None
+    return render(
+        request,
+        "portal/home.html",
+        {"partner": partner, "latest": latest, "today": today, "standing": standing, **figures},
+    )
+
+
+STANDING_NOTICE_STAGES = {Partner.Stage.SUSPENDED, Partner.Stage.TERMINATED, Partner.Stage.LAPSED}
 
 
 @roles.chair_required

@@ -501,6 +501,7 @@ def _evaluation_for_update(agreement: Agreement, actor) -> ProjectEvaluation:
         permissions.can_edit_evaluation(actor, agreement, evaluation),
         "Only the partner's own users can write this evaluation, and only until it is submitted.",
     )
+    require_standing(agreement.partner, Action.SURVEY_ANSWER)
     if evaluation is None:
         evaluation = ProjectEvaluation.objects.create(agreement=agreement)
         record(evaluation, actor=actor, action="started the evaluation")
@@ -645,6 +646,7 @@ def case_study_create(*, partner: Partner, actor, data: dict) -> CaseStudy:
     require(
         permissions.can_write_case_study(actor, partner), "Only the partner's own users can write its case studies."
     )
+    require_standing(partner, Action.SURVEY_ANSWER)
     case_study = CaseStudy(partner=partner, created_by=actor)
     for name in CASE_STUDY_FIELDS:
         setattr(case_study, name, data.get(name, getattr(case_study, name)))
@@ -657,6 +659,7 @@ def case_study_create(*, partner: Partner, actor, data: dict) -> CaseStudy:
 def case_study_update(*, case_study: CaseStudy, actor, data: dict) -> CaseStudy:
     case_study = CaseStudy.objects.select_for_update().get(pk=case_study.pk)
     require(permissions.can_edit_case_study(actor, case_study), "Only a draft case study can be changed.")
+    require_standing(case_study.partner, Action.SURVEY_ANSWER)
     for name in CASE_STUDY_FIELDS:
         if name in data:
             setattr(case_study, name, data[name])
@@ -772,6 +775,7 @@ def income_record(
 ) -> IncomeRecord:
     """Income the partner secured from a source other than the Hub Grant."""
     require(permissions.can_record_income(actor) and actor.partner_id == partner.pk)
+    require_standing(partner, Action.SURVEY_ANSWER)
     if amount <= 0:
         raise ActionRefused("Enter an amount greater than £0.")
     return IncomeRecord.objects.create(
