@@ -30,7 +30,7 @@ from agreements.forms import (
     TemplateForm,
     formset_rows,
 )
-from agreements.models import Agreement, AnnualReview, Reason, Signature
+from agreements.models import Agreement, AnnualReview, Reason, Signature, TerminationRecommendation
 from agreements.text import verify
 from hubportal.academic_years import AcademicYear, current_academic_year
 from hubportal.errors import ActionRefused, require
@@ -659,6 +659,13 @@ def chair_recommendation(request: HttpRequest, pk: int) -> HttpResponse:
     context.update(
         {
             "recommendation": recommendation,
+            # A recommendation raised again after the Chair did not uphold one: the earlier decision beside it.
+            "earlier_decisions": list(
+                TerminationRecommendation.objects.filter(agreement=agreement, decided_at__isnull=False)
+                .exclude(pk=recommendation.pk)
+                .select_related("decided_by")
+                .order_by("-decided_at")
+            ),
             "reasons": [Reason(r).label for r in recommendation.reasons if r in Reason.values],
             "documents": list(recommendation.documents.all()),
             "complaint": recommendation.complaint,

@@ -17,6 +17,7 @@ from agreements.services import (
     roll_forward_plan,
 )
 from hubportal.academic_years import current_academic_year
+from hubportal.chair import chair_queue
 from hubportal.errors import ActionRefused
 from hubportal.models import Notification
 from partners.models import EvidenceItem, EvidenceType, Partner
@@ -296,7 +297,7 @@ def test_an_upheld_do_not_renew_bars_next_years_agreement(live, partner_a, staff
     assert Agreement.objects.get(pk=live.pk).status == Agreement.Status.NOT_RENEWED
 
 
-def test_a_rejected_recommendation_is_raised_again_only_with_new_evidence(live, staff, chair):
+def test_a_rejected_recommendation_is_raised_again_only_with_new_evidence(live, staff, chair, client_for):
     evidence = "Logos missing from three programmes."
     rec = recommendation_raise(
         agreement=live, actor=staff, kind="terminate", reasons=[Reason.BRANDING], evidence=evidence
@@ -306,9 +307,13 @@ def test_a_rejected_recommendation_is_raised_again_only_with_new_evidence(live, 
         recommendation_raise(
             agreement=live, actor=staff, kind="terminate", reasons=[Reason.BRANDING], evidence=evidence
         )
-    recommendation_raise(
+    again = recommendation_raise(
         agreement=live, actor=staff, kind="terminate", reasons=[Reason.BRANDING], evidence=evidence + " And a fourth."
     )
+    [case] = chair_queue()
+    assert "raised again: an earlier recommendation was not upheld on" in case.summary
+    page = client_for(chair).get(reverse("agreements:chair_recommendation", kwargs={"pk": again.pk}))
+    assert "Earlier decisions on this agreement" in page.text and "One warning first." in page.text
 
 
 # The academic year is whole: roll-forward needs the year's review.
