@@ -616,6 +616,11 @@ def seed(users: dict[str, User]) -> None:
             signed_at=_at(y - 1, 7, 14),
             live_at=_at(y - 1, 7, 21),
         )
+        # Its renewal had been issued early; the Chair's decision withdrew it.
+        renewal, _ = _build(beats, y, created_by=staff, renewal_of=agreement)
+        issued_at = _at(y, 2, 2)
+        _store_version(renewal, at=issued_at, by=staff)
+        Agreement.objects.filter(pk=renewal.pk).update(status=Status.ISSUED, issued_at=issued_at)
         _decided(
             agreement,
             kind=TerminationRecommendation.Kind.TERMINATE,
@@ -630,13 +635,7 @@ def seed(users: dict[str, User]) -> None:
             "the Hub's reputation. The agreement is terminated from today.",
             end_to=Status.TERMINATED,
         )
-        # Its renewal had been issued early; the Chair's decision withdrew it.
-        renewal, _ = _build(beats, y, created_by=staff, renewal_of=agreement)
-        issued_at = _at(y, 2, 2)
-        _store_version(renewal, at=issued_at, by=staff)
-        Agreement.objects.filter(pk=renewal.pk).update(
-            status=Status.WITHDRAWN, issued_at=issued_at, ended_at=_at(y, 3, 2)
-        )
+        Agreement.objects.filter(pk=renewal.pk).update(status=Status.WITHDRAWN, ended_at=_at(y, 3, 2))
         _history(
             renewal,
             [
