@@ -303,6 +303,21 @@ def _awarded_call(users, gap) -> None:
             (4, "Experienced tutors."),
         ],
     )
+    # One assessor scored each; the call needs two, so the commissioning panel
+    # moderates each score with its note before the decision (issue 18: every
+    # EOI is assessed before it is decided).
+    services.eoi_moderate(
+        eoi=winner,
+        actor=staff,
+        score=D("4.38"),
+        note="Commissioning panel: read the assessor's scores and the bid; the weighted score stands.",
+    )
+    services.eoi_moderate(
+        eoi=other,
+        actor=staff,
+        score=D("3.13"),
+        note="Commissioning panel: read the assessor's scores and the bid; the weighted score stands.",
+    )
     services.eoi_decide(
         eoi=winner,
         actor=staff,

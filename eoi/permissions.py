@@ -109,8 +109,44 @@ def can_moderate(user, eoi: ExpressionOfInterest) -> bool:
     return is_hub_staff(user) and eoi.status == EOI.UNDER_ASSESSMENT
 
 
-def can_decide(user, eoi: ExpressionOfInterest) -> bool:
-    return is_hub_staff(user) and eoi.status == EOI.UNDER_ASSESSMENT
+def assessor_scores_complete(eoi: ExpressionOfInterest) -> int:
+    """How many assessors with no conflict of interest have scored every criterion."""
+    return eoi.assignments.filter(has_conflict=False, completed_at__isnull=False).count()
+
+
+def is_moderated(eoi: ExpressionOfInterest) -> bool:
+    """A moderated score counts only with the note that says what it rests on."""
+    return eoi.moderated_score is not None and bool(eoi.moderation_note.strip())
+
+
+def can_decide(user, eoi: ExpressionOfInterest) -> tuple[bool, str]:
+    """Every EOI is assessed before it is decided (the policy): Hub staff decide
+    one under assessment, in a call that has closed, once at least the call's
+    minimum of conflict-free assessors have scored it completely, or its score
+    has been moderated with a note."""
+    if not is_hub_staff(user):
+        return False, "Decisions are made by Hub staff."
+    if eoi.status != EOI.UNDER_ASSESSMENT:
+        return False, (
+            "A decision is made once the call has closed and the expression of interest is under assessment; "
+            f"this one is {eoi.get_status_display().lower()}."
+        )
+    call = eoi.call
+    if call.status != Call.Status.CLOSED:
+        return False, (
+            "A decision is made while the call is closed for assessment; "
+            f"this call is {call.get_status_display().lower()}."
+        )
+    needed = call.min_assessor_scores
+    scored = assessor_scores_complete(eoi)
+    if scored < needed and not is_moderated(eoi):
+        return False, (
+            f"This expression of interest has {scored} complete assessor score{'s' if scored != 1 else ''} "
+            f"from assessors with no conflict of interest; this call needs at least {needed} before a decision. "
+            "Assign another assessor and wait for their scores, or moderate the score with a note saying what "
+            "it rests on."
+        )
+    return True, ""
 
 
 def can_award(user, eoi: ExpressionOfInterest) -> bool:

@@ -17,6 +17,7 @@ from django.utils import timezone
 from eoi import permissions as perms
 from eoi.funding import HUB_GRANT, check_eoi, pounds
 from eoi.models import (
+    POLICY_MATCH_FLOOR,
     AssessorAssignment,
     Award,
     BudgetLine,
@@ -114,6 +115,15 @@ def call_save(
         setattr(call, name, value)
     if call.closes_at <= call.opens_at:
         raise ActionRefused("The close time must be after the open time.")
+    if call.match_threshold_percent is None or not POLICY_MATCH_FLOOR <= call.match_threshold_percent <= 100:
+        raise ActionRefused(
+            "The policy asks for at least 50% of the cost from other sources: set the match threshold from "
+            "50% to 100% (a call may ask for more, never less)."
+        )
+    if call.min_assessor_scores is None or call.min_assessor_scores < 1:
+        raise ActionRefused(
+            "Every expression of interest needs at least one assessor's scores: set the minimum to 1 or more."
+        )
     call.save()
     call.gaps.set(list(gaps))
     call.eligible_types.set(list(eligible_types))
@@ -507,11 +517,9 @@ def eoi_decide(
     its assessment."""
     eoi = ExpressionOfInterest.objects.select_for_update().select_related("call").get(pk=eoi.pk)
     require(is_hub_staff(actor), "Decisions are made by Hub staff.")
-    if not perms.can_decide(actor, eoi):
-        raise ActionRefused(
-            "A decision is made once the call has closed and the expression of interest is under assessment; "
-            "this one is " + eoi.get_status_display().lower() + "."
-        )
+    allowed, reason = perms.can_decide(actor, eoi)
+    if not allowed:
+        raise ActionRefused(reason)
     if not reasons.strip():
         raise ActionRefused("Record the reasons for the decision.")
     if not successful and not feedback.strip():
@@ -563,29 +571,49 @@ def eoi_award(*, eoi: ExpressionOfInterest, actor, procurement_notes: str) -> Aw
         raise ActionRefused(
             "Only a successful expression of interest in an assessed call, not yet awarded, can be awarded."
         )
+    # The figures are the EOI's budget lines and funding sources as submitted
+    # (nothing changes them after submission); its stored totals must agree.
     match = check_eoi(eoi)
     if not match.ok:
         raise ActionRefused("This award would break the match-funding rule. " + match.message)
-    band = band_for(eoi.hub_grant_requested)
+    if (eoi.total_cost, eoi.hub_grant_requested) != (match.total_cost, match.hub_grant):
+        raise ActionRefused(
+            f"This expression of interest's totals ({pounds(eoi.total_cost)} cost, {pounds(eoi.hub_grant_requested)} "
+            f"Hub Grant) do not match its submitted budget and funding ({pounds(match.total_cost)} cost, "
+            f"{pounds(match.hub_grant)} Hub Grant): its money has been changed outside the portal. "
+            "Ask an admin to restore the submitted figures before awarding."
+        )
+    band = band_for(match.hub_grant)
     if band is None:
         raise ActionRefused(
-            f"No procurement band covers {pounds(eoi.hub_grant_requested)}: an admin must set up the bands first."
+            f"No procurement band covers {pounds(match.hub_grant)}: an admin must set up the bands first."
         )
     if not procurement_notes.strip():
         raise ActionRefused(f"Say how the {band.name} route was followed: {band.route}")
     award = Award.objects.create(
         eoi=eoi,
-        amount=eoi.hub_grant_requested,
+        amount=match.hub_grant,
         procurement_band=band,
         procurement_route=band.route,
         procurement_notes=procurement_notes.strip(),
         awarded_by=actor,
+        total_cost=match.total_cost,
+        other_funding=match.other_counted,
+        in_kind=match.in_kind,
+        match_threshold_percent=match.threshold_percent,
+        in_kind_counted=match.in_kind_counts,
     )
     record(
         eoi,
         actor=actor,
         action="awarded",
-        note=f"{pounds(award.amount)}, {band.name}: {band.route}\nHow it was followed: {award.procurement_notes}",
+        note=(
+            f"{pounds(award.amount)}, {band.name}: {band.route}\nHow it was followed: {award.procurement_notes}\n"
+            f"Match funding checked on the submitted figures: Hub Grant {pounds(match.hub_grant)} of "
+            f"{pounds(match.total_cost)} ({match.hub_share_percent}%); other sources counted "
+            f"{pounds(match.other_counted)}, at least {match.threshold_percent}% required"
+            f"{'' if match.in_kind_counts else ' (in-kind not counted)'}."
+        ),
     )
     from agreements.services import project_agreement_draft
 

@@ -387,6 +387,7 @@ def _eoi_detail(request: HttpRequest, eoi: ExpressionOfInterest, **forms) -> Htt
     user = request.user
     assignments = list(eoi.assignments.select_related("assessor").prefetch_related("scores__criterion"))
     mine = next((a for a in assignments if a.assessor_id == user.pk), None)
+    can_decide, decide_refusal = perms.can_decide(user, eoi)
     context = {
         "eoi": eoi,
         **_money_context(eoi),
@@ -396,7 +397,8 @@ def _eoi_detail(request: HttpRequest, eoi: ExpressionOfInterest, **forms) -> Htt
         "history": history_for(eoi) if perms.can_see_scores(user) else [],
         "can_assign": perms.can_assign_assessors(user, eoi),
         "can_moderate": perms.can_moderate(user, eoi),
-        "can_decide": perms.can_decide(user, eoi),
+        "can_decide": can_decide,
+        "decide_refusal": decide_refusal,
         "can_award": perms.can_award(user, eoi),
         "assign_form": forms.get("assign_form") or AssignForm(eoi=eoi),
         "moderation_form": forms.get("moderation_form")

@@ -15,12 +15,14 @@ from hubportal.errors import ActionRefused
 from hubportal.history import history_for
 from hubportal.models import Notification
 from partners.models import Partner, PartnerType
+from tests.database import bypassing_triggers
 from tests.eoi.conftest import move
 from tests.eoi.factories import (
     CallFactory,
     CriterionFactory,
     ExpressionOfInterestFactory,
     GapFactory,
+    assess,
     fill_for_submission,
 )
 from tests.factories import PartnerFactory, UserFactory, partner_user
@@ -228,6 +230,13 @@ def in_assessment(draft, partner_a_user):
     return draft
 
 
+@pytest.fixture
+def assessed(in_assessment):
+    """Under assessment, with the call's minimum (two) of complete conflict-free scores."""
+    assess(in_assessment)
+    return in_assessment
+
+
 def test_staff_assign_only_assessors_and_the_assessor_is_told(in_assessment, staff, assessor):
     assignment = services.assessor_assign(eoi=in_assessment, assessor=assessor, actor=staff)
     assert assignment.has_conflict is None
@@ -302,8 +311,9 @@ def test_moderation_needs_a_score_in_range_and_a_note(in_assessment, staff):
 
 
 def test_unsuccessful_partners_get_their_feedback_by_email_and_in_the_portal(
-    in_assessment, staff, partner_a_user, mailoutbox
+    assessed, staff, partner_a_user, mailoutbox
 ):
+    in_assessment = assessed
     with pytest.raises(ActionRefused, match="Write the feedback"):
         services.eoi_decide(eoi=in_assessment, actor=staff, successful=False, reasons="Weaker reach", feedback="")
     services.eoi_decide(
@@ -320,9 +330,11 @@ def test_unsuccessful_partners_get_their_feedback_by_email_and_in_the_portal(
     assert note.email.to == partner_a_user.email
 
 
-def test_the_last_decision_completes_the_calls_assessment(call, in_assessment, staff):
+def test_the_last_decision_completes_the_calls_assessment(call, assessed, staff):
+    in_assessment = assessed
     other = ExpressionOfInterestFactory(call=call)
     move(other, EOI.UNDER_ASSESSMENT)
+    assess(other)
     services.eoi_decide(eoi=in_assessment, actor=staff, successful=True, reasons="Best fit", feedback="Well done")
     call.refresh_from_db()
     assert call.status == Call.Status.CLOSED
@@ -335,7 +347,8 @@ def test_the_last_decision_completes_the_calls_assessment(call, in_assessment, s
 
 
 @pytest.fixture
-def successful(in_assessment, staff):
+def successful(assessed, staff):
+    in_assessment = assessed
     services.eoi_decide(eoi=in_assessment, actor=staff, successful=True, reasons="Best fit", feedback="Well done")
     in_assessment.refresh_from_db()
     return in_assessment
@@ -359,8 +372,10 @@ def test_the_award_records_band_and_route_and_drafts_the_project_agreement(
 
 
 def test_the_award_checks_the_rule_again(successful, staff, bands, project_template):
-    FundingSource.objects.filter(eoi=successful, kind="hub_grant").update(amount=D("6000.00"))
-    ExpressionOfInterest.objects.filter(pk=successful.pk).update(hub_grant_requested=D("6000.00"))
+    # Past every service, form and (on PostgreSQL) the lock on submitted money.
+    with bypassing_triggers():
+        FundingSource.objects.filter(eoi=successful, kind="hub_grant").update(amount=D("6000.00"))
+        ExpressionOfInterest.objects.filter(pk=successful.pk).update(hub_grant_requested=D("6000.00"))
     with pytest.raises(ActionRefused, match="would break the match-funding rule.*60.00%"):
         services.eoi_award(eoi=successful, actor=staff, procurement_notes="Quotes.")
     assert not Award.objects.exists()

@@ -238,6 +238,7 @@ def test_staff_draft_a_call_with_criteria_then_open_it(client_for, staff, partne
         "max_hub_grant": "6000.00",
         "match_threshold_percent": "50.00",
         "in_kind_counts": "on",
+        "min_assessor_scores": "2",
         "criteria-TOTAL_FORMS": "2",
         "criteria-INITIAL_FORMS": "0",
         "criteria-0-name": "Meets the gap",
@@ -377,6 +378,7 @@ def test_an_assessor_sees_only_the_eois_assigned_to_them(client_for, assessor, c
 def test_staff_moderate_and_decide_with_invalid_input_redisplayed(client_for, staff, call, partner_a_user):
     eoi = ExpressionOfInterestFactory(call=call, partner=partner_a_user.partner)
     move(eoi, EOI.UNDER_ASSESSMENT)
+    Call.objects.filter(pk=call.pk).update(status=Call.Status.CLOSED)  # a decision needs the call closed
     client = client_for(staff)
     moderate = reverse("eoi:eoi_moderate", args=[eoi.pk])
     assert client.get(moderate).status_code == 405
