@@ -154,8 +154,8 @@ class Call(models.Model):
         validators=[
             MinValueValidator(
                 POLICY_MATCH_FLOOR,
-                "The policy asks for at least 50% of the cost from other sources: a call may raise the "
-                "share above 50%, never set it below.",
+                "The policy asks for at least 50%% of the cost from other sources: a call may raise the "
+                "share above 50%%, never set it below.",
             ),
             MaxValueValidator(Decimal("100")),
         ],
@@ -183,7 +183,7 @@ class Call(models.Model):
             models.CheckConstraint(
                 condition=models.Q(match_threshold_percent__gte=POLICY_MATCH_FLOOR, match_threshold_percent__lte=100),
                 name="call_match_threshold_from_policy_floor",
-                violation_error_message="A call's match threshold is from 50% (the policy's floor) to 100%.",
+                violation_error_message="A call's match threshold is from 50%% (the policy's floor) to 100%%.",
             ),
             models.CheckConstraint(
                 condition=models.Q(min_assessor_scores__gte=1),

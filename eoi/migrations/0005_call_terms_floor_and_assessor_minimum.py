@@ -64,12 +64,12 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='call',
             name='match_threshold_percent',
-            field=models.DecimalField(decimal_places=2, default=Decimal('50.00'), help_text="At least 50% (the policy's floor); a call may ask for more.", max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('50.00'), 'The policy asks for at least 50% of the cost from other sources: a call may raise the share above 50%, never set it below.'), django.core.validators.MaxValueValidator(Decimal('100'))], verbose_name='share of the cost that must come from other sources (%)'),
+            field=models.DecimalField(decimal_places=2, default=Decimal('50.00'), help_text="At least 50% (the policy's floor); a call may ask for more.", max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('50.00'), 'The policy asks for at least 50%% of the cost from other sources: a call may raise the share above 50%%, never set it below.'), django.core.validators.MaxValueValidator(Decimal('100'))], verbose_name='share of the cost that must come from other sources (%)'),
         ),
         migrations.RunPython(raise_to_the_floor, migrations.RunPython.noop),
         migrations.AddConstraint(
             model_name='call',
-            constraint=models.CheckConstraint(condition=models.Q(('match_threshold_percent__gte', Decimal('50.00')), ('match_threshold_percent__lte', 100)), name='call_match_threshold_from_policy_floor', violation_error_message="A call's match threshold is from 50% (the policy's floor) to 100%."),
+            constraint=models.CheckConstraint(condition=models.Q(('match_threshold_percent__gte', Decimal('50.00')), ('match_threshold_percent__lte', 100)), name='call_match_threshold_from_policy_floor', violation_error_message="A call's match threshold is from 50%% (the policy's floor) to 100%%."),
         ),
         migrations.AddConstraint(
             model_name='call',

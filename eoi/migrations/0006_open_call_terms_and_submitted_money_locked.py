@@ -6,7 +6,8 @@
 - a submitted expression of interest's money: its totals refuse UPDATE, its
   submission time cannot be cleared, and its budget lines and funding sources
   refuse INSERT, UPDATE and DELETE once it has been submitted (submitted_at
-  set, which only the submission service does).
+  set, which only the submission service does; it may be corrected, as the
+  demo back-dates it, never cleared).
 
 The services and forms refuse the same, and the admin shows these read-only;
 this is for whatever goes round them (a shell, a script, a bug).
@@ -34,7 +35,7 @@ $$ LANGUAGE plpgsql;
 CREATE OR REPLACE FUNCTION eoi_refuse_submitted_totals_change() RETURNS trigger AS $$
 BEGIN
     IF OLD.submitted_at IS NOT NULL AND (
-        NEW.submitted_at IS DISTINCT FROM OLD.submitted_at
+        NEW.submitted_at IS NULL
         OR NEW.total_cost IS DISTINCT FROM OLD.total_cost
         OR NEW.hub_grant_requested IS DISTINCT FROM OLD.hub_grant_requested
         OR NEW.call_id IS DISTINCT FROM OLD.call_id
