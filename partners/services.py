@@ -34,6 +34,7 @@ from partners.selectors import (
     partner_users,
     primary_contact,
 )
+from partners.standing import evidence_gaps  # noqa: F401 - one rule, read here by the views
 
 Stage = Partner.Stage
 Evidence = EvidenceItem.Status
@@ -384,25 +385,6 @@ def default_expiry(evidence_type: EvidenceType, partner: Partner, issued_on: dat
     if partner.is_charity and evidence_type.renewal_months_for_charities:
         months = evidence_type.renewal_months_for_charities
     return issued_on + relativedelta(months=months) if months else None
-
-
-def evidence_gaps(partner: Partner, today: date | None = None) -> list[str]:
-    """What stops the standards being met: one phrase per required type not
-    verified and in date."""
-    today = today or timezone.localdate()
-    items = {i.evidence_type_id: i for i in partner.evidence.all()}
-    gaps = []
-    for evidence_type in active_evidence_types().filter(required=True):
-        item = items.get(evidence_type.pk)
-        if item is None or item.status == Evidence.MISSING:
-            gaps.append(f"{evidence_type.name} (not uploaded)")
-        elif item.status == Evidence.SUBMITTED:
-            gaps.append(f"{evidence_type.name} (waiting to be checked)")
-        elif item.status == Evidence.REJECTED:
-            gaps.append(f"{evidence_type.name} (rejected)")
-        elif item.status == Evidence.EXPIRED or (item.expires_on and item.expires_on < today):
-            gaps.append(f"{evidence_type.name} (expired on {item.expires_on:%-d %B %Y})")
-    return gaps
 
 
 @transaction.atomic
