@@ -214,11 +214,9 @@ def close_due_calls(now: datetime | None = None) -> int:
 def eoi_start(*, call: Call, actor) -> ExpressionOfInterest:
     """Start the partner's draft answer to a call (or return the one it has)."""
     require(is_partner_user(actor), "Expressions of interest are written by partner users.")
-    if not perms.can_start_eoi(actor, call):
-        raise ActionRefused(
-            "Your partnership cannot answer this call now: it must be open and before its close time, "
-            "open to your type of partner, and your partnership active."
-        )
+    allowed, reason = perms.can_start_eoi(actor, call)
+    if not allowed:
+        raise ActionRefused(reason)
     eoi, created = ExpressionOfInterest.objects.get_or_create(
         call=call, partner_id=actor.partner_id, defaults={"title": call.title, "created_by": actor}
     )
@@ -248,12 +246,15 @@ def eoi_save_draft(
     """Keep whatever the partner has typed: a draft may be incomplete and may
     break the rule; only submitting checks. Budget lines and funding sources
     are replaced by the ones given; the totals follow them."""
-    eoi = ExpressionOfInterest.objects.select_for_update().select_related("call").get(pk=eoi.pk)
+    eoi = ExpressionOfInterest.objects.select_for_update().select_related("call", "partner").get(pk=eoi.pk)
     require(perms.is_own_eoi(actor, eoi), "Only the partner's own users can change its expression of interest.")
     if not perms.can_edit_eoi(actor, eoi):
         raise ActionRefused(
             "This expression of interest can no longer be changed: it has been submitted, or the call has closed."
         )
+    allowed, reason = perms.can_save_eoi(actor, eoi)
+    if not allowed:
+        raise ActionRefused(reason)
     for name, value in fields.items():
         setattr(eoi, name, value)
     eoi.budget_lines.all().delete()
@@ -334,13 +335,16 @@ def eoi_submit(*, eoi: ExpressionOfInterest, actor) -> ExpressionOfInterest:
 def _submit(*, eoi: ExpressionOfInterest, actor) -> ExpressionOfInterest:
     eoi = (
         ExpressionOfInterest.objects.select_for_update()
-        .select_related("call")
+        .select_related("call", "partner")
         .prefetch_related("budget_lines", "funding_sources")
         .get(pk=eoi.pk)
     )
     require(perms.is_own_eoi(actor, eoi), "Only the partner's own users can submit its expression of interest.")
     if eoi.status != EOI.DRAFT:
         raise ActionRefused("This expression of interest has already been submitted.")
+    allowed, reason = perms.can_submit_eoi(actor, eoi)
+    if not allowed and perms.call_accepts_submissions(eoi.call):
+        raise ActionRefused(reason)  # the standing; a closed call is explained with its close time below
     refusal = submission_refusal(eoi)
     if refusal:
         raise ActionRefused(refusal)
@@ -515,11 +519,15 @@ def eoi_decide(
     """Record the decision with its reasons; the partner hears it with the
     feedback, by email and in the portal. The call's last decision completes
     its assessment."""
-    eoi = ExpressionOfInterest.objects.select_for_update().select_related("call").get(pk=eoi.pk)
+    eoi = ExpressionOfInterest.objects.select_for_update().select_related("call", "partner").get(pk=eoi.pk)
     require(is_hub_staff(actor), "Decisions are made by Hub staff.")
     allowed, reason = perms.can_decide(actor, eoi)
     if not allowed:
         raise ActionRefused(reason)
+    if successful:
+        allowed, reason = perms.can_decide_successful(eoi)
+        if not allowed:
+            raise ActionRefused(reason)
     if not reasons.strip():
         raise ActionRefused("Record the reasons for the decision.")
     if not successful and not feedback.strip():
@@ -567,10 +575,11 @@ def eoi_award(*, eoi: ExpressionOfInterest, actor, procurement_notes: str) -> Aw
         .get(pk=eoi.pk)
     )
     require(is_hub_staff(actor), "Awards are made by Hub staff.")
-    if not perms.can_award(actor, eoi):
-        raise ActionRefused(
-            "Only a successful expression of interest in an assessed call, not yet awarded, can be awarded."
-        )
+    # The partner's standing is asked here for the award and the project
+    # agreement drafted from it below, in the same transaction.
+    allowed, reason = perms.can_award(actor, eoi)
+    if not allowed:
+        raise ActionRefused(reason)
     # The figures are the EOI's budget lines and funding sources as submitted
     # (nothing changes them after submission); its stored totals must agree.
     match = check_eoi(eoi)
