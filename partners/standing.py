@@ -323,7 +323,7 @@ def _gaps(partner_ids: list[int], today: date) -> dict[int, list[str]]:
     required = list(EvidenceType.objects.filter(is_active=True, required=True).order_by("sort_order", "name"))
     items = defaultdict(dict)
     for item in EvidenceItem.objects.filter(partner_id__in=partner_ids, evidence_type__in=required).only(
-        "partner", "evidence_type", "status", "expires_on"
+        "partner", "evidence_type", "status", "expires_on", "previous_in_force_until"
     ):
         items[item.partner_id][item.evidence_type_id] = item
     gaps = {}
@@ -331,6 +331,8 @@ def _gaps(partner_ids: list[int], today: date) -> dict[int, list[str]]:
         phrases = []
         for evidence_type in required:
             item = items[partner_id].get(evidence_type.pk)
+            if item is not None and item.previous_in_force_until and item.previous_in_force_until >= today:
+                continue  # a renewal waits to be checked; the verified copy it replaces is still in date
             if item is None or item.status == Evidence.MISSING:
                 phrases.append(f"{evidence_type.name} (not uploaded)")
             elif item.status == Evidence.SUBMITTED:
