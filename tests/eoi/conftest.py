@@ -12,19 +12,7 @@ from tests.eoi.factories import (
     ensure_procurement_bands,
     ensure_project_template,
     fill_for_submission,
-    standards_in_force,
 )
-
-
-@pytest.fixture
-def partner_a(partner_a):
-    """Partner A of the cast, with its minimum standards in force: active in good standing."""
-    return standards_in_force(partner_a)
-
-
-@pytest.fixture
-def partner_b(partner_b):
-    return standards_in_force(partner_b)
 
 
 @pytest.fixture

@@ -157,21 +157,3 @@ def assess(eoi: ExpressionOfInterest, *, assessors: int = 2, score: int = 4, con
         )
     return made
 
-
-def standards_in_force(partner):
-    """Every required minimum-standards item verified and in date, so the
-    partner's standing (partners.standing) lets it take part in commissioning."""
-    from partners.models import EvidenceItem, EvidenceType
-
-    today = timezone.localdate()
-    for evidence_type in EvidenceType.objects.filter(is_active=True, required=True):
-        EvidenceItem.objects.update_or_create(
-            partner=partner,
-            evidence_type=evidence_type,
-            defaults={
-                "status": EvidenceItem.Status.VERIFIED,
-                "issued_on": today - datetime.timedelta(days=30),
-                "expires_on": today + datetime.timedelta(days=335),
-            },
-        )
-    return partner

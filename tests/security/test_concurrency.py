@@ -32,7 +32,7 @@ from partners.services import evidence_verify, partner_move
 from tests.agreements.factories import AgreementFactory, issue, make_live, partner_sign
 from tests.complaints.helpers import advance, raise_from_public
 from tests.conftest import require_service
-from tests.eoi.factories import CallFactory, ExpressionOfInterestFactory, fill_for_submission, standards_in_force
+from tests.eoi.factories import CallFactory, ExpressionOfInterestFactory, fill_for_submission
 from tests.factories import PartnerFactory, UserFactory, partner_user
 from tests.partners.factories import EvidenceItemFactory
 
@@ -197,7 +197,6 @@ def deciding_a_complaint() -> Race:
 
 def submitting_an_eoi() -> Race:
     eoi = fill_for_submission(ExpressionOfInterestFactory(call=CallFactory()))
-    standards_in_force(eoi.partner)  # its standing lets it submit (partners.standing)
     return Race(
         record=eoi,
         actors=[
