@@ -375,10 +375,13 @@ def eoi_withdraw(*, eoi: ExpressionOfInterest, actor, reason: str = "") -> Expre
 
 @transaction.atomic
 def attachment_add(*, eoi: ExpressionOfInterest, actor, file) -> EoiAttachment:
-    eoi = ExpressionOfInterest.objects.select_for_update().select_related("call").get(pk=eoi.pk)
+    eoi = ExpressionOfInterest.objects.select_for_update().select_related("call", "partner").get(pk=eoi.pk)
     require(perms.is_own_eoi(actor, eoi), "Only the partner's own users can add attachments.")
     if not perms.can_edit_eoi(actor, eoi):
         raise ActionRefused("Attachments can be added only to a draft while the call is open.")
+    allowed, reason = perms.can_save_eoi(actor, eoi)  # an attachment is part of the draft
+    if not allowed:
+        raise ActionRefused(reason)
     attachment = EoiAttachment.objects.create(eoi=eoi, file=file, original_filename=file.name, uploaded_by=actor)
     record(eoi, actor=actor, action="attachment added", note=file.name)
     return attachment
@@ -386,10 +389,13 @@ def attachment_add(*, eoi: ExpressionOfInterest, actor, file) -> EoiAttachment:
 
 @transaction.atomic
 def attachment_remove(*, attachment: EoiAttachment, actor) -> None:
-    eoi = ExpressionOfInterest.objects.select_for_update().select_related("call").get(pk=attachment.eoi_id)
+    eoi = ExpressionOfInterest.objects.select_for_update().select_related("call", "partner").get(pk=attachment.eoi_id)
     require(perms.is_own_eoi(actor, eoi), "Only the partner's own users can remove attachments.")
     if not perms.can_edit_eoi(actor, eoi):
         raise ActionRefused("Attachments can be removed only from a draft while the call is open.")
+    allowed, reason = perms.can_save_eoi(actor, eoi)
+    if not allowed:
+        raise ActionRefused(reason)
     name = attachment.original_filename
     attachment.file.delete(save=False)
     attachment.delete()

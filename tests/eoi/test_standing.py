@@ -265,3 +265,14 @@ def test_a_call_closed_or_not_for_the_partners_type_says_so(client_for, partner_
     closed.eligible_types.set([other])
     page = client_for(partner_a_user).get(reverse("eoi:portal_call", args=[closed.pk]))
     assert page.status_code == 404  # a call for other types is not the partner's to see
+
+
+def test_a_suspended_partner_cannot_add_attachments_to_its_draft(partner_a, partner_a_user, draft, chair):
+    from django.core.files.base import ContentFile
+
+    from tests.files import PDF
+
+    put_in(partner_a, Standing.SUSPENDED, chair=chair)
+    with pytest.raises(ActionRefused, match="partnership is suspended"):
+        services.attachment_add(eoi=draft, actor=partner_a_user, file=ContentFile(PDF, name="plan.pdf"))
+    assert not draft.attachments.exists()
