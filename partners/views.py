@@ -36,6 +36,7 @@ from partners.calendar import ics_filename, meeting_ics
 from partners.filters import EvidenceFilter, PartnerFilter
 from partners.guidance import NEXT_STEPS, STAFF_NEXT_STEPS, journey
 from partners.models import EvidenceItem, EvidenceType, Meeting, Partner
+from partners.standing import standing_of
 
 # Pages both the Hub team and partner users open (each sees only what is theirs).
 team_or_partner_required = role_required(
@@ -226,6 +227,7 @@ def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "show_reason": partner.status in services.REASONED,
         "staff_next_step": STAFF_NEXT_STEPS.get(partner.status, ""),
         "health": health_for([partner.pk], viewer=request.user)[partner.pk],
+        "standing": standing_of(partner),
         "users": partner.users.order_by("first_name", "last_name"),
         "contacts": partner.contacts.all(),
         "meetings": meetings,
