@@ -15,6 +15,12 @@ from hubportal.money import MoneyField
 from hubportal.uploads import PrivateUploadTo
 from partners.models import ReferenceData
 
+# The policy ("Financial Arrangements"): at least 50% of the cost from sources
+# other than the Hub Grant. A call may ask for more, never less.
+POLICY_MATCH_FLOOR = Decimal("50.00")
+# A call's terms: partners answer on them, so they are frozen once it opens.
+CALL_TERMS = ("match_threshold_percent", "in_kind_counts", "max_hub_grant", "min_assessor_scores")
+
 
 class TargetGroup(ReferenceData):
     """Who a gap is for: SEND, free school meals, early years, a genre or instrument..."""
@@ -144,10 +150,25 @@ class Call(models.Model):
         "share of the cost that must come from other sources (%)",
         max_digits=5,
         decimal_places=2,
-        default=Decimal("50.00"),
-        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+        default=POLICY_MATCH_FLOOR,
+        validators=[
+            MinValueValidator(
+                POLICY_MATCH_FLOOR,
+                "The policy asks for at least 50%% of the cost from other sources: a call may raise the "
+                "share above 50%%, never set it below.",
+            ),
+            MaxValueValidator(Decimal("100")),
+        ],
+        help_text="At least 50% (the policy's floor); a call may ask for more.",
     )
     in_kind_counts = models.BooleanField("in-kind contributions count towards the match", default=True)
+    min_assessor_scores = models.PositiveSmallIntegerField(
+        "minimum assessor scores",
+        default=2,
+        validators=[MinValueValidator(1, "Every expression of interest needs at least one assessor's scores.")],
+        help_text="A decision needs at least this many complete scores from assessors with no conflict of "
+        "interest, or a moderated score with its note.",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -158,6 +179,18 @@ class Call(models.Model):
 
     class Meta:
         ordering = ["-closes_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(match_threshold_percent__gte=POLICY_MATCH_FLOOR, match_threshold_percent__lte=100),
+                name="call_match_threshold_from_policy_floor",
+                violation_error_message="A call's match threshold is from 50%% (the policy's floor) to 100%%.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(min_assessor_scores__gte=1),
+                name="call_needs_at_least_one_assessor_score",
+                violation_error_message="A call needs at least one assessor's scores before a decision.",
+            ),
+        ]
 
     def __str__(self):
         return self.title
@@ -412,6 +445,16 @@ class Award(models.Model):
     procurement_notes = models.TextField(blank=True, help_text="How the route was followed (quotes, advert, tender).")
     awarded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     awarded_at = models.DateTimeField(default=timezone.now)
+    # The EOI's submitted figures and the call's terms the match-funding rule was
+    # checked against when the award was made (empty for awards made before they
+    # were recorded).
+    total_cost = MoneyField("total cost as submitted", null=True, blank=True)
+    other_funding = MoneyField("other sources counted towards the match", null=True, blank=True)
+    in_kind = MoneyField("in-kind contributions", null=True, blank=True)
+    match_threshold_percent = models.DecimalField(
+        "match threshold applied (%)", max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    in_kind_counted = models.BooleanField("in-kind counted towards the match", null=True, blank=True)
 
     class Meta:
         ordering = ["-awarded_at"]
