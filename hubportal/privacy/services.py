@@ -371,7 +371,7 @@ def erasure_apply(*, data_request: DataRequest, actor: User, reason: str) -> Era
         if refusal:
             result.refused.append((label, refusal))
             continue
-        content_type = ContentType.objects.get_for_model(obj)
+        content_type, pk = ContentType.objects.get_for_model(obj), obj.pk  # a deleted row loses its pk
         if isinstance(obj, Complaint):
             target, action = kinds.anonymise_complaint(obj), Action.ANONYMISE
         elif isinstance(obj, Contact):
@@ -379,7 +379,7 @@ def erasure_apply(*, data_request: DataRequest, actor: User, reason: str) -> Era
         else:
             target, action = kinds.anonymise_user(obj), Action.ANONYMISE
         Removal.objects.create(
-            data_request=data_request, content_type=content_type, object_id=obj.pk, label=label, action=action
+            data_request=data_request, content_type=content_type, object_id=pk, label=label, action=action
         )
         record(
             target, actor=actor, action="erased on request", note=f"{label}, under request {data_request.reference}."
