@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from complaints.models import Complaint, ComplaintNote
 from eoi.models import EoiAttachment, ExpressionOfInterest
-from hubportal.models import HistoryEntry, OutboundEmail, User
+from hubportal.models import HistoryEntry, Notification, OutboundEmail, User
 from hubportal.privacy.models import LegalHold, Removal, RetentionRule, add_months
 from partners.models import Contact, EvidenceItem, Meeting, Partner
 
@@ -270,6 +270,8 @@ def anonymise_user(user: User) -> User:
     user.is_active = False
     user.set_unusable_password()
     user.save()
+    # Their in-app notifications were written to them, about them: they go with the name.
+    Notification.objects.filter(recipient=user).delete()
     return user
 
 

@@ -220,6 +220,22 @@ def test_safeguarding_concerns_are_listed_for_review_never_removed(django_captur
 
 
 @pytest.mark.django_db
+def test_a_complaint_the_chair_decided_is_anonymised_too(django_capture_on_commit_callbacks):
+    """On PostgreSQL a decided complaint, its notes and files are locked by
+    triggers; the removal is the one change they let through."""
+    with time_machine.travel(START, tick=False):
+        complaint = factories.closed_complaint(START)
+    Complaint.objects.filter(pk=complaint.pk).update(status=Complaint.Status.DECIDED, decided_at=START)
+    name = complaint.complainant_name
+    rule = RetentionRule.objects.get(kind=Kind.COMPLAINT)
+    run_on(add_months(START.date(), rule.period_months), django_capture_on_commit_callbacks)
+    complaint.refresh_from_db()
+    assert complaint.complainant_name == "Removed" and not complaint.attachments.exists()
+    assert all(name not in note.body for note in complaint.notes.all())
+    assert complaint.status == Complaint.Status.DECIDED and complaint.decided_at == START
+
+
+@pytest.mark.django_db
 def test_an_open_complaint_is_never_due():
     with time_machine.travel(START, tick=False):
         ComplaintFactory(status=Complaint.Status.INVESTIGATING)
