@@ -35,6 +35,17 @@ REQUEST_COLUMNS = [
 ]
 
 
+DUE_COLUMNS = [
+    ("Due on", lambda i: i["due_on"]),
+    ("Record", lambda i: i["label"]),
+    ("Kind", lambda i: i["kind"]),
+    ("Rule", lambda i: i["rule"]),
+    ("Started", lambda i: f"{i['trigger']} on {i['starts_on']}"),
+    ("Action", lambda i: i["action"]),
+    ("Status", lambda i: "Legal hold: kept" if i["held"] else "Will be removed" if i["automatic"] else "For review"),
+]
+
+
 @require_GET
 def notice(request: HttpRequest) -> HttpResponse:
     """The Hub's privacy notice, for anyone: every form that collects personal data links here."""
@@ -51,6 +62,8 @@ def schedule(request: HttpRequest) -> HttpResponse:
 def due(request: HttpRequest) -> HttpResponse:
     """The latest dry run's report: what is due for removal, why and when."""
     run = selectors.latest_dry_run()
+    if export_format(request):
+        return export_rows(request, run.items if run else [], DUE_COLUMNS, "due-for-removal")
     context = {
         "run": run,
         "last_run": selectors.latest_run(),

@@ -9,6 +9,7 @@ import zipfile
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from complaints.models import Complaint, ComplaintNote
 from hubportal.models import HistoryEntry, OutboundEmail, Reminder
@@ -199,3 +200,28 @@ def test_the_privacy_notice_is_public_and_linked_from_the_forms_that_collect_per
         assert notice in client.get(reverse(name)).content.decode(), name
     assert notice in client_for(partner_a_user).get(reverse("complaints:portal_new")).content.decode()
     assert notice in client_for(staff).get(reverse("complaints:new")).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_due_report_exports_without_personal_data(two_complainants, manager, client_for):
+    mine, token, _ = two_complainants
+    Complaint.objects.filter(pk=mine.pk).update(
+        status=Complaint.Status.CLOSED, closed_at=timezone.now() - datetime.timedelta(days=6 * 366)
+    )
+    client = client_for(manager)
+    client.post(reverse("privacy:dry_run"))
+    export = b"".join(client.get(reverse("privacy:due") + "?export=csv").streaming_content).decode()
+    assert f"Complaint {mine.reference}" in export and "complaints" in export
+    assert NAME not in export and EMAIL not in export
+
+
+@pytest.mark.django_db
+def test_the_requests_list_reads_a_page_in_a_fixed_number_of_queries(
+    manager, client_for, django_assert_max_num_queries
+):
+    for n in range(30):
+        _request(manager, email=f"person{n}@example.org")
+    client = client_for(manager)
+    # The rows are the requests alone: no lookup per row (a person, a user) to grow with the page.
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("privacy:requests")).status_code == 200
