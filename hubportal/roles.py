@@ -22,7 +22,16 @@ ALL_ROLES = [STAFF, MANAGER, ASSESSOR, CHAIR, PARTNER, SAFEGUARDING]
 # that checks perms. "app_label.*" means every permission of that app.
 GROUP_PERMISSIONS = {
     STAFF: ["partners.*", "agreements.*", "eoi.*", "surveys.*", "complaints.*", "hubportal.view_historyentry"],
-    MANAGER: ["partners.*", "agreements.*", "eoi.*", "surveys.*", "complaints.*", "hubportal.view_historyentry"],
+    MANAGER: [
+        "partners.*",
+        "agreements.*",
+        "eoi.*",
+        "surveys.*",
+        "complaints.*",
+        "hubportal.view_historyentry",
+        # The retention schedule and the personal data records: read in the admin.
+        "privacy.view_*",
+    ],
     ASSESSOR: ["eoi.view_*"],
     CHAIR: ["agreements.view_*", "complaints.view_*", "partners.view_*"],
     PARTNER: [],

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "eoi",
     "surveys",
     "complaints",
+    "hubportal.privacy",
 ]
 
 MIDDLEWARE = [
@@ -265,6 +266,7 @@ DEFAULT_REMINDER_OFFSETS = {
     "complaints_response_due": [3, 0, -1],  # working days
     "surveys_evaluation_due": [14, 0, -7],  # project evaluation owed on completion
     "eoi_call_closing": [3],  # to eligible partners with a draft
+    "privacy_request_due": [7, 0, -1],  # subject access and erasure: one calendar month from receipt
 }
 
 
@@ -315,6 +317,13 @@ PARTNER_INVITATION_DAYS = env.int("PARTNER_INVITATION_DAYS", default=7)
 
 # The beat schedule, in one place. Each entry says why it runs when it does.
 CELERY_BEAT_SCHEDULE = {
+    # The retention schedule (hubportal.privacy): at 01:30, after the midnight
+    # state changes (closures, expiries) and before anyone signs in: a dry run
+    # for the "Due for removal" page, then today's removals.
+    "retention-nightly": {
+        "task": "hubportal.privacy.tasks.retention_nightly",
+        "schedule": crontab(hour=1, minute=30),
+    },
     # Emails whose queueing failed (broker down) or whose send failed are
     # retried from the notification outbox, so none is lost.
     "drain-email-outbox": {

@@ -42,4 +42,5 @@ urlpatterns = [
     path("", include("eoi.urls")),
     path("", include("surveys.urls")),
     path("", include("complaints.urls")),
+    path("", include("hubportal.privacy.urls")),
 ]

@@ -31,6 +31,7 @@ REFERENCE_DATA = [
     "eoi.migrations.0003_reference_data",
     "agreements.migrations.0003_agreement_templates",
     "surveys.migrations.0003_default_question_sets",
+    "hubportal.privacy.migrations.0002_default_retention_schedule",
 ]
 
 

@@ -128,7 +128,7 @@ def _board_report(sample):
     return sample["board_report"]
 
 
-APPS = ["partners", "agreements", "eoi", "surveys", "complaints"]
+APPS = ["partners", "agreements", "eoi", "surveys", "complaints", "privacy"]
 
 
 def app_modules():
