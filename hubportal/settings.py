@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "hubportal",
     "partners",
     "agreements",
@@ -140,6 +141,9 @@ AXES_CLIENT_IP_CALLABLE = "hubportal.audit.client_ip"
 REQUIRE_2FA = env.bool("REQUIRE_2FA", default=not DEBUG)
 REQUIRE_2FA_FOR_PARTNERS = env.bool("REQUIRE_2FA_FOR_PARTNERS", default=False)
 OTP_TOTP_ISSUER = "Hub Portal"
+# The admin's device pages never show a key or QR code: any admin could
+# otherwise copy every user's second factor.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "landing"
