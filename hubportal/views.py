@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connection
@@ -22,12 +23,20 @@ from hubportal.chair import chair_queue
 from hubportal.exports import export_format, export_rows
 from hubportal.figures import cached
 from hubportal.filters import NotificationFilter, OutboundEmailFilter, ReminderFilter, WordingFilterForm
-from hubportal.forms import NotificationPreferencesForm, RecoveryCodeForm, TokenForm, TwoFactorResetForm, WordingForm
+from hubportal.forms import (
+    NotificationPreferencesForm,
+    OutboxPasswordResetForm,
+    RecoveryCodeForm,
+    TokenForm,
+    TwoFactorResetForm,
+    WordingForm,
+)
 from hubportal.health import health_for
 from hubportal.history import record
 from hubportal.lists import page_of, querystring
 from hubportal.models import MessageTemplate, Notification, OutboundEmail, User
 from hubportal.notifications import notification_preferences_set
+from hubportal.ratelimits import limit_requests, over_limit
 from hubportal.shared_reads import reads_shared
 from hubportal.todo import todos_for
 from partners.models import Partner
@@ -190,6 +199,29 @@ def _next_url(request: HttpRequest) -> str:
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return target
     return reverse("home")
+
+
+class LimitedPasswordResetView(auth_views.PasswordResetView):
+    """Password reset through the outbox, at most so many emails an hour per
+    address and per account (hubportal.ratelimits), so no one can flood an inbox."""
+
+    form_class = OutboxPasswordResetForm
+
+    def form_valid(self, form):
+        account = form.cleaned_data["email"].strip().lower()
+        if over_limit(self.request, "password_reset_address") or over_limit(
+            self.request, "password_reset_account", key=f"account:{account}"
+        ):
+            form.add_error(
+                None,
+                "We have had several password-reset requests for this address or from your connection in the "
+                "last hour. Check your inbox (and spam folder) for the email already sent, or try again later.",
+            )
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().form_valid(form)
+
+
+password_reset_confirm = limit_requests("link")(auth_views.PasswordResetConfirmView.as_view())
 
 
 def _authenticators(user) -> list:
