@@ -16,7 +16,7 @@ complaint or an enquiry a person has written.
 
 import base64
 import logging
-import pickle  # nosec B403 - only to write back a value this cache itself pickled
+import pickle  # nosec B403
 from dataclasses import dataclass
 from datetime import datetime
 from functools import wraps
@@ -135,6 +135,7 @@ class RateLimitDatabaseCache(DatabaseCache):
             if cursor.fetchone() is None:
                 raise ValueError(f"Key '{key}' not found.")
             value = self.get(key, version=version) + delta
+            # pickle writes back a value this cache itself pickled, as DatabaseCache does.
             encoded = base64.b64encode(pickle.dumps(value, self.pickle_protocol)).decode("latin1")
             update = f"UPDATE {table} SET value = %s WHERE cache_key = %s"  # noqa: S608 # nosec B608
             cursor.execute(update, [encoded, cache_key])
