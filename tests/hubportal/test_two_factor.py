@@ -201,3 +201,10 @@ def test_the_admin_does_not_show_an_authenticator_key(admin_user, staff, client)
     assert page.status_code == 200
     assert device.key not in page.text
     assert client.get(reverse("admin:otp_totp_totpdevice_config", args=[device.pk])).status_code in (403, 404)
+    # No side door: devices are removed only by the audited reset.
+    assert (
+        client.post(reverse("admin:otp_totp_totpdevice_delete", args=[device.pk]), {"post": "yes"}).status_code == 403
+    )
+    assert TOTPDevice.objects.filter(pk=device.pk).exists()
+    user_page = client.get(reverse("admin:hubportal_user_change", args=[staff.pk]))
+    assert reverse("two_factor_reset", args=[staff.pk]) in user_page.text
