@@ -10,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
 
+from hubportal import text_limits
 from hubportal.academic_years import AcademicYear
 from hubportal.money import MoneyField
 from hubportal.uploads import PrivateUploadTo
@@ -221,6 +222,21 @@ class Criterion(models.Model):
         return f"{self.name} (×{self.weight})"
 
 
+# The written answers of an expression of interest, each limited to text_limits.ANSWER.
+LONG_ANSWERS = (
+    "what",
+    "how",
+    "who_benefits",
+    "timeline",
+    "quality_alignment",
+    "inclusive",
+    "collaborative",
+    "high_quality",
+    "evaluative",
+    "legacy",
+)
+
+
 class ExpressionOfInterestQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Staff see every EOI; assessors the ones assigned to them; a partner
@@ -260,20 +276,22 @@ class ExpressionOfInterest(models.Model):
     partner = models.ForeignKey("partners.Partner", on_delete=models.PROTECT, related_name="eois")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
     title = models.CharField(max_length=200)
-    what = models.TextField("what you will deliver", blank=True)
-    how = models.TextField("how you will deliver it", blank=True)
-    who_benefits = models.TextField("who benefits", blank=True)
+    what = models.TextField("what you will deliver", blank=True, max_length=text_limits.ANSWER)
+    how = models.TextField("how you will deliver it", blank=True, max_length=text_limits.ANSWER)
+    who_benefits = models.TextField("who benefits", blank=True, max_length=text_limits.ANSWER)
     expected_reach = models.PositiveIntegerField("children and young people you expect to reach", null=True, blank=True)
-    timeline = models.TextField(blank=True)
+    timeline = models.TextField(blank=True, max_length=text_limits.ANSWER)
     # Alignment with the Hub's frameworks and the five partnership principles.
     quality_alignment = models.TextField(
-        "alignment with the Hub's quality and performance frameworks and policies", blank=True
+        "alignment with the Hub's quality and performance frameworks and policies",
+        blank=True,
+        max_length=text_limits.ANSWER,
     )
-    inclusive = models.TextField(blank=True)
-    collaborative = models.TextField(blank=True)
-    high_quality = models.TextField(blank=True)
-    evaluative = models.TextField(blank=True)
-    legacy = models.TextField(blank=True)
+    inclusive = models.TextField(blank=True, max_length=text_limits.ANSWER)
+    collaborative = models.TextField(blank=True, max_length=text_limits.ANSWER)
+    high_quality = models.TextField(blank=True, max_length=text_limits.ANSWER)
+    evaluative = models.TextField(blank=True, max_length=text_limits.ANSWER)
+    legacy = models.TextField(blank=True, max_length=text_limits.ANSWER)
     safeguarding_confirmed = models.BooleanField(
         default=False, help_text="The partner confirms its safeguarding policy and checks cover this work."
     )
@@ -311,6 +329,7 @@ class ExpressionOfInterest(models.Model):
         verbose_name_plural = "expressions of interest"
         constraints = [
             models.UniqueConstraint(fields=["call", "partner"], name="one_eoi_per_partner_per_call"),
+            *(text_limits.within(field, text_limits.ANSWER, name=f"eoi_{field}_length") for field in LONG_ANSWERS),
         ]
         indexes = [
             # A call's EOIs by state: the EOI list's State filter, the assessment matrix (all but

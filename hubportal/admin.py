@@ -1,5 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.urls import reverse
+from django.utils.html import format_html
+from django_otp.plugins.otp_static.admin import StaticDeviceAdmin
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from hubportal.models import (
     AuditEvent,
@@ -19,7 +25,21 @@ class HubUserAdmin(UserAdmin):
     list_filter = ["groups", "is_active", "is_superuser"]
     list_select_related = ["partner"]
     autocomplete_fields = ["partner"]
-    fieldsets = UserAdmin.fieldsets + (("Hub Portal", {"fields": ("partner", "job_title", "prefers_daily_digest")}),)
+    fieldsets = UserAdmin.fieldsets + (
+        ("Hub Portal", {"fields": ("partner", "job_title", "prefers_daily_digest")}),
+        ("Two-factor authentication", {"fields": ("two_factor_reset_link",)}),
+    )
+    readonly_fields = ["two_factor_reset_link"]
+
+    @admin.display(description="Reset")
+    def two_factor_reset_link(self, obj):
+        # The reset goes through the audited page, never by deleting devices here.
+        if obj is None or obj.pk is None:
+            return "-"
+        return format_html(
+            '<a href="{}">Reset two-factor authentication (with a reason)</a>',
+            reverse("two_factor_reset", args=[obj.pk]),
+        )
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -85,3 +105,23 @@ class ReminderAdmin(ReadOnlyAdmin):
 class MessageTemplateAdmin(admin.ModelAdmin):
     list_display = ["kind", "subject", "updated_by", "updated_at"]
     readonly_fields = ["updated_by", "updated_at"]
+
+
+class DeviceViewOnly:
+    """Second-factor devices are viewed in the admin, never added, edited or
+    deleted there: a reset goes through the audited page (hubportal.two_factor)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+for _model, _admin in ((TOTPDevice, TOTPDeviceAdmin), (StaticDevice, StaticDeviceAdmin)):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+    admin.site.register(_model, type(f"ViewOnly{_admin.__name__}", (DeviceViewOnly, _admin), {}))

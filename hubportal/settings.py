@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "hubportal",
     "partners",
     "agreements",
@@ -141,6 +142,9 @@ AXES_CLIENT_IP_CALLABLE = "hubportal.audit.client_ip"
 REQUIRE_2FA = env.bool("REQUIRE_2FA", default=not DEBUG)
 REQUIRE_2FA_FOR_PARTNERS = env.bool("REQUIRE_2FA_FOR_PARTNERS", default=False)
 OTP_TOTP_ISSUER = "Hub Portal"
+# The admin's device pages never show a key or QR code: any admin could
+# otherwise copy every user's second factor.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "landing"
@@ -314,6 +318,30 @@ COMPLAINT_PUBLIC_RATE_LIMIT = env.int("COMPLAINT_PUBLIC_RATE_LIMIT", default=5)
 # enquiries per address per hour; an invitation link works for this many days.
 PARTNERS_ENQUIRY_RATE_LIMIT = env.int("PARTNERS_ENQUIRY_RATE_LIMIT", default=5)
 PARTNER_INVITATION_DAYS = env.int("PARTNER_INVITATION_DAYS", default=7)
+
+# Every rate limit (hubportal.ratelimits) counts in a cache of its own that
+# every web process shares: Redis when REDIS_URL is set (short timeouts: the
+# limiter fails open and must not hold a request up), otherwise a database
+# table that migrate creates. Never per-process memory (check --deploy warns).
+if REDIS_URL:
+    CACHES["ratelimit"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "ratelimit",
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
+else:
+    CACHES["ratelimit"] = {
+        "BACKEND": "hubportal.ratelimits.RateLimitDatabaseCache",
+        "LOCATION": "hubportal_ratelimit_cache",
+        # Counts are short-lived; culling must never drop a live one.
+        "OPTIONS": {"MAX_ENTRIES": 1_000_000},
+    }
+RATELIMIT_USE_CACHE = "ratelimit"
+RATELIMIT_FAIL_OPEN = True
+# A password-reset email at most this often per hour, per address and per account.
+PASSWORD_RESET_RATE_LIMIT_PER_ADDRESS = env.int("PASSWORD_RESET_RATE_LIMIT_PER_ADDRESS", default=10)
+PASSWORD_RESET_RATE_LIMIT_PER_ACCOUNT = env.int("PASSWORD_RESET_RATE_LIMIT_PER_ACCOUNT", default=3)
 
 # The beat schedule, in one place. Each entry says why it runs when it does.
 CELERY_BEAT_SCHEDULE = {

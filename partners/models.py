@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from hubportal import text_limits
 from hubportal.uploads import PrivateUploadTo
 
 
@@ -145,7 +146,11 @@ class Partner(models.Model):
     strands = models.ManyToManyField(NationalPlanStrand, blank=True, related_name="partners")
     activity_types = models.ManyToManyField(ActivityType, blank=True, related_name="partners")
     source = models.CharField(max_length=20, choices=Source.choices, default=Source.STAFF)
-    enquiry_message = models.TextField(blank=True, help_text="What they told us when they asked to become a partner.")
+    enquiry_message = models.TextField(
+        blank=True,
+        max_length=text_limits.ANSWER,
+        help_text="What they told us when they asked to become a partner.",
+    )
     status_reason = models.TextField(
         blank=True, help_text="Why it was declined, suspended, lapsed or terminated (the latest such move)."
     )
@@ -156,6 +161,7 @@ class Partner(models.Model):
 
     class Meta:
         ordering = ["name"]
+        constraints = [text_limits.within("enquiry_message", text_limits.ANSWER, name="partner_enquiry_message_length")]
         indexes = [
             # The staff partner list filtered by type (and stage), and the active partners of a
             # call's eligible types (eoi.services.eligible_partner_ids).

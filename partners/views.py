@@ -4,7 +4,6 @@ through the selectors, scoped to the user (another partner's record is 404)."""
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -14,13 +13,13 @@ from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from hubportal.audit import client_ip
 from hubportal.errors import ActionRefused, require
 from hubportal.exports import export_format, export_rows, rows_by_chunk
 from hubportal.health import health_for, listed_health
 from hubportal.lists import page_of, querystring
 from hubportal.models import User
 from hubportal.partner_tabs import tabs_for
+from hubportal.ratelimits import limit_requests, over_limit
 from hubportal.roles import (
     hub_staff_required,
     hub_team_required,
@@ -47,23 +46,6 @@ team_or_partner_required = role_required(
 # --- public -----------------------------------------------------------------------
 
 
-def _client_address(request: HttpRequest) -> str:
-    return client_ip(request) or "unknown"
-
-
-def _over_enquiry_limit(request: HttpRequest) -> bool:
-    """Count this enquiry against its address; True once over the hourly limit.
-    The cache is shared by every web process (Redis in production)."""
-    key = f"partners:enquiry:{_client_address(request)}"
-    cache.add(key, 0, timeout=60 * 60)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=60 * 60)
-        count = 1
-    return count > settings.PARTNERS_ENQUIRY_RATE_LIMIT
-
-
 @require_http_methods(["GET", "POST"])
 def enquire(request: HttpRequest) -> HttpResponse:
     """The public "Become a partner" form."""
@@ -74,7 +56,7 @@ def enquire(request: HttpRequest) -> HttpResponse:
             form.add_error(None, "We could not accept this enquiry. Please email us instead.")
             status = 400
         elif form.is_valid():
-            if _over_enquiry_limit(request):
+            if over_limit(request, "enquiry"):
                 form.add_error(
                     None,
                     "We have received several enquiries from your connection in the last hour. Please try again "
@@ -112,6 +94,7 @@ def enquiry_done(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@limit_requests("link")
 def accept_invitation(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
     """The one-time link in the invitation email: choose a password, then sign in."""
     try:

@@ -5,7 +5,7 @@ from importlib import import_module
 
 import pytest
 from django.contrib.auth.models import Group
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.test import Client
 
 from hubportal import roles
@@ -58,10 +58,12 @@ def _reference_data(request):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Each test starts with an empty cache (rate limits, cached figures)."""
+    """Each test starts with empty caches (rate limits, cached figures)."""
     cache.clear()
+    caches["ratelimit"].clear()
     yield
     cache.clear()
+    caches["ratelimit"].clear()
 
 
 @pytest.fixture
