@@ -88,12 +88,15 @@ class Gap(models.Model):
 
 class CallQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Staff and assessors see every call; a partner user sees calls that
-        are or were open to their partner's type."""
-        from hubportal.roles import is_hub_team, is_partner_user
+        """Staff see every call; an assessor the calls of the EOIs assigned to
+        them (their terms and criteria); a partner user calls that are or were
+        open to their partner's type."""
+        from hubportal.roles import is_assessor, is_hub_staff, is_partner_user
 
-        if is_hub_team(user):
+        if is_hub_staff(user):
             return self
+        if is_assessor(user):
+            return self.filter(pk__in=AssessorAssignment.objects.filter(assessor=user).values("eoi__call_id"))
         if is_partner_user(user):
             partner_type_id = user.partner.partner_type_id
             return (

@@ -270,7 +270,8 @@ def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "call": call,
             "counts": [(label, counts.get(value, 0)) for value, label in ExpressionOfInterest.Status.choices],
-            "history": history_for(call),
+            # The call's history is the staff's record; an assessor reads its terms and criteria.
+            "history": history_for(call) if perms.can_see_scores(request.user) else [],
             "can_edit": perms.can_edit_call(request.user, call),
             "can_open": perms.can_open_call(request.user, call),
             "can_see_scores": perms.can_see_scores(request.user),

@@ -23,7 +23,9 @@ ALL_ROLES = [STAFF, MANAGER, ASSESSOR, CHAIR, PARTNER, SAFEGUARDING]
 GROUP_PERMISSIONS = {
     STAFF: ["partners.*", "agreements.*", "eoi.*", "surveys.*", "complaints.*", "hubportal.view_historyentry"],
     MANAGER: ["partners.*", "agreements.*", "eoi.*", "surveys.*", "complaints.*", "hubportal.view_historyentry"],
-    ASSESSOR: ["eoi.view_*"],
+    # Assessors work only on their assignments, in the staff area; the admin
+    # would show them every partner's EOIs, so it gives them nothing.
+    ASSESSOR: [],
     CHAIR: ["agreements.view_*", "complaints.view_*", "partners.view_*"],
     PARTNER: [],
     SAFEGUARDING: ["complaints.view_*"],
