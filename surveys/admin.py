@@ -1,5 +1,11 @@
+"""The admin for monitoring: question sets and income are edited here; a
+survey round opens, and asks each partner whose agreement needs it, in the
+staff area; requests, answers, evaluations and consent move only through the
+services, and what was submitted or published is read-only."""
+
 from django.contrib import admin
 
+from hubportal.admin import LockableAdmin, LockableInline, ReadOnlyAdmin
 from surveys.models import (
     Answer,
     CaseStudy,
@@ -47,7 +53,15 @@ class QuestionAdmin(admin.ModelAdmin):
 class SurveyRoundAdmin(admin.ModelAdmin):
     list_display = ["term", "question_set", "deadline", "opened_by", "opened_at"]
     list_select_related = ["term", "question_set", "opened_by"]
-    readonly_fields = ["opened_by", "opened_at"]
+    # Opened in the staff area, which asks each partner whose standing and agreement
+    # need it; the questions asked are those the partners answered.
+    readonly_fields = ["term", "question_set", "opened_by", "opened_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class AnswerInline(admin.TabularInline):
@@ -64,42 +78,76 @@ class SurveyRequestAdmin(admin.ModelAdmin):
     list_filter = ["status", "round"]
     search_fields = ["partner__name"]
     list_select_related = ["partner", "round__term"]
-    # The state moves only through the services, which write history.
-    readonly_fields = ["status", "submitted_at", "submitted_by", "reviewed_at", "reviewed_by", "returned_at"]
+    # The state moves only through the services, which write history; who is
+    # asked, in which round, is decided when the round opens.
+    readonly_fields = [
+        "partner",
+        "round",
+        "status",
+        "submitted_at",
+        "submitted_by",
+        "reviewed_at",
+        "reviewed_by",
+        "returned_at",
+    ]
     inlines = [AnswerInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Answer)
-class AnswerAdmin(admin.ModelAdmin):
+class AnswerAdmin(ReadOnlyAdmin):
+    """The partner's own answers, given in the portal and accepted or returned by staff."""
+
     list_display = ["question", "request", "outcome", "number"]
     list_select_related = ["question", "request__partner", "request__round__term", "outcome"]
-    raw_id_fields = ["request", "question", "outcome"]
 
 
 @admin.register(GridCell)
-class GridCellAdmin(admin.ModelAdmin):
+class GridCellAdmin(ReadOnlyAdmin):
     list_display = ["answer", "row", "count"]
-    raw_id_fields = ["answer"]
 
 
-class OutcomeResultInline(admin.TabularInline):
+def _evaluation_submitted(evaluation: ProjectEvaluation) -> bool:
+    return evaluation.status in (ProjectEvaluation.Status.SUBMITTED, ProjectEvaluation.Status.ACCEPTED)
+
+
+class OutcomeResultInline(LockableInline):
     model = OutcomeResult
-    extra = 0
+
+    def parent_locked(self, parent) -> bool:
+        return _evaluation_submitted(parent)
 
 
 @admin.register(ProjectEvaluation)
-class ProjectEvaluationAdmin(admin.ModelAdmin):
+class ProjectEvaluationAdmin(LockableAdmin):
+    """The partner's evaluation: read-only once submitted (staff accept or return it)."""
+
     list_display = ["agreement", "status", "submitted_at", "reviewed_at"]
     list_filter = ["status"]
     list_select_related = ["agreement__partner"]
-    readonly_fields = ["status", "submitted_at", "submitted_by", "reviewed_at", "reviewed_by"]
+    always_read_only = ["agreement", "status", "submitted_at", "submitted_by", "reviewed_at", "reviewed_by"]
     inlines = [OutcomeResultInline]
 
+    def is_locked(self, obj) -> bool:
+        return _evaluation_submitted(obj)
 
-class ConsentInline(admin.TabularInline):
+    def has_add_permission(self, request):
+        return False  # the partner writes it in the portal when the project completes
+
+
+class ConsentInline(LockableInline):
+    """Publishing checks the consent recorded: a published story's consent stays as it was."""
+
     model = Consent
-    extra = 0
     readonly_fields = ["recorded_by", "recorded_at"]
+
+    def parent_locked(self, parent) -> bool:
+        return parent.status == CaseStudy.Status.PUBLISHED
 
 
 class CaseStudyImageInline(admin.TabularInline):
