@@ -193,14 +193,18 @@ class Criterion(models.Model):
 
 class ExpressionOfInterestQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Staff see every EOI; assessors the ones assigned to them; a partner
-        user their own partner's."""
+        """Staff see every EOI; assessors the ones assigned to them, once they
+        have declared no conflict of interest (before that, the declaration
+        page shows them the title and the partner's summary); a partner user
+        their own partner's."""
         from hubportal.roles import is_assessor, is_hub_staff, is_partner_user
 
         if is_hub_staff(user):
             return self
         if is_assessor(user):
-            return self.filter(assignments__assessor=user).exclude(status=ExpressionOfInterest.Status.DRAFT)
+            return self.filter(assignments__assessor=user, assignments__has_conflict=False).exclude(
+                status=ExpressionOfInterest.Status.DRAFT
+            )
         if is_partner_user(user):
             return self.filter(partner_id=user.partner_id)
         return self.none()

@@ -604,7 +604,6 @@ def score(request: HttpRequest, pk: int) -> HttpResponse:
     """Score every criterion of the call, 1 to 5, with a comment. Refused for a
     conflicted assessor (and before the declaration)."""
     assignment = selectors.get_assignment_for(request.user, pk)
-    eoi = selectors.get_eoi_for(request.user, assignment.eoi_id)
     if assignment.has_conflict is None:
         messages.info(request, "First declare whether you have a conflict of interest.")
         return redirect("eoi:conflict", pk=assignment.pk)
@@ -612,6 +611,8 @@ def score(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied(
             "You declared a conflict of interest on this expression of interest, so you cannot score it."
         )
+    # Only now is the EOI theirs to read (ExpressionOfInterest.objects.visible_to).
+    eoi = selectors.get_eoi_for(request.user, assignment.eoi_id)
     existing = {s.criterion_id: s for s in assignment.scores.all()}
     form = ScoreForm(request.POST or None, criteria=eoi.call.criteria.all(), existing=existing)
     if request.method == "POST" and form.is_valid():

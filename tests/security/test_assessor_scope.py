@@ -6,6 +6,7 @@ minimum-standards evidence, meetings, or any staff page."""
 import datetime
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 
@@ -43,6 +44,30 @@ def test_the_assessment_page_shows_the_partners_summary(assigned, assessor, clie
         assert "Inclusive brass ensembles." in page.text
         # The name is not a link into the partner's file, which the assessor cannot open.
         assert reverse("partners:detail", args=[assigned.eoi.partner_id]) not in page.text
+
+
+@pytest.mark.parametrize("declared", [None, True], ids=["not yet declared", "conflict declared"])
+def test_the_eoi_is_the_assessors_to_read_only_once_they_declare_no_conflict(
+    declared, assigned, assessor, partner_a_user, client_for
+):
+    from eoi.models import EoiAttachment
+
+    assigned.has_conflict = declared
+    assigned.save(update_fields=["has_conflict"])
+    attachment = EoiAttachment.objects.create(
+        eoi=assigned.eoi,
+        file=ContentFile(b"%PDF-1.4 plan", name="plan.pdf"),
+        original_filename="plan.pdf",
+        uploaded_by=partner_a_user,
+    )
+    client = client_for(assessor)
+    assert client.get(reverse("eoi:eoi_detail", args=[assigned.eoi.pk])).status_code == 404
+    assert client.get(reverse("eoi:attachment_download", args=[attachment.pk])).status_code == 404
+    listed = client.get(reverse("eoi:assessments")).text
+    assert reverse("eoi:eoi_detail", args=[assigned.eoi.pk]) not in listed
+    # What they need to judge a conflict: the title and the partner's summary.
+    declaration = client.get(reverse("eoi:conflict", args=[assigned.pk]))
+    assert declaration.status_code == 200 and "About the partner" in declaration.text
 
 
 def test_staff_reach_the_partners_page_from_the_summary(assigned, staff, client_for):
