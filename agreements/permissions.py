@@ -74,6 +74,17 @@ def can_record_payment(user, instalment: PaymentInstalment) -> bool:
     )
 
 
+def can_record_review_exception(user, agreement: Agreement) -> bool:
+    """The Service Manager records why a partnership agreement in force may be
+    rolled forward without a completed annual review."""
+    return (
+        is_service_manager(user)
+        and agreement.kind == Agreement.Kind.PARTNERSHIP
+        and agreement.status in Agreement.IN_FORCE
+        and not agreement.review_exception
+    )
+
+
 def can_roll_forward(user) -> bool:
     """Staff roll the year's live agreements forward into next year's drafts."""
     return is_hub_staff(user)

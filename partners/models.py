@@ -286,6 +286,9 @@ class EvidenceItem(models.Model):
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     rejection_reason = models.TextField(blank=True)
+    # While a renewal waits to be checked: the day the verified copy it replaced
+    # holds until (the standard stays met until then). Empty otherwise.
+    previous_in_force_until = models.DateField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
