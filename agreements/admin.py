@@ -87,6 +87,10 @@ class AgreementAdmin(LockableAdmin):
         "issued_at",
         "live_at",
         "ended_at",
+        # Roll-forward without a completed review: the Service Manager's exception, through the service.
+        "review_exception",
+        "review_exception_by",
+        "review_exception_at",
     ]
 
     def is_locked(self, obj) -> bool:

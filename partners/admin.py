@@ -153,6 +153,7 @@ class EvidenceItemAdmin(admin.ModelAdmin):
         "status",
         "issued_on",
         "expires_on",
+        "previous_in_force_until",
         "document",
         "original_filename",
         "uploaded_by",

@@ -235,7 +235,12 @@ CASES = {
         make=lambda cast: EvidenceItemFactory(
             partner=_active(cast), status=EvidenceItem.Status.VERIFIED, issued_on=_days(-30), expires_on=_days(300)
         ),
-        fields={"status": "rejected", "expires_on": str(_days(-1)), "issued_on": str(_days(-900))},
+        fields={
+            "status": "rejected",
+            "expires_on": str(_days(-1)),
+            "issued_on": str(_days(-900)),
+            "previous_in_force_until": str(_days(900)),
+        },
     ),
     "a recorded meeting": Case(
         make=lambda cast: MeetingFactory(
@@ -253,12 +258,18 @@ CASES = {
     ),
     "a draft agreement": Case(
         make=lambda cast: AgreementFactory(partner=cast["partner_a"]),
-        fields={"status": Agreement.Status.LIVE, "partner": "partner_b"},
+        fields={"status": Agreement.Status.LIVE, "partner": "partner_b", "review_exception": "No review needed"},
         undeletable=False,
     ),
     "a live agreement": Case(
         make=_live,
-        fields={"status": Agreement.Status.DRAFT, "basis": "Rewritten", "conditions": "None", "academic_year": "2099"},
+        fields={
+            "status": Agreement.Status.DRAFT,
+            "basis": "Rewritten",
+            "conditions": "None",
+            "academic_year": "2099",
+            "review_exception": "No review needed",
+        },
         rows={Outcome: {"target": "1 a year"}},
         add_rows={Outcome: {"order": "9", "description": "New", "measure": "M", "target": "T"}},
     ),
