@@ -22,31 +22,47 @@ from surveys.models import (
 )
 
 
-class QuestionInline(admin.TabularInline):
+def _asked(question_set: QuestionSet) -> bool:
+    """A round has used the set: partners answered these questions, as worded."""
+    return question_set.rounds.exists()
+
+
+class QuestionInline(LockableInline):
     model = Question
     fk_name = "question_set"
-    extra = 0
     fields = ["order", "code", "section", "text", "type", "required", "per_outcome"]
     show_change_link = True
 
+    def parent_locked(self, parent) -> bool:
+        return _asked(parent)
+
 
 @admin.register(QuestionSet)
-class QuestionSetAdmin(admin.ModelAdmin):
+class QuestionSetAdmin(LockableAdmin):
+    """Staff build sets in the staff area, which makes a new version of a set a
+    round has used; here too a used set, and its questions, stay as asked."""
+
     list_display = ["name", "family", "version", "term", "retired_at"]
     list_filter = ["term", "retired_at"]
     search_fields = ["name", "family"]
     inlines = [QuestionInline]
-    # Staff build sets in the staff area, which versions a set a round has used.
-    readonly_fields = ["family", "version", "retired_at", "created_by", "created_at"]
+    always_read_only = ["family", "version", "retired_at", "created_by", "created_at"]
+
+    def is_locked(self, obj) -> bool:
+        return _asked(obj)
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(LockableAdmin):
     list_display = ["text", "code", "type", "question_set", "order"]
     list_filter = ["type", "question_set"]
     search_fields = ["text", "code"]
     raw_id_fields = ["total_question", "follow_up_of"]
     list_select_related = ["question_set"]
+    always_read_only = ["question_set"]
+
+    def is_locked(self, obj) -> bool:
+        return _asked(obj.question_set)
 
 
 @admin.register(SurveyRound)
@@ -82,6 +98,7 @@ class SurveyRequestAdmin(admin.ModelAdmin):
     # asked, in which round, is decided when the round opens.
     readonly_fields = [
         "partner",
+        "agreement",
         "round",
         "status",
         "submitted_at",
@@ -158,14 +175,19 @@ class CaseStudyImageInline(admin.TabularInline):
 
 
 @admin.register(CaseStudy)
-class CaseStudyAdmin(admin.ModelAdmin):
+class CaseStudyAdmin(LockableAdmin):
+    """Publishing goes through the service, which checks the consent a story
+    about a young person needs; a published story stays as it was checked."""
+
     list_display = ["title", "partner", "status", "about_young_person", "published_at"]
     list_filter = ["status", "about_young_person"]
     search_fields = ["title", "partner__name"]
     list_select_related = ["partner"]
-    # Publishing goes through the service, which checks consent.
-    readonly_fields = ["status", "published_at", "created_by", "created_at"]
+    always_read_only = ["status", "published_at", "created_by", "created_at"]
     inlines = [ConsentInline, CaseStudyImageInline]
+
+    def is_locked(self, obj) -> bool:
+        return obj.status == CaseStudy.Status.PUBLISHED
 
 
 @admin.register(IncomeRecord)

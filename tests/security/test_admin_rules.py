@@ -102,8 +102,6 @@ NO_RULES = {
     AgreementTemplate: "a template: agreements copy it when drafted, and keep their copy",
     Term: "reference data: the academic year's terms",
     MessageTemplate: "the wording of messages",
-    QuestionSet: "a round uses the version it opened with; editing makes a new version in the staff area",
-    Question: "as its question set",
     IncomeRecord: "income a partner reports; no lifecycle",
     # The sign-in machinery the admin exists to manage.
     Group: "the roles and their permissions (hubportal.roles sets them after every migration)",
@@ -216,6 +214,13 @@ def _submitted_evaluation(cast) -> ProjectEvaluation:
     outcome = evaluation.agreement.outcomes.first()
     OutcomeResult.objects.create(evaluation=evaluation, outcome=outcome, achieved="All of it", met_target=True)
     return evaluation
+
+
+def _asked_question(cast) -> Question:
+    from tests.surveys.factories import QuestionFactory
+
+    round_ = SurveyRoundFactory(opened_by=cast["staff"])
+    return QuestionFactory(question_set=round_.question_set, code="reach", text="How many children?")
 
 
 def _published_story(cast) -> CaseStudy:
@@ -365,7 +370,12 @@ CASES = {
     "an award": Case(make=_award, fields={"amount": "9999.00"}),
     "a submitted survey return": Case(
         make=_submitted_request,
-        fields={"status": SurveyRequest.Status.ACCEPTED, "partner": "partner_b", "round": "other_round"},
+        fields={
+            "status": SurveyRequest.Status.ACCEPTED,
+            "partner": "partner_b",
+            "round": "other_round",
+            "agreement": "other_agreement",
+        },
     ),
     "an open survey round": Case(
         make=lambda cast: SurveyRoundFactory(opened_by=cast["staff"]),
@@ -376,9 +386,23 @@ CASES = {
         fields={"status": ProjectEvaluation.Status.ACCEPTED, "learning": "Rewritten", "actual_reach": "9999"},
         rows={OutcomeResult: {"achieved": "Nothing", "met_target": ""}},
     ),
+    "a question set a round asked": Case(
+        make=lambda cast: _asked_question(cast).question_set,
+        fields={"name": "Renamed", "term": "spring"},
+        rows={Question: {"text": "Reworded"}},
+        add_rows={Question: {"order": "99", "code": "added", "text": "Added late", "type": "integer"}},
+        undeletable=False,  # a set a round uses is protected by the database (PROTECT)
+        no_add=False,
+    ),
+    "a question a round asked": Case(
+        make=lambda cast: _asked_question(cast),
+        fields={"text": "Reworded", "type": "long_text", "question_set": "other_question_set"},
+        undeletable=False,  # the database keeps it while answers point at it (PROTECT)
+        no_add=False,
+    ),
     "a published case study": Case(
         make=_published_story,
-        fields={"status": CaseStudy.Status.DRAFT},
+        fields={"status": CaseStudy.Status.DRAFT, "about_young_person": "", "story": "Rewritten"},
         rows={Consent: {"given_by": "Nobody", "uses": "[]"}},
         undeletable=False,  # its consent and published state are the rule; deleting unpublishes nothing
         no_add=False,
@@ -411,6 +435,8 @@ CASE_MODELS = {
     SurveyRound,
     ProjectEvaluation,
     CaseStudy,
+    QuestionSet,
+    Question,
     User,
 }
 
@@ -496,6 +522,7 @@ def cast(partner_a, partner_b, staff, assessor, chair, admin_user, partner_a_use
         "staff": staff,
         "other_round": SurveyRoundFactory(term=current_term(SPRING), opened_by=staff),
         "other_question_set": QuestionSetFactory(),
+        "other_agreement": AgreementFactory(partner=partner_b),
     }
 
 
