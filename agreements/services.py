@@ -46,6 +46,7 @@ from agreements.permissions import (
     can_review,
     can_roll_forward,
     can_sign,
+    standing_allows,
 )
 from agreements.text import canonical_text, sha256
 from eoi.funding import HUB_GRANT, IN_KIND, check_match_funding, pounds
@@ -57,7 +58,7 @@ from hubportal.notifications import notify
 from hubportal.roles import is_chair, is_hub_staff, is_partner_user, is_service_manager
 from partners.models import Partner
 from partners.services import partner_move
-from partners.standing import Action, require_standing, standing_of, standings_of
+from partners.standing import Action, require_standing, standings_of
 
 Status = Agreement.Status
 # The project evaluation is due this long after the project ends, unless staff set another date.
@@ -79,17 +80,10 @@ def _lock(agreement: Agreement) -> Agreement:
     return Agreement.objects.select_for_update().select_related("partner").get(pk=agreement.pk)
 
 
-def standing_action(agreement: Agreement, partnership_action: Action) -> tuple[Action, int | None]:
-    """What the partner's standing is asked for a step of this agreement: a
-    project agreement is part of an award; a partnership agreement is for its year."""
-    if agreement.is_project:
-        return Action.EOI_AWARD, None
-    return partnership_action, agreement.academic_year
-
-
 def _require_standing(agreement: Agreement, partnership_action: Action) -> None:
-    action, year = standing_action(agreement, partnership_action)
-    require_standing(agreement.partner, action, academic_year=year)
+    allowed, reason = standing_allows(agreement, partnership_action)
+    if not allowed:
+        raise ActionRefused(reason)
 
 
 def _state_refusal(agreement: Agreement, what: str) -> str:
@@ -410,8 +404,7 @@ def issue_problems(agreement: Agreement) -> list[str]:
             problems.append(f"Write {label}.")
     if not agreement.outcomes.exists():
         problems.append("Add at least one agreed outcome, with its measure and target.")
-    action, year = standing_action(agreement, Action.AGREEMENT_ISSUE)
-    allowed, reason = standing_of(agreement.partner).may(action, academic_year=year)
+    allowed, reason = standing_allows(agreement, Action.AGREEMENT_ISSUE)
     if not allowed:
         problems.append(reason)
     elif agreement.is_project and not selectors.partner_users(agreement.partner):

@@ -191,11 +191,33 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Hub Portal <portal@l
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Redis, when configured, is both the Celery broker and the cache.
+# The cache is an optimisation, never a reason to refuse or lose work: while
+# Redis is down, hubportal.cache_backend answers as an empty cache (and logs a
+# warning), so pages compute from the database and rate limits fail open. The
+# short socket timeouts keep a Redis that hangs (rather than refuses) from
+# holding a request up.
 REDIS_URL = env.str("REDIS_URL", default="")
+# Every task's hard time limit is at most this (tests/hubportal/test_celery.py
+# checks each registered task); the board report is the longest.
+LONGEST_TASK_TIME_LIMIT = 360
+# With acks_late, a message whose worker vanished (killed, machine lost) stays
+# in Redis's unacked set and is handed back only after this many seconds. Just
+# above the longest hard time limit: by then any run that had it is certainly
+# dead (Celery kills it at its limit), so the message comes back within
+# minutes, not an hour, and is never run twice at once. A countdown or ETA
+# (an email's back-off, at most 4 minutes) must stay below it too, or the
+# message would be handed out again while it waits.
+BROKER_VISIBILITY_TIMEOUT = LONGEST_TASK_TIME_LIMIT + 60
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "hubportal.cache_backend.ForgivingRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": BROKER_VISIBILITY_TIMEOUT}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     # kombu's file-system transport works across processes with no server:
@@ -299,6 +321,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "hubportal.tasks.drain_email_outbox",
         "schedule": 60.0,
     },
+    # A board report whose worker died (its heartbeat stopped 30 s ago) or
+    # that never reached one is queued again, so it finishes by itself within
+    # a minute of a worker being there to take it.
+    "board-reports-requeue-stalled": {
+        "task": "hubportal.tasks.requeue_stalled_board_reports",
+        "schedule": 30.0,
+    },
     # Reminders claimed but never sent (their send task was lost to a broker
     # outage or a killed worker) are queued again within minutes, not a day later.
     "reminders-requeue-stranded": {
@@ -386,6 +415,9 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=12 * 60 * 60)
+# Sessions live in the database, never only in the cache: a Redis restart
+# must not sign everyone out or make signing in fail.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 LOGGING = {
     "version": 1,

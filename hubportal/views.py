@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -28,6 +29,7 @@ from hubportal.notifications import notification_preferences_set
 from hubportal.shared_reads import reads_shared
 from hubportal.todo import todos_for
 from partners.models import Partner
+from partners.standing import standing_of
 
 
 def landing(request: HttpRequest) -> HttpResponse:
@@ -59,8 +61,12 @@ def livez(request: HttpRequest) -> HttpResponse:
 @require_GET
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Database and broker state for load balancers and monitoring."""
-    checks = {"database": "ok", "broker": "ok"}
+    """The database, the broker and the cache, each on its own, for load
+    balancers and monitoring. 200 "ok" when all answer; 200 "degraded" when
+    only the broker or the cache is down (pages still work: emails wait in the
+    outbox, figures are computed from the database); 503 "down" without the
+    database, the one part no page can do without."""
+    checks = {"database": "ok", "broker": "ok", "cache": "ok"}
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
@@ -71,8 +77,16 @@ def healthz(request: HttpRequest) -> JsonResponse:
             conn.ensure_connection(max_retries=1, timeout=2)
     except Exception:
         checks["broker"] = "unreachable"
+    reachable = getattr(cache, "reachable", None)  # an in-process cache is always there
+    if reachable is not None and not reachable():
+        checks["cache"] = "unreachable"
     healthy = checks["database"] == "ok"
-    status = "ok" if healthy and checks["broker"] == "ok" else ("degraded" if healthy else "down")
+    if not healthy:
+        status = "down"
+    elif all(state == "ok" for state in checks.values()):
+        status = "ok"
+    else:
+        status = "degraded"
     return JsonResponse({"status": status, **checks}, status=200 if healthy else 503)
 
 
@@ -110,7 +124,17 @@ def portal_home(request: HttpRequest) -> HttpResponse:
             }
 
     figures = cached(f"portal-home:{request.user.pk}:{today}", compute)
-    return render(request, "portal/home.html", {"partner": partner, "latest": latest, "today": today, **figures})
+    # What the partnership's standing means for it now, where it limits what it may do (an active
+    # partner's lapsed standards show in its health and to-do list, read above).
+    standing = standing_of(partner) if partner.status in STANDING_NOTICE_STAGES else None
+    return render(
+        request,
+        "portal/home.html",
+        {"partner": partner, "latest": latest, "today": today, "standing": standing, **figures},
+    )
+
+
+STANDING_NOTICE_STAGES = {Partner.Stage.SUSPENDED, Partner.Stage.TERMINATED, Partner.Stage.LAPSED}
 
 
 @roles.chair_required

@@ -58,6 +58,7 @@ class Action(enum.StrEnum):
     # Decided successful, awarded, or a project agreement drafted, issued or signed for it.
     EOI_AWARD = "eoi_award"
     SURVEY_REQUEST = "survey_request"
+    # Answer a termly survey, or send other monitoring: evaluations, case studies, income.
     SURVEY_ANSWER = "survey_answer"
     INVITE_USER = "invite_user"
     EVIDENCE_RENEW = "evidence_renew"
@@ -165,6 +166,8 @@ class PartnerStanding:
                 return f"{name}'s partnership is suspended: it may read its records and renew evidence, nothing more."
             case Standing.TERMINATED:
                 return f"{name}'s partnership was terminated; its records can be read."
+            case Standing.LAPSED:
+                return f"{name}'s partnership has lapsed: its last agreement ended. A new agreement makes it active."
             case Standing.NOT_RENEWED:
                 return (
                     f"The Chair decided not to renew {name}'s partnership: its current agreement runs to "
@@ -241,7 +244,7 @@ _VERBS = {
     Action.EOI_SUBMIT: "submit an expression of interest",
     Action.EOI_AWARD: "be awarded a grant",
     Action.SURVEY_REQUEST: "be asked for a termly return",
-    Action.SURVEY_ANSWER: "complete a termly return",
+    Action.SURVEY_ANSWER: "send monitoring returns (surveys, evaluations, case studies, income)",
 }
 
 

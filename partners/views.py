@@ -35,6 +35,7 @@ from partners.calendar import ics_filename, meeting_ics
 from partners.filters import EvidenceFilter, PartnerFilter
 from partners.guidance import NEXT_STEPS, STAFF_NEXT_STEPS, journey
 from partners.models import EvidenceItem, EvidenceType, Meeting, Partner
+from partners.standing import standing_of
 
 # Pages both Hub staff and partner users open (each sees only what is theirs).
 # Assessors are not among them: they see the EOIs assigned to them, and the
@@ -227,6 +228,7 @@ def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "show_reason": partner.status in services.REASONED,
         "staff_next_step": STAFF_NEXT_STEPS.get(partner.status, ""),
         "health": health_for([partner.pk], viewer=request.user)[partner.pk],
+        "standing": standing_of(partner),
         "users": partner.users.order_by("first_name", "last_name"),
         "contacts": partner.contacts.all(),
         "meetings": meetings,

@@ -1,5 +1,7 @@
 """Who may open each partners URL (see tests/security/access.py)."""
 
+from datetime import date
+
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils.encoding import force_bytes
@@ -82,6 +84,8 @@ def sample(cast, sample):
         evidence_type=evidence_type,
         status=EvidenceItem.Status.SUBMITTED,
         original_filename="safeguarding-policy.pdf",
+        # A renewal waiting to be checked: the verified copy it replaces is still in date.
+        previous_in_force_until=date.max,
     )
     evidence.file.name = SAMPLE_FILE
     evidence.save(update_fields=["file"])
