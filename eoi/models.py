@@ -95,12 +95,15 @@ class Gap(models.Model):
 
 class CallQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Staff and assessors see every call; a partner user sees calls that
-        are or were open to their partner's type."""
-        from hubportal.roles import is_hub_team, is_partner_user
+        """Staff see every call; an assessor the calls of the EOIs assigned to
+        them (their terms and criteria); a partner user calls that are or were
+        open to their partner's type."""
+        from hubportal.roles import is_assessor, is_hub_staff, is_partner_user
 
-        if is_hub_team(user):
+        if is_hub_staff(user):
             return self
+        if is_assessor(user):
+            return self.filter(pk__in=AssessorAssignment.objects.filter(assessor=user).values("eoi__call_id"))
         if is_partner_user(user):
             partner_type_id = user.partner.partner_type_id
             return (
@@ -239,14 +242,18 @@ LONG_ANSWERS = (
 
 class ExpressionOfInterestQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Staff see every EOI; assessors the ones assigned to them; a partner
-        user their own partner's."""
+        """Staff see every EOI; assessors the ones assigned to them, once they
+        have declared no conflict of interest (before that, the declaration
+        page shows them the title and the partner's summary); a partner user
+        their own partner's."""
         from hubportal.roles import is_assessor, is_hub_staff, is_partner_user
 
         if is_hub_staff(user):
             return self
         if is_assessor(user):
-            return self.filter(assignments__assessor=user).exclude(status=ExpressionOfInterest.Status.DRAFT)
+            return self.filter(assignments__assessor=user, assignments__has_conflict=False).exclude(
+                status=ExpressionOfInterest.Status.DRAFT
+            )
         if is_partner_user(user):
             return self.filter(partner_id=user.partner_id)
         return self.none()

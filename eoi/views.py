@@ -270,7 +270,8 @@ def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "call": call,
             "counts": [(label, counts.get(value, 0)) for value, label in ExpressionOfInterest.Status.choices],
-            "history": history_for(call),
+            # The call's history is the staff's record; an assessor reads its terms and criteria.
+            "history": history_for(call) if perms.can_see_scores(request.user) else [],
             "can_edit": perms.can_edit_call(request.user, call),
             "can_open": perms.can_open_call(request.user, call),
             "can_see_scores": perms.can_see_scores(request.user),
@@ -611,7 +612,6 @@ def score(request: HttpRequest, pk: int) -> HttpResponse:
     """Score every criterion of the call, 1 to 5, with a comment. Refused for a
     conflicted assessor (and before the declaration)."""
     assignment = selectors.get_assignment_for(request.user, pk)
-    eoi = selectors.get_eoi_for(request.user, assignment.eoi_id)
     if assignment.has_conflict is None:
         messages.info(request, "First declare whether you have a conflict of interest.")
         return redirect("eoi:conflict", pk=assignment.pk)
@@ -619,6 +619,8 @@ def score(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied(
             "You declared a conflict of interest on this expression of interest, so you cannot score it."
         )
+    # Only now is the EOI theirs to read (ExpressionOfInterest.objects.visible_to).
+    eoi = selectors.get_eoi_for(request.user, assignment.eoi_id)
     existing = {s.criterion_id: s for s in assignment.scores.all()}
     form = ScoreForm(request.POST or None, criteria=eoi.call.criteria.all(), existing=existing)
     if request.method == "POST" and form.is_valid():

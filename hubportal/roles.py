@@ -32,7 +32,9 @@ GROUP_PERMISSIONS = {
         # The retention schedule and the personal data records: read in the admin.
         "privacy.view_*",
     ],
-    ASSESSOR: ["eoi.view_*"],
+    # Assessors work only on their assignments, in the staff area; the admin
+    # would show them every partner's EOIs, so it gives them nothing.
+    ASSESSOR: [],
     CHAIR: ["agreements.view_*", "complaints.view_*", "partners.view_*"],
     PARTNER: [],
     SAFEGUARDING: ["complaints.view_*"],

@@ -74,10 +74,11 @@ class EvidenceType(ReferenceData):
 
 class PartnerQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Every partner for the Hub team and the Chair; a partner user's own only."""
-        from hubportal.roles import is_chair, is_hub_team, is_partner_user
+        """Every partner for Hub staff and the Chair; a partner user's own only.
+        Assessors none: what they need of a partner is on the assessment page."""
+        from hubportal.roles import is_chair, is_hub_staff, is_partner_user
 
-        if is_hub_team(user) or is_chair(user):
+        if is_hub_staff(user) or is_chair(user):
             return self
         if is_partner_user(user):
             return self.filter(pk=user.partner_id)

@@ -22,8 +22,7 @@ from hubportal.partner_tabs import tabs_for
 from hubportal.ratelimits import limit_requests, over_limit
 from hubportal.roles import (
     hub_staff_required,
-    hub_team_required,
-    is_hub_team,
+    is_hub_staff,
     is_partner_user,
     partner_required,
     role_required,
@@ -37,9 +36,11 @@ from partners.guidance import NEXT_STEPS, STAFF_NEXT_STEPS, journey
 from partners.models import EvidenceItem, EvidenceType, Meeting, Partner
 from partners.standing import standing_of
 
-# Pages both the Hub team and partner users open (each sees only what is theirs).
-team_or_partner_required = role_required(
-    lambda user: is_hub_team(user) or is_partner_user(user), "This page is for Hub staff and partner users."
+# Pages both Hub staff and partner users open (each sees only what is theirs).
+# Assessors are not among them: they see the EOIs assigned to them, and the
+# partner's summary on the assessment page, nothing of a partner's file.
+staff_or_partner_required = role_required(
+    lambda user: is_hub_staff(user) or is_partner_user(user), "This page is for Hub staff and partner users."
 )
 
 
@@ -134,7 +135,7 @@ EXPORT_COLUMNS = [
 ]
 
 
-@hub_team_required
+@hub_staff_required
 @require_GET
 def partner_list(request: HttpRequest) -> HttpResponse:
     partners = PartnerFilter(request.GET, queryset=selectors.partners_for_list(request.user))
@@ -175,7 +176,7 @@ BUILT_IN_TABS = [
 ]
 
 
-@hub_team_required
+@hub_staff_required
 @require_GET
 def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
     partner = selectors.get_partner_for(request.user, pk)
@@ -269,14 +270,14 @@ def partner_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _back_to_partner(request: HttpRequest, partner: Partner, tab: str = ""):
-    if is_hub_team(request.user):
+    if is_hub_staff(request.user):
         url = reverse("partners:detail", kwargs={"pk": partner.pk})
         return redirect(f"{url}?tab={tab}" if tab else url)
     return redirect(reverse("partners:portal_profile") + (f"#{tab}" if tab else ""))
 
 
 @require_http_methods(["GET", "POST"])
-@team_or_partner_required
+@staff_or_partner_required
 def contact_add(request: HttpRequest, partner_pk: int) -> HttpResponse:
     """Staff, or the partner's own users, add a contact."""
     partner = selectors.get_partner_for(request.user, partner_pk)
@@ -285,7 +286,7 @@ def contact_add(request: HttpRequest, partner_pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@team_or_partner_required
+@staff_or_partner_required
 def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
     contact = selectors.get_contact_for(request.user, pk)
     require(permissions.can_edit_contacts(request.user, contact.partner), "You cannot change this partner's contacts.")
@@ -307,7 +308,7 @@ def _contact_form(request, partner, contact):
 
 
 @require_POST
-@team_or_partner_required
+@staff_or_partner_required
 def contact_delete(request: HttpRequest, pk: int) -> HttpResponse:
     contact = selectors.get_contact_for(request.user, pk)
     require(permissions.can_edit_contacts(request.user, contact.partner), "You cannot change this partner's contacts.")
@@ -534,7 +535,7 @@ EVIDENCE_COLUMNS = [
 ]
 
 
-@hub_team_required
+@hub_staff_required
 @require_GET
 def evidence_list(request: HttpRequest) -> HttpResponse:
     """Every partner's evidence: what is waiting to be checked, expiring or expired."""
@@ -605,7 +606,7 @@ def evidence_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-@team_or_partner_required
+@staff_or_partner_required
 def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
     """The evidence file, for the Hub team and the partner's own users only."""
     item = selectors.get_evidence_for(request.user, pk)
@@ -615,7 +616,7 @@ def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-@team_or_partner_required
+@staff_or_partner_required
 def meeting_calendar(request: HttpRequest, pk: int) -> HttpResponse:
     """The meeting as an .ics file, for the partner's users and the Hub team."""
     meeting = selectors.get_meeting_for(request.user, pk)

@@ -367,7 +367,9 @@ def test_an_assessor_sees_only_the_eois_assigned_to_them(client_for, assessor, c
     theirs = ExpressionOfInterestFactory(call=call, partner=partner_b)
     for eoi in (mine, theirs):
         move(eoi, EOI.UNDER_ASSESSMENT)
-    AssessorAssignmentFactory(eoi=mine, assessor=assessor)
+    # The EOI in full once they have declared no conflict (issue 18: before that,
+    # and after declaring one, it is not theirs to read).
+    AssessorAssignmentFactory(eoi=mine, assessor=assessor, has_conflict=False)
     other_assignment = AssessorAssignmentFactory(eoi=theirs)
     client = client_for(assessor)
     assert client.get(reverse("eoi:eoi_detail", args=[mine.pk])).status_code == 200
