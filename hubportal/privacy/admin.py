@@ -5,18 +5,8 @@ holds and requests change through the pages, which write history."""
 
 from django.contrib import admin
 
+from hubportal.admin import ReadOnlyAdmin
 from hubportal.privacy.models import DataRequest, LegalHold, Removal, RetentionRule, RetentionRun
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(RetentionRule)

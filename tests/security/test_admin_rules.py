@@ -27,6 +27,7 @@ from django.contrib.auth.models import Group
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from agreements.models import (
@@ -53,6 +54,7 @@ from eoi.models import (
 from hubportal.academic_years import SPRING
 from hubportal.admin import ReadOnlyAdmin
 from hubportal.models import MessageTemplate, Term, User
+from hubportal.privacy.models import RetentionRule
 from partners.models import (
     ActivityType,
     Contact,
@@ -105,7 +107,9 @@ NO_RULES = {
     IncomeRecord: "income a partner reports; no lifecycle",
     # The sign-in machinery the admin exists to manage.
     Group: "the roles and their permissions (hubportal.roles sets them after every migration)",
-    TOTPDevice: "a user's two-factor device",
+    TOTPDevice: "a user's two-factor device: view-only; a reset goes through the audited page",
+    StaticDevice: "a user's recovery codes: view-only; a reset goes through the audited page",
+    RetentionRule: "the retention schedule's periods, set by an admin; its kind, trigger and key are read-only",
     AccessAttempt: "django-axes' record of failed sign-ins (an admin unlocks an account here)",
     AccessLog: "django-axes' record of sign-ins",
     AccessFailureLog: "django-axes' record of failed sign-ins",
