@@ -50,10 +50,10 @@ RATE_WINDOW = 60 * 60  # seconds: the public form's limit is per hour
 
 def _promises() -> dict:
     """The Hub's deadlines, in working days, as the pages state them."""
-    return {
-        "ack_days": settings.COMPLAINT_ACKNOWLEDGE_WORKING_DAYS,
-        "respond_days": settings.COMPLAINT_RESPOND_WORKING_DAYS,
-    }
+    from hubportal.hub import current_hub
+
+    hub = current_hub()
+    return {"ack_days": hub.complaint_acknowledge_working_days, "respond_days": hub.complaint_respond_working_days}
 
 
 # Staff ---------------------------------------------------------------------

@@ -1,9 +1,14 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 
+from hubportal.hub import EDITABLE_FIELDS, can_edit_hub, hub_update
 from hubportal.models import (
     AuditEvent,
     HistoryEntry,
+    Hub,
     MessageTemplate,
     Notification,
     OutboundEmail,
@@ -11,6 +16,7 @@ from hubportal.models import (
     Term,
     User,
 )
+from hubportal.uploads import SecureFileField
 
 
 @admin.register(User)
@@ -85,3 +91,81 @@ class ReminderAdmin(ReadOnlyAdmin):
 class MessageTemplateAdmin(admin.ModelAdmin):
     list_display = ["kind", "subject", "updated_by", "updated_at"]
     readonly_fields = ["updated_by", "updated_at"]
+
+
+class HubForm(forms.ModelForm):
+    logo = SecureFileField(kinds={"png", "jpg"}, required=False, help_text=Hub._meta.get_field("logo").help_text)
+
+    class Meta:
+        model = Hub
+        fields = EDITABLE_FIELDS
+
+
+@admin.register(Hub)
+class HubAdmin(admin.ModelAdmin):
+    """The one Hub record: an admin changes it, through hub_update, so every
+    change is in its history; nobody adds a second or deletes it."""
+
+    form = HubForm
+    fieldsets = [
+        (
+            "Identity",
+            {
+                "fields": [
+                    "name",
+                    "lead_organisation",
+                    "area",
+                    "local_authority",
+                    "logo",
+                    "primary_colour",
+                    "accent_colour",
+                ]
+            },
+        ),
+        (
+            "Policy links",
+            {
+                "fields": [
+                    "commissioning_policy_url",
+                    "partnership_principles_url",
+                    "safeguarding_policy_url",
+                    "privacy_notice_url",
+                ]
+            },
+        ),
+        (
+            "Terms",
+            {
+                "fields": [
+                    "service_manager_title",
+                    "match_funding_floor_percent",
+                    "complaint_acknowledge_working_days",
+                    "complaint_respond_working_days",
+                    "complaint_escalation_working_days",
+                    "reminder_offsets",
+                    "holiday_region",
+                ]
+            },
+        ),
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return can_edit_hub(request.user)[0]
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_staff
+
+    def changelist_view(self, request, extra_context=None):
+        from hubportal.hub import current_hub
+
+        hub = current_hub()
+        return HttpResponseRedirect(reverse("admin:hubportal_hub_change", args=[hub.pk]))
+
+    def save_model(self, request, obj, form, change):
+        hub_update(hub=obj, actor=request.user, changes={f: form.cleaned_data[f] for f in form.changed_data})

@@ -17,3 +17,10 @@ def navigation(request):
         },
         "unread_notifications": unread_count(user),
     }
+
+
+def hub(request):
+    """The Hub record for every page: its name, lead organisation, area, colours, links."""
+    from hubportal.hub import current_hub
+
+    return {"hub": current_hub()}
