@@ -95,6 +95,14 @@ class MessageTemplateAdmin(admin.ModelAdmin):
 
 class HubForm(forms.ModelForm):
     logo = SecureFileField(kinds={"png", "jpg"}, required=False, help_text=Hub._meta.get_field("logo").help_text)
+    commissioning_policy_url = forms.URLField(
+        label="Commissioning policy (link)", required=False, assume_scheme="https"
+    )
+    partnership_principles_url = forms.URLField(
+        label="Partnership principles (link)", required=False, assume_scheme="https"
+    )
+    safeguarding_policy_url = forms.URLField(label="Safeguarding policy (link)", required=False, assume_scheme="https")
+    privacy_notice_url = forms.URLField(label="Privacy notice (link)", required=False, assume_scheme="https")
 
     class Meta:
         model = Hub

@@ -136,6 +136,9 @@ def hub_update(*, hub: Hub, actor, changes: dict) -> Hub:
     hub.save()
     if lines:
         record(hub, actor=actor, action="hub_changed", note="\n".join(lines))
+    # Now, for the rest of this request, and again once committed, in case
+    # another process cached the old record in between.
+    hub_changed()
     transaction.on_commit(hub_changed)
     return hub
 

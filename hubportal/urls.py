@@ -8,6 +8,8 @@ from hubportal.forms import OutboxPasswordResetForm
 urlpatterns = [
     path("", views.landing, name="landing"),
     path("home/", views.home, name="home"),
+    path("hub.css", views.hub_theme, name="hub_theme"),
+    path("hub-logo", views.hub_logo, name="hub_logo"),
     path("healthz", views.healthz, name="healthz"),
     path("livez", views.livez, name="livez"),
     path("staff/", views.staff_home, name="staff_home"),

@@ -63,6 +63,8 @@ PUBLIC = set(ROLES)
 RULES: dict[str, Rule] = {
     # Public pages and sign-in.
     "landing": rule(PUBLIC),
+    "hub_theme": rule(PUBLIC),
+    "hub_logo": rule(PUBLIC, ok=frozenset({200, 302})),
     "healthz": rule(PUBLIC),
     "livez": rule(PUBLIC),
     "login": rule(PUBLIC, methods=("GET", "POST")),
