@@ -44,4 +44,5 @@ urlpatterns = [
     path("", include("eoi.urls")),
     path("", include("surveys.urls")),
     path("", include("complaints.urls")),
+    path("", include("hubportal.records_import.urls")),
 ]
