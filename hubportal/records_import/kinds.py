@@ -44,6 +44,9 @@ class Kind:
     examples: list[list[str]]
     help: dict[str, str] = field(default_factory=dict)
 
+    def queryset(self):
+        raise NotImplementedError
+
     def check(self, row: dict, references: dict) -> dict:
         raise NotImplementedError
 
@@ -53,21 +56,27 @@ class Kind:
     def save(self, cleaned: dict, obj: Model | None, actor) -> Model:
         raise NotImplementedError
 
+    def create_many(self, rows: list[dict], actor) -> list[Model]:
+        """New records for many rows; a kind may do it in a few inserts."""
+        return [self.save(cleaned, None, actor) for cleaned in rows]
+
 
 def _form_errors(form: forms.Form) -> list[tuple[str, str]]:
     return [(name if name != "__all__" else "", " ".join(messages)) for name, messages in form.errors.items()]
 
 
-def _by_name(model, value: str, column: str, *, many=False):
+def _by_name(model, value: str, column: str, references: dict, *, many=False):
+    """Reference data by name, case aside; the table is read once per file."""
     names = [v.strip() for v in value.split(";") if v.strip()] if many else [value.strip()]
-    found = {o.name.lower(): o for o in model.objects.filter(name__in=names)} if names else {}
-    found.update({o.name.lower(): o for o in model.objects.all() if o.name.lower() in {n.lower() for n in names}})
+    key = ("names", model)
+    if key not in references:
+        references[key] = {o.name.lower(): o for o in model.objects.all()}
+    found = references[key]
     missing = [n for n in names if n.lower() not in found]
     if missing:
-        choices = ", ".join(model.objects.filter(is_active=True).values_list("name", flat=True))
-        raise RowError(
-            [(column, f"{'; '.join(missing)}: not one of the Hub's {model._meta.verbose_name_plural} ({choices}).")]
-        )
+        choices = ", ".join(o.name for o in found.values() if o.is_active)
+        plural = model._meta.verbose_name_plural
+        raise RowError([(column, f"{'; '.join(missing)}: not one of the Hub's {plural} ({choices}).")])
     objs = [found[n.lower()] for n in names]
     return objs if many else objs[0]
 
@@ -95,6 +104,9 @@ class ContactRowForm(forms.ModelForm):
 
 
 class Partners(Kind):
+    def queryset(self):
+        return Partner.objects.prefetch_related("districts", "contacts")
+
     def check(self, row, references):
         form = PartnerRowForm(
             {
@@ -122,7 +134,7 @@ class Partners(Kind):
         cleaned = {}
         for column, model, many in (("partner_type", PartnerType, False), ("districts", District, True)):
             try:
-                cleaned[column] = _by_name(model, row[column], column, many=many) if row[column] else None
+                cleaned[column] = _by_name(model, row[column], column, references, many=many) if row[column] else None
             except RowError as error:
                 errors += error.errors
         if not row["partner_type"]:
@@ -136,13 +148,38 @@ class Partners(Kind):
         return cleaned
 
     def values(self, obj):
-        contact = obj.contacts.filter(is_primary=True).first()
+        contact = next((c for c in obj.contacts.all() if c.is_primary), None)
         return {
             **{f: getattr(obj, f) for f in PartnerRowForm.Meta.fields},
             "partner_type": obj.partner_type_id,
-            "districts": sorted(obj.districts.values_list("pk", flat=True)),
+            "districts": sorted(d.pk for d in obj.districts.all()),
             "contact": {f: getattr(contact, f) for f in ContactRowForm.Meta.fields} if contact else None,
         }
+
+    def create_many(self, rows, actor):
+        """Thousands of new partners in a few inserts: partners, their
+        districts, their contacts (the same values save() writes one by one)."""
+        partners = []
+        for cleaned in rows:
+            partner = Partner(source=Partner.Source.STAFF, partner_type_id=cleaned["partner_type"])
+            for f in PartnerRowForm.Meta.fields:
+                setattr(partner, f, cleaned[f])
+            partners.append(partner)
+        Partner.objects.bulk_create(partners, batch_size=500)
+        through = Partner.districts.through
+        links = [
+            through(partner_id=p.pk, district_id=d)
+            for p, cleaned in zip(partners, rows, strict=True)
+            for d in cleaned["districts"]
+        ]
+        through.objects.bulk_create(links, batch_size=1000)
+        contacts = [
+            Contact(partner=p, is_primary=True, **cleaned["contact"])
+            for p, cleaned in zip(partners, rows, strict=True)
+            if cleaned["contact"]
+        ]
+        Contact.objects.bulk_create(contacts, batch_size=500)
+        return partners
 
     def save(self, cleaned, obj, actor):
         obj = obj or Partner(source=Partner.Source.STAFF)
@@ -197,6 +234,9 @@ def standards_in_force(partner: Partner, today: date) -> bool:
 
 
 class Agreements(Kind):
+    def queryset(self):
+        return Agreement.objects.all()
+
     def check(self, row, references):
         errors = []
         cleaned = {}
@@ -290,12 +330,15 @@ def _moment(day: date | None):
 
 
 class Evidence(Kind):
+    def queryset(self):
+        return EvidenceItem.objects.all()
+
     def check(self, row, references):
         errors = []
         cleaned = {}
         for column, read in (
             ("partner_reference", lambda v: _partner(v, references)),
-            ("evidence_type", lambda v: _by_name(EvidenceType, v, "evidence_type")),
+            ("evidence_type", lambda v: _by_name(EvidenceType, v, "evidence_type", references)),
             ("verified_on", lambda v: _date(v, "verified_on")),
             ("expires_on", lambda v: _date(v, "expires_on")),
         ):
@@ -343,6 +386,9 @@ class Evidence(Kind):
 
 
 class Income(Kind):
+    def queryset(self):
+        return IncomeRecord.objects.all()
+
     def check(self, row, references):
         errors = []
         cleaned = {}

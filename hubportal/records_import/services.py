@@ -17,7 +17,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from hubportal.errors import ActionRefused
-from hubportal.history import record
+from hubportal.figures import figures_changed
+from hubportal.models import HistoryEntry
 from hubportal.records_import.kinds import KINDS, RowError
 from hubportal.records_import.models import ImportedRecord, ImportRun
 from hubportal.records_import.permissions import can_import
@@ -59,10 +60,14 @@ def read_dataset(content: bytes, filename: str) -> tablib.Dataset:
 
 
 def _references(kind_key: str) -> dict:
-    """The Hub's references already imported, as {(kind, reference): record}."""
+    """The records already imported under a reference, as {(kind, reference):
+    record}: partners (which every kind refers to) and this kind's, each kind's
+    loaded with what comparing it needs, in a few queries whatever the count."""
     found = {}
-    for imported in ImportedRecord.objects.all().prefetch_related("record"):
-        found[(imported.kind, imported.reference)] = imported.record
+    for key in {"partners", kind_key}:
+        imported = dict(ImportedRecord.objects.filter(kind=key).values_list("object_id", "reference"))
+        for obj in KINDS[key].queryset().filter(pk__in=list(imported)):
+            found[(key, imported[obj.pk])] = obj
     return found
 
 
@@ -153,19 +158,33 @@ def import_confirm(*, run: ImportRun, actor) -> dict:
         )
     kind = KINDS[run.kind]
     note = f"imported from {run.original_filename} by {actor}"
-    content_types = {}
-    for reference, cleaned, existing, action in result.plan:
-        if action == "unchanged":
-            continue
-        obj = kind.save(cleaned, existing, actor)
-        model = type(obj)
-        if model not in content_types:
-            content_types[model] = ContentType.objects.get_for_model(model)
-        if existing is None:
-            ImportedRecord.objects.create(
-                kind=run.kind, reference=reference, content_type=content_types[model], object_id=obj.pk
+    content_type = ContentType.objects.get_for_model(kind.queryset().model)
+    references, saved = [], []
+    new = [(reference, cleaned) for reference, cleaned, _, action in result.plan if action == "create"]
+    for (reference, _), obj in zip(new, kind.create_many([c for _, c in new], actor), strict=True):
+        references.append(
+            ImportedRecord(kind=run.kind, reference=reference, content_type=content_type, object_id=obj.pk)
+        )
+        saved.append((obj, "imported"))
+    for _, cleaned, existing, action in result.plan:
+        if action == "update":
+            saved.append((kind.save(cleaned, existing, actor), "import_updated"))
+    history = []
+    for obj, action in saved:
+        history.append(
+            HistoryEntry(
+                content_type=content_type,
+                object_id=obj.pk,
+                action=action,
+                actor=actor,
+                actor_name=str(actor),
+                note=note,
             )
-        record(obj, actor=actor, action="imported" if existing is None else "import_updated", note=note)
+        )
+    # One insert each for thousands of rows: the same history rows record() writes.
+    ImportedRecord.objects.bulk_create(references, batch_size=500)
+    HistoryEntry.objects.bulk_create(history, batch_size=500)
+    transaction.on_commit(figures_changed)
     run.status = ImportRun.Status.CONFIRMED
     run.confirmed_at = timezone.now()
     run.summary = {"created": result.created, "updated": result.updated, "unchanged": result.unchanged}
