@@ -130,3 +130,25 @@ def test_the_reference_text_names_the_second_hub(severn):
 def test_the_change_is_in_the_hubs_history(severn, admin_user):
     [entry] = [e for e in history_for(Hub.objects.get()) if e.action == "hub_changed"]
     assert f"→ {second_hub.NAME}" in entry.note and "holidays" in entry.note.lower()
+
+
+def test_a_custom_wording_may_name_the_hub(manager, client_for):
+    from hubportal.wording import allowed_placeholders
+
+    assert {"hub", "hub_name"} <= allowed_placeholders("partners_invitation")
+
+
+def test_the_logo_and_colours_are_served_for_every_page(hub_with, tmp_path, settings, client):
+    from django.core.files.base import ContentFile
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}},
+    }
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    hub = Hub.objects.get()
+    hub.logo.save("logo.png", ContentFile(png), save=True)
+    hub_with(primary_colour="#006400")
+    assert client.get(reverse("hub_logo")).getvalue() == png
+    assert "--hub-purple: #006400" in client.get(reverse("hub_theme")).text
+    assert f'src="{reverse("hub_logo")}"' in client.get("/").text
