@@ -30,6 +30,7 @@ class UploadForm(forms.Form):
         # checked here: text, within the size limit, named .csv.
         self.fields["file"].required = True
         self.fields["file"].validators = []
+        self.fields["file"].widget.attrs["accept"] = ".csv,.xlsx"
 
     def clean_file(self):
         from hubportal.uploads import detect_kind
