@@ -42,7 +42,6 @@ def hub_theme(request: HttpRequest) -> HttpResponse:
     hub = current_hub()
     css = f":root {{ --hub-purple: {hub.primary_colour}; --hub-purple-dark: {hub.accent_colour}; }}\n"
     response = HttpResponse(css, content_type="text/css")
-    response["Cache-Control"] = "public, max-age=300"
     return response
 
 
@@ -63,7 +62,6 @@ def hub_logo(request: HttpRequest) -> HttpResponse:
         return redirect(static("img/favicon.svg"))
     response = FileResponse(handle, content_type="image/png" if hub.logo.name.endswith(".png") else "image/jpeg")
     response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "public, max-age=300"
     return response
 
 
