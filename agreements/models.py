@@ -373,7 +373,7 @@ class Reason(models.TextChoices):
     REPUTATION = (
         "reputation",
         (
-            "Reputational damage to the Hub, Leicestershire Music, Leicestershire County Council, "
+            "Reputational damage to the Hub, its Lead Organisation, the local authority, "
             "Arts Council England or the Department for Education"
         ),
     )

@@ -2,7 +2,6 @@
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -36,6 +35,7 @@ from hubportal.academic_years import AcademicYear, current_academic_year
 from hubportal.errors import ActionRefused, require
 from hubportal.exports import export_format, export_rows
 from hubportal.history import history_for
+from hubportal.hub import current_hub
 from hubportal.lists import page_of, querystring
 from hubportal.pdf import pdf_response, render_pdf
 from hubportal.roles import (
@@ -515,7 +515,7 @@ def agreement_pdf(request: HttpRequest, pk: int) -> HttpResponse:
             "version": version,
             "signatures": [
                 (agreement.partner.name, context["partner_signature"]),
-                (f"the Hub ({settings.HUB_NAME})", context["hub_signature"]),
+                (f"the Hub ({current_hub().name})", context["hub_signature"]),
             ],
         },
     )

@@ -8,7 +8,6 @@ as a real case would. Seeding twice changes nothing.
 
 from datetime import datetime, time
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.utils import timezone
@@ -16,6 +15,7 @@ from django.utils import timezone
 from complaints.models import Complaint, ComplaintAttachment, ComplaintNote
 from complaints.services import deadlines_from, safeguarding_recipients, staff_url
 from hubportal.demo import PARTNER_A, PARTNER_B
+from hubportal.hub import current_hub
 from hubportal.models import HistoryEntry
 from hubportal.notifications import notify
 from hubportal.working_days import add_working_days, subtract_working_days
@@ -321,7 +321,7 @@ def _walk(complaint, spec, status, received_on, manager, chair, raiser):
                 body="Thank you for writing to us. I am looking into this myself and will reply in writing.",
             )
         elif step == Status.RESOLVED:
-            escalate_by = add_working_days(day, settings.COMPLAINT_ESCALATION_WORKING_DAYS)
+            escalate_by = add_working_days(day, current_hub().complaint_escalation_working_days)
             fields.update(resolution=spec["resolution"], resolved_at=at, escalate_by=escalate_by)
             note = f"Escalation open until {escalate_by:%-d %B %Y}."
         elif step == Status.ESCALATED:

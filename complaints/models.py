@@ -161,7 +161,7 @@ class Complaint(models.Model):
         related_name="complaints_owned",
         help_text="The Service Manager who owns stage one.",
     )
-    # Deadlines in working days from receipt (settings.COMPLAINT_*_WORKING_DAYS).
+    # Deadlines in working days from receipt (the Hub record's complaint_*_working_days).
     acknowledge_by = models.DateField()
     respond_by = models.DateField()
     acknowledged_at = models.DateTimeField(null=True, blank=True)

@@ -41,6 +41,7 @@ from complaints.permissions import (
 from hubportal import roles
 from hubportal.errors import ActionRefused, require
 from hubportal.history import record, transition
+from hubportal.hub import current_hub
 from hubportal.models import User
 from hubportal.notifications import notify, queue_email, render_kind
 from hubportal.working_days import add_working_days
@@ -101,7 +102,7 @@ def track_url(token: str) -> str:
 def _tell_complainant(complaint: Complaint, kind: str, context: dict | None = None, token: str | None = None) -> None:
     """Write to the complainant: in the portal (and by email) for a partner
     user; by email for anyone else, whose private link lasts a while longer."""
-    context = {"complaint": complaint, "hub_name": settings.HUB_NAME, **(context or {})}
+    context = {"complaint": complaint, "hub_name": current_hub().name, **(context or {})}
     if complaint.raised_via == Complaint.RaisedVia.PORTAL:
         people = [complaint.raised_by] if complaint.raised_by and complaint.raised_by.is_active else []
         if not people and complaint.complainant_partner_id:
@@ -192,9 +193,11 @@ def _next_reference(year: int) -> str:
 
 
 def deadlines_from(received_on: date) -> dict[str, date]:
+    """The Hub's promised dates, in its working days (its terms, in the Hub record)."""
+    hub = current_hub()
     return {
-        "acknowledge_by": add_working_days(received_on, settings.COMPLAINT_ACKNOWLEDGE_WORKING_DAYS),
-        "respond_by": add_working_days(received_on, settings.COMPLAINT_RESPOND_WORKING_DAYS),
+        "acknowledge_by": add_working_days(received_on, hub.complaint_acknowledge_working_days),
+        "respond_by": add_working_days(received_on, hub.complaint_respond_working_days),
     }
 
 
@@ -379,7 +382,7 @@ def complaint_resolve(*, complaint: Complaint, actor, resolution: str) -> Compla
         raise ActionRefused("Write the resolution: it is sent to the complainant.")
     complaint.resolution = resolution.strip()
     complaint.resolved_at = timezone.now()
-    complaint.escalate_by = add_working_days(timezone.localdate(), settings.COMPLAINT_ESCALATION_WORKING_DAYS)
+    complaint.escalate_by = add_working_days(timezone.localdate(), current_hub().complaint_escalation_working_days)
     transition(
         complaint,
         to=Status.RESOLVED,

@@ -8,7 +8,6 @@ Four audiences: Hub staff (/staff/complaints/), partner users
 from datetime import date, datetime, time
 from functools import wraps
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -54,10 +53,10 @@ COMPLAINT_LIMIT_MESSAGE = (
 
 def _promises() -> dict:
     """The Hub's deadlines, in working days, as the pages state them."""
-    return {
-        "ack_days": settings.COMPLAINT_ACKNOWLEDGE_WORKING_DAYS,
-        "respond_days": settings.COMPLAINT_RESPOND_WORKING_DAYS,
-    }
+    from hubportal.hub import current_hub
+
+    hub = current_hub()
+    return {"ack_days": hub.complaint_acknowledge_working_days, "respond_days": hub.complaint_respond_working_days}
 
 
 # Staff ---------------------------------------------------------------------

@@ -53,6 +53,7 @@ from eoi.models import Call, ExpressionOfInterest, Gap, NeedsAnalysis
 from hubportal.errors import ActionRefused
 from hubportal.exports import export_format, export_rows
 from hubportal.history import history_for
+from hubportal.hub import match_funding_floor
 from hubportal.lists import page_of, querystring
 from hubportal.roles import (
     hub_staff_required,
@@ -222,7 +223,9 @@ def call_list(request: HttpRequest) -> HttpResponse:
 def _call_form(request: HttpRequest, call: Call | None = None) -> HttpResponse:
     saved = call.criteria.all() if call is not None else []
     initial_criteria = [{"name": c.name, "description": c.description, "weight": c.weight} for c in saved]
-    form = CallForm(request.POST or None, instance=call)
+    # A new call starts at the Hub's match-funding floor (hubportal.models.Hub).
+    initial = {"match_threshold_percent": match_funding_floor()} if call is None else None
+    form = CallForm(request.POST or None, instance=call, initial=initial)
     criteria = CriterionFormSet(request.POST or None, prefix="criteria", initial=initial_criteria or None)
     if request.method == "POST" and form.is_valid() and criteria.is_valid():
         data = dict(form.cleaned_data)

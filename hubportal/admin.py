@@ -6,8 +6,10 @@ every field, and every row of its ``LockableInline``s, is read-only from then
 on. What carries a rule changes only through the services, which check it and
 write history."""
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
 from django_otp.plugins.otp_static.admin import StaticDeviceAdmin
@@ -15,9 +17,11 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from hubportal.hub import EDITABLE_FIELDS, can_edit_hub, hub_update
 from hubportal.models import (
     AuditEvent,
     HistoryEntry,
+    Hub,
     MessageTemplate,
     Notification,
     OutboundEmail,
@@ -25,6 +29,7 @@ from hubportal.models import (
     Term,
     User,
 )
+from hubportal.uploads import SecureFileField
 
 
 @admin.register(User)
@@ -197,3 +202,89 @@ for _model, _admin in ((TOTPDevice, TOTPDeviceAdmin), (StaticDevice, StaticDevic
     if admin.site.is_registered(_model):
         admin.site.unregister(_model)
     admin.site.register(_model, type(f"ViewOnly{_admin.__name__}", (DeviceViewOnly, _admin), {}))
+
+
+class HubForm(forms.ModelForm):
+    logo = SecureFileField(kinds={"png", "jpg"}, required=False, help_text=Hub._meta.get_field("logo").help_text)
+    commissioning_policy_url = forms.URLField(
+        label="Commissioning policy (link)", required=False, assume_scheme="https"
+    )
+    partnership_principles_url = forms.URLField(
+        label="Partnership principles (link)", required=False, assume_scheme="https"
+    )
+    safeguarding_policy_url = forms.URLField(label="Safeguarding policy (link)", required=False, assume_scheme="https")
+    privacy_notice_url = forms.URLField(label="Privacy notice (link)", required=False, assume_scheme="https")
+
+    class Meta:
+        model = Hub
+        fields = EDITABLE_FIELDS
+
+
+@admin.register(Hub)
+class HubAdmin(admin.ModelAdmin):
+    """The one Hub record: an admin changes it, through hub_update, so every
+    change is in its history; nobody adds a second or deletes it."""
+
+    form = HubForm
+    fieldsets = [
+        (
+            "Identity",
+            {
+                "fields": [
+                    "name",
+                    "lead_organisation",
+                    "area",
+                    "local_authority",
+                    "logo",
+                    "primary_colour",
+                    "accent_colour",
+                ]
+            },
+        ),
+        (
+            "Policy links",
+            {
+                "fields": [
+                    "commissioning_policy_url",
+                    "partnership_principles_url",
+                    "safeguarding_policy_url",
+                    "privacy_notice_url",
+                ]
+            },
+        ),
+        (
+            "Terms",
+            {
+                "fields": [
+                    "service_manager_title",
+                    "match_funding_floor_percent",
+                    "complaint_acknowledge_working_days",
+                    "complaint_respond_working_days",
+                    "complaint_escalation_working_days",
+                    "reminder_offsets",
+                    "holiday_region",
+                ]
+            },
+        ),
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return can_edit_hub(request.user)[0]
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_staff
+
+    def changelist_view(self, request, extra_context=None):
+        from hubportal.hub import current_hub
+
+        hub = current_hub()
+        return HttpResponseRedirect(reverse("admin:hubportal_hub_change", args=[hub.pk]))
+
+    def save_model(self, request, obj, form, change):
+        hub_update(hub=obj, actor=request.user, changes={f: form.cleaned_data[f] for f in form.changed_data})

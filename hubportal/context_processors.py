@@ -1,5 +1,6 @@
 from hubportal import roles
 from hubportal.notifications import unread_count
+from hubportal.records_import.permissions import can_import
 
 
 def navigation(request):
@@ -14,6 +15,14 @@ def navigation(request):
             "chair": roles.is_chair(user),
             "partner": roles.is_partner_user(user),
             "admin": user.is_staff,
+            "can_import": can_import(user)[0],
         },
         "unread_notifications": unread_count(user),
     }
+
+
+def hub(request):
+    """The Hub record for every page: its name, lead organisation, area, colours, links."""
+    from hubportal.hub import current_hub
+
+    return {"hub": current_hub()}

@@ -13,6 +13,9 @@ class OutboxPasswordResetForm(PasswordResetForm):
     def send_mail(
         self, subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=None
     ):
+        from hubportal.hub import current_hub
+
+        context = {**context, "hub": current_hub()}
         subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
         body = loader.render_to_string(email_template_name, context)
         queue_email(to=to_email, subject=subject, body=body, kind="password_reset")

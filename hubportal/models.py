@@ -1,7 +1,11 @@
+import re
+from decimal import Decimal
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
@@ -289,3 +293,115 @@ class BoardReport(models.Model):
     @property
     def filename_stem(self) -> str:
         return f"board-report-{self.term.name}-{self.term.year.label.replace('/', '-')}"
+
+
+def _default_reminder_offsets() -> dict:
+    return {}
+
+
+_HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+
+
+class Hub(models.Model):
+    """The Hub this portal runs for: its identity and its terms, as data.
+
+    One row (pk 1), edited in the admin by an admin, every change written to
+    the history (hubportal.hub.hub_update). Read it through
+    hubportal.hub.current_hub(), which caches it. Secrets and infrastructure
+    (database, Redis, email server, site URL) stay in the environment;
+    reference data (districts, partner types, evidence types, procurement
+    bands) keeps its own tables.
+    """
+
+    class HolidayRegion(models.TextChoices):
+        # Subdivisions of the `holidays` package's GB calendar.
+        ENGLAND = "ENG", "England"
+        WALES = "WLS", "Wales"
+        SCOTLAND = "SCT", "Scotland"
+        NORTHERN_IRELAND = "NIR", "Northern Ireland"
+
+    name = models.CharField("Hub's name", max_length=150, default="Music Hub", help_text='e.g. "Rutland Music Hub".')
+    lead_organisation = models.CharField("Hub Lead Organisation", max_length=150, default="the Hub Lead Organisation")
+    area = models.CharField(
+        "area served", max_length=200, default="the Hub's area", help_text='As in "children and young people in …".'
+    )
+    local_authority = models.CharField(
+        max_length=150, blank=True, help_text="The council whose Contract Procedure Rules the Hub follows."
+    )
+    logo = models.FileField(
+        upload_to=PrivateUploadTo("hub"),
+        blank=True,
+        help_text="A PNG or JPEG shown on pages and documents. Empty: the Hub Portal mark.",
+    )
+    primary_colour = models.CharField(
+        max_length=7, default="#4a1f6f", help_text="The navigation bar and headings, as #rrggbb."
+    )
+    accent_colour = models.CharField(max_length=7, default="#33154d", help_text="Hover and borders, as #rrggbb.")
+    commissioning_policy_url = models.URLField("commissioning policy (link)", blank=True)
+    partnership_principles_url = models.URLField("partnership principles (link)", blank=True)
+    safeguarding_policy_url = models.URLField("safeguarding policy (link)", blank=True)
+    privacy_notice_url = models.URLField("privacy notice (link)", blank=True)
+    service_manager_title = models.CharField(
+        max_length=100,
+        default="Service Manager",
+        help_text="The title of the person who takes complaints first and signs for the Hub.",
+    )
+    match_funding_floor_percent = models.DecimalField(
+        "match-funding floor (%)",
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("50.00"),
+        validators=[MinValueValidator(Decimal("50")), MaxValueValidator(Decimal("100"))],
+        help_text="The share of a project's cost that must come from sources other than the Hub Grant: "
+        "the default for new calls. Never below the policy's 50%.",
+    )
+    complaint_acknowledge_working_days = models.PositiveSmallIntegerField(default=5, validators=[MinValueValidator(1)])
+    complaint_respond_working_days = models.PositiveSmallIntegerField(default=20, validators=[MinValueValidator(1)])
+    complaint_escalation_working_days = models.PositiveSmallIntegerField(
+        "working days to escalate a complaint after its resolution", default=20, validators=[MinValueValidator(1)]
+    )
+    reminder_offsets = models.JSONField(
+        default=_default_reminder_offsets,
+        blank=True,
+        help_text='Changes to the reminder days by kind, e.g. {"surveys_deadline": [21, 7, 0, -2]} '
+        "(positive: days before the date; negative: after; [] for none). Kinds not named keep their defaults.",
+    )
+    holiday_region = models.CharField(
+        "bank holidays of",
+        max_length=3,
+        choices=HolidayRegion.choices,
+        default=HolidayRegion.ENGLAND,
+        help_text="Working-day deadlines skip this region's bank holidays.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "Hub"
+        verbose_name_plural = "Hub"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(match_funding_floor_percent__gte=Decimal("50"))
+                & models.Q(match_funding_floor_percent__lte=Decimal("100")),
+                name="hub_match_floor_at_least_half",
+                violation_error_message="The match-funding floor must be between 50% (the policy's) and 100%.",
+            ),
+            models.CheckConstraint(condition=models.Q(pk=1), name="hub_is_one_row"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        from hubportal.hub import check_reminder_offsets
+
+        errors = {}
+        for field in ("primary_colour", "accent_colour"):
+            if not _HEX_COLOUR.fullmatch(getattr(self, field) or ""):
+                errors[field] = "Give the colour as # and six hexadecimal digits, e.g. #4a1f6f."
+        problem = check_reminder_offsets(self.reminder_offsets)
+        if problem:
+            errors["reminder_offsets"] = problem
+        if errors:
+            raise ValidationError(errors)

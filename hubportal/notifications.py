@@ -25,9 +25,11 @@ _text_engine = Engine(dirs=[str(d) for d in settings.TEMPLATES[0]["DIRS"]], app_
 
 def render_kind(kind: str, context: dict) -> tuple[str, str]:
     """Subject and body for a kind: staff's own wording if they have set it, else the default file."""
+    from hubportal.hub import current_hub
     from hubportal.wording import custom_text
 
-    context = Context({"site_url": settings.SITE_URL, **context}, autoescape=False)
+    hub = current_hub()
+    context = Context({"site_url": settings.SITE_URL, "hub": hub, "hub_name": hub.name, **context}, autoescape=False)
     custom = custom_text(kind)
     if custom:
         subject, body = (_text_engine.from_string(part).render(context) for part in custom)

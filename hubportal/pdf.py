@@ -12,7 +12,6 @@ WeasyPrint may fetch nothing from outside: images and styles are inline or
 whatever text it carries.
 """
 
-from django.conf import settings
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -21,9 +20,14 @@ ALLOWED_PROTOCOLS = {"data"}
 
 
 def render_html(template_name: str, context: dict) -> str:
+    from hubportal.hub import current_hub, logo_data_uri
+
+    hub = current_hub()
     context = {
-        "hub_name": settings.HUB_NAME,
-        "hub_lead_organisation": settings.HUB_LEAD_ORGANISATION,
+        "hub": hub,
+        "hub_name": hub.name,
+        "hub_lead_organisation": hub.lead_organisation,
+        "hub_logo": logo_data_uri(hub),
         "generated_at": timezone.now(),
         **context,
     }

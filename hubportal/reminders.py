@@ -7,7 +7,7 @@ Each app declares its reminder kinds in `<app>/reminders.py`:
         ...  # a few queries, whatever the number of objects
 
 A finder yields one `Due` per object and stage that is due today. Offsets
-(how many days before or after a date) come from settings.REMINDER_OFFSETS,
+(how many days before or after a date) come from the Hub record, else settings.REMINDER_OFFSETS,
 so changing them is configuration, not code. The text of each kind is the
 notification template `notifications/<kind>.txt`, rendered with `obj`,
 `stage`, `due_on` and `recipient`.
@@ -73,8 +73,11 @@ def kinds() -> dict[str, Finder]:
 
 
 def offsets(kind: str) -> list[int]:
-    """Days relative to the date: 14 is fourteen days before, -1 a day after."""
-    return settings.REMINDER_OFFSETS.get(kind, [])
+    """Days relative to the date: 14 is fourteen days before, -1 a day after
+    (the Hub record's days for the kind, else the default)."""
+    from hubportal.hub import reminder_offsets
+
+    return reminder_offsets(kind)
 
 
 def stage_name(days_before: int) -> str:

@@ -5,7 +5,6 @@ Celery broker on the file system, email to the console). Production sets
 DATABASE_URL, REDIS_URL, SECRET_KEY, ALLOWED_HOSTS and EMAIL_URL.
 """
 
-import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -52,6 +51,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "hubportal",
+    "hubportal.records_import",
     "partners",
     "agreements",
     "eoi",
@@ -94,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "hubportal.context_processors.navigation",
+                "hubportal.context_processors.hub",
             ],
         },
     },
@@ -192,7 +193,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 # Email: console by default; EMAIL_URL (smtp://user:pass@host:587) in production.
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
-DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Hub Portal <portal@leicestershiremusic.example>")
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Hub Portal <portal@hubportal.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Redis, when configured, is both the Celery broker and the cache.
@@ -252,9 +253,9 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 
 # Reminders: the hour the daily sweep runs, and for each kind the days before
-# (positive) or after (negative) its date that a reminder goes out. Each kind's
-# offsets can be set from the environment, e.g.
-# REMINDER_OFFSETS_SURVEYS_DEADLINE="21,7,0,-2" (README, "Configuration").
+# (positive) or after (negative) its date that a reminder goes out. These are
+# the defaults; the Hub record (hubportal.models.Hub.reminder_offsets, edited in
+# the admin) changes them per kind (hubportal.hub.reminder_offsets).
 REMINDER_SWEEP_HOUR = env.int("REMINDER_SWEEP_HOUR", default=7)
 # A stage whose day the sweep missed (beat down, machine off over a weekend)
 # is still sent for this many days after, unless a later stage is due.
@@ -272,42 +273,10 @@ DEFAULT_REMINDER_OFFSETS = {
     "eoi_call_closing": [3],  # to eligible partners with a draft
     "privacy_request_due": [7, 0, -1],  # subject access and erasure: one calendar month from receipt
 }
+REMINDER_OFFSETS = {kind: list(days) for kind, days in DEFAULT_REMINDER_OFFSETS.items()}
 
-
-def reminder_offsets_from(environment, defaults: dict[str, list[int]]) -> dict[str, list[int]]:
-    """Each kind's offsets from REMINDER_OFFSETS_<KIND> ("14,3,0,-1"; "none"
-    for no reminders of that kind), else its default."""
-    offsets = {}
-    for kind, default in defaults.items():
-        name = f"REMINDER_OFFSETS_{kind.upper()}"
-        raw = environment.get(name, "").strip()
-        if not raw:
-            offsets[kind] = list(default)
-            continue
-        if raw.lower() == "none":
-            offsets[kind] = []
-            continue
-        try:
-            days = [int(part) for part in raw.split(",") if part.strip()]
-        except ValueError:
-            days = None
-        if not days or len(set(days)) != len(days):
-            raise ImproperlyConfigured(
-                f"{name} must be whole numbers of days, different from each other and separated by commas "
-                f"(positive before the date, negative after, e.g. 14,3,0,-1), or none; it is {raw!r}."
-            )
-        offsets[kind] = days
-    return offsets
-
-
-REMINDER_OFFSETS = reminder_offsets_from(os.environ, DEFAULT_REMINDER_OFFSETS)
-
-# Complaints: the Hub's promises, in working days (weekends and England and
-# Wales bank holidays skipped; hubportal.working_days).
-COMPLAINT_ACKNOWLEDGE_WORKING_DAYS = env.int("COMPLAINT_ACKNOWLEDGE_WORKING_DAYS", default=5)
-COMPLAINT_RESPOND_WORKING_DAYS = env.int("COMPLAINT_RESPOND_WORKING_DAYS", default=20)
-# How long after the written resolution the complainant may escalate to the Chair.
-COMPLAINT_ESCALATION_WORKING_DAYS = env.int("COMPLAINT_ESCALATION_WORKING_DAYS", default=20)
+# Complaints: the Hub's promises (acknowledge, respond, escalate) are its
+# terms, in the Hub record (hubportal.models.Hub), not settings.
 # A public complainant's private tracking link lasts this many days after the
 # last message the Hub sent them (each step extends it); a new one can be requested.
 COMPLAINT_TRACKING_LINK_DAYS = env.int("COMPLAINT_TRACKING_LINK_DAYS", default=90)
@@ -470,7 +439,3 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
     },
 }
-
-# The Hub, as it is named to users and in documents.
-HUB_NAME = "Leicestershire Music Hub"
-HUB_LEAD_ORGANISATION = "Leicestershire Music"

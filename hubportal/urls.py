@@ -6,6 +6,8 @@ from hubportal import reports_views, views
 urlpatterns = [
     path("", views.landing, name="landing"),
     path("home/", views.home, name="home"),
+    path("hub.css", views.hub_theme, name="hub_theme"),
+    path("hub-logo", views.hub_logo, name="hub_logo"),
     path("healthz", views.healthz, name="healthz"),
     path("livez", views.livez, name="livez"),
     path("staff/", views.staff_home, name="staff_home"),
@@ -41,4 +43,5 @@ urlpatterns = [
     path("", include("surveys.urls")),
     path("", include("complaints.urls")),
     path("", include("hubportal.privacy.urls")),
+    path("", include("hubportal.records_import.urls")),
 ]

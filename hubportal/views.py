@@ -48,6 +48,37 @@ def landing(request: HttpRequest) -> HttpResponse:
     return render(request, "hubportal/landing.html")
 
 
+@require_GET
+def hub_theme(request: HttpRequest) -> HttpResponse:
+    """The Hub's colours as CSS variables (a stylesheet, so the CSP needs no inline style)."""
+    from hubportal.hub import current_hub
+
+    hub = current_hub()
+    css = f":root {{ --hub-purple: {hub.primary_colour}; --hub-purple-dark: {hub.accent_colour}; }}\n"
+    response = HttpResponse(css, content_type="text/css")
+    return response
+
+
+@require_GET
+def hub_logo(request: HttpRequest) -> HttpResponse:
+    """The Hub's logo (public: it is on the landing page), or the Hub Portal mark."""
+    from django.http import FileResponse
+    from django.templatetags.static import static
+
+    from hubportal.hub import current_hub
+
+    hub = current_hub()
+    if not hub.logo:
+        return redirect(static("img/favicon.svg"))
+    try:
+        handle = hub.logo.open("rb")
+    except OSError:
+        return redirect(static("img/favicon.svg"))
+    response = FileResponse(handle, content_type="image/png" if hub.logo.name.endswith(".png") else "image/jpeg")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """Send each user to their own area after signing in."""

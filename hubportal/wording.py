@@ -10,7 +10,7 @@ saved, so a typo is refused with the reason instead of sending a blank:
   each attribute: ``{{ obj.nonexistent }}`` is refused, and the preview shows
   the message at each stage of the series as it would be sent;
 - any other kind may use the names its default uses (plus recipient,
-  site_url and url), and its preview shows each placeholder by name.
+  site_url, url and hub), and its preview shows each placeholder by name.
 
 Loop and {% with %} variables are known inside their block.
 """
@@ -27,7 +27,8 @@ from django.template.defaulttags import FilterNode, ForNode, IfNode, WithNode
 from hubportal.models import MessageTemplate
 from hubportal.wording_samples import has_sample, sample_contexts
 
-ALWAYS_AVAILABLE = {"recipient", "site_url", "url"}
+# Every message is rendered with these (hubportal.notifications.render_kind).
+ALWAYS_AVAILABLE = {"recipient", "site_url", "url", "hub", "hub_name"}
 
 
 def kinds() -> list[str]:

@@ -154,6 +154,7 @@ def sample_recipient() -> User:
 
 def sample_contexts(kind: str, today: date | None = None) -> list[tuple[str, dict]]:
     """One (stage, context) per stage of the kind's series, as its reminders are rendered."""
+    from hubportal.hub import current_hub
     from hubportal.reminders import offsets, stage_name
 
     today = today or timezone.localdate()
@@ -169,6 +170,8 @@ def sample_contexts(kind: str, today: date | None = None) -> list[tuple[str, dic
                 "recipient": recipient,
                 "url": "/portal/",
                 "site_url": settings.SITE_URL,
+                "hub": current_hub(),
+                "hub_name": current_hub().name,
             },
         )
         for days in offsets(kind) or [0]

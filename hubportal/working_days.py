@@ -1,4 +1,4 @@
-"""Working days: Monday to Friday, except the bank holidays of England and Wales.
+"""Working days: Monday to Friday, except the bank holidays of the Hub's region.
 
 Deadlines the Hub promises in working days (acknowledge a complaint within
 five, respond within twenty) are counted here, so a deadline never falls on a
@@ -6,8 +6,9 @@ weekend or a bank holiday and the arithmetic lives in one place:
 
     acknowledge_by = add_working_days(received_on, 5)
 
-The holidays come from the ``holidays`` package (England and Wales share one
-calendar, including substitute days such as "Boxing Day (observed)").
+The holidays come from the ``holidays`` package, for the region the Hub
+record names (hubportal.models.Hub.holiday_region: England, Wales, Scotland or
+Northern Ireland), including substitute days such as "Boxing Day (observed)".
 """
 
 from datetime import date, timedelta
@@ -15,36 +16,43 @@ from functools import lru_cache
 
 import holidays
 
-# England's calendar: Wales has the same bank holidays.
-SUBDIVISION = "ENG"
-
 
 @lru_cache(maxsize=64)
-def _bank_holidays(year: int) -> dict[date, str]:
-    return dict(holidays.country_holidays("GB", subdiv=SUBDIVISION, years=year))
+def _calendar(year: int, region: str) -> dict[date, str]:
+    return dict(holidays.country_holidays("GB", subdiv=region, years=year))
+
+
+def _region() -> str:
+    from hubportal.hub import current_hub
+
+    return current_hub().holiday_region
 
 
 def bank_holiday_name(day: date) -> str | None:
     """The bank holiday's name ("Easter Monday"), or None on any other day."""
-    return _bank_holidays(day.year).get(day)
+    return _calendar(day.year, _region()).get(day)
 
 
-def is_working_day(day: date) -> bool:
-    return day.weekday() < 5 and day not in _bank_holidays(day.year)
+# Each public function reads the region once and passes it down, so counting
+# twenty days asks the Hub record once, not twenty times.
+def is_working_day(day: date, region: str | None = None) -> bool:
+    return day.weekday() < 5 and day not in _calendar(day.year, region or _region())
 
 
-def next_working_day(day: date) -> date:
+def next_working_day(day: date, region: str | None = None) -> date:
     """The first working day after ``day``."""
+    region = region or _region()
     day += timedelta(days=1)
-    while not is_working_day(day):
+    while not is_working_day(day, region):
         day += timedelta(days=1)
     return day
 
 
-def previous_working_day(day: date) -> date:
+def previous_working_day(day: date, region: str | None = None) -> date:
     """The last working day before ``day``."""
+    region = region or _region()
     day -= timedelta(days=1)
-    while not is_working_day(day):
+    while not is_working_day(day, region):
         day -= timedelta(days=1)
     return day
 
@@ -54,9 +62,10 @@ def subtract_working_days(end: date, days: int) -> date:
     add_working_days for a working day ``end``)."""
     if days < 0:
         raise ValueError("Count working days backwards with a positive number.")
+    region = _region()
     day = end
     for _ in range(days):
-        day = previous_working_day(day)
+        day = previous_working_day(day, region)
     return day
 
 
@@ -68,9 +77,10 @@ def add_working_days(start: date, days: int) -> date:
     """
     if days < 0:
         raise ValueError("Count working days forwards only.")
+    region = _region()
     day = start
     for _ in range(days):
-        day = next_working_day(day)
+        day = next_working_day(day, region)
     return day
 
 
@@ -79,10 +89,11 @@ def working_days_between(start: date, end: date) -> int:
     (negative when ``end`` is before ``start``): the inverse of add_working_days."""
     if end < start:
         return -working_days_between(end, start)
+    region = _region()
     count = 0
     day = start
     while day < end:
         day += timedelta(days=1)
-        if is_working_day(day):
+        if is_working_day(day, region):
             count += 1
     return count

@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.utils import timezone
 
+from hubportal.hub import current_hub
 from partners.models import Meeting
 
 ICS_MIMETYPE = "text/calendar"
@@ -46,18 +47,19 @@ def _utc(moment: datetime) -> str:
 def meeting_ics(meeting: Meeting, *, cancelled: bool = False) -> str:
     """The meeting as a calendar event; the same UID each time, so a
     rescheduled meeting's new invitation replaces the old one."""
+    hub = current_hub()
     host = urlsplit(settings.SITE_URL).hostname or "hubportal"
     ends_at = meeting.starts_at + timedelta(minutes=meeting.duration_minutes)
     representatives = ", ".join(str(u) for u in meeting.hlo_representatives.all())
-    description = [f"Introductory meeting with {settings.HUB_LEAD_ORGANISATION}, the Hub Lead Organisation."]
+    description = [f"Introductory meeting with {hub.lead_organisation}, the Hub Lead Organisation."]
     if representatives:
-        description.append(f"From {settings.HUB_LEAD_ORGANISATION}: {representatives}.")
+        description.append(f"From {hub.lead_organisation}: {representatives}.")
     if meeting.online_link:
         description.append(f"Join online: {meeting.online_link}")
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
-        f"PRODID:-//{settings.HUB_NAME}//Hub Portal//EN",
+        f"PRODID:-//{hub.name}//Hub Portal//EN",
         "CALSCALE:GREGORIAN",
         "METHOD:PUBLISH",
         "BEGIN:VEVENT",
@@ -65,7 +67,7 @@ def meeting_ics(meeting: Meeting, *, cancelled: bool = False) -> str:
         f"DTSTAMP:{_utc(timezone.now())}",
         f"DTSTART:{_utc(meeting.starts_at)}",
         f"DTEND:{_utc(ends_at)}",
-        f"SUMMARY:{_escape(f'Introductory meeting: {meeting.partner.name} and {settings.HUB_LEAD_ORGANISATION}')}",
+        f"SUMMARY:{_escape(f'Introductory meeting: {meeting.partner.name} and {hub.lead_organisation}')}",
         f"DESCRIPTION:{_escape(chr(10).join(description))}",
     ]
     location = meeting.location or meeting.online_link

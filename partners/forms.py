@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from hubportal import roles, text_limits
+from hubportal.hub import current_hub
 from hubportal.models import User
 from hubportal.uploads import SecureFileField, describe_kinds
 from partners.models import ActivityType, Contact, District, Meeting, NationalPlanStrand, Partner, PartnerType
@@ -182,7 +183,7 @@ class MeetingScheduleForm(forms.Form):
     location = forms.CharField(label="Where (if in person)", max_length=300, required=False)
     online_link = forms.URLField(label="Video-call link (if online)", required=False, assume_scheme="https")
     representatives = forms.ModelMultipleChoiceField(
-        label="Who will attend from Leicestershire Music",
+        label="Who will attend from the Hub Lead Organisation",
         queryset=User.objects.none(),
         widget=forms.CheckboxSelectMultiple,
     )
@@ -190,6 +191,7 @@ class MeetingScheduleForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["representatives"].queryset = hub_representatives()
+        self.fields["representatives"].label = f"Who will attend from {current_hub().lead_organisation}"
 
     def clean_starts_at(self):
         starts_at = self.cleaned_data["starts_at"]
@@ -221,7 +223,7 @@ class MeetingRecordForm(forms.ModelForm):
         labels = {
             "who_they_are": "1. Who they are",
             "national_plan_support": "2. How they support the delivery of the National Plan for Music Education "
-            "in Leicester and Leicestershire",
+            "in the Hub's area",
             "needs_analysis_support": "3. How the partnership would support the Needs Analysis",
             "proposed_partner_type": "4. The type of partner they would be",
             "benefit_to_young_people": "5. How the partnership would benefit children and young people",
@@ -244,6 +246,9 @@ class MeetingRecordForm(forms.ModelForm):
         self.fields["proposed_partner_type"].queryset = _active(PartnerType)
         self.fields["outcome"].required = True
         self.fields["outcome"].choices = Meeting.Outcome.choices
+        self.fields["national_plan_support"].label = (
+            f"2. How they support the delivery of the National Plan for Music Education in {current_hub().area}"
+        )
 
     def answers(self) -> dict:
         return {

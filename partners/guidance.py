@@ -5,7 +5,7 @@ from partners.models import Partner
 Stage = Partner.Stage
 
 NEXT_STEPS = {
-    Stage.ENQUIRY: "We have your enquiry. Leicestershire Music will contact you to arrange an introductory meeting.",
+    Stage.ENQUIRY: "We have your enquiry. We will contact you to arrange an introductory meeting.",
     Stage.MEETING_SCHEDULED: "Your introductory meeting is booked. Please confirm you can attend; the calendar "
     "invitation is in your email and below.",
     Stage.MEETING_HELD: "Thank you for meeting us. We are agreeing the next step and will be in touch.",

@@ -32,6 +32,7 @@ REFERENCE_DATA = [
     "agreements.migrations.0003_agreement_templates",
     "surveys.migrations.0003_default_question_sets",
     "hubportal.privacy.migrations.0002_default_retention_schedule",
+    "hubportal.migrations.0013_hub_record",
 ]
 
 
@@ -64,6 +65,25 @@ def _fresh_cache():
     yield
     cache.clear()
     caches["ratelimit"].clear()
+
+
+@pytest.fixture(autouse=True)
+def _hub_cached(request, _fresh_cache):
+    """The Hub record is read on every page and email and cached for minutes
+    (hubportal.hub.current_hub), so a running portal finds it in the cache;
+    load it there before a database test, so query counts pinned in tests
+    count the page's own queries, as production runs them."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server"} & set(request.fixturenames)
+    )
+    from hubportal.hub import current_hub, forget_local_copy
+
+    forget_local_copy()  # the last test's Hub, perhaps changed and rolled back since
+    if transactional or not (marker is not None or "db" in request.fixturenames):
+        return
+    request.getfixturevalue("db")
+    current_hub()
 
 
 @pytest.fixture
@@ -128,3 +148,18 @@ def client_for(db):
 
 # The browser (Chromium through Playwright) for every app's browser tests.
 from tests.browser.support import browser, page  # noqa: E402, F401
+
+
+@pytest.fixture
+def hub_with(db):
+    """Change the Hub record's terms for one test: ``hub_with(match_funding_floor_percent=60)``."""
+    from hubportal.hub import current_hub, hub_changed
+    from hubportal.models import Hub
+
+    def apply(**changes):
+        Hub.objects.get_or_create(pk=1)
+        Hub.objects.filter(pk=1).update(**changes)
+        hub_changed()
+        return current_hub()
+
+    return apply

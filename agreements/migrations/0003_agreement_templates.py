@@ -179,12 +179,15 @@ PROJECT = {
 }
 
 
-def seed(apps, schema_editor):
-    from django.conf import settings
+# The Hub the templates were first written for (its names were settings then;
+# since issue 22 they are the Hub record, and setup_hub rewords these templates).
+FIRST_HUB = {"hub": "Leicestershire Music Hub", "lead": "Leicestershire Music"}
 
+
+def seed(apps, schema_editor):
     PartnerType = apps.get_model("partners", "PartnerType")
     AgreementTemplate = apps.get_model("agreements", "AgreementTemplate")
-    names = {"hub": settings.HUB_NAME, "lead": settings.HUB_LEAD_ORGANISATION}
+    names = FIRST_HUB
     for partner_type in PartnerType.objects.all():
         if AgreementTemplate.objects.filter(partner_type=partner_type).exists():
             continue

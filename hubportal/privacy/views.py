@@ -1,7 +1,6 @@
 """Thin views for personal data: the Service Manager's schedule, due list,
 holds and requests; the safeguarding lead's review list; the public notice."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from hubportal.errors import ActionRefused
 from hubportal.exports import export_format, export_rows
 from hubportal.history import history_for
+from hubportal.hub import current_hub
 from hubportal.lists import page_of, querystring
 from hubportal.privacy import permissions, selectors, services
 from hubportal.privacy.filters import DataRequestFilter
@@ -49,7 +49,8 @@ DUE_COLUMNS = [
 @require_GET
 def notice(request: HttpRequest) -> HttpResponse:
     """The Hub's privacy notice, for anyone: every form that collects personal data links here."""
-    context = {"rules": selectors.schedule(), "hub_name": settings.HUB_NAME, "hlo": settings.HUB_LEAD_ORGANISATION}
+    hub = current_hub()
+    context = {"rules": selectors.schedule(), "hub_name": hub.name, "hlo": hub.lead_organisation}
     return render(request, "privacy/notice.html", context)
 
 

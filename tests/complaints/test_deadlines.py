@@ -7,7 +7,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.test import override_settings
 from django.utils import timezone
 
 from complaints.models import Complaint
@@ -40,8 +39,9 @@ def test_the_reference_numbers_the_year(partner_a_user):
     assert (first.reference, second.reference, next_year.reference) == ("C-2026-0001", "C-2026-0002", "C-2027-0001")
 
 
-@override_settings(COMPLAINT_ACKNOWLEDGE_WORKING_DAYS=2, COMPLAINT_RESPOND_WORKING_DAYS=10)
-def test_the_deadlines_are_configurable(partner_a_user):
+def test_the_deadlines_are_the_hubs_terms(partner_a_user, hub_with):
+    # Issue 22: the deadlines moved from settings to the Hub record.
+    hub_with(complaint_acknowledge_working_days=2, complaint_respond_working_days=10)
     with at(date(2026, 3, 13)):  # a Friday
         complaint = raise_from_portal(partner_a_user)
     assert complaint.acknowledge_by == date(2026, 3, 17)

@@ -7,7 +7,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.test import override_settings
 
 from complaints.models import Complaint
 from complaints.services import complaint_escalate
@@ -109,8 +108,9 @@ def test_the_public_complainant_is_emailed_when_it_closes_itself(manager):
     assert OutboundEmail.objects.filter(to="jo.public@example.org", kind="complaints_window_ended").exists()
 
 
-@override_settings(COMPLAINT_ESCALATION_WORKING_DAYS=3)
-def test_the_window_is_configurable(manager, partner_a_user):
+def test_the_window_is_the_hubs_term(manager, partner_a_user, hub_with):
+    # Issue 22: the window moved from settings to the Hub record.
+    hub_with(complaint_escalation_working_days=3)
     with at(date(2026, 4, 1)):
         complaint = advance(raise_from_portal(partner_a_user), Status.RESOLVED, manager=manager)
     assert complaint.escalate_by == date(2026, 4, 8)  # Thursday 2, Tuesday 7, Wednesday 8

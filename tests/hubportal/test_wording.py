@@ -120,7 +120,8 @@ def test_loop_and_with_variables_and_real_fields_are_accepted(url, body, staff, 
     assert MessageTemplate.objects.get().body == body
 
 
-def test_every_default_wording_passes_its_own_check():
+def test_every_default_wording_passes_its_own_check(db):
+    # db: since issue 22 a reminder's offsets and the Hub's name come from the Hub record.
     from hubportal import wording
 
     for kind in wording.kinds():

@@ -53,5 +53,5 @@ class MeetingFactory(factory.django.DjangoModelFactory):
 
     partner = factory.SubFactory(PartnerFactory)
     starts_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=7))
-    location = "Leicestershire Music, County Hall, Glenfield"
+    location = "County Hall, Glenfield"
     scheduled_by = factory.SubFactory(UserFactory)

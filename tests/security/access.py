@@ -63,6 +63,15 @@ PUBLIC = set(ROLES)
 RULES: dict[str, Rule] = {
     # Public pages and sign-in.
     "landing": rule(PUBLIC),
+    "hub_theme": rule(PUBLIC),
+    "hub_logo": rule(PUBLIC, ok=frozenset({200, 302})),
+    # Import records (issue 22): the Service Manager and admins only.
+    "records_import:home": rule({"manager", "admin"}, methods=("GET", "POST")),
+    "records_import:template": rule({"manager", "admin"}, args=lambda s: {"kind": "partners", "fmt": "xlsx"}),
+    "records_import:preview": rule({"manager", "admin"}, args=lambda s: {"pk": _import_run(s).pk}),
+    "records_import:confirm": rule(
+        {"manager", "admin"}, args=lambda s: {"pk": _import_run(s).pk}, methods=("POST",), ok_post=frozenset({302})
+    ),
     "healthz": rule(PUBLIC),
     "livez": rule(PUBLIC),
     "login": rule(PUBLIC, methods=("GET", "POST")),
@@ -113,6 +122,21 @@ RULES: dict[str, Rule] = {
     "board_report_pdf": rule(HUB_STAFF | {"chair"}, args=lambda s: {"pk": _board_report(s).pk}),
     "board_report_xlsx": rule(HUB_STAFF | {"chair"}, args=lambda s: {"pk": _board_report(s).pk}),
 }
+
+
+def _import_run(sample):
+    """An uploaded file with a header and no rows: previewed, never importable."""
+    if "import_run" not in sample:
+        from django.core.files.base import ContentFile
+
+        from hubportal.records_import.kinds import KINDS
+        from hubportal.records_import.models import ImportRun
+
+        run = ImportRun(kind="partners", original_filename="partners.csv", uploaded_by=sample["notification"].recipient)
+        run.file.save("partners.csv", ContentFile(",".join(KINDS["partners"].columns).encode()), save=False)
+        run.save()
+        sample["import_run"] = run
+    return sample["import_run"]
 
 
 def _board_report(sample):

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from hubportal.records_import import views
+
+app_name = "records_import"
+
+urlpatterns = [
+    path("staff/import/", views.import_home, name="home"),
+    path("staff/import/templates/<slug:kind>.<slug:fmt>", views.import_template, name="template"),
+    path("staff/import/<int:pk>/", views.import_preview, name="preview"),
+    path("staff/import/<int:pk>/confirm/", views.import_confirm, name="confirm"),
+]

@@ -1,0 +1,118 @@
+"""Import records (staff page): templates, upload and preview, confirm."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from hubportal.errors import ActionRefused, require
+from hubportal.records_import import services
+from hubportal.records_import.kinds import KINDS
+from hubportal.records_import.models import ImportRun
+from hubportal.records_import.permissions import can_import
+from hubportal.uploads import SecureFileField
+
+FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+class UploadForm(forms.Form):
+    kind = forms.ChoiceField(label="What the file holds", choices=[(k, v.title) for k, v in KINDS.items()])
+    file = SecureFileField(label="The filled-in template (CSV or XLSX)", kinds={"xlsx"}, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A CSV has no magic number for the upload policy to judge, so it is
+        # checked here: text, within the size limit, named .csv.
+        self.fields["file"].required = True
+        self.fields["file"].validators = []
+        self.fields["file"].widget.attrs["accept"] = ".csv,.xlsx"
+
+    def clean_file(self):
+        from hubportal.uploads import detect_kind
+
+        uploaded = self.cleaned_data["file"]
+        if uploaded.name.lower().endswith(".csv"):
+            head = uploaded.read(4096)
+            uploaded.seek(0)
+            if b"\x00" in head or uploaded.size > 20 * 1024 * 1024:
+                raise forms.ValidationError("This is not a CSV file we can read: save the template as CSV again.")
+            return uploaded
+        detect_kind(uploaded, {"xlsx"})
+        return uploaded
+
+
+def _allowed(request: HttpRequest) -> None:
+    allowed, reason = can_import(request.user)
+    require(allowed, reason)
+
+
+@login_required
+def import_home(request: HttpRequest) -> HttpResponse:
+    _allowed(request)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            run, _ = services.import_upload(
+                actor=request.user, kind_key=form.cleaned_data["kind"], uploaded=form.cleaned_data["file"]
+            )
+        except ActionRefused as error:
+            form.add_error("file", str(error))
+        else:
+            return redirect("records_import:preview", pk=run.pk)
+    runs = ImportRun.objects.select_related("uploaded_by")[:20]
+    return render(request, "records_import/home.html", {"form": form, "kinds": KINDS, "runs": runs})
+
+
+@require_GET
+@login_required
+def import_template(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
+    _allowed(request)
+    if kind not in KINDS or fmt not in FORMATS:
+        raise Http404
+    data = services.template_dataset(kind)
+    content = data.export(fmt)
+    response = HttpResponse(
+        content if isinstance(content, bytes) else content.encode("utf-8"), content_type=FORMATS[fmt]
+    )
+    response["Content-Disposition"] = f'attachment; filename="hub-portal-{kind}-template.{fmt}"'
+    return response
+
+
+@require_GET
+@login_required
+def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    _allowed(request)
+    run = get_object_or_404(ImportRun, pk=pk)
+    result = None
+    error = ""
+    if run.status == ImportRun.Status.PREVIEWED:
+        try:
+            result = services.run_preview(run)
+        except ActionRefused as refused:
+            error = str(refused)
+    return render(
+        request, "records_import/preview.html", {"run": run, "result": result, "error": error, "kind": KINDS[run.kind]}
+    )
+
+
+@require_POST
+@login_required
+def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    _allowed(request)
+    run = get_object_or_404(ImportRun, pk=pk)
+    try:
+        summary = services.import_confirm(run=run, actor=request.user)
+    except ActionRefused as error:
+        messages.error(request, str(error))
+        return redirect("records_import:preview", pk=run.pk)
+    messages.success(
+        request,
+        f"Imported {run.original_filename}: {summary['created']} added, {summary['updated']} updated, "
+        f"{summary['unchanged']} unchanged.",
+    )
+    return redirect("records_import:home")
