@@ -53,7 +53,7 @@ from eoi.models import (
 )
 from hubportal.academic_years import SPRING
 from hubportal.admin import ReadOnlyAdmin
-from hubportal.models import MessageTemplate, Term, User
+from hubportal.models import Hub, MessageTemplate, Term, User
 from hubportal.privacy.models import RetentionRule
 from partners.models import (
     ActivityType,
@@ -109,6 +109,7 @@ NO_RULES = {
     Group: "the roles and their permissions (hubportal.roles sets them after every migration)",
     TOTPDevice: "a user's two-factor device: view-only; a reset goes through the audited page",
     StaticDevice: "a user's recovery codes: view-only; a reset goes through the audited page",
+    Hub: "the Hub's own terms: an admin saves them through hub_update (history); the floor stays >= 50% by a check",
     RetentionRule: "the retention schedule's periods, set by an admin; its kind, trigger and key are read-only",
     AccessAttempt: "django-axes' record of failed sign-ins (an admin unlocks an account here)",
     AccessLog: "django-axes' record of sign-ins",
