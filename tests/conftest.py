@@ -28,6 +28,23 @@ def require_service(available: bool, what: str) -> None:
     pytest.skip(f"{what} is not available on this machine (CI provides it).")
 
 
+# Tests that start real workers share fixed Redis databases and take minutes of
+# their own: with pytest-xdist (`make test PYTEST_ARGS="-n 2 --dist loadgroup"`)
+# they all run on one worker, one after another, as without it.
+SERIAL_FILES = {
+    "test_real_workers.py",
+    "test_celery.py",
+    "test_broker_outage.py",
+    "test_board_report_worker.py",
+}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if item.path.name in SERIAL_FILES and item.path.parent.name == "hubportal":
+            item.add_marker(pytest.mark.xdist_group("real_workers"))
+
+
 # The data migrations that seed reference data (districts, partner types,
 # evidence types, agreement templates, default question sets...).
 REFERENCE_DATA = [
