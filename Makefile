@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: venv dev-venv run serve test lint bench clean
+.PHONY: venv dev-venv run serve test lint bench faults clean
 
 # What production runs (requirements.txt); the tests, linters and browser
 # driver on top of it (requirements-dev.txt) only for make test and make lint.
@@ -95,6 +95,26 @@ bench: venv
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_scale --partners $(BENCH_PARTNERS)
 	$(PY) manage.py bench --duration $(BENCH_DURATION)
+
+# Faults (issue 25): what the portal does when Redis stops or a worker dies, against
+# the PostgreSQL in DATABASE_URL and a redis-server of its own on FAULTS_REDIS_PORT
+# (never the shared 6379), served as make serve does on FAULTS_PORT. It stops Redis
+# for ten seconds while the public and partners submit, then kills a Celery worker
+# mid-way through a board report (its pool process, then the whole worker), and
+# fails if anything was lost or a committed action answered with an error.
+FAULTS_REDIS_PORT ?= 6402
+FAULTS_PORT ?= 8102
+
+faults: venv
+	@case "$${DATABASE_URL:-}" in postgres://*|postgresql://*) ;; *)
+		echo "make faults runs production's parts: set DATABASE_URL=postgres://... (PostgreSQL)." >&2; exit 2;; esac
+	export REDIS_URL=redis://127.0.0.1:$(FAULTS_REDIS_PORT)/0
+	export HTTPS=false REQUIRE_2FA=false
+	export ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost}
+	export SECRET_KEY=$${SECRET_KEY:-local-faults-$$(hostname)-not-for-production-0123456789abcdef}
+	$(PY) manage.py create_database
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PY) manage.py faults --port $(FAULTS_PORT)
 
 clean:
 	rm -rf var staticfiles .pytest_cache

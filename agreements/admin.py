@@ -18,7 +18,7 @@ from agreements.models import (
     Signature,
     TerminationRecommendation,
 )
-from hubportal.admin import ReadOnlyAdmin
+from hubportal.admin import LockableAdmin, LockableInline, ReadOnlyAdmin, ReadOnlyInline
 
 
 @admin.register(AgreementTemplate)
@@ -34,22 +34,12 @@ class AgreementTemplateAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
 
-class DraftOnlyInline(admin.TabularInline):
-    """Rows that are part of the signed text: editable only while the agreement is a draft."""
+class DraftOnlyInline(LockableInline):
+    """Rows that are part of the signed text (outcomes, a project's money):
+    editable only while the agreement is a draft."""
 
-    extra = 0
-
-    def _draft(self, obj) -> bool:
-        return obj is None or obj.status == Agreement.Status.DRAFT
-
-    def has_add_permission(self, request, obj=None):
-        return self._draft(obj) and super().has_add_permission(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return self._draft(obj) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return self._draft(obj) and super().has_delete_permission(request, obj)
+    def parent_locked(self, parent) -> bool:
+        return parent.status != Agreement.Status.DRAFT
 
 
 class OutcomeInline(DraftOnlyInline):
@@ -60,17 +50,6 @@ class OutcomeInline(DraftOnlyInline):
 class InstalmentInline(DraftOnlyInline):
     model = PaymentInstalment
     fields = ["milestone", "due_on", "amount", "paid_on"]
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class SignatureInline(ReadOnlyInline):
@@ -86,14 +65,15 @@ class VersionInline(ReadOnlyInline):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(admin.ModelAdmin):
+class AgreementAdmin(LockableAdmin):
     list_display = ["title", "partner", "kind", "academic_year", "status", "version", "updated_at"]
     list_filter = ["kind", "status", "academic_year"]
     search_fields = ["title", "partner__name"]
     list_select_related = ["partner"]
     autocomplete_fields = ["partner"]
     inlines = [OutcomeInline, InstalmentInline, SignatureInline, VersionInline]
-    # The lifecycle moves only through the services, which check and record each move.
+    # The lifecycle moves only through the services, which check and record each
+    # move; once issued, nothing of it is edited (a change is a new version).
     always_read_only = [
         "status",
         "version",
@@ -107,17 +87,18 @@ class AgreementAdmin(admin.ModelAdmin):
         "issued_at",
         "live_at",
         "ended_at",
+        # Roll-forward without a completed review: the Service Manager's exception, through the service.
+        "review_exception",
+        "review_exception_by",
+        "review_exception_at",
     ]
 
-    def get_readonly_fields(self, request, obj=None):
-        if obj is None:
-            return ["status", "version", "created_by", "created_at", "issued_at", "live_at", "ended_at"]
-        if obj.status != Agreement.Status.DRAFT:
-            return [f.name for f in self.model._meta.fields if f.name != "id"]
-        return self.always_read_only
+    def is_locked(self, obj) -> bool:
+        return obj.status != Agreement.Status.DRAFT
 
-    def has_delete_permission(self, request, obj=None):
-        return (obj is None or obj.status == Agreement.Status.DRAFT) and super().has_delete_permission(request, obj)
+    def has_add_permission(self, request):
+        # Drafted in the staff area (or by an award), which asks the partner's standing.
+        return False
 
 
 @admin.register(AgreementVersion)
@@ -185,9 +166,13 @@ class TerminationRecommendationAdmin(admin.ModelAdmin):
     list_select_related = ["agreement"]
     search_fields = ["agreement__title", "agreement__partner__name"]
     inlines = [DocumentInline]
-    # The decision is made on the Chair's screen, never here.
+    # The decision is made on the Chair's screen, never here; what is recommended
+    # (terminate or not renew, and on which grounds) is what the Chair decides on,
+    # so only the evidence may be corrected before the decision.
     readonly_fields = [
         "agreement",
+        "kind",
+        "reasons",
         "complaint",
         "review",
         "partnership_suspended",

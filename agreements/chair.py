@@ -1,5 +1,6 @@
 """Recommendations to terminate or not renew an agreement, in the Chair's queue."""
 
+from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 
 from agreements.models import Reason, TerminationRecommendation
@@ -9,8 +10,12 @@ from hubportal.chair import ChairCase, Oldest, chair_cases, oldest_rows
 @chair_cases
 def recommendations_awaiting_decision() -> Oldest:
     """The oldest undecided recommendations and how many there are, in one query."""
+    earlier = TerminationRecommendation.objects.filter(
+        agreement=OuterRef("agreement"), decision=TerminationRecommendation.Decision.REJECTED
+    ).order_by("-decided_at")
     awaiting = (
         TerminationRecommendation.objects.awaiting_chair()
+        .annotate(earlier_rejected_at=Subquery(earlier.values("decided_at")[:1]))
         .select_related("agreement__partner")
         .only("kind", "reasons", "raised_at", "partnership_suspended", "agreement__title", "agreement__partner__name")
         .order_by("raised_at", "pk")
@@ -25,7 +30,12 @@ def recommendations_awaiting_decision() -> Oldest:
                 waiting_since=rec.raised_at,
                 partner_name=rec.agreement.partner.name,
                 summary="; ".join(Reason(r).label for r in rec.reasons if r in Reason.values)
-                + (" · partnership suspended pending your decision" if rec.partnership_suspended else ""),
+                + (" · partnership suspended pending your decision" if rec.partnership_suspended else "")
+                + (
+                    f" · raised again: an earlier recommendation was not upheld on {rec.earlier_rejected_at:%-d %B %Y}"
+                    if rec.earlier_rejected_at
+                    else ""
+                ),
             )
             for rec in rows
         ],

@@ -225,8 +225,9 @@ def _sign(agreement, version, *, party, user, name, role, at) -> Signature:
     )
 
 
-def _signed_live(agreement, *, staff, manager, partner_user, issued_at, signed_at, live_at):
-    """Issue, partner signature and countersignature, as they happened on those dates."""
+def _signed_live(agreement, *, staff, manager, partner_user, issued_at, signed_at, live_at, to=Status.LIVE):
+    """Issue, partner signature and countersignature, as they happened on those
+    dates; ``to=Status.SIGNED`` for next year's, signed early (live on 1 September)."""
     version = _store_version(agreement, at=issued_at, by=staff)
     partner_signature = _sign(
         agreement,
@@ -246,7 +247,10 @@ def _signed_live(agreement, *, staff, manager, partner_user, issued_at, signed_a
         role="Service Manager, Leicestershire Music",
         at=live_at,
     )
-    Agreement.objects.filter(pk=agreement.pk).update(status=Status.LIVE, issued_at=issued_at, live_at=live_at)
+    Agreement.objects.filter(pk=agreement.pk).update(
+        status=to, issued_at=issued_at, live_at=live_at if to == Status.LIVE else None
+    )
+    starts = f" It goes live on {agreement.year.starts_on:%-d %B %Y}." if to == Status.SIGNED else ""
     _history(
         agreement,
         [
@@ -264,9 +268,9 @@ def _signed_live(agreement, *, staff, manager, partner_user, issued_at, signed_a
                 live_at,
                 manager,
                 Status.PARTNER_SIGNED,
-                Status.LIVE,
+                to,
                 f"Countersigned by {hub_signature.typed_name} ({hub_signature.role_title}); "
-                f"SHA-256 {version.text_sha256}.",
+                f"SHA-256 {version.text_sha256}.{starts}",
             ),
         ],
     )
@@ -438,6 +442,30 @@ def seed(users: dict[str, User]) -> None:
                     )
                     Agreement.objects.filter(pk=agreement.pk).update(renewal_conditions=condition)
             chain.append(agreement)
+        early, created = _build(partner_b, y + 1, created_by=staff, renewal_of=chain[-1])
+        if created:
+            _review(
+                chain[-1],
+                staff=staff,
+                held_on=timezone.localdate() - datetime.timedelta(days=30),
+                recommendation=AnnualReview.Recommendation.RENEW,
+                summary="On track halfway through the year; renewed early so the orchestra can plan its season.",
+                ratings=[
+                    ("on_track", "58 regular players so far."),
+                    ("on_track", "14 participants with SEND at the second venue."),
+                    ("on_track", "One concert held, two planned."),
+                ],
+            )
+            _signed_live(
+                early,
+                staff=staff,
+                manager=manager,
+                partner_user=user_b,
+                issued_at=now - datetime.timedelta(days=20),
+                signed_at=now - datetime.timedelta(days=14),
+                live_at=now - datetime.timedelta(days=10),
+                to=Status.SIGNED,
+            )
         _completed_project(partner_b, user_b, staff=staff, manager=manager, year=y - 1)
 
     # Leicester Sound Lab: suspended on a safeguarding concern; the recommendation waits for the Chair.
@@ -588,6 +616,11 @@ def seed(users: dict[str, User]) -> None:
             signed_at=_at(y - 1, 7, 14),
             live_at=_at(y - 1, 7, 21),
         )
+        # Its renewal had been issued early; the Chair's decision withdrew it.
+        renewal, _ = _build(beats, y, created_by=staff, renewal_of=agreement)
+        issued_at = _at(y, 2, 2)
+        _store_version(renewal, at=issued_at, by=staff)
+        Agreement.objects.filter(pk=renewal.pk).update(status=Status.ISSUED, issued_at=issued_at)
         _decided(
             agreement,
             kind=TerminationRecommendation.Kind.TERMINATE,
@@ -601,6 +634,20 @@ def seed(users: dict[str, User]) -> None:
             decision_reasons="Repeated failure to meet the branding guidelines after warnings, and damage to "
             "the Hub's reputation. The agreement is terminated from today.",
             end_to=Status.TERMINATED,
+        )
+        Agreement.objects.filter(pk=renewal.pk).update(status=Status.WITHDRAWN, ended_at=_at(y, 3, 2))
+        _history(
+            renewal,
+            [
+                (issued_at, staff, Status.DRAFT, Status.ISSUED, "Version 1: issued early."),
+                (
+                    _at(y, 3, 2),
+                    chair,
+                    Status.ISSUED,
+                    Status.WITHDRAWN,
+                    "Withdrawn by the Chair's decision to terminate the partnership.",
+                ),
+            ],
         )
 
     # Wigston Ukulele Project: last year's agreement expired; the renewal was drafted but never issued.
@@ -649,14 +696,35 @@ def _decided(agreement, *, kind, reasons, evidence, review, raised, decided, dec
         decided_at=decided[0],
     )
     _history(recommendation, [(decided[0], decided[1], "decided", f"End the agreement. {decision_reasons}")])
-    _end(
-        agreement,
-        end_to,
-        at=decided[0],
-        actor=decided[1],
-        note=f"The Chair decided: end the agreement. {decision_reasons}",
-        via=(raised[0], raised[1], f"Recommendation to {recommendation.get_kind_display().lower()} sent to the Chair."),
-    )
+    via = (raised[0], raised[1], f"Recommendation to {recommendation.get_kind_display().lower()} sent to the Chair.")
+    note = f"The Chair decided: end the agreement. {decision_reasons}"
+    if end_to == Status.NOT_RENEWED:
+        # Not renewed (P20): the agreement ran to 31 August, then ended.
+        ends = agreement.year.ends_on
+        _history(
+            agreement,
+            [
+                (via[0], via[1], Status.LIVE, Status.UNDER_REVIEW, via[2]),
+                (decided[0], decided[1], Status.UNDER_REVIEW, Status.LIVE, f"{note} It runs to {ends:%-d %B %Y}."),
+            ],
+        )
+        at = _at(ends.year, 9, 1, 0)
+        Agreement.objects.filter(pk=agreement.pk).update(status=end_to, ended_at=at)
+        _history(
+            agreement,
+            [
+                (
+                    at,
+                    None,
+                    Status.LIVE,
+                    end_to,
+                    f"The {agreement.year.label} academic year ended; the Chair decided not to renew it.",
+                )
+            ],
+        )
+        agreement.refresh_from_db()
+        return
+    _end(agreement, end_to, at=decided[0], actor=decided[1], note=note, via=via)
 
 
 def _completed_project(partner, user, *, staff, manager, year):

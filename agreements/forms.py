@@ -130,6 +130,14 @@ class ReasonForm(forms.Form):
     )
 
 
+class ReviewExceptionForm(forms.Form):
+    reason = forms.CharField(
+        label="Why may it go forward without its annual review?",
+        widget=_text_area(3),
+        help_text="Kept in the agreement's history.",
+    )
+
+
 class SignForm(forms.Form):
     typed_name = forms.CharField(label="Your full name", max_length=200)
     role_title = forms.CharField(label="Your role", max_length=150, help_text="E.g. Director, Chair of Trustees.")

@@ -81,6 +81,8 @@ class Agreement(models.Model):
         DRAFT = "draft", "Draft"
         ISSUED = "issued", "Issued for signature"
         PARTNER_SIGNED = "partner_signed", "Signed by the partner"
+        # Signed by both for an academic year that has not begun: live on 1 September.
+        SIGNED = "signed", "Signed, starts on 1 September"
         LIVE = "live", "Live"
         UNDER_REVIEW = "under_review", "Under review"
         RENEWED = "renewed", "Renewed"
@@ -88,29 +90,43 @@ class Agreement(models.Model):
         NOT_RENEWED = "not_renewed", "Not renewed"
         TERMINATED = "terminated", "Terminated"
         COMPLETED = "completed", "Completed"
+        # Never in force: the partnership ended (the Chair's decision) before it began.
+        WITHDRAWN = "withdrawn", "Withdrawn"
 
     PARTNERSHIP_TRANSITIONS = {
-        Status.DRAFT: {Status.ISSUED},
-        Status.ISSUED: {Status.PARTNER_SIGNED, Status.DRAFT},
-        Status.PARTNER_SIGNED: {Status.LIVE, Status.DRAFT},
+        Status.DRAFT: {Status.ISSUED, Status.WITHDRAWN},
+        Status.ISSUED: {Status.PARTNER_SIGNED, Status.DRAFT, Status.WITHDRAWN},
+        Status.PARTNER_SIGNED: {Status.LIVE, Status.SIGNED, Status.DRAFT, Status.WITHDRAWN},
+        Status.SIGNED: {Status.LIVE, Status.WITHDRAWN},
         Status.LIVE: {Status.UNDER_REVIEW, Status.RENEWED, Status.EXPIRED, Status.TERMINATED, Status.NOT_RENEWED},
         Status.UNDER_REVIEW: {Status.LIVE, Status.RENEWED, Status.EXPIRED, Status.NOT_RENEWED, Status.TERMINATED},
         Status.RENEWED: set(),
         Status.EXPIRED: set(),
         Status.NOT_RENEWED: set(),
         Status.TERMINATED: set(),
+        Status.WITHDRAWN: set(),
     }
     PROJECT_TRANSITIONS = {
-        Status.DRAFT: {Status.ISSUED},
-        Status.ISSUED: {Status.PARTNER_SIGNED, Status.DRAFT},
-        Status.PARTNER_SIGNED: {Status.LIVE, Status.DRAFT},
+        Status.DRAFT: {Status.ISSUED, Status.WITHDRAWN},
+        Status.ISSUED: {Status.PARTNER_SIGNED, Status.DRAFT, Status.WITHDRAWN},
+        Status.PARTNER_SIGNED: {Status.LIVE, Status.DRAFT, Status.WITHDRAWN},
         Status.LIVE: {Status.COMPLETED, Status.TERMINATED},
         Status.COMPLETED: set(),
         Status.TERMINATED: set(),
+        Status.WITHDRAWN: set(),
     }
     # States in which the agreement binds both parties.
     IN_FORCE = {Status.LIVE, Status.UNDER_REVIEW}
-    ENDED = {Status.RENEWED, Status.EXPIRED, Status.NOT_RENEWED, Status.TERMINATED, Status.COMPLETED}
+    ENDED = {
+        Status.RENEWED,
+        Status.EXPIRED,
+        Status.NOT_RENEWED,
+        Status.TERMINATED,
+        Status.COMPLETED,
+        Status.WITHDRAWN,
+    }
+    # Not yet in force and not ended: what the Chair's termination withdraws.
+    OPEN = {Status.DRAFT, Status.ISSUED, Status.PARTNER_SIGNED, Status.SIGNED}
 
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PARTNERSHIP)
     partner = models.ForeignKey("partners.Partner", on_delete=models.PROTECT, related_name="agreements")
@@ -157,6 +173,15 @@ class Agreement(models.Model):
     issued_at = models.DateTimeField(null=True, blank=True)
     live_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
+    # Roll-forward needs the year's annual review completed; the Service Manager
+    # may record why a partnership goes forward without one.
+    review_exception = models.TextField(
+        blank=True, help_text="Why this agreement may be rolled forward without a completed annual review."
+    )
+    review_exception_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    review_exception_at = models.DateTimeField(null=True, blank=True)
 
     objects = AgreementQuerySet.as_manager()
 

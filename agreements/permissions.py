@@ -3,6 +3,7 @@ view (through the service) and by the template (to show the button)."""
 
 from agreements.models import Agreement, AnnualReview, PaymentInstalment, TerminationRecommendation
 from hubportal.roles import is_chair, is_hub_staff, is_partner_user, is_service_manager
+from partners.standing import Action, standing_of
 
 Status = Agreement.Status
 
@@ -74,6 +75,17 @@ def can_record_payment(user, instalment: PaymentInstalment) -> bool:
     )
 
 
+def can_record_review_exception(user, agreement: Agreement) -> bool:
+    """The Service Manager records why a partnership agreement in force may be
+    rolled forward without a completed annual review."""
+    return (
+        is_service_manager(user)
+        and agreement.kind == Agreement.Kind.PARTNERSHIP
+        and agreement.status in Agreement.IN_FORCE
+        and not agreement.review_exception
+    )
+
+
 def can_roll_forward(user) -> bool:
     """Staff roll the year's live agreements forward into next year's drafts."""
     return is_hub_staff(user)
@@ -92,3 +104,17 @@ def can_decide(user, recommendation: TerminationRecommendation) -> bool:
 def can_see_recommendation(user) -> bool:
     """Staff who raise recommendations and the Chair who decides them."""
     return is_hub_staff(user) or is_chair(user)
+
+
+def standing_action(agreement: Agreement, partnership_action: Action) -> tuple[Action, int | None]:
+    """What the partner's standing is asked for a step of this agreement: a
+    project agreement is part of an award; a partnership agreement is for its year."""
+    if agreement.is_project:
+        return Action.EOI_AWARD, None
+    return partnership_action, agreement.academic_year
+
+
+def standing_allows(agreement: Agreement, partnership_action: Action) -> tuple[bool, str]:
+    """Whether the partner's standing allows this step of the agreement now, and if not, why."""
+    action, year = standing_action(agreement, partnership_action)
+    return standing_of(agreement.partner).may(action, academic_year=year)

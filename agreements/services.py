@@ -41,10 +41,12 @@ from agreements.permissions import (
     can_issue,
     can_recommend,
     can_record_payment,
+    can_record_review_exception,
     can_reopen,
     can_review,
     can_roll_forward,
     can_sign,
+    standing_allows,
 )
 from agreements.text import canonical_text, sha256
 from eoi.funding import HUB_GRANT, IN_KIND, check_match_funding, pounds
@@ -56,6 +58,7 @@ from hubportal.notifications import notify
 from hubportal.roles import is_chair, is_hub_staff, is_partner_user, is_service_manager
 from partners.models import Partner
 from partners.services import partner_move
+from partners.standing import Action, require_standing, standings_of
 
 Status = Agreement.Status
 # The project evaluation is due this long after the project ends, unless staff set another date.
@@ -75,6 +78,12 @@ SECTION_NAMES = {
 
 def _lock(agreement: Agreement) -> Agreement:
     return Agreement.objects.select_for_update().select_related("partner").get(pk=agreement.pk)
+
+
+def _require_standing(agreement: Agreement, partnership_action: Action) -> None:
+    allowed, reason = standing_allows(agreement, partnership_action)
+    if not allowed:
+        raise ActionRefused(reason)
 
 
 def _state_refusal(agreement: Agreement, what: str) -> str:
@@ -176,8 +185,7 @@ def agreement_draft(*, partner: Partner, academic_year: int, actor, title: str =
     template of the partner's type. One per partner per year."""
     require(is_hub_staff(actor), "Only Hub staff draft agreements.")
     year = AcademicYear(int(academic_year))
-    if partner.status in (Partner.Stage.DECLINED, Partner.Stage.TERMINATED):
-        raise ActionRefused(f"{partner.name}'s partnership has ended ({partner.get_status_display().lower()}).")
+    require_standing(partner, Action.AGREEMENT_DRAFT, academic_year=year.start_year)
     existing = Agreement.objects.filter(partner=partner, kind=Agreement.Kind.PARTNERSHIP, academic_year=year.start_year)
     if existing.exists():
         raise ActionRefused(
@@ -218,6 +226,7 @@ def project_agreement_draft(*, eoi, award, actor) -> Agreement:
         raise ActionRefused("This award belongs to a different expression of interest.")
     if Agreement.objects.filter(eoi=eoi).exists():
         raise ActionRefused(f"“{eoi.title}” already has a project agreement: open it instead of drafting another.")
+    require_standing(eoi.partner, Action.EOI_AWARD)
     template = project_template()
     if template is None:
         raise ActionRefused("There is no project agreement template. Add one under Agreement templates first.")
@@ -395,8 +404,11 @@ def issue_problems(agreement: Agreement) -> list[str]:
             problems.append(f"Write {label}.")
     if not agreement.outcomes.exists():
         problems.append("Add at least one agreed outcome, with its measure and target.")
-    if agreement.partner.status in (Partner.Stage.DECLINED, Partner.Stage.TERMINATED, Partner.Stage.SUSPENDED):
-        problems.append(f"{agreement.partner.name} is {agreement.partner.get_status_display().lower()}.")
+    allowed, reason = standing_allows(agreement, Action.AGREEMENT_ISSUE)
+    if not allowed:
+        problems.append(reason)
+    elif agreement.is_project and not selectors.partner_users(agreement.partner):
+        problems.append(f"Nobody at {agreement.partner.name} can sign yet: invite a partner user first.")
     if agreement.is_project:
         if not (agreement.starts_on and agreement.ends_on):
             problems.append("Set the project's start and end dates.")
@@ -529,6 +541,7 @@ def agreement_sign(*, agreement: Agreement, actor, typed_name: str, role_title: 
     )
     if not can_sign(actor, agreement):
         raise ActionRefused(_state_refusal(agreement, "It is not waiting for your signature."))
+    _require_standing(agreement, Action.AGREEMENT_SIGN)
     version = _check_text_unchanged(agreement)
     signature = _signature(
         agreement, version, party=Signature.Party.PARTNER, actor=actor, typed_name=typed_name, role_title=role_title
@@ -552,11 +565,15 @@ def agreement_sign(*, agreement: Agreement, actor, typed_name: str, role_title: 
 def agreement_countersign(*, agreement: Agreement, actor, typed_name: str, role_title: str) -> Agreement:
     """The Service Manager signs for the Hub after the partner; the agreement
     goes live. Last year's agreement it renews becomes renewed, and a partner
-    waiting on it (agreement pending, or lapsed) becomes active."""
+    waiting on it (agreement pending, or lapsed) becomes active. A partnership
+    agreement for a year that has not begun is signed now and goes live on
+    1 September (``agreements_start``): the current year's stays live until then.
+    The partner's standing (its evidence in force) is checked at this moment."""
     agreement = _lock(agreement)
     require(is_service_manager(actor), "Only the Service Manager signs agreements for the Hub.")
     if not can_countersign(actor, agreement):
         raise ActionRefused(_state_refusal(agreement, "The Hub signs after the partner has signed."))
+    _require_standing(agreement, Action.AGREEMENT_COUNTERSIGN)
     version = _check_text_unchanged(agreement)
     if not agreement.signatures.filter(
         party=Signature.Party.PARTNER, version=agreement.version, voided_at__isnull=True
@@ -577,6 +594,26 @@ def agreement_countersign(*, agreement: Agreement, actor, typed_name: str, role_
     signature = _signature(
         agreement, version, party=Signature.Party.HUB, actor=actor, typed_name=typed_name, role_title=role_title
     )
+    if agreement.kind == Agreement.Kind.PARTNERSHIP and agreement.academic_year > current_academic_year().start_year:
+        transition(
+            agreement,
+            to=Status.SIGNED,
+            actor=actor,
+            note=f"Countersigned by {signature.typed_name} ({signature.role_title}); SHA-256 "
+            f"{signature.text_sha256}. It goes live on {agreement.year.starts_on:%-d %B %Y}.",
+        )
+        _notify_both(kind="agreements_live", agreement=agreement, context={"signature": signature})
+        return agreement
+    _go_live(agreement, previous=previous, actor=actor, note=(
+        f"Countersigned by {signature.typed_name} ({signature.role_title}); SHA-256 {signature.text_sha256}."
+    ))
+    _notify_both(kind="agreements_live", agreement=agreement, context={"signature": signature})
+    return agreement
+
+
+def _go_live(agreement: Agreement, *, previous: list[Agreement], actor, note: str) -> None:
+    """The agreement is in force: what it renews ends as renewed, and a partner
+    waiting on it becomes active."""
     for old in previous:
         old.ended_at = timezone.now()
         transition(
@@ -587,21 +624,43 @@ def agreement_countersign(*, agreement: Agreement, actor, typed_name: str, role_
             update_fields=["ended_at"],
         )
     agreement.live_at = timezone.now()
-    transition(
-        agreement,
-        to=Status.LIVE,
-        actor=actor,
-        note=f"Countersigned by {signature.typed_name} ({signature.role_title}); SHA-256 {signature.text_sha256}.",
-        update_fields=["live_at"],
-    )
+    transition(agreement, to=Status.LIVE, actor=actor, note=note, update_fields=["live_at"])
     partner = agreement.partner
     if agreement.kind == Agreement.Kind.PARTNERSHIP and partner.status in (
         Partner.Stage.AGREEMENT_PENDING,
         Partner.Stage.LAPSED,
     ):
         _partner_to(partner, Partner.Stage.ACTIVE, actor=actor, reason=f"The {agreement.year.label} agreement is live.")
-    _notify_both(kind="agreements_live", agreement=agreement, context={"signature": signature})
-    return agreement
+
+
+@transaction.atomic
+def agreements_start(*, today: datetime.date | None = None) -> list[Agreement]:
+    """On 1 September: every partnership agreement signed early for the year
+    that has begun goes live, and the one it renews ends as renewed. Run daily
+    by Celery beat before the expiry; running it again finds nothing more."""
+    today = today or timezone.localdate()
+    current = academic_year_for(today)
+    due = list(
+        Agreement.objects.select_for_update()
+        .select_related("partner")
+        .filter(kind=Agreement.Kind.PARTNERSHIP, status=Status.SIGNED, academic_year__lte=current.start_year)
+    )
+    for agreement in due:
+        previous = list(
+            Agreement.objects.select_for_update().filter(
+                partner=agreement.partner_id,
+                kind=Agreement.Kind.PARTNERSHIP,
+                status__in=Agreement.IN_FORCE,
+                academic_year__lt=agreement.academic_year,
+            )
+        )
+        _go_live(
+            agreement,
+            previous=previous,
+            actor=None,
+            note=f"The {agreement.year.label} academic year began on {agreement.year.starts_on:%-d %B %Y}.",
+        )
+    return due
 
 
 @transaction.atomic
@@ -817,7 +876,9 @@ class RollForward:
     skipped: list[tuple[Agreement, str]] = field(default_factory=list)
 
 
-def _roll_forward_skip(agreement: Agreement, latest_review: AnnualReview | None, taken: set[int]) -> str:
+def _roll_forward_skip(
+    agreement: Agreement, latest_review: AnnualReview | None, taken: set[int], standing
+) -> str:
     partner = agreement.partner
     if partner.pk in taken:
         return f"{partner.name} already has a {agreement.year.next().label} agreement."
@@ -828,11 +889,36 @@ def _roll_forward_skip(agreement: Agreement, latest_review: AnnualReview | None,
         AnnualReview.Recommendation.TERMINATE,
     ):
         return f"Its annual review recommends: {latest_review.get_recommendation_display().lower()}."
-    if partner.status != Partner.Stage.ACTIVE:
-        return f"{partner.name} is {partner.get_status_display().lower()}."
+    allowed, reason = standing.may(Action.ROLL_FORWARD, academic_year=agreement.academic_year + 1)
+    if not allowed:
+        return reason
     if partner.partner_type and not partner.partner_type.agreement_required:
         return f"Partners of type {partner.partner_type} no longer need an agreement."
+    if latest_review is None and not agreement.review_exception:
+        return (
+            f"Its {agreement.year.label} annual review is not completed: complete it first, or the Service Manager "
+            "records on the agreement why it goes forward without one."
+        )
     return ""
+
+
+@transaction.atomic
+def agreement_review_exception(*, agreement: Agreement, actor, reason: str) -> Agreement:
+    """The Service Manager records why a partnership agreement may be rolled
+    forward without its annual review completed (the policy asks for one a year)."""
+    agreement = _lock(agreement)
+    require(can_record_review_exception(actor, agreement), "Only the Service Manager records this exception.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ActionRefused("Say why this partnership may go forward without its annual review; it is recorded.")
+    if agreement.kind != Agreement.Kind.PARTNERSHIP or agreement.status not in Agreement.IN_FORCE:
+        raise ActionRefused(_state_refusal(agreement, "Only a partnership agreement in force is rolled forward."))
+    agreement.review_exception = reason
+    agreement.review_exception_by = actor
+    agreement.review_exception_at = timezone.now()
+    agreement.save(update_fields=["review_exception", "review_exception_by", "review_exception_at", "updated_at"])
+    record(agreement, actor=actor, action="roll forward without a completed review", note=reason)
+    return agreement
 
 
 def roll_forward_plan(*, year: AcademicYear) -> RollForward:
@@ -863,12 +949,13 @@ def _roll_forward(*, year: AcademicYear, actor, apply: bool) -> RollForward:
         )
     )
     latest_reviews = selectors.latest_completed_reviews([a.pk for a in agreements])
+    standings = standings_of([a.partner for a in agreements])
     templates = {
         t.partner_type_id: t for t in AgreementTemplate.objects.filter(kind=AgreementTemplate.Kind.PARTNERSHIP)
     }
     for agreement in agreements:
         review = latest_reviews.get(agreement.pk)
-        reason = _roll_forward_skip(agreement, review, taken)
+        reason = _roll_forward_skip(agreement, review, taken, standings[agreement.partner_id])
         if reason:
             report.skipped.append((agreement, reason))
             continue
@@ -923,6 +1010,7 @@ def agreements_expire(*, today: datetime.date | None = None) -> list[Agreement]:
     that has ended becomes expired (none renewed it) and its partner lapsed.
     Run daily by Celery beat; running it again finds nothing more to do."""
     today = today or timezone.localdate()
+    agreements_start(today=today)  # an agreement signed early for the new year renews, not expires, its predecessor
     current = academic_year_for(today)
     ended = list(
         Agreement.objects.select_for_update()
@@ -934,30 +1022,54 @@ def agreements_expire(*, today: datetime.date | None = None) -> list[Agreement]:
             kind=Agreement.Kind.PARTNERSHIP, status__in=Agreement.IN_FORCE, academic_year__gte=current.start_year
         ).values_list("partner_id", flat=True)
     )
+    not_renewed = set(
+        TerminationRecommendation.objects.filter(
+            agreement__in=ended,
+            kind=TerminationRecommendation.Kind.NOT_RENEW,
+            decision=TerminationRecommendation.Decision.UPHELD,
+        ).values_list("agreement_id", flat=True)
+    )
     staff = selectors.hub_staff_users()
     for agreement in ended:
         agreement.ended_at = timezone.now()
-        transition(
-            agreement,
-            to=Status.EXPIRED,
-            actor=None,
-            note=f"The {agreement.year.label} academic year ended on {agreement.year.ends_on:%d %B %Y} "
-            "with no renewal in force.",
-            update_fields=["ended_at"],
-        )
+        ends = f"The {agreement.year.label} academic year ended on {agreement.year.ends_on:%d %B %Y}"
+        if agreement.pk in not_renewed:
+            note = f"{ends}; the Chair decided not to renew it."
+            transition(agreement, to=Status.NOT_RENEWED, actor=None, note=note, update_fields=["ended_at"])
+        else:
+            note = f"{ends} with no renewal in force."
+            transition(agreement, to=Status.EXPIRED, actor=None, note=note, update_fields=["ended_at"])
         partner = agreement.partner
-        if partner.pk not in still_in_force and partner.status == Partner.Stage.ACTIVE:
-            partner_move(
-                partner=partner,
-                to=Partner.Stage.LAPSED,
-                actor=None,
-                reason=f"The {agreement.year.label} agreement expired with no renewal in force.",
+        if partner.pk not in still_in_force and partner.status in (Partner.Stage.ACTIVE, Partner.Stage.SUSPENDED):
+            lapsed = (
+                f"The {agreement.year.label} agreement ended as not renewed, by the Chair's decision."
+                if agreement.pk in not_renewed
+                else f"The {agreement.year.label} agreement expired with no renewal in force."
             )
+            if partner.status == Partner.Stage.ACTIVE or agreement.pk in not_renewed:
+                _partner_to(partner, Partner.Stage.LAPSED, actor=None, reason=lapsed)
         _notify_both(kind="agreements_expired", agreement=agreement, staff=staff)
     return ended
 
 
 # Termination and non-renewal: staff recommend, the Chair decides.
+
+
+def _withdraw_open(partner: Partner, *, actor, note: str, after_year: int | None = None) -> None:
+    """The Chair's decision is final in effect: every agreement of the partner
+    not yet in force (for a year after ``after_year``, where given) is withdrawn."""
+    open_agreements = Agreement.objects.select_for_update().filter(partner=partner, status__in=Agreement.OPEN)
+    if after_year is not None:
+        open_agreements = open_agreements.filter(kind=Agreement.Kind.PARTNERSHIP, academic_year__gt=after_year)
+    for agreement in open_agreements:
+        agreement.ended_at = timezone.now()
+        transition(
+            agreement,
+            to=Status.WITHDRAWN,
+            actor=actor,
+            note=f"Withdrawn by the Chair's decision. {note}",
+            update_fields=["ended_at"],
+        )
 
 
 def _reasons(reasons: Iterable[str]) -> list[str]:
@@ -1009,6 +1121,13 @@ def recommendation_raise(
     evidence = (evidence or "").strip()
     if not evidence:
         raise ActionRefused("Describe the evidence for the recommendation: the Chair decides on it.")
+    rejected = agreement.recommendations.filter(decision=TerminationRecommendation.Decision.REJECTED)
+    for earlier in rejected:
+        if " ".join(earlier.evidence.split()) == " ".join(evidence.split()):
+            raise ActionRefused(
+                f"The Chair did not uphold a recommendation on this evidence on {earlier.decided_at:%-d %B %Y}. "
+                "Raise it again only with new evidence: describe what has happened since."
+            )
     if suspend_partner and Reason.SAFEGUARDING not in chosen:
         raise ActionRefused("Suspending the partnership at once is for a safeguarding concern: choose that reason.")
     recommendation = TerminationRecommendation.objects.create(
@@ -1103,20 +1222,43 @@ def recommendation_decide(
     record(recommendation, actor=actor, action="decided", note=note)
     partner = agreement.partner
     partnership = agreement.kind == Agreement.Kind.PARTNERSHIP
-    if upheld:
-        to = Status.TERMINATED if terminate else Status.NOT_RENEWED
-        if can_move(agreement, to):
+    if upheld and terminate:
+        if can_move(agreement, Status.TERMINATED):
             agreement.ended_at = timezone.now()
-            transition(agreement, to=to, actor=actor, note=note, update_fields=["ended_at"])
+            transition(agreement, to=Status.TERMINATED, actor=actor, note=note, update_fields=["ended_at"])
         else:
             record(agreement, actor=actor, action="Chair's decision", note=f"{note} (It had already ended.)")
         if partnership:
+            _withdraw_open(partner, actor=actor, note=note)
             _partner_to(
                 partner,
-                Partner.Stage.TERMINATED if terminate else Partner.Stage.LAPSED,
+                Partner.Stage.TERMINATED,
                 actor=actor,
                 reason=f"The Chair's decision on the {agreement.year.label} agreement: {reasons}",
             )
+    elif upheld:
+        # Not renewed (P20): the agreement runs to the end of its year, when the
+        # expiry ends it as not renewed; nothing for a later year may be made.
+        runs_on = agreement.academic_year >= current_academic_year().start_year
+        if agreement.status in Agreement.IN_FORCE and runs_on:
+            runs_to = f"{note} It runs to {agreement.year.ends_on:%-d %B %Y} and then ends as not renewed."
+            if agreement.status == Status.UNDER_REVIEW:
+                transition(agreement, to=Status.LIVE, actor=actor, note=runs_to)
+            else:
+                record(agreement, actor=actor, action="Chair's decision", note=runs_to)
+        elif agreement.status in Agreement.IN_FORCE:
+            agreement.ended_at = timezone.now()
+            transition(agreement, to=Status.NOT_RENEWED, actor=actor, note=note, update_fields=["ended_at"])
+            if Partner.objects.get(pk=partner.pk).status in (Partner.Stage.ACTIVE, Partner.Stage.SUSPENDED):
+                _partner_to(
+                    partner,
+                    Partner.Stage.LAPSED,
+                    actor=actor,
+                    reason=f"The Chair decided not to renew the {agreement.year.label} agreement; its year has ended.",
+                )
+        else:
+            record(agreement, actor=actor, action="Chair's decision", note=f"{note} (It had already ended.)")
+        _withdraw_open(partner, actor=actor, note=note, after_year=agreement.academic_year)
     else:
         if agreement.status == Status.UNDER_REVIEW and agreement.academic_year >= current_academic_year().start_year:
             transition(agreement, to=Status.LIVE, actor=actor, note=note)

@@ -23,13 +23,14 @@ from agreements.forms import (
     ProjectAgreementForm,
     ReasonForm,
     RecommendationForm,
+    ReviewExceptionForm,
     ReviewForm,
     RollForwardForm,
     SignForm,
     TemplateForm,
     formset_rows,
 )
-from agreements.models import Agreement, AnnualReview, Reason, Signature
+from agreements.models import Agreement, AnnualReview, Reason, Signature, TerminationRecommendation
 from agreements.text import verify
 from hubportal.academic_years import AcademicYear, current_academic_year
 from hubportal.errors import ActionRefused, require
@@ -47,6 +48,7 @@ from hubportal.roles import (
 )
 from hubportal.uploads import serve_private_file
 from partners.models import PartnerType
+from partners.standing import Action
 
 LIST_COLUMNS = [
     ("Partner", lambda a: a.partner.name),
@@ -98,6 +100,12 @@ def _detail_context(agreement: Agreement, user) -> dict:
     instalments = list(agreement.instalments.all())
     for instalment in instalments:
         instalment.can_pay = permissions.can_record_payment(user, instalment)
+    # What the partner's standing withholds now, with the reason shown where the button would be.
+    withheld = {}
+    if permissions.can_sign(user, agreement):
+        withheld["sign"] = permissions.standing_allows(agreement, Action.AGREEMENT_SIGN)[1]
+    if permissions.can_countersign(user, agreement):
+        withheld["countersign"] = permissions.standing_allows(agreement, Action.AGREEMENT_COUNTERSIGN)[1]
     return {
         "agreement": agreement,
         "outcomes": list(agreement.outcomes.all()),
@@ -114,12 +122,14 @@ def _detail_context(agreement: Agreement, user) -> dict:
         "verification": verify(agreement) if agreement.versions.all() else None,
         "history": history_for(agreement).select_related("actor"),
         "reason_choices": Reason.choices,
+        "withheld": withheld,
         "can": {
             "edit": permissions.can_edit(user, agreement),
             "issue": permissions.can_issue(user, agreement),
             "reopen": permissions.can_reopen(user, agreement),
-            "sign": permissions.can_sign(user, agreement),
-            "countersign": permissions.can_countersign(user, agreement),
+            "sign": permissions.can_sign(user, agreement) and not withheld.get("sign"),
+            "countersign": permissions.can_countersign(user, agreement) and not withheld.get("countersign"),
+            "review_exception": permissions.can_record_review_exception(user, agreement),
             "pdf": permissions.can_download_pdf(user, agreement),
             "review": permissions.can_review(user, agreement),
             "recommend": permissions.can_recommend(user, agreement, has_open_recommendation=has_open),
@@ -235,7 +245,7 @@ def agreement_issue_view(request: HttpRequest, pk: int) -> HttpResponse:
     except ActionRefused as refusal:
         messages.error(request, str(refusal))
     else:
-        messages.success(request, "Issued. The partner's users have been asked to sign it.")
+        messages.success(request, f"Issued. {agreement.partner.name}'s users have been asked to sign it.")
     return redirect("agreements:detail", pk=agreement.pk)
 
 
@@ -260,6 +270,28 @@ def agreement_reopen_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @hub_staff_required
 @require_http_methods(["GET", "POST"])
+def agreement_review_exception_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The Service Manager records why a partnership may roll forward without its annual review."""
+    agreement = selectors.get_agreement_for(request.user, pk)
+    require(is_service_manager(request.user), "Only the Service Manager records this exception.")
+    if not permissions.can_record_review_exception(request.user, agreement):
+        return _not_now(request, agreement, "Only a partnership agreement in force, with no exception yet, takes one.")
+    form = ReviewExceptionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agreement_review_exception(
+                agreement=agreement, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ActionRefused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(request, "Recorded. Roll-forward can now draft next year's agreement for it.")
+            return redirect("agreements:detail", pk=agreement.pk)
+    return render(request, "agreements/review_exception.html", {"agreement": agreement, "form": form})
+
+
+@hub_staff_required
+@require_http_methods(["GET", "POST"])
 def agreement_countersign_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The Service Manager signs for the Hub; the agreement goes live."""
     agreement = selectors.get_agreement_detail_for(request.user, pk)
@@ -279,7 +311,13 @@ def agreement_countersign_view(request: HttpRequest, pk: int) -> HttpResponse:
         except ActionRefused as refusal:
             form.add_error(None, str(refusal))
         else:
-            messages.success(request, "Signed for the Hub. The agreement is live.")
+            agreement.refresh_from_db()
+            if agreement.status == Agreement.Status.SIGNED:
+                messages.success(
+                    request, f"Signed for the Hub. It goes live on {agreement.year.starts_on:%-d %B %Y}."
+                )
+            else:
+                messages.success(request, "Signed for the Hub. The agreement is live.")
             return redirect("agreements:detail", pk=agreement.pk)
     context = _detail_context(agreement, request.user)
     context["form"] = form
@@ -621,6 +659,13 @@ def chair_recommendation(request: HttpRequest, pk: int) -> HttpResponse:
     context.update(
         {
             "recommendation": recommendation,
+            # A recommendation raised again after the Chair did not uphold one: the earlier decision beside it.
+            "earlier_decisions": list(
+                TerminationRecommendation.objects.filter(agreement=agreement, decided_at__isnull=False)
+                .exclude(pk=recommendation.pk)
+                .select_related("decided_by")
+                .order_by("-decided_at")
+            ),
             "reasons": [Reason(r).label for r in recommendation.reasons if r in Reason.values],
             "documents": list(recommendation.documents.all()),
             "complaint": recommendation.complaint,

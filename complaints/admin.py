@@ -6,6 +6,7 @@ concerns are shown only to safeguarding leads."""
 from django.contrib import admin
 
 from complaints.models import Complaint, ComplaintAttachment, ComplaintNote, ReferenceCounter
+from hubportal.admin import ReadOnlyAdmin, ReadOnlyInline
 from hubportal.history import record
 from hubportal.roles import is_safeguarding_lead
 
@@ -18,33 +19,17 @@ def _visible(request, queryset):
     return queryset if is_safeguarding_lead(request.user) else queryset.not_safeguarding()
 
 
-class AttachmentInline(admin.TabularInline):
+class AttachmentInline(ReadOnlyInline):
     model = ComplaintAttachment
     fields = ["original_filename", "uploaded_by", "uploaded_at"]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
-class NoteInline(admin.TabularInline):
+class NoteInline(ReadOnlyInline):
     model = ComplaintNote
     fk_name = "complaint"
     fields = ["created_at", "kind", "author_name", "body", "corrects"]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Complaint)
@@ -89,7 +74,7 @@ class ComplaintAdmin(admin.ModelAdmin):
 
 
 @admin.register(ComplaintNote)
-class ComplaintNoteAdmin(admin.ModelAdmin):
+class ComplaintNoteAdmin(ReadOnlyAdmin):
     """Notes are never edited: a correction is a new note, added in the app."""
 
     list_display = ["created_at", "complaint", "kind", "author_name"]
@@ -103,18 +88,9 @@ class ComplaintNoteAdmin(admin.ModelAdmin):
             return queryset
         return queryset.exclude(complaint__category=Complaint.Category.SAFEGUARDING)
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(ComplaintAttachment)
-class ComplaintAttachmentAdmin(admin.ModelAdmin):
+class ComplaintAttachmentAdmin(ReadOnlyAdmin):
     list_display = ["uploaded_at", "complaint", "original_filename"]
     search_fields = ["complaint__reference", "original_filename"]
     list_select_related = ["complaint"]
@@ -127,25 +103,7 @@ class ComplaintAttachmentAdmin(admin.ModelAdmin):
             return queryset
         return queryset.exclude(complaint__category=Complaint.Category.SAFEGUARDING)
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(ReferenceCounter)
-class ReferenceCounterAdmin(admin.ModelAdmin):
+class ReferenceCounterAdmin(ReadOnlyAdmin):
     list_display = ["year", "last_number"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

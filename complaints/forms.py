@@ -7,6 +7,7 @@ from agreements.models import Agreement, Reason, TerminationRecommendation
 from complaints.models import Complaint, ComplaintNote
 from complaints.permissions import note_kinds_for
 from complaints.services import partners_to_complain_about
+from hubportal import text_limits
 from hubportal.uploads import ALLOWED_DESCRIPTION, SecureFileField
 
 MAX_ATTACHMENTS = 5
@@ -84,9 +85,17 @@ class PublicComplaintForm(_SubjectMixin, forms.Form):
         required=False,
         empty_label="I don't know which partner",
     )
-    account = forms.CharField(label="What happened", widget=forms.Textarea(attrs={"rows": 8}), help_text=ACCOUNT_HELP)
+    account = forms.CharField(
+        max_length=text_limits.ACCOUNT,
+        label="What happened",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=ACCOUNT_HELP,
+    )
     desired_outcome = forms.CharField(
-        label="What would you like to happen? (optional)", widget=forms.Textarea(attrs={"rows": 3}), required=False
+        max_length=text_limits.OUTCOME,
+        label="What would you like to happen? (optional)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
     )
     attachments = _attachments_field()
     website = forms.CharField(label="Leave this empty", required=False)
@@ -114,9 +123,17 @@ class PortalComplaintForm(_SubjectMixin, forms.Form):
         initial=Complaint.About.PARTNER,
     )
     partner = forms.ModelChoiceField(label="Which partner", queryset=None, required=False)
-    account = forms.CharField(label="What happened", widget=forms.Textarea(attrs={"rows": 8}), help_text=ACCOUNT_HELP)
+    account = forms.CharField(
+        max_length=text_limits.ACCOUNT,
+        label="What happened",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=ACCOUNT_HELP,
+    )
     desired_outcome = forms.CharField(
-        label="What would you like to happen? (optional)", widget=forms.Textarea(attrs={"rows": 3}), required=False
+        max_length=text_limits.OUTCOME,
+        label="What would you like to happen? (optional)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
     )
     complainant_phone = forms.CharField(label="A phone number we may call (optional)", max_length=30, required=False)
     attachments = _attachments_field()
@@ -150,8 +167,11 @@ class StaffComplaintForm(_SubjectMixin, forms.Form):
     agreement = forms.ModelChoiceField(
         label="Agreement (optional)", queryset=Agreement.objects.select_related("partner"), required=False
     )
-    account = forms.CharField(label="The complaint as written", widget=forms.Textarea(attrs={"rows": 8}))
+    account = forms.CharField(
+        max_length=text_limits.ACCOUNT, label="The complaint as written", widget=forms.Textarea(attrs={"rows": 8})
+    )
     desired_outcome = forms.CharField(
+        max_length=text_limits.OUTCOME,
         label="What the complainant would like to happen (optional)",
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
@@ -194,6 +214,7 @@ class DetailsForm(_SubjectMixin, forms.ModelForm):
 
 class AcknowledgeForm(forms.Form):
     message = forms.CharField(
+        max_length=text_limits.ACCOUNT,
         label="Message to the complainant (optional)",
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
@@ -247,7 +268,7 @@ class DecisionForm(forms.Form):
 
 class NoteForm(forms.Form):
     kind = forms.ChoiceField(label="Kind of note", choices=())
-    body = forms.CharField(label="Note", widget=forms.Textarea(attrs={"rows": 4}))
+    body = forms.CharField(label="Note", max_length=text_limits.ACCOUNT, widget=forms.Textarea(attrs={"rows": 4}))
     corrects = forms.ModelChoiceField(
         label="What it corrects",
         queryset=ComplaintNote.objects.none(),
@@ -270,7 +291,9 @@ class NoteForm(forms.Form):
 
 
 class MessageForm(forms.Form):
-    body = forms.CharField(label="Your message", widget=forms.Textarea(attrs={"rows": 4}))
+    body = forms.CharField(
+        label="Your message", max_length=text_limits.ACCOUNT, widget=forms.Textarea(attrs={"rows": 4})
+    )
 
 
 class SuspendForm(forms.Form):

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from hubportal import text_limits
 from hubportal.uploads import PrivateUploadTo
 
 
@@ -147,8 +148,10 @@ class Complaint(models.Model):
     agreement = models.ForeignKey(
         "agreements.Agreement", on_delete=models.PROTECT, null=True, blank=True, related_name="complaints"
     )
-    account = models.TextField("what happened")
-    desired_outcome = models.TextField("what the complainant would like to happen", blank=True)
+    account = models.TextField("what happened", max_length=text_limits.ACCOUNT)
+    desired_outcome = models.TextField(
+        "what the complainant would like to happen", blank=True, max_length=text_limits.OUTCOME
+    )
     received_at = models.DateTimeField(default=timezone.now)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -187,6 +190,10 @@ class Complaint(models.Model):
 
     class Meta:
         ordering = ["-received_at", "-pk"]
+        constraints = [
+            text_limits.within("account", text_limits.ACCOUNT, name="complaint_account_length"),
+            text_limits.within("desired_outcome", text_limits.OUTCOME, name="complaint_outcome_length"),
+        ]
         indexes = [
             # Stage one past or near its response deadline (status in STAGE_ONE, respond_by before
             # a day): the staff list's Deadline filter, the dashboard's counts, the response-due reminders.
@@ -278,12 +285,13 @@ class ComplaintNote(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     author_name = models.CharField(max_length=200)
-    body = models.TextField()
+    body = models.TextField(max_length=text_limits.ACCOUNT)
     corrects = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrections")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["created_at", "pk"]
+        constraints = [text_limits.within("body", text_limits.ACCOUNT, name="complaint_note_body_length")]
 
     def __str__(self):
         return f"{self.get_kind_display()} on {self.complaint.reference}"

@@ -11,7 +11,6 @@ from functools import wraps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -24,10 +23,11 @@ from complaints import forms, permissions, selectors, services
 from complaints.exports import CHAIR_COLUMNS, columns_for
 from complaints.filters import DECIDED, WAITING, ChairComplaintFilter, ComplaintFilter, PortalComplaintFilter
 from complaints.models import Complaint
-from hubportal.audit import client_ip
 from hubportal.errors import ActionRefused, require
 from hubportal.exports import export_format, export_rows
 from hubportal.lists import page_of, querystring
+from hubportal.ratelimits import over_limit
+from hubportal.ratelimits import refused as ratelimit_refused
 from hubportal.roles import (
     chair_required,
     is_chair,
@@ -45,7 +45,11 @@ safeguarding_lead_required = role_required(
 )
 STAGE_ONE_ONLY = "Only the Service Manager handles the first stage of a complaint."
 COMPLAINANT_ONLY = "Only the partner that made the complaint can do this."
-RATE_WINDOW = 60 * 60  # seconds: the public form's limit is per hour
+COMPLAINT_LIMIT_MESSAGE = (
+    "We have had several complaints from your connection in the last hour, so we cannot take another just now. "
+    "Please try again in an hour (what you typed is kept below), or write to the Service Manager. "
+    "If a child is in immediate danger, call 999."
+)
 
 
 def _promises() -> dict:
@@ -504,39 +508,20 @@ def portal_message(request: HttpRequest, pk: int) -> HttpResponse:
 # The public ---------------------------------------------------------------
 
 
-def _client_address(request: HttpRequest) -> str:
-    return client_ip(request) or "unknown"
-
-
-def _rate_key(request: HttpRequest, what: str) -> str:
-    return f"complaints:{what}:{_client_address(request)}"
-
-
-def _rate_limited(request: HttpRequest, what: str) -> bool:
-    return (cache.get(_rate_key(request, what)) or 0) >= settings.COMPLAINT_PUBLIC_RATE_LIMIT
-
-
-def _count_attempt(request: HttpRequest, what: str) -> None:
-    key = _rate_key(request, what)
-    if not cache.add(key, 1, RATE_WINDOW):
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.add(key, 1, RATE_WINDOW)
-
-
 @never_cache
 @require_http_methods(["GET", "POST"])
 def public_new(request: HttpRequest) -> HttpResponse:
     """Anyone may complain in writing: the open form."""
     form = forms.PublicComplaintForm(request.POST or None, request.FILES or None)
+    status = 200
     if request.method == "POST":
-        if _rate_limited(request, "new"):
-            return render(request, "complaints/public_rate_limited.html", status=429)
         if form.is_robot:
-            _count_attempt(request, "new")
+            over_limit(request, "complaint")
             return redirect("complaints:public_done")  # say nothing useful to a robot
-        if form.is_valid():
+        if form.is_valid() and over_limit(request, "complaint"):
+            form.add_error(None, COMPLAINT_LIMIT_MESSAGE)
+            status = 429
+        elif form.is_valid():
             data = form.cleaned_data
             try:
                 raised = services.complaint_raise(
@@ -555,14 +540,13 @@ def public_new(request: HttpRequest) -> HttpResponse:
             except ActionRefused as exc:
                 messages.error(request, str(exc))
             else:
-                _count_attempt(request, "new")
                 request.session["complaint_raised"] = {
                     "reference": raised.complaint.reference,
                     "acknowledge_by": raised.complaint.acknowledge_by.isoformat(),
                     "token": raised.tracking_token,
                 }
                 return redirect("complaints:public_done")
-    return render(request, "complaints/public_new.html", {"form": form, **_promises()})
+    return render(request, "complaints/public_new.html", {"form": form, **_promises()}, status=status)
 
 
 @never_cache
@@ -586,10 +570,9 @@ def track_request(request: HttpRequest) -> HttpResponse:
     form = forms.TrackingRequestForm(request.POST or None)
     sent = False
     if request.method == "POST":
-        if _rate_limited(request, "track"):
+        if form.is_valid() and over_limit(request, "complaint_track_request"):
             return render(request, "complaints/public_rate_limited.html", status=429)
         if form.is_valid():
-            _count_attempt(request, "track")
             services.tracking_link_resend(reference=form.cleaned_data["reference"], email=form.cleaned_data["email"])
             sent = True
             form = forms.TrackingRequestForm()
@@ -602,9 +585,14 @@ def tracked(view):
 
     @wraps(view)
     def wrapper(request: HttpRequest, token: str, *args, **kwargs) -> HttpResponse:
+        # Someone guessing links is stopped after a few misses, right link or not.
+        if over_limit(request, "complaint_track_miss", count=False):
+            return ratelimit_refused(request)
         try:
             complaint = selectors.get_complaint_by_token(token)
         except Http404:
+            if over_limit(request, "complaint_track_miss"):
+                return ratelimit_refused(request)
             return render(request, "complaints/track_invalid.html", status=404)
         return view(request, complaint, token, *args, **kwargs)
 

@@ -1,6 +1,8 @@
 """The Django admin for commissioning: reference data (target groups,
 procurement bands) is edited here; lifecycle states move only through the
-services, which write history, so they are read-only."""
+services, which write history, so they are read-only. A call's terms are
+frozen once it opens, an EOI (its money included) once it is submitted, and
+assessments and awards are records of what was decided."""
 
 from django.contrib import admin
 
@@ -19,6 +21,7 @@ from eoi.models import (
     Score,
     TargetGroup,
 )
+from hubportal.admin import LockableAdmin, LockableInline, ReadOnlyAdmin, ReadOnlyInline
 
 
 @admin.register(TargetGroup)
@@ -56,86 +59,116 @@ class GapAdmin(admin.ModelAdmin):
     filter_horizontal = ["target_groups", "districts"]
 
 
-class CriterionInline(admin.StackedInline):
+def _call_open(call: Call) -> bool:
+    return call.status != Call.Status.DRAFT
+
+
+class CriterionInline(LockableInline):
+    """The criteria are the terms assessors score against: fixed once the call opens."""
+
     model = Criterion
-    extra = 0
+
+    def parent_locked(self, parent) -> bool:
+        return _call_open(parent)
 
 
 @admin.register(Call)
-class CallAdmin(admin.ModelAdmin):
+class CallAdmin(LockableAdmin):
+    """A draft call is edited here or in the staff area; it opens through the
+    service, and from then on its terms (threshold, in-kind rule, maximum
+    grant, criteria) are what partners answered, so nothing changes here."""
+
     list_display = ["title", "status", "opens_at", "closes_at", "max_hub_grant", "match_threshold_percent"]
     list_filter = ["status"]
     search_fields = ["title"]
-    readonly_fields = ["status"]
+    always_read_only = ["status", "created_by", "created_at", "updated_at"]
     filter_horizontal = ["gaps", "eligible_types"]
     inlines = [CriterionInline]
 
+    def is_locked(self, obj) -> bool:
+        return _call_open(obj)
 
-class BudgetLineInline(admin.StackedInline):
+
+def _submitted(eoi: ExpressionOfInterest) -> bool:
+    return eoi.status != ExpressionOfInterest.Status.DRAFT
+
+
+class EoiMoneyInline(LockableInline):
+    """An EOI's money: the partner's while a draft, fixed once submitted (the
+    match-funding rule was checked on these figures, and an award is made on them)."""
+
+    def parent_locked(self, parent) -> bool:
+        return _submitted(parent)
+
+
+class BudgetLineInline(EoiMoneyInline):
     model = BudgetLine
-    extra = 0
 
 
-class FundingSourceInline(admin.StackedInline):
+class FundingSourceInline(EoiMoneyInline):
     model = FundingSource
-    extra = 0
 
 
-class AttachmentInline(admin.StackedInline):
+class AttachmentInline(ReadOnlyInline):
     model = EoiAttachment
-    extra = 0
     readonly_fields = ["original_filename", "uploaded_by", "uploaded_at"]
     fields = ["original_filename", "uploaded_by", "uploaded_at"]
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(ExpressionOfInterest)
-class ExpressionOfInterestAdmin(admin.ModelAdmin):
+class ExpressionOfInterestAdmin(LockableAdmin):
+    """Started, saved and submitted by the partner through the services (which
+    ask the partner's standing and check the match-funding rule); assessed,
+    moderated and decided by staff in the staff area. Once submitted nothing
+    of it changes here."""
+
     list_display = ["title", "partner", "call", "status", "total_cost", "hub_grant_requested", "submitted_at"]
     list_filter = ["status", "call"]
     list_select_related = ["partner", "call"]
     search_fields = ["title", "partner__name"]
-    readonly_fields = [
+    always_read_only = [
+        "partner",
+        "call",
         "status",
         "total_cost",
         "hub_grant_requested",
         "submitted_at",
         "submitted_by",
-        "decided_at",
-        "decided_by",
+        "moderated_score",
+        "moderation_note",
         "moderated_by",
         "moderated_at",
+        "decision_reasons",
+        "feedback",
+        "decided_at",
+        "decided_by",
     ]
     inlines = [BudgetLineInline, FundingSourceInline, AttachmentInline]
 
+    def is_locked(self, obj) -> bool:
+        return _submitted(obj)
 
-class ScoreInline(admin.StackedInline):
+    def has_add_permission(self, request):
+        return False  # started by the partner, whose standing decides whether it may
+
+
+class ScoreInline(ReadOnlyInline):
     model = Score
-    extra = 0
 
 
 @admin.register(AssessorAssignment)
-class AssessorAssignmentAdmin(admin.ModelAdmin):
+class AssessorAssignmentAdmin(ReadOnlyAdmin):
+    """Assigned and removed by staff, declared and scored by the assessor, each
+    through its service (which checks conflicts and writes history)."""
+
     list_display = ["eoi", "assessor", "has_conflict", "declared_at", "completed_at"]
     list_select_related = ["eoi__partner", "assessor"]
-    readonly_fields = ["has_conflict", "conflict_details", "declared_at", "completed_at"]
     inlines = [ScoreInline]
 
 
 @admin.register(Award)
-class AwardAdmin(admin.ModelAdmin):
+class AwardAdmin(ReadOnlyAdmin):
     """An award is the record of a decision: read-only."""
 
     list_display = ["eoi", "amount", "procurement_band", "awarded_by", "awarded_at"]
     list_select_related = ["eoi__partner", "procurement_band", "awarded_by"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

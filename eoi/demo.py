@@ -1,8 +1,10 @@
 """Demo commissioning: this year's needs analysis with its gaps, an open call
 (partner A has a draft started), a closed call in assessment (partner A's EOI
 just passing the match-funding rule at exactly 50%, partner B's refused at
-submission and still a draft, a third partner's scored lower), and an
-awarded call whose project agreement with partner A is live.
+submission and still a draft, a third partner's scored lower when its
+standing allows it to answer), and an awarded call whose project agreement
+with partner A is live. A decision follows enough assessment: the demo's one
+assessor's scores are moderated by the panel, with a note, before it.
 
 Everything goes through the services, so the history reads as it would, and
 a refusal the demo does not expect stops it loading. Idempotent: each call is
@@ -21,6 +23,7 @@ from hubportal.academic_years import current_academic_year
 from hubportal.errors import ActionRefused
 from hubportal.models import User
 from partners.models import District, NationalPlanStrand, Partner
+from partners.standing import Action, may
 
 D = Decimal
 EOI = ExpressionOfInterest.Status
@@ -303,6 +306,21 @@ def _awarded_call(users, gap) -> None:
             (4, "Experienced tutors."),
         ],
     )
+    # One assessor scored each; the call needs two, so the commissioning panel
+    # moderates each score with its note before the decision (issue 18: every
+    # EOI is assessed before it is decided).
+    services.eoi_moderate(
+        eoi=winner,
+        actor=staff,
+        score=D("4.38"),
+        note="Commissioning panel: read the assessor's scores and the bid; the weighted score stands.",
+    )
+    services.eoi_moderate(
+        eoi=other,
+        actor=staff,
+        score=D("3.13"),
+        note="Commissioning panel: read the assessor's scores and the bid; the weighted score stands.",
+    )
     services.eoi_decide(
         eoi=winner,
         actor=staff,
@@ -405,7 +423,10 @@ def _closed_call(users, gap) -> None:
         )
     third = Partner.objects.filter(name=THIRD_PARTNER, status=Partner.Stage.ACTIVE).first()
     third_eoi = None
-    if third is not None and (third_user := _partner_user(third)):
+    # Only while its standing lets it answer a call: the partners demo shows
+    # Little Notes with its minimum standards lapsed, and then its portal says
+    # why it cannot start one (partners.standing) instead.
+    if third is not None and may(third, Action.EOI_START)[0] and (third_user := _partner_user(third)):
         third_eoi = _draft(
             call,
             third_user,

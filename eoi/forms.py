@@ -7,7 +7,7 @@ from django import forms
 from django.forms import formset_factory
 
 from eoi.funding import HUB_GRANT, MatchCheck, check_match_funding
-from eoi.models import Call, ExpressionOfInterest, FundingSource, Gap, NeedsAnalysis
+from eoi.models import CALL_TERMS, Call, ExpressionOfInterest, FundingSource, Gap, NeedsAnalysis
 from hubportal.academic_years import academic_year_choices
 from hubportal.uploads import SecureFileField
 from partners.models import PartnerType
@@ -113,6 +113,7 @@ class CallForm(forms.ModelForm):
             "max_hub_grant",
             "match_threshold_percent",
             "in_kind_counts",
+            "min_assessor_scores",
         ]
         labels = {
             "gaps": "Gaps in provision this call answers",
@@ -131,7 +132,8 @@ class CallForm(forms.ModelForm):
             "opens_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_FORMAT),
             "closes_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_FORMAT),
             "max_hub_grant": MoneyInput,
-            "match_threshold_percent": forms.NumberInput(attrs={"step": "0.01", "min": "0", "max": "100"}),
+            "match_threshold_percent": forms.NumberInput(attrs={"step": "0.01", "min": "50", "max": "100"}),
+            "min_assessor_scores": forms.NumberInput(attrs={"min": "1"}),
         }
 
     def __init__(self, *args, **kwargs):
@@ -144,6 +146,10 @@ class CallForm(forms.ModelForm):
         self.fields["gaps"].label_from_instance = lambda g: f"{g.title} ({g.needs_analysis.year.label})"
         self.fields["eligible_types"].queryset = PartnerType.objects.filter(is_active=True)
         self.fields["max_hub_grant"].min_value = Decimal("0.01")
+        if self.instance.pk and self.instance.status != Call.Status.DRAFT:
+            # Partners answer on these terms: frozen once the call opens.
+            for name in CALL_TERMS:
+                self.fields[name].disabled = True
 
     def clean(self):
         data = super().clean()

@@ -10,10 +10,17 @@ from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
 
+from hubportal import text_limits
 from hubportal.academic_years import AcademicYear
 from hubportal.money import MoneyField
 from hubportal.uploads import PrivateUploadTo
 from partners.models import ReferenceData
+
+# The policy ("Financial Arrangements"): at least 50% of the cost from sources
+# other than the Hub Grant. A call may ask for more, never less.
+POLICY_MATCH_FLOOR = Decimal("50.00")
+# A call's terms: partners answer on them, so they are frozen once it opens.
+CALL_TERMS = ("match_threshold_percent", "in_kind_counts", "max_hub_grant", "min_assessor_scores")
 
 
 class TargetGroup(ReferenceData):
@@ -88,12 +95,15 @@ class Gap(models.Model):
 
 class CallQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Staff and assessors see every call; a partner user sees calls that
-        are or were open to their partner's type."""
-        from hubportal.roles import is_hub_team, is_partner_user
+        """Staff see every call; an assessor the calls of the EOIs assigned to
+        them (their terms and criteria); a partner user calls that are or were
+        open to their partner's type."""
+        from hubportal.roles import is_assessor, is_hub_staff, is_partner_user
 
-        if is_hub_team(user):
+        if is_hub_staff(user):
             return self
+        if is_assessor(user):
+            return self.filter(pk__in=AssessorAssignment.objects.filter(assessor=user).values("eoi__call_id"))
         if is_partner_user(user):
             partner_type_id = user.partner.partner_type_id
             return (
@@ -144,10 +154,25 @@ class Call(models.Model):
         "share of the cost that must come from other sources (%)",
         max_digits=5,
         decimal_places=2,
-        default=Decimal("50.00"),
-        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+        default=POLICY_MATCH_FLOOR,
+        validators=[
+            MinValueValidator(
+                POLICY_MATCH_FLOOR,
+                "The policy asks for at least 50%% of the cost from other sources: a call may raise the "
+                "share above 50%%, never set it below.",
+            ),
+            MaxValueValidator(Decimal("100")),
+        ],
+        help_text="At least 50% (the policy's floor); a call may ask for more.",
     )
     in_kind_counts = models.BooleanField("in-kind contributions count towards the match", default=True)
+    min_assessor_scores = models.PositiveSmallIntegerField(
+        "minimum assessor scores",
+        default=2,
+        validators=[MinValueValidator(1, "Every expression of interest needs at least one assessor's scores.")],
+        help_text="A decision needs at least this many complete scores from assessors with no conflict of "
+        "interest, or a moderated score with its note.",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -158,6 +183,18 @@ class Call(models.Model):
 
     class Meta:
         ordering = ["-closes_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(match_threshold_percent__gte=POLICY_MATCH_FLOOR, match_threshold_percent__lte=100),
+                name="call_match_threshold_from_policy_floor",
+                violation_error_message="A call's match threshold is from 50%% (the policy's floor) to 100%%.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(min_assessor_scores__gte=1),
+                name="call_needs_at_least_one_assessor_score",
+                violation_error_message="A call needs at least one assessor's scores before a decision.",
+            ),
+        ]
 
     def __str__(self):
         return self.title
@@ -188,16 +225,35 @@ class Criterion(models.Model):
         return f"{self.name} (×{self.weight})"
 
 
+# The written answers of an expression of interest, each limited to text_limits.ANSWER.
+LONG_ANSWERS = (
+    "what",
+    "how",
+    "who_benefits",
+    "timeline",
+    "quality_alignment",
+    "inclusive",
+    "collaborative",
+    "high_quality",
+    "evaluative",
+    "legacy",
+)
+
+
 class ExpressionOfInterestQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Staff see every EOI; assessors the ones assigned to them; a partner
-        user their own partner's."""
+        """Staff see every EOI; assessors the ones assigned to them, once they
+        have declared no conflict of interest (before that, the declaration
+        page shows them the title and the partner's summary); a partner user
+        their own partner's."""
         from hubportal.roles import is_assessor, is_hub_staff, is_partner_user
 
         if is_hub_staff(user):
             return self
         if is_assessor(user):
-            return self.filter(assignments__assessor=user).exclude(status=ExpressionOfInterest.Status.DRAFT)
+            return self.filter(assignments__assessor=user, assignments__has_conflict=False).exclude(
+                status=ExpressionOfInterest.Status.DRAFT
+            )
         if is_partner_user(user):
             return self.filter(partner_id=user.partner_id)
         return self.none()
@@ -227,20 +283,22 @@ class ExpressionOfInterest(models.Model):
     partner = models.ForeignKey("partners.Partner", on_delete=models.PROTECT, related_name="eois")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
     title = models.CharField(max_length=200)
-    what = models.TextField("what you will deliver", blank=True)
-    how = models.TextField("how you will deliver it", blank=True)
-    who_benefits = models.TextField("who benefits", blank=True)
+    what = models.TextField("what you will deliver", blank=True, max_length=text_limits.ANSWER)
+    how = models.TextField("how you will deliver it", blank=True, max_length=text_limits.ANSWER)
+    who_benefits = models.TextField("who benefits", blank=True, max_length=text_limits.ANSWER)
     expected_reach = models.PositiveIntegerField("children and young people you expect to reach", null=True, blank=True)
-    timeline = models.TextField(blank=True)
+    timeline = models.TextField(blank=True, max_length=text_limits.ANSWER)
     # Alignment with the Hub's frameworks and the five partnership principles.
     quality_alignment = models.TextField(
-        "alignment with the Hub's quality and performance frameworks and policies", blank=True
+        "alignment with the Hub's quality and performance frameworks and policies",
+        blank=True,
+        max_length=text_limits.ANSWER,
     )
-    inclusive = models.TextField(blank=True)
-    collaborative = models.TextField(blank=True)
-    high_quality = models.TextField(blank=True)
-    evaluative = models.TextField(blank=True)
-    legacy = models.TextField(blank=True)
+    inclusive = models.TextField(blank=True, max_length=text_limits.ANSWER)
+    collaborative = models.TextField(blank=True, max_length=text_limits.ANSWER)
+    high_quality = models.TextField(blank=True, max_length=text_limits.ANSWER)
+    evaluative = models.TextField(blank=True, max_length=text_limits.ANSWER)
+    legacy = models.TextField(blank=True, max_length=text_limits.ANSWER)
     safeguarding_confirmed = models.BooleanField(
         default=False, help_text="The partner confirms its safeguarding policy and checks cover this work."
     )
@@ -278,6 +336,7 @@ class ExpressionOfInterest(models.Model):
         verbose_name_plural = "expressions of interest"
         constraints = [
             models.UniqueConstraint(fields=["call", "partner"], name="one_eoi_per_partner_per_call"),
+            *(text_limits.within(field, text_limits.ANSWER, name=f"eoi_{field}_length") for field in LONG_ANSWERS),
         ]
         indexes = [
             # A call's EOIs by state: the EOI list's State filter, the assessment matrix (all but
@@ -412,6 +471,16 @@ class Award(models.Model):
     procurement_notes = models.TextField(blank=True, help_text="How the route was followed (quotes, advert, tender).")
     awarded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     awarded_at = models.DateTimeField(default=timezone.now)
+    # The EOI's submitted figures and the call's terms the match-funding rule was
+    # checked against when the award was made (empty for awards made before they
+    # were recorded).
+    total_cost = MoneyField("total cost as submitted", null=True, blank=True)
+    other_funding = MoneyField("other sources counted towards the match", null=True, blank=True)
+    in_kind = MoneyField("in-kind contributions", null=True, blank=True)
+    match_threshold_percent = models.DecimalField(
+        "match threshold applied (%)", max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    in_kind_counted = models.BooleanField("in-kind counted towards the match", null=True, blank=True)
 
     class Meta:
         ordering = ["-awarded_at"]

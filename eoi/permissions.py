@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from eoi.models import AssessorAssignment, Call, ExpressionOfInterest
 from hubportal.roles import is_assessor, is_hub_staff, is_partner_user
-from partners.models import Partner
+from partners.standing import Action, may
 
 EOI = ExpressionOfInterest.Status
 BEFORE_DECISION = {EOI.DRAFT, EOI.SUBMITTED, EOI.UNDER_ASSESSMENT}
@@ -40,24 +40,47 @@ def is_own_eoi(user, eoi: ExpressionOfInterest) -> bool:
     return is_partner_user(user) and eoi.partner_id == user.partner_id
 
 
-def can_start_eoi(user, call: Call) -> bool:
-    """An active partner user answers a call that is open to them and not yet past its close."""
-    return (
-        is_partner_user(user)
-        and user.partner.status == Partner.Stage.ACTIVE
-        and call_accepts_submissions(call)
-        and call.is_open_to(user.partner)
-    )
+def can_start_eoi(user, call: Call) -> tuple[bool, str]:
+    """A partner user answers a call that is open to them and not yet past its
+    close, when the partner's standing allows it (partners.standing)."""
+    if not is_partner_user(user):
+        return False, "Expressions of interest are written by partner users."
+    allowed, reason = may(user.partner, Action.EOI_START)
+    if not allowed:
+        return False, reason
+    if not call_accepts_submissions(call):
+        return False, "This call is not taking expressions of interest: it is closed, or past its close time."
+    if not call.is_open_to(user.partner):
+        return False, "This call is open to other types of partner, not yours."
+    return True, ""
 
 
 def can_edit_eoi(user, eoi: ExpressionOfInterest) -> bool:
-    """The partner edits its own draft while the call takes submissions."""
+    """The partner's own draft while the call takes submissions (what the form
+    is for); whether its standing lets it save or submit is can_save_eoi and
+    can_submit_eoi."""
     return is_own_eoi(user, eoi) and eoi.status == EOI.DRAFT and call_accepts_submissions(eoi.call)
 
 
-def can_submit_eoi(user, eoi: ExpressionOfInterest) -> bool:
-    """Asked by the template; the service also checks the call's close time and the rule."""
-    return can_edit_eoi(user, eoi)
+def _draft_action(user, eoi: ExpressionOfInterest, action: Action) -> tuple[bool, str]:
+    if not is_own_eoi(user, eoi):
+        return False, "Only the partner's own users can change its expression of interest."
+    if eoi.status != EOI.DRAFT:
+        return False, "This expression of interest has been submitted: it can no longer be changed."
+    if not call_accepts_submissions(eoi.call):
+        return False, "The call has closed, so this draft can no longer be changed or submitted."
+    return may(eoi.partner, action)
+
+
+def can_save_eoi(user, eoi: ExpressionOfInterest) -> tuple[bool, str]:
+    """The partner saves its draft while the call is open and its standing allows."""
+    return _draft_action(user, eoi, Action.EOI_SAVE)
+
+
+def can_submit_eoi(user, eoi: ExpressionOfInterest) -> tuple[bool, str]:
+    """The partner submits its draft while the call is open and its standing
+    allows (the service also checks the answers and the match-funding rule)."""
+    return _draft_action(user, eoi, Action.EOI_SUBMIT)
 
 
 def can_withdraw_eoi(user, eoi: ExpressionOfInterest) -> bool:
@@ -109,15 +132,61 @@ def can_moderate(user, eoi: ExpressionOfInterest) -> bool:
     return is_hub_staff(user) and eoi.status == EOI.UNDER_ASSESSMENT
 
 
-def can_decide(user, eoi: ExpressionOfInterest) -> bool:
-    return is_hub_staff(user) and eoi.status == EOI.UNDER_ASSESSMENT
+def assessor_scores_complete(eoi: ExpressionOfInterest) -> int:
+    """How many assessors with no conflict of interest have scored every criterion."""
+    return eoi.assignments.filter(has_conflict=False, completed_at__isnull=False).count()
 
 
-def can_award(user, eoi: ExpressionOfInterest) -> bool:
-    """A successful EOI is awarded once the call's assessment is complete."""
-    return (
-        is_hub_staff(user)
-        and eoi.status == EOI.SUCCESSFUL
-        and eoi.call.status == Call.Status.ASSESSED
-        and not eoi.has_award
-    )
+def is_moderated(eoi: ExpressionOfInterest) -> bool:
+    """A moderated score counts only with the note that says what it rests on."""
+    return eoi.moderated_score is not None and bool(eoi.moderation_note.strip())
+
+
+def can_decide(user, eoi: ExpressionOfInterest) -> tuple[bool, str]:
+    """Every EOI is assessed before it is decided (the policy): Hub staff decide
+    one under assessment, in a call that has closed, once at least the call's
+    minimum of conflict-free assessors have scored it completely, or its score
+    has been moderated with a note."""
+    if not is_hub_staff(user):
+        return False, "Decisions are made by Hub staff."
+    if eoi.status != EOI.UNDER_ASSESSMENT:
+        return False, (
+            "A decision is made once the call has closed and the expression of interest is under assessment; "
+            f"this one is {eoi.get_status_display().lower()}."
+        )
+    call = eoi.call
+    if call.status != Call.Status.CLOSED:
+        return False, (
+            "A decision is made while the call is closed for assessment; "
+            f"this call is {call.get_status_display().lower()}."
+        )
+    needed = call.min_assessor_scores
+    scored = assessor_scores_complete(eoi)
+    if scored < needed and not is_moderated(eoi):
+        return False, (
+            f"This expression of interest has {scored} complete assessor score{'s' if scored != 1 else ''} "
+            f"from assessors with no conflict of interest; this call needs at least {needed} before a decision. "
+            "Assign another assessor and wait for their scores, or moderate the score with a note saying what "
+            "it rests on."
+        )
+    return True, ""
+
+
+def can_decide_successful(eoi: ExpressionOfInterest) -> tuple[bool, str]:
+    """A decision in the partner's favour needs its standing to allow an award."""
+    return may(eoi.partner, Action.EOI_AWARD)
+
+
+def can_award(user, eoi: ExpressionOfInterest) -> tuple[bool, str]:
+    """A successful EOI is awarded once the call's assessment is complete, and
+    while the partner's standing allows an award."""
+    if not is_hub_staff(user):
+        return False, "Awards are made by Hub staff."
+    if eoi.status != EOI.SUCCESSFUL or eoi.has_award:
+        return False, "Only a successful expression of interest, not yet awarded, can be awarded."
+    if eoi.call.status != Call.Status.ASSESSED:
+        return False, (
+            "The award follows the call's assessment: every expression of interest in the call needs its "
+            "decision first."
+        )
+    return may(eoi.partner, Action.EOI_AWARD)

@@ -17,6 +17,7 @@ from django.utils import timezone
 from eoi import permissions as perms
 from eoi.funding import HUB_GRANT, check_eoi, pounds
 from eoi.models import (
+    POLICY_MATCH_FLOOR,
     AssessorAssignment,
     Award,
     BudgetLine,
@@ -114,6 +115,15 @@ def call_save(
         setattr(call, name, value)
     if call.closes_at <= call.opens_at:
         raise ActionRefused("The close time must be after the open time.")
+    if call.match_threshold_percent is None or not POLICY_MATCH_FLOOR <= call.match_threshold_percent <= 100:
+        raise ActionRefused(
+            "The policy asks for at least 50% of the cost from other sources: set the match threshold from "
+            "50% to 100% (a call may ask for more, never less)."
+        )
+    if call.min_assessor_scores is None or call.min_assessor_scores < 1:
+        raise ActionRefused(
+            "Every expression of interest needs at least one assessor's scores: set the minimum to 1 or more."
+        )
     call.save()
     call.gaps.set(list(gaps))
     call.eligible_types.set(list(eligible_types))
@@ -204,11 +214,9 @@ def close_due_calls(now: datetime | None = None) -> int:
 def eoi_start(*, call: Call, actor) -> ExpressionOfInterest:
     """Start the partner's draft answer to a call (or return the one it has)."""
     require(is_partner_user(actor), "Expressions of interest are written by partner users.")
-    if not perms.can_start_eoi(actor, call):
-        raise ActionRefused(
-            "Your partnership cannot answer this call now: it must be open and before its close time, "
-            "open to your type of partner, and your partnership active."
-        )
+    allowed, reason = perms.can_start_eoi(actor, call)
+    if not allowed:
+        raise ActionRefused(reason)
     eoi, created = ExpressionOfInterest.objects.get_or_create(
         call=call, partner_id=actor.partner_id, defaults={"title": call.title, "created_by": actor}
     )
@@ -238,12 +246,15 @@ def eoi_save_draft(
     """Keep whatever the partner has typed: a draft may be incomplete and may
     break the rule; only submitting checks. Budget lines and funding sources
     are replaced by the ones given; the totals follow them."""
-    eoi = ExpressionOfInterest.objects.select_for_update().select_related("call").get(pk=eoi.pk)
+    eoi = ExpressionOfInterest.objects.select_for_update().select_related("call", "partner").get(pk=eoi.pk)
     require(perms.is_own_eoi(actor, eoi), "Only the partner's own users can change its expression of interest.")
     if not perms.can_edit_eoi(actor, eoi):
         raise ActionRefused(
             "This expression of interest can no longer be changed: it has been submitted, or the call has closed."
         )
+    allowed, reason = perms.can_save_eoi(actor, eoi)
+    if not allowed:
+        raise ActionRefused(reason)
     for name, value in fields.items():
         setattr(eoi, name, value)
     eoi.budget_lines.all().delete()
@@ -324,13 +335,16 @@ def eoi_submit(*, eoi: ExpressionOfInterest, actor) -> ExpressionOfInterest:
 def _submit(*, eoi: ExpressionOfInterest, actor) -> ExpressionOfInterest:
     eoi = (
         ExpressionOfInterest.objects.select_for_update()
-        .select_related("call")
+        .select_related("call", "partner")
         .prefetch_related("budget_lines", "funding_sources")
         .get(pk=eoi.pk)
     )
     require(perms.is_own_eoi(actor, eoi), "Only the partner's own users can submit its expression of interest.")
     if eoi.status != EOI.DRAFT:
         raise ActionRefused("This expression of interest has already been submitted.")
+    allowed, reason = perms.can_submit_eoi(actor, eoi)
+    if not allowed and perms.call_accepts_submissions(eoi.call):
+        raise ActionRefused(reason)  # the standing; a closed call is explained with its close time below
     refusal = submission_refusal(eoi)
     if refusal:
         raise ActionRefused(refusal)
@@ -361,10 +375,13 @@ def eoi_withdraw(*, eoi: ExpressionOfInterest, actor, reason: str = "") -> Expre
 
 @transaction.atomic
 def attachment_add(*, eoi: ExpressionOfInterest, actor, file) -> EoiAttachment:
-    eoi = ExpressionOfInterest.objects.select_for_update().select_related("call").get(pk=eoi.pk)
+    eoi = ExpressionOfInterest.objects.select_for_update().select_related("call", "partner").get(pk=eoi.pk)
     require(perms.is_own_eoi(actor, eoi), "Only the partner's own users can add attachments.")
     if not perms.can_edit_eoi(actor, eoi):
         raise ActionRefused("Attachments can be added only to a draft while the call is open.")
+    allowed, reason = perms.can_save_eoi(actor, eoi)  # an attachment is part of the draft
+    if not allowed:
+        raise ActionRefused(reason)
     attachment = EoiAttachment.objects.create(eoi=eoi, file=file, original_filename=file.name, uploaded_by=actor)
     record(eoi, actor=actor, action="attachment added", note=file.name)
     return attachment
@@ -372,10 +389,13 @@ def attachment_add(*, eoi: ExpressionOfInterest, actor, file) -> EoiAttachment:
 
 @transaction.atomic
 def attachment_remove(*, attachment: EoiAttachment, actor) -> None:
-    eoi = ExpressionOfInterest.objects.select_for_update().select_related("call").get(pk=attachment.eoi_id)
+    eoi = ExpressionOfInterest.objects.select_for_update().select_related("call", "partner").get(pk=attachment.eoi_id)
     require(perms.is_own_eoi(actor, eoi), "Only the partner's own users can remove attachments.")
     if not perms.can_edit_eoi(actor, eoi):
         raise ActionRefused("Attachments can be removed only from a draft while the call is open.")
+    allowed, reason = perms.can_save_eoi(actor, eoi)
+    if not allowed:
+        raise ActionRefused(reason)
     name = attachment.original_filename
     attachment.file.delete(save=False)
     attachment.delete()
@@ -505,13 +525,15 @@ def eoi_decide(
     """Record the decision with its reasons; the partner hears it with the
     feedback, by email and in the portal. The call's last decision completes
     its assessment."""
-    eoi = ExpressionOfInterest.objects.select_for_update().select_related("call").get(pk=eoi.pk)
+    eoi = ExpressionOfInterest.objects.select_for_update().select_related("call", "partner").get(pk=eoi.pk)
     require(is_hub_staff(actor), "Decisions are made by Hub staff.")
-    if not perms.can_decide(actor, eoi):
-        raise ActionRefused(
-            "A decision is made once the call has closed and the expression of interest is under assessment; "
-            "this one is " + eoi.get_status_display().lower() + "."
-        )
+    allowed, reason = perms.can_decide(actor, eoi)
+    if not allowed:
+        raise ActionRefused(reason)
+    if successful:
+        allowed, reason = perms.can_decide_successful(eoi)
+        if not allowed:
+            raise ActionRefused(reason)
     if not reasons.strip():
         raise ActionRefused("Record the reasons for the decision.")
     if not successful and not feedback.strip():
@@ -559,33 +581,54 @@ def eoi_award(*, eoi: ExpressionOfInterest, actor, procurement_notes: str) -> Aw
         .get(pk=eoi.pk)
     )
     require(is_hub_staff(actor), "Awards are made by Hub staff.")
-    if not perms.can_award(actor, eoi):
-        raise ActionRefused(
-            "Only a successful expression of interest in an assessed call, not yet awarded, can be awarded."
-        )
+    # The partner's standing is asked here for the award and the project
+    # agreement drafted from it below, in the same transaction.
+    allowed, reason = perms.can_award(actor, eoi)
+    if not allowed:
+        raise ActionRefused(reason)
+    # The figures are the EOI's budget lines and funding sources as submitted
+    # (nothing changes them after submission); its stored totals must agree.
     match = check_eoi(eoi)
     if not match.ok:
         raise ActionRefused("This award would break the match-funding rule. " + match.message)
-    band = band_for(eoi.hub_grant_requested)
+    if (eoi.total_cost, eoi.hub_grant_requested) != (match.total_cost, match.hub_grant):
+        raise ActionRefused(
+            f"This expression of interest's totals ({pounds(eoi.total_cost)} cost, {pounds(eoi.hub_grant_requested)} "
+            f"Hub Grant) do not match its submitted budget and funding ({pounds(match.total_cost)} cost, "
+            f"{pounds(match.hub_grant)} Hub Grant): its money has been changed outside the portal. "
+            "Ask an admin to restore the submitted figures before awarding."
+        )
+    band = band_for(match.hub_grant)
     if band is None:
         raise ActionRefused(
-            f"No procurement band covers {pounds(eoi.hub_grant_requested)}: an admin must set up the bands first."
+            f"No procurement band covers {pounds(match.hub_grant)}: an admin must set up the bands first."
         )
     if not procurement_notes.strip():
         raise ActionRefused(f"Say how the {band.name} route was followed: {band.route}")
     award = Award.objects.create(
         eoi=eoi,
-        amount=eoi.hub_grant_requested,
+        amount=match.hub_grant,
         procurement_band=band,
         procurement_route=band.route,
         procurement_notes=procurement_notes.strip(),
         awarded_by=actor,
+        total_cost=match.total_cost,
+        other_funding=match.other_counted,
+        in_kind=match.in_kind,
+        match_threshold_percent=match.threshold_percent,
+        in_kind_counted=match.in_kind_counts,
     )
     record(
         eoi,
         actor=actor,
         action="awarded",
-        note=f"{pounds(award.amount)}, {band.name}: {band.route}\nHow it was followed: {award.procurement_notes}",
+        note=(
+            f"{pounds(award.amount)}, {band.name}: {band.route}\nHow it was followed: {award.procurement_notes}\n"
+            f"Match funding checked on the submitted figures: Hub Grant {pounds(match.hub_grant)} of "
+            f"{pounds(match.total_cost)} ({match.hub_share_percent}%); other sources counted "
+            f"{pounds(match.other_counted)}, at least {match.threshold_percent}% required"
+            f"{'' if match.in_kind_counts else ' (in-kind not counted)'}."
+        ),
     )
     from agreements.services import project_agreement_draft
 

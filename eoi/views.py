@@ -270,7 +270,8 @@ def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "call": call,
             "counts": [(label, counts.get(value, 0)) for value, label in ExpressionOfInterest.Status.choices],
-            "history": history_for(call),
+            # The call's history is the staff's record; an assessor reads its terms and criteria.
+            "history": history_for(call) if perms.can_see_scores(request.user) else [],
             "can_edit": perms.can_edit_call(request.user, call),
             "can_open": perms.can_open_call(request.user, call),
             "can_see_scores": perms.can_see_scores(request.user),
@@ -387,6 +388,9 @@ def _eoi_detail(request: HttpRequest, eoi: ExpressionOfInterest, **forms) -> Htt
     user = request.user
     assignments = list(eoi.assignments.select_related("assessor").prefetch_related("scores__criterion"))
     mine = next((a for a in assignments if a.assessor_id == user.pk), None)
+    can_decide, decide_refusal = perms.can_decide(user, eoi)
+    can_award, award_refusal = perms.can_award(user, eoi)
+    successful_ok, successful_refusal = perms.can_decide_successful(eoi) if can_decide else (True, "")
     context = {
         "eoi": eoi,
         **_money_context(eoi),
@@ -396,8 +400,11 @@ def _eoi_detail(request: HttpRequest, eoi: ExpressionOfInterest, **forms) -> Htt
         "history": history_for(eoi) if perms.can_see_scores(user) else [],
         "can_assign": perms.can_assign_assessors(user, eoi),
         "can_moderate": perms.can_moderate(user, eoi),
-        "can_decide": perms.can_decide(user, eoi),
-        "can_award": perms.can_award(user, eoi),
+        "can_decide": can_decide,
+        "decide_refusal": decide_refusal,
+        "successful_refusal": "" if successful_ok else successful_refusal,
+        "can_award": can_award,
+        "award_refusal": award_refusal if eoi.status == ExpressionOfInterest.Status.SUCCESSFUL else "",
         "assign_form": forms.get("assign_form") or AssignForm(eoi=eoi),
         "moderation_form": forms.get("moderation_form")
         or ModerationForm(initial={"score": eoi.moderated_score, "note": eoi.moderation_note}),
@@ -502,6 +509,7 @@ def award(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Awarded. The project agreement is drafted: complete it and issue it to sign.")
             return redirect("eoi:award", pk=eoi.pk)
+    can_award, award_refusal = perms.can_award(request.user, eoi)
     return render(
         request,
         "eoi/award.html",
@@ -509,7 +517,8 @@ def award(request: HttpRequest, pk: int) -> HttpResponse:
             "eoi": eoi,
             "form": form,
             "band": band,
-            "can_award": perms.can_award(request.user, eoi),
+            "can_award": can_award,
+            "award_refusal": award_refusal,
             **_money_context(eoi),
         },
     )
@@ -603,7 +612,6 @@ def score(request: HttpRequest, pk: int) -> HttpResponse:
     """Score every criterion of the call, 1 to 5, with a comment. Refused for a
     conflicted assessor (and before the declaration)."""
     assignment = selectors.get_assignment_for(request.user, pk)
-    eoi = selectors.get_eoi_for(request.user, assignment.eoi_id)
     if assignment.has_conflict is None:
         messages.info(request, "First declare whether you have a conflict of interest.")
         return redirect("eoi:conflict", pk=assignment.pk)
@@ -611,6 +619,8 @@ def score(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied(
             "You declared a conflict of interest on this expression of interest, so you cannot score it."
         )
+    # Only now is the EOI theirs to read (ExpressionOfInterest.objects.visible_to).
+    eoi = selectors.get_eoi_for(request.user, assignment.eoi_id)
     existing = {s.criterion_id: s for s in assignment.scores.all()}
     form = ScoreForm(request.POST or None, criteria=eoi.call.criteria.all(), existing=existing)
     if request.method == "POST" and form.is_valid():
@@ -688,10 +698,11 @@ def portal_calls(request: HttpRequest) -> HttpResponse:
 def portal_call(request: HttpRequest, pk: int) -> HttpResponse:
     call = selectors.get_call_for(request.user, pk)
     mine = ExpressionOfInterest.objects.visible_to(request.user).filter(call=call).first()
+    can_start, start_refusal = perms.can_start_eoi(request.user, call)
     return render(
         request,
         "eoi/portal_call.html",
-        {"call": call, "mine": mine, "can_start": perms.can_start_eoi(request.user, call) and mine is None},
+        {"call": call, "mine": mine, "can_start": can_start and mine is None, "start_refusal": start_refusal},
     )
 
 
@@ -745,6 +756,7 @@ def portal_eoi(request: HttpRequest, pk: int) -> HttpResponse:
             "eoi": eoi,
             **_money_context(eoi),
             "can_edit": perms.can_edit_eoi(request.user, eoi),
+            "save_refusal": perms.can_save_eoi(request.user, eoi)[1] if perms.can_edit_eoi(request.user, eoi) else "",
             "can_withdraw": perms.can_withdraw_eoi(request.user, eoi),
             "withdraw_form": WithdrawForm(),
             "agreement": _agreement_of(eoi) if eoi.has_award else None,
@@ -798,6 +810,7 @@ def _eoi_form_page(request, eoi, form, budget, funding, refusal: str = "") -> Ht
             "refusal": refusal,
             "attachment_form": AttachmentForm(),
             "hub_limit": Decimal("100") - eoi.call.match_threshold_percent,
+            "submit_refusal": perms.can_submit_eoi(request.user, eoi)[1],
         },
     )
 
@@ -811,6 +824,10 @@ def eoi_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not perms.can_edit_eoi(request.user, eoi):
         if eoi.status == ExpressionOfInterest.Status.DRAFT:
             messages.error(request, "The call has closed, so this draft can no longer be changed or submitted.")
+        return redirect("eoi:portal_eoi", pk=eoi.pk)
+    allowed, reason = perms.can_save_eoi(request.user, eoi)
+    if not allowed:  # the partner's standing: say why, and what to do
+        messages.error(request, reason)
         return redirect("eoi:portal_eoi", pk=eoi.pk)
     form, budget, funding = _eoi_forms(request, eoi)
     if request.method != "POST":

@@ -1,5 +1,19 @@
+"""The admin for the foundation, and the shapes every app's admin uses so that
+the admin is no side door round a rule (issue 18): a record that is history is
+a ``ReadOnlyAdmin``; a record whose rules have moved it on (an agreement once
+issued, a call once open, an EOI once submitted) is a ``LockableAdmin`` whose
+every field, and every row of its ``LockableInline``s, is read-only from then
+on. What carries a rule changes only through the services, which check it and
+write history."""
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.urls import reverse
+from django.utils.html import format_html
+from django_otp.plugins.otp_static.admin import StaticDeviceAdmin
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from hubportal.models import (
     AuditEvent,
@@ -19,7 +33,28 @@ class HubUserAdmin(UserAdmin):
     list_filter = ["groups", "is_active", "is_superuser"]
     list_select_related = ["partner"]
     autocomplete_fields = ["partner"]
-    fieldsets = UserAdmin.fieldsets + (("Hub Portal", {"fields": ("partner", "job_title", "prefers_daily_digest")}),)
+    fieldsets = UserAdmin.fieldsets + (
+        ("Hub Portal", {"fields": ("partner", "job_title", "prefers_daily_digest")}),
+        ("Two-factor authentication", {"fields": ("two_factor_reset_link",)}),
+    )
+    # A partner's users are invited through the partner's page, which asks the
+    # partner's standing; the admin does not make anyone a partner's user.
+    readonly_fields = ["partner", "two_factor_reset_link"]
+
+    @admin.display(description="Reset")
+    def two_factor_reset_link(self, obj):
+        # The reset goes through the audited page, never by deleting devices here.
+        if obj is None or obj.pk is None:
+            return "-"
+        return format_html(
+            '<a href="{}">Reset two-factor authentication (with a reason)</a>',
+            reverse("two_factor_reset", args=[obj.pk]),
+        )
+
+
+def every_field(model) -> list[str]:
+    """Every field and many-to-many of the model but its id: a form that changes nothing."""
+    return [f.name for f in [*model._meta.fields, *model._meta.many_to_many] if f.name != "id"]
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -33,6 +68,63 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """Rows shown for reference on their parent's page: never added, edited or deleted here."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class LockableAdmin(admin.ModelAdmin):
+    """Editable until ``is_locked(obj)``; from then on every field is read-only
+    and the record cannot be deleted. ``always_read_only`` are the fields only
+    the services ever set (the state and its stamps)."""
+
+    always_read_only: list[str] = []
+
+    def is_locked(self, obj) -> bool:
+        raise NotImplementedError
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and self.is_locked(obj):
+            return every_field(self.model)
+        return self.always_read_only
+
+    def has_delete_permission(self, request, obj=None):
+        return (obj is None or not self.is_locked(obj)) and super().has_delete_permission(request, obj)
+
+
+class LockableInline(admin.TabularInline):
+    """Rows of a parent that are part of what its rules lock: added, edited and
+    deleted only while ``parent_locked(parent)`` is false."""
+
+    extra = 0
+
+    def parent_locked(self, parent) -> bool:
+        raise NotImplementedError
+
+    def _open(self, parent) -> bool:
+        return parent is None or not self.parent_locked(parent)
+
+    def has_add_permission(self, request, obj=None):
+        return self._open(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._open(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._open(obj) and super().has_delete_permission(request, obj)
 
 
 @admin.register(HistoryEntry)
@@ -85,3 +177,23 @@ class ReminderAdmin(ReadOnlyAdmin):
 class MessageTemplateAdmin(admin.ModelAdmin):
     list_display = ["kind", "subject", "updated_by", "updated_at"]
     readonly_fields = ["updated_by", "updated_at"]
+
+
+class DeviceViewOnly:
+    """Second-factor devices are viewed in the admin, never added, edited or
+    deleted there: a reset goes through the audited page (hubportal.two_factor)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+for _model, _admin in ((TOTPDevice, TOTPDeviceAdmin), (StaticDevice, StaticDeviceAdmin)):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+    admin.site.register(_model, type(f"ViewOnly{_admin.__name__}", (DeviceViewOnly, _admin), {}))

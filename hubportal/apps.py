@@ -7,7 +7,10 @@ class HubPortalConfig(AppConfig):
     verbose_name = "Hub Portal"
 
     def ready(self):
-        from hubportal import audit  # noqa: F401 - connects the sign-in audit receivers
+        from hubportal import (
+            audit,  # noqa: F401 - connects the sign-in audit receivers
+            ratelimits,  # noqa: F401 - registers the limiter's deploy check
+        )
         from hubportal.roles import ensure_groups
 
         # Groups and their permissions are configuration kept in code

@@ -133,7 +133,6 @@ def _trace(analysis, staff: User, row) -> None:
             "safeguarding_confirmed": True,
             "total_cost": grant + match,
             "hub_grant_requested": grant,
-            "submitted_at": _at(opens + datetime.timedelta(days=20)),
             "decided_at": _at(opens + datetime.timedelta(days=50)),
             "decided_by": staff,
             "decision_reasons": "Ranked first: answers the gap directly, with half the cost from secured sources.",
@@ -153,6 +152,8 @@ def _trace(analysis, staff: User, row) -> None:
                 FundingSource(eoi=eoi, kind=FundingSource.Kind.FUNDRAISING, amount=match, confirmed=True),
             ]
         )
+        # Submitted once its money is in: from then on, on PostgreSQL, nothing changes it.
+        ExpressionOfInterest.objects.filter(pk=eoi.pk).update(submitted_at=_at(opens + datetime.timedelta(days=20)))
         band = ProcurementBand.objects.filter(minimum__lte=grant).order_by("-minimum").first()
         if band is not None:
             Award.objects.create(
@@ -162,6 +163,11 @@ def _trace(analysis, staff: User, row) -> None:
                 procurement_route=band.route,
                 awarded_by=staff,
                 awarded_at=_at(opens + datetime.timedelta(days=55)),
+                total_cost=grant + match,
+                other_funding=match,
+                in_kind=D("0.00"),
+                match_threshold_percent=call.match_threshold_percent,
+                in_kind_counted=call.in_kind_counts,
             )
     # Link the project agreement to the EOI it came from, once (an UPDATE of
     # one column: the agreement's signed text and history are untouched).

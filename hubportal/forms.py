@@ -55,6 +55,34 @@ class TokenForm(forms.Form):
         raise forms.ValidationError("That code is not right or has been used already. Enter the code showing now.")
 
 
+class RecoveryCodeForm(forms.Form):
+    code = forms.CharField(
+        label="One of your recovery codes",
+        max_length=32,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+    def __init__(self, *args, device=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.device = device
+
+    def clean_code(self):
+        code = "".join(self.cleaned_data["code"].split()).lower()
+        # verify_token deletes the code it accepts: each works once.
+        if self.device is None or not self.device.verify_token(code):
+            raise forms.ValidationError("That recovery code is not right or has been used already.")
+        return code
+
+
+class TwoFactorResetForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is this reset needed?",
+        max_length=400,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 400}),
+        help_text="Recorded in the audit trail, e.g. 'Lost phone; identity checked by phone call on 6 December'.",
+    )
+
+
 class WordingForm(forms.Form):
     subject = forms.CharField(max_length=255)
     body = forms.CharField(widget=forms.Textarea(attrs={"rows": 10}))

@@ -48,7 +48,9 @@ def transition(obj: Model, *, to: str, actor, note: str = "", field: str = "stat
 def record(obj: Model, *, actor, action: str, note: str = "", from_state: str = "", to_state: str = "") -> HistoryEntry:
     """Record a notable change that is not a state move (an edit, an upload, a note).
     The dashboards' cached figures are dropped once it commits (hubportal.figures)."""
-    transaction.on_commit(figures_changed)
+    # robust: a cache that is down must not turn a committed change into an
+    # error page, nor stop the callbacks queued after this one.
+    transaction.on_commit(figures_changed, robust=True)
     return HistoryEntry.objects.create(
         content_type=ContentType.objects.get_for_model(obj),
         object_id=obj.pk,

@@ -17,3 +17,16 @@ def querystring(request: HttpRequest, drop: tuple[str, ...] = ("page", "export")
     for key in drop:
         query.pop(key, None)
     return query.urlencode()
+
+
+def int_param(request: HttpRequest, name: str, *, low: int = 1, high: int = 2**31 - 1) -> int | None:
+    """A whole number from the query string, or None when it is not one we can use.
+
+    Only ASCII digits count: str.isdigit() also accepts '²' and '١٢', which
+    int() then refuses or reads differently, and a huge number overflows the
+    database's integer. Out of [low, high] is None too, never a 500."""
+    raw = request.GET.get(name, "").strip()
+    if not raw.isascii() or not raw.isdecimal() or len(raw) > 10:
+        return None
+    value = int(raw)
+    return value if low <= value <= high else None

@@ -38,10 +38,12 @@ class SessionLifetimeMiddleware:
 
 
 class TwoFactorMiddleware:
-    """A user who must use two-factor authentication can only set it up,
-    enter a code or sign out until they have entered a code this session."""
+    """A user who must use two-factor authentication can only enter a code (or
+    a recovery code) or sign out until they have entered one this session. The
+    set-up page is let through for first enrolment only: it refuses anyone who
+    already has an authenticator (hubportal.two_factor.can_change_devices)."""
 
-    ALLOWED = ("two_factor", "two_factor_setup", "logout")
+    ALLOWED = ("two_factor", "two_factor_recovery", "two_factor_setup", "logout")
 
     def __init__(self, get_response):
         self.get_response = get_response

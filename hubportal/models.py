@@ -269,6 +269,12 @@ class BoardReport(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
+    # Who is building it (hubportal.reports): the Celery delivery (task id)
+    # that claimed it, and when that run last said it was alive. A run whose
+    # heartbeat stopped belongs to a worker that died; a delivery of the same
+    # task id again means the run that had it is gone.
+    claimed_by = models.CharField(max_length=255, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-requested_at", "-pk"]

@@ -35,8 +35,9 @@ Finder = Callable[[date], Iterable["Due"]]
 _KINDS: dict[str, Finder] = {}
 BATCH_SIZE = 100
 # Claimed but not sent after this long: the send task was lost (broker down,
-# worker killed), so the frequent requeue_stranded task queues it again.
-RESEND_AFTER = timedelta(minutes=10)
+# worker killed), so the frequent requeue_stranded task queues it again. Just
+# above the send task's hard time limit: no run can still hold it by then.
+RESEND_AFTER = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
 
 
 @dataclass

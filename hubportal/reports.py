@@ -10,6 +10,7 @@ Charts are drawn server-side as SVG (a PDF runs no JavaScript).
 """
 
 import logging
+import threading
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -17,7 +18,7 @@ from decimal import Decimal
 
 from django.core.files import File
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import DatabaseError, connections, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -46,8 +47,12 @@ from surveys.selectors import return_timing
 
 logger = logging.getLogger(__name__)
 TERM_ORDER = {AUTUMN: 0, SPRING: 1, SUMMER: 2}
-# A report claimed this long ago and still running belongs to a worker that died.
-STALE_RUN = timedelta(minutes=10)
+# A run says it is alive this often (a thread beside the build, and each step)...
+HEARTBEAT_SECONDS = 5
+# ...so a running report whose heartbeat is this old belongs to a worker that
+# died (six beats missed). With beat's requeue every 30 s, a report whose
+# worker died is queued again within a minute.
+STALE_RUN = timedelta(seconds=30)
 # A report still queued this long after it was asked for never reached a worker.
 STALE_QUEUE = timedelta(minutes=5)
 
@@ -103,11 +108,7 @@ def board_report_request(*, term: Term, actor) -> BoardReport:
             raise ActionRefused(
                 f"A report for {term} is already being prepared. Wait for it to finish, then download it below."
             )
-        report.status, report.progress, report.step = BoardReport.Status.QUEUED, 0, "Queued again"
-        report.requested_at, report.started_at = timezone.now(), None
-        report.save(update_fields=["status", "progress", "step", "requested_at", "started_at"])
-        record(report, actor=actor, action="board report queued again", note=str(term))
-        enqueue_on_commit(generate_board_report, report.pk)
+        _queue_again(report, actor=actor, note=str(term))
         return report
     report = BoardReport.objects.create(term=term, requested_by=actor, step="Waiting for the report service to start")
     record(report, actor=actor, action="board report requested", note=str(term))
@@ -115,38 +116,125 @@ def board_report_request(*, term: Term, actor) -> BoardReport:
     return report
 
 
+def _queue_again(report: BoardReport, *, actor, note: str) -> None:
+    from hubportal.queue import enqueue_on_commit
+    from hubportal.tasks import generate_board_report
+
+    report.status, report.progress, report.step = BoardReport.Status.QUEUED, 0, "Queued again"
+    report.requested_at, report.started_at = timezone.now(), None
+    report.save(update_fields=["status", "progress", "step", "requested_at", "started_at"])
+    record(report, actor=actor, action="board report queued again", note=note)
+    enqueue_on_commit(generate_board_report, report.pk)
+
+
+@transaction.atomic
+def requeue_stalled() -> int:
+    """Queue again each report whose worker died or that never reached one
+    (beat, every minute): it then finishes by itself as soon as a worker
+    takes it, with no one pressing "Start preparing it again". A report
+    queued again waits STALE_QUEUE before it is queued once more."""
+    busy = (
+        BoardReport.objects.select_for_update(skip_locked=True)
+        .select_related("term")
+        .filter(status__in=[BoardReport.Status.QUEUED, BoardReport.Status.RUNNING])
+    )
+    stalled = [report for report in busy if is_stalled(report)]
+    for report in stalled:
+        _queue_again(report, actor=None, note=f"{report.term}: no worker was building it")
+    return len(stalled)
+
+
 def is_stalled(report: BoardReport) -> bool:
-    """Queued and never started within STALE_QUEUE, or running past STALE_RUN."""
+    """Queued and never started within STALE_QUEUE, or running with no
+    heartbeat for STALE_RUN (the worker that had it died)."""
     now = timezone.now()
     if report.status == BoardReport.Status.QUEUED:
         return report.requested_at < now - STALE_QUEUE and report.started_at is None
     if report.status == BoardReport.Status.RUNNING:
-        return report.started_at is not None and report.started_at < now - STALE_RUN
+        alive_at = report.heartbeat_at or report.started_at
+        return alive_at is not None and alive_at < now - STALE_RUN
     return False
 
 
 def _progress(report_id: int, progress: int, step: str) -> None:
     # An UPDATE of its own (no transaction around the build), so the page's
-    # polling sees each step as it happens.
-    BoardReport.objects.filter(pk=report_id).update(progress=progress, step=step)
+    # polling sees each step as it happens; each step is a heartbeat too.
+    BoardReport.objects.filter(pk=report_id).update(progress=progress, step=step, heartbeat_at=timezone.now())
 
 
-def _claim(report_id: int) -> bool:
+def _claim(report_id: int, delivery: str) -> bool:
+    """Claim the report for this delivery of the task: a queued one; a running
+    one whose heartbeat stopped (its worker died); or a running one claimed by
+    this same delivery. Celery hands a message out again only once the run
+    that had it is gone (its process was lost, or the broker's
+    visibility_timeout, longer than the task's hard time limit, ran out), so a
+    redelivered task rebuilds at once rather than waiting for the heartbeat
+    to go stale. Anything else running it is alive: leave it be."""
     now = timezone.now()
-    waiting = Q(status=BoardReport.Status.QUEUED) | Q(status=BoardReport.Status.RUNNING, started_at__lt=now - STALE_RUN)
+    running = Q(status=BoardReport.Status.RUNNING)
+    dead = running & (Q(heartbeat_at__lt=now - STALE_RUN) | Q(heartbeat_at=None, started_at__lt=now - STALE_RUN))
+    waiting = Q(status=BoardReport.Status.QUEUED) | dead
+    if delivery:
+        waiting |= running & Q(claimed_by=delivery)
     return bool(
         BoardReport.objects.filter(waiting, pk=report_id).update(
-            status=BoardReport.Status.RUNNING, started_at=now, progress=5, step="Gathering the figures", error=""
+            status=BoardReport.Status.RUNNING,
+            started_at=now,
+            heartbeat_at=now,
+            claimed_by=delivery,
+            progress=5,
+            step="Gathering the figures",
+            error="",
         )
     )
 
 
-def board_report_build(*, report_id: int) -> BoardReport | None:
-    """Build a queued report's XLSX and PDF. Claimed with a conditional UPDATE,
-    so a task delivered twice builds it once; a failure is recorded on the
-    report (the page says so) rather than lost in a log."""
-    if not _claim(report_id):
+class _Heartbeat(threading.Thread):
+    """Refresh the report's heartbeat every HEARTBEAT_SECONDS while the build
+    runs, so one long step (laying out a large PDF) is not taken for a dead
+    worker. It dies with its process, which is the point."""
+
+    def __init__(self, report_id: int):
+        super().__init__(name=f"board-report-{report_id}-heartbeat", daemon=True)
+        self.report_id = report_id
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        try:
+            while not self.stopped.wait(HEARTBEAT_SECONDS):
+                try:
+                    BoardReport.objects.filter(pk=self.report_id, status=BoardReport.Status.RUNNING).update(
+                        heartbeat_at=timezone.now()
+                    )
+                except DatabaseError as exc:
+                    logger.warning("Board report %s: heartbeat not recorded (%s).", self.report_id, exc)
+        finally:
+            connections.close_all()  # this thread's own connections
+
+    def stop(self) -> None:
+        self.stopped.set()
+
+
+def board_report_build(*, report_id: int, delivery: str = "", heartbeat: bool = False) -> BoardReport | None:
+    """Build a queued report's XLSX and PDF. Claimed with a conditional UPDATE
+    (see _claim), so a task delivered twice builds it once, and a delivery
+    whose earlier run was killed builds it at once; a failure is recorded on
+    the report (the page says so) rather than lost in a log. ``heartbeat``
+    starts the thread that keeps the claim alive (the task does; a build in
+    the request, or a test's, has nothing else to prove it alive)."""
+    if not _claim(report_id, delivery):
         return None
+    beat = _Heartbeat(report_id) if heartbeat else None
+    if beat:
+        beat.start()
+    try:
+        return _build(report_id)
+    finally:
+        if beat:
+            beat.stop()
+
+
+def _build(report_id: int) -> BoardReport:
     report = BoardReport.objects.select_related("term").get(pk=report_id)
     try:
         content = board_report_content(report.term, timezone.localdate())

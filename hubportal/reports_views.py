@@ -18,7 +18,7 @@ from hubportal.filters import BoardReportFilter
 from hubportal.history import history_for
 from hubportal.impact import ImpactFilter, gaps_queryset, trace
 from hubportal.leverage import leverage_by_year, leverage_rows
-from hubportal.lists import page_of, querystring
+from hubportal.lists import int_param, page_of, querystring
 from hubportal.models import BoardReport
 from hubportal.report_forms import LEVEL_ORDER, BoardReportForm, PartnerHealthFilter
 from hubportal.reports import (
@@ -102,10 +102,7 @@ def leverage(request: HttpRequest) -> HttpResponse:
     if export_format(request):
         return export_rows(request, leverage_rows(), LEVERAGE_COLUMNS, "funding-leverage")
     years = leverage_by_year()
-    try:
-        chosen = int(request.GET.get("year", ""))
-    except ValueError:
-        chosen = current_academic_year().start_year
+    chosen = int_param(request, "year", low=1900, high=2999) or current_academic_year().start_year
     selected = next((y for y in years if y.year.start_year == chosen), years[0])
     sort = request.GET.get("sort", "partner")
     key, reverse_order = LEVERAGE_SORTS.get(sort, LEVERAGE_SORTS["partner"])

@@ -22,8 +22,19 @@ ALL_ROLES = [STAFF, MANAGER, ASSESSOR, CHAIR, PARTNER, SAFEGUARDING]
 # that checks perms. "app_label.*" means every permission of that app.
 GROUP_PERMISSIONS = {
     STAFF: ["partners.*", "agreements.*", "eoi.*", "surveys.*", "complaints.*", "hubportal.view_historyentry"],
-    MANAGER: ["partners.*", "agreements.*", "eoi.*", "surveys.*", "complaints.*", "hubportal.view_historyentry"],
-    ASSESSOR: ["eoi.view_*"],
+    MANAGER: [
+        "partners.*",
+        "agreements.*",
+        "eoi.*",
+        "surveys.*",
+        "complaints.*",
+        "hubportal.view_historyentry",
+        # The retention schedule and the personal data records: read in the admin.
+        "privacy.view_*",
+    ],
+    # Assessors work only on their assignments, in the staff area; the admin
+    # would show them every partner's EOIs, so it gives them nothing.
+    ASSESSOR: [],
     CHAIR: ["agreements.view_*", "complaints.view_*", "partners.view_*"],
     PARTNER: [],
     SAFEGUARDING: ["complaints.view_*"],

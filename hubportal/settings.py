@@ -50,12 +50,14 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "hubportal",
     "partners",
     "agreements",
     "eoi",
     "surveys",
     "complaints",
+    "hubportal.privacy",
 ]
 
 MIDDLEWARE = [
@@ -140,6 +142,9 @@ AXES_CLIENT_IP_CALLABLE = "hubportal.audit.client_ip"
 REQUIRE_2FA = env.bool("REQUIRE_2FA", default=not DEBUG)
 REQUIRE_2FA_FOR_PARTNERS = env.bool("REQUIRE_2FA_FOR_PARTNERS", default=False)
 OTP_TOTP_ISSUER = "Hub Portal"
+# The admin's device pages never show a key or QR code: any admin could
+# otherwise copy every user's second factor.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "landing"
@@ -191,11 +196,33 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Hub Portal <portal@l
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Redis, when configured, is both the Celery broker and the cache.
+# The cache is an optimisation, never a reason to refuse or lose work: while
+# Redis is down, hubportal.cache_backend answers as an empty cache (and logs a
+# warning), so pages compute from the database and rate limits fail open. The
+# short socket timeouts keep a Redis that hangs (rather than refuses) from
+# holding a request up.
 REDIS_URL = env.str("REDIS_URL", default="")
+# Every task's hard time limit is at most this (tests/hubportal/test_celery.py
+# checks each registered task); the board report is the longest.
+LONGEST_TASK_TIME_LIMIT = 360
+# With acks_late, a message whose worker vanished (killed, machine lost) stays
+# in Redis's unacked set and is handed back only after this many seconds. Just
+# above the longest hard time limit: by then any run that had it is certainly
+# dead (Celery kills it at its limit), so the message comes back within
+# minutes, not an hour, and is never run twice at once. A countdown or ETA
+# (an email's back-off, at most 4 minutes) must stay below it too, or the
+# message would be handed out again while it waits.
+BROKER_VISIBILITY_TIMEOUT = LONGEST_TASK_TIME_LIMIT + 60
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "hubportal.cache_backend.ForgivingRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": BROKER_VISIBILITY_TIMEOUT}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     # kombu's file-system transport works across processes with no server:
@@ -243,6 +270,7 @@ DEFAULT_REMINDER_OFFSETS = {
     "complaints_response_due": [3, 0, -1],  # working days
     "surveys_evaluation_due": [14, 0, -7],  # project evaluation owed on completion
     "eoi_call_closing": [3],  # to eligible partners with a draft
+    "privacy_request_due": [7, 0, -1],  # subject access and erasure: one calendar month from receipt
 }
 
 
@@ -291,13 +319,51 @@ COMPLAINT_PUBLIC_RATE_LIMIT = env.int("COMPLAINT_PUBLIC_RATE_LIMIT", default=5)
 PARTNERS_ENQUIRY_RATE_LIMIT = env.int("PARTNERS_ENQUIRY_RATE_LIMIT", default=5)
 PARTNER_INVITATION_DAYS = env.int("PARTNER_INVITATION_DAYS", default=7)
 
+# Every rate limit (hubportal.ratelimits) counts in a cache of its own that
+# every web process shares: Redis when REDIS_URL is set (short timeouts: the
+# limiter fails open and must not hold a request up), otherwise a database
+# table that migrate creates. Never per-process memory (check --deploy warns).
+if REDIS_URL:
+    CACHES["ratelimit"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "ratelimit",
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
+else:
+    CACHES["ratelimit"] = {
+        "BACKEND": "hubportal.ratelimits.RateLimitDatabaseCache",
+        "LOCATION": "hubportal_ratelimit_cache",
+        # Counts are short-lived; culling must never drop a live one.
+        "OPTIONS": {"MAX_ENTRIES": 1_000_000},
+    }
+RATELIMIT_USE_CACHE = "ratelimit"
+RATELIMIT_FAIL_OPEN = True
+# A password-reset email at most this often per hour, per address and per account.
+PASSWORD_RESET_RATE_LIMIT_PER_ADDRESS = env.int("PASSWORD_RESET_RATE_LIMIT_PER_ADDRESS", default=10)
+PASSWORD_RESET_RATE_LIMIT_PER_ACCOUNT = env.int("PASSWORD_RESET_RATE_LIMIT_PER_ACCOUNT", default=3)
+
 # The beat schedule, in one place. Each entry says why it runs when it does.
 CELERY_BEAT_SCHEDULE = {
+    # The retention schedule (hubportal.privacy): at 01:30, after the midnight
+    # state changes (closures, expiries) and before anyone signs in: a dry run
+    # for the "Due for removal" page, then today's removals.
+    "retention-nightly": {
+        "task": "hubportal.privacy.tasks.retention_nightly",
+        "schedule": crontab(hour=1, minute=30),
+    },
     # Emails whose queueing failed (broker down) or whose send failed are
     # retried from the notification outbox, so none is lost.
     "drain-email-outbox": {
         "task": "hubportal.tasks.drain_email_outbox",
         "schedule": 60.0,
+    },
+    # A board report whose worker died (its heartbeat stopped 30 s ago) or
+    # that never reached one is queued again, so it finishes by itself within
+    # a minute of a worker being there to take it.
+    "board-reports-requeue-stalled": {
+        "task": "hubportal.tasks.requeue_stalled_board_reports",
+        "schedule": 30.0,
     },
     # Reminders claimed but never sent (their send task was lost to a broker
     # outage or a killed worker) are queued again within minutes, not a day later.
@@ -386,6 +452,9 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=12 * 60 * 60)
+# Sessions live in the database, never only in the cache: a Redis restart
+# must not sign everyone out or make signing in fail.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 LOGGING = {
     "version": 1,

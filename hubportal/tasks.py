@@ -2,6 +2,7 @@ import logging
 from datetime import timedelta
 
 from celery import shared_task
+from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db.models import F, Q
 from django.utils import timezone
@@ -11,8 +12,9 @@ from hubportal.models import OutboundEmail
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
-# A claim older than this belongs to a worker that died mid-send.
-STALE_CLAIM = timedelta(minutes=15)
+# A claim older than this belongs to a worker that died mid-send: it is just
+# above deliver_email's hard time limit, when no run can still hold it.
+STALE_CLAIM = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
 
 
 def backoff_seconds(attempts: int) -> int:
@@ -101,10 +103,23 @@ def send_daily_digests() -> int:
     return send_digests()
 
 
-@shared_task(acks_late=True, soft_time_limit=300, time_limit=360)
-def generate_board_report(report_id: int) -> str:
-    """Build a queued board report (its PDF and workbook); safe to run twice."""
+@shared_task(bind=True, acks_late=True, soft_time_limit=300, time_limit=360)
+def generate_board_report(self, report_id: int) -> str:
+    """Build a queued board report (its PDF and workbook); safe to run twice,
+    and a redelivery after its worker died rebuilds it at once (the claim is
+    tied to this delivery's task id: hubportal.reports._claim)."""
     from hubportal.reports import board_report_build
 
-    report = board_report_build(report_id=report_id)
+    report = board_report_build(
+        report_id=report_id, delivery=self.request.id or "", heartbeat=not self.request.is_eager
+    )
     return report.status if report else "not queued"
+
+
+@shared_task(acks_late=True)
+def requeue_stalled_board_reports() -> int:
+    """Queue again every board report whose worker died (heartbeat stopped) or
+    that never reached one, so it finishes by itself once a worker is back."""
+    from hubportal.reports import requeue_stalled
+
+    return requeue_stalled()

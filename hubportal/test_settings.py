@@ -17,7 +17,12 @@ STORAGES = {
 }
 # Tasks run in-process unless a test starts a real worker (tests/hubportal/test_celery.py).
 CELERY_TASK_ALWAYS_EAGER = True
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The limiter's own alias is memory here so tests need no database to clear it;
+# tests/hubportal/test_ratelimits.py runs the real database cache and two servers.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "ratelimit": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ratelimit"},
+}
 # Static files come from the finders (no collectstatic before tests).
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True

@@ -5,9 +5,14 @@
 - At most settings.UPLOAD_MAX_BYTES (10 MB); never empty.
 - DOCX and XLSX are zip archives: capped in entry count and unpacked size, so
   a zip bomb is refused before anyone opens it.
+- Images are judged on their whole content: web-page code anywhere in one
+  (an image/HTML polyglot) is refused.
 - Stored under a generated name outside the web root; the original name is
-  kept only in the database. Served only by views that have checked access,
-  as an attachment with nosniff.
+  kept only in the database, for display. Served only by views that have
+  checked access, as an attachment with nosniff, with the Content-Type and
+  extension of the kind judged from the stored content, never from the
+  uploader's name (a PDF named "pwned.html" goes out as application/pdf,
+  "pwned.pdf").
 """
 
 import os
@@ -50,6 +55,10 @@ MAX_ARCHIVE_ENTRIES = 2000
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 STORED_EXTENSIONS = {".pdf", ".docx", ".xlsx", ".png", ".jpg", ".jpeg"}
 OFFICE_MARKERS = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml"}
+CONTENT_TYPES = {kind: mime for mime, kind in ALLOWED.items()}
+DOWNLOAD_EXTENSIONS = {"pdf": ".pdf", "docx": ".docx", "xlsx": ".xlsx", "png": ".png", "jpg": ".jpg"}
+# Web-page code a browser would run if it ever read an image as HTML.
+WEB_MARKERS = (b"<html", b"<script", b"<svg", b"<body", b"<iframe", b"javascript:")
 
 
 def _mb(size: int) -> str:
@@ -69,25 +78,44 @@ def detect_kind(uploaded, kinds=None) -> str:
             "Reduce its size (for example, save a PDF at a lower quality) and try again.",
             code="too_big",
         )
-    uploaded.seek(0)
-    head = uploaded.read(8192)
-    uploaded.seek(0)
-    guess = filetype.guess(head)
-    mime = guess.mime if guess else None
-    if head.startswith(b"PK\x03\x04"):  # a zip: only a real Word or Excel document passes
-        kind = _office_kind(uploaded)
-    else:
-        kind = ALLOWED.get(mime)
+    kind = judge_kind(uploaded)
     if kind not in kinds:
         raise ValidationError(
             f"This file's content is not a {describe_kinds(kinds)} file, whatever its name says. "
             f"Upload one of those types.",
             code="wrong_type",
         )
-    lowered = head.lower()
-    if kind in ("png", "jpg") and (b"<html" in lowered or b"<script" in lowered):
+    if kind in ("png", "jpg") and _holds_web_code(uploaded):
         raise ValidationError("This image also contains web page code, so we cannot accept it.", code="polyglot")
     return kind
+
+
+def judge_kind(fileobj) -> str | None:
+    """The kind of a file from its content alone ("pdf", "docx"...), or None."""
+    fileobj.seek(0)
+    head = fileobj.read(8192)
+    fileobj.seek(0)
+    if head.startswith(b"PK\x03\x04"):  # a zip: only a real Word or Excel document passes
+        return _office_kind(fileobj)
+    guess = filetype.guess(head)
+    return ALLOWED.get(guess.mime if guess else None)
+
+
+def _holds_web_code(fileobj, chunk: int = 64 * 1024) -> bool:
+    """Scan the whole file, not just its start, with an overlap so a marker
+    split across two reads is still found."""
+    overlap = max(len(marker) for marker in WEB_MARKERS)
+    fileobj.seek(0)
+    tail = b""
+    try:
+        while block := fileobj.read(chunk):
+            window = (tail + block).lower()
+            if any(marker in window for marker in WEB_MARKERS):
+                return True
+            tail = window[-overlap:]
+    finally:
+        fileobj.seek(0)
+    return False
 
 
 def _office_kind(uploaded) -> str | None:
@@ -153,9 +181,29 @@ class PrivateUploadTo:
         return isinstance(other, PrivateUploadTo) and other.folder == self.folder
 
 
+def download_name_for(kind: str | None, original_name: str) -> str:
+    """The name a download is offered under: the original name's stem (for
+    people to recognise) with the extension of the judged kind."""
+    stem = PurePath(os.path.basename(original_name or "")).stem.strip() or "download"
+    return stem + DOWNLOAD_EXTENSIONS.get(kind, ".bin")
+
+
 def serve_private_file(file_field, download_name: str) -> FileResponse:
-    """Send a stored file as an attachment. Call only after checking access."""
-    response = FileResponse(file_field.open("rb"), as_attachment=True, filename=os.path.basename(download_name))
+    """Send a stored file as an attachment. Call only after checking access.
+
+    The type is judged again from the stored content; a file that is none of
+    the allowed kinds goes out as application/octet-stream and .bin."""
+    handle = file_field.open("rb")
+    try:
+        kind = judge_kind(handle)
+    except ValidationError:  # an archive too big to judge
+        kind = None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=download_name_for(kind, download_name),
+        content_type=CONTENT_TYPES.get(kind, "application/octet-stream"),
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "no-store"
     return response

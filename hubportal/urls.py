@@ -1,9 +1,7 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from hubportal import reports_views, views
-from hubportal.forms import OutboxPasswordResetForm
 
 urlpatterns = [
     path("", views.landing, name="landing"),
@@ -28,13 +26,13 @@ urlpatterns = [
     path("notifications/<int:pk>/open/", views.notification_open, name="notification_open"),
     path("accounts/email-preferences/", views.notification_preferences, name="notification_preferences"),
     path("notifications/read-all/", views.notification_read_all, name="notification_read_all"),
-    path(
-        "accounts/password_reset/",
-        auth_views.PasswordResetView.as_view(form_class=OutboxPasswordResetForm),
-        name="password_reset",
-    ),
+    path("accounts/password_reset/", views.LimitedPasswordResetView.as_view(), name="password_reset"),
+    path("accounts/reset/<uidb64>/<token>/", views.password_reset_confirm, name="password_reset_confirm"),
     path("accounts/two-factor/", views.two_factor, name="two_factor"),
     path("accounts/two-factor/setup/", views.two_factor_setup, name="two_factor_setup"),
+    path("accounts/two-factor/recovery/", views.two_factor_recovery, name="two_factor_recovery"),
+    path("accounts/two-factor/recovery-codes/", views.recovery_codes, name="recovery_codes"),
+    path("staff/users/<int:pk>/two-factor-reset/", views.two_factor_reset, name="two_factor_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("", include("partners.urls")),
@@ -42,4 +40,5 @@ urlpatterns = [
     path("", include("eoi.urls")),
     path("", include("surveys.urls")),
     path("", include("complaints.urls")),
+    path("", include("hubportal.privacy.urls")),
 ]

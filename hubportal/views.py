@@ -1,5 +1,8 @@
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,24 +13,35 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django_otp import devices_for_user
 from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from hubportal import dashboard, roles, wording
 from hubportal import reminder_log as log_scope
 from hubportal import two_factor as two_factor_tools
+from hubportal.audit import audit
 from hubportal.celery import app as celery_app
 from hubportal.chair import chair_queue
 from hubportal.exports import export_format, export_rows
 from hubportal.figures import cached
 from hubportal.filters import NotificationFilter, OutboundEmailFilter, ReminderFilter, WordingFilterForm
-from hubportal.forms import NotificationPreferencesForm, TokenForm, WordingForm
+from hubportal.forms import (
+    NotificationPreferencesForm,
+    OutboxPasswordResetForm,
+    RecoveryCodeForm,
+    TokenForm,
+    TwoFactorResetForm,
+    WordingForm,
+)
 from hubportal.health import health_for
 from hubportal.history import record
 from hubportal.lists import page_of, querystring
-from hubportal.models import MessageTemplate, Notification, OutboundEmail
+from hubportal.models import MessageTemplate, Notification, OutboundEmail, User
 from hubportal.notifications import notification_preferences_set
+from hubportal.ratelimits import limit_requests, over_limit
 from hubportal.shared_reads import reads_shared
 from hubportal.todo import todos_for
 from partners.models import Partner
+from partners.standing import standing_of
 
 
 def landing(request: HttpRequest) -> HttpResponse:
@@ -59,8 +73,12 @@ def livez(request: HttpRequest) -> HttpResponse:
 @require_GET
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Database and broker state for load balancers and monitoring."""
-    checks = {"database": "ok", "broker": "ok"}
+    """The database, the broker and the cache, each on its own, for load
+    balancers and monitoring. 200 "ok" when all answer; 200 "degraded" when
+    only the broker or the cache is down (pages still work: emails wait in the
+    outbox, figures are computed from the database); 503 "down" without the
+    database, the one part no page can do without."""
+    checks = {"database": "ok", "broker": "ok", "cache": "ok"}
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
@@ -71,8 +89,16 @@ def healthz(request: HttpRequest) -> JsonResponse:
             conn.ensure_connection(max_retries=1, timeout=2)
     except Exception:
         checks["broker"] = "unreachable"
+    reachable = getattr(cache, "reachable", None)  # an in-process cache is always there
+    if reachable is not None and not reachable():
+        checks["cache"] = "unreachable"
     healthy = checks["database"] == "ok"
-    status = "ok" if healthy and checks["broker"] == "ok" else ("degraded" if healthy else "down")
+    if not healthy:
+        status = "down"
+    elif all(state == "ok" for state in checks.values()):
+        status = "ok"
+    else:
+        status = "degraded"
     return JsonResponse({"status": status, **checks}, status=200 if healthy else 503)
 
 
@@ -110,7 +136,17 @@ def portal_home(request: HttpRequest) -> HttpResponse:
             }
 
     figures = cached(f"portal-home:{request.user.pk}:{today}", compute)
-    return render(request, "portal/home.html", {"partner": partner, "latest": latest, "today": today, **figures})
+    # What the partnership's standing means for it now, where it limits what it may do (an active
+    # partner's lapsed standards show in its health and to-do list, read above).
+    standing = standing_of(partner) if partner.status in STANDING_NOTICE_STAGES else None
+    return render(
+        request,
+        "portal/home.html",
+        {"partner": partner, "latest": latest, "today": today, "standing": standing, **figures},
+    )
+
+
+STANDING_NOTICE_STAGES = {Partner.Stage.SUSPENDED, Partner.Stage.TERMINATED, Partner.Stage.LAPSED}
 
 
 @roles.chair_required
@@ -189,10 +225,37 @@ def _next_url(request: HttpRequest) -> str:
     return reverse("home")
 
 
+class LimitedPasswordResetView(auth_views.PasswordResetView):
+    """Password reset through the outbox, at most so many emails an hour per
+    address and per account (hubportal.ratelimits), so no one can flood an inbox."""
+
+    form_class = OutboxPasswordResetForm
+
+    def form_valid(self, form):
+        account = form.cleaned_data["email"].strip().lower()
+        if over_limit(self.request, "password_reset_address") or over_limit(
+            self.request, "password_reset_account", key=f"account:{account}"
+        ):
+            form.add_error(
+                None,
+                "We have had several password-reset requests for this address or from your connection in the "
+                "last hour. Check your inbox (and spam folder) for the email already sent, or try again later.",
+            )
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().form_valid(form)
+
+
+password_reset_confirm = limit_requests("link")(auth_views.PasswordResetConfirmView.as_view())
+
+
+def _authenticators(user) -> list:
+    return [device for device in devices_for_user(user) if isinstance(device, TOTPDevice)]
+
+
 @login_required
 def two_factor(request: HttpRequest) -> HttpResponse:
     """Enter a code from the authenticator app (or set one up first)."""
-    devices = list(devices_for_user(request.user))
+    devices = _authenticators(request.user)
     if not devices:
         return redirect(f"{reverse('two_factor_setup')}?next={_next_url(request)}")
     form = TokenForm(request.POST or None, devices=devices)
@@ -203,16 +266,40 @@ def two_factor(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def two_factor_recovery(request: HttpRequest) -> HttpResponse:
+    """Sign in with a one-time recovery code when the phone is lost."""
+    device = two_factor_tools.recovery_device(request.user)
+    form = RecoveryCodeForm(request.POST or None, device=device)
+    if request.method == "POST" and form.is_valid():
+        otp_login(request, device)
+        audit(request, "recovery_code_used", detail=f"{two_factor_tools.recovery_codes_left(request.user)} left")
+        left = two_factor_tools.recovery_codes_left(request.user)
+        messages.warning(
+            request,
+            f"You signed in with a recovery code; {left} left. If your phone is lost, link a new authenticator "
+            "app now (Two-factor settings) and print new recovery codes.",
+        )
+        return redirect(_next_url(request))
+    return render(request, "registration/two_factor_recovery.html", {"form": form, "next": _next_url(request)})
+
+
+@login_required
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
-    """Link an authenticator app: scan the QR code, then enter one code to confirm."""
+    """Link an authenticator app: scan the QR code, then enter one code to confirm.
+
+    Only a verified session, or a user with no authenticator yet, gets here: a
+    password alone must never be enough to add a second factor of one's own."""
+    allowed, reason = two_factor_tools.can_change_devices(request)
+    if not allowed:
+        messages.error(request, reason)
+        return redirect(f"{reverse('two_factor')}?next={_next_url(request)}")
     device = two_factor_tools.pending_device(request.user)
     form = TokenForm(request.POST or None, devices=[device])
     if request.method == "POST" and form.is_valid():
-        device.confirmed = True
-        device.save(update_fields=["confirmed"])
+        codes = two_factor_tools.authenticator_confirm(request=request, device=device)
         otp_login(request, device)
         messages.success(request, "Two-factor authentication is on. You will enter a code each time you sign in.")
-        return redirect(_next_url(request))
+        return render(request, "registration/recovery_codes.html", {"codes": codes, "next": _next_url(request)})
     return render(
         request,
         "registration/two_factor_setup.html",
@@ -221,9 +308,50 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
             "next": _next_url(request),
             "qr": two_factor_tools.qr_data_uri(device),
             "secret": two_factor_tools.secret_for_typing(device),
-            "has_confirmed_device": bool(list(devices_for_user(request.user))),
+            "has_confirmed_device": two_factor_tools.has_authenticator(request.user),
         },
     )
+
+
+@login_required
+def recovery_codes(request: HttpRequest) -> HttpResponse:
+    """See how many recovery codes are left; print a new set (the old ones stop working)."""
+    allowed, reason = two_factor_tools.can_change_devices(request)
+    if not allowed:
+        messages.error(request, reason)
+        return redirect(f"{reverse('two_factor')}?next={request.path}")
+    if request.method == "POST":
+        try:
+            codes = two_factor_tools.recovery_codes_regenerate(request=request)
+        except PermissionDenied as refused:
+            messages.error(request, str(refused))
+            return redirect("two_factor_setup")
+        return render(request, "registration/recovery_codes.html", {"codes": codes, "next": reverse("home")})
+    return render(
+        request,
+        "registration/recovery_codes_manage.html",
+        {
+            "left": two_factor_tools.recovery_codes_left(request.user),
+            "has_authenticator": two_factor_tools.has_authenticator(request.user),
+        },
+    )
+
+
+@login_required
+def two_factor_reset(request: HttpRequest, pk: int) -> HttpResponse:
+    """An admin or the Service Manager resets someone's second factor, with a reason."""
+    target = get_object_or_404(User, pk=pk)
+    allowed, reason = two_factor_tools.can_reset_two_factor(request.user, target)
+    if not allowed:
+        raise PermissionDenied(reason)
+    form = TwoFactorResetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        two_factor_tools.two_factor_reset(request=request, target=target, reason=form.cleaned_data["reason"])
+        messages.success(
+            request, f"Two-factor authentication was reset for {target}. They will link an app at next sign-in."
+        )
+        return redirect("home")
+    return render(request, "registration/two_factor_reset.html", {"form": form, "target": target})
 
 
 @roles.hub_staff_required

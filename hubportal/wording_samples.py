@@ -119,6 +119,15 @@ def _expression_of_interest(today: date):
     )
 
 
+def _data_request(today: date):
+    from hubportal.privacy.models import DataRequest
+
+    received = today - timedelta(days=23)
+    return DataRequest(
+        pk=SAMPLE_PK, kind=DataRequest.Kind.ACCESS, received_on=received, due_on=DataRequest.deadline_for(received)
+    )
+
+
 # The object each reminder kind is about (Due.obj in each app's reminders.py).
 SAMPLE_OBJECTS: dict[str, Callable[[date], object]] = {
     "agreements_renewal_due": _partnership_agreement,
@@ -131,6 +140,7 @@ SAMPLE_OBJECTS: dict[str, Callable[[date], object]] = {
     "complaints_acknowledge_due": _complaint,
     "complaints_response_due": _complaint,
     "eoi_call_closing": _expression_of_interest,
+    "privacy_request_due": _data_request,
 }
 
 

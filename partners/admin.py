@@ -3,6 +3,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html
 
+from hubportal.admin import LockableAdmin, ReadOnlyInline
 from partners.models import (
     ActivityType,
     Contact,
@@ -62,18 +63,13 @@ class ContactInline(admin.TabularInline):
     extra = 0
 
 
-class EvidenceInline(admin.TabularInline):
+class EvidenceInline(ReadOnlyInline):
     """Shown for reference: evidence moves only through upload and checking,
     which write its history."""
 
     model = EvidenceItem
-    extra = 0
-    can_delete = False
     fields = ["evidence_type", "status", "issued_on", "expires_on", "reviewed_by", "reviewed_at"]
     readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Partner)
@@ -88,6 +84,9 @@ class PartnerAdmin(admin.ModelAdmin):
     # The stage moves only through the onboarding services, which write history.
     readonly_fields = ["status", "status_reason", "created_at", "updated_at"]
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # a partner is declined or its partnership ended, never deleted: its history stays
+
 
 @admin.register(Contact)
 class ContactAdmin(admin.ModelAdmin):
@@ -99,16 +98,39 @@ class ContactAdmin(admin.ModelAdmin):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(LockableAdmin):
+    """A meeting is scheduled, rescheduled and recorded in the staff area, which
+    moves the partner's stage; its outcome decides whether onboarding goes on,
+    so it is never set here, and a recorded or cancelled meeting is read-only."""
+
     list_display = ["partner", "starts_at", "outcome", "recorded_at", "cancelled_at"]
     list_filter = ["outcome"]
     search_fields = ["partner__name"]
     list_select_related = ["partner"]
     date_hierarchy = "starts_at"
-    autocomplete_fields = ["partner"]
     filter_horizontal = ["hlo_representatives"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    readonly_fields = ["scheduled_by", "scheduled_at", "recorded_by", "recorded_at", "confirmed_by", "confirmed_at"]
+    always_read_only = [
+        "partner",
+        "outcome",
+        "proposed_partner_type",
+        "scheduled_by",
+        "scheduled_at",
+        "cancelled_at",
+        "recorded_by",
+        "recorded_at",
+        "confirmed_by",
+        "confirmed_at",
+    ]
+
+    def is_locked(self, obj) -> bool:
+        return obj.recorded_at is not None or obj.cancelled_at is not None
+
+    def has_add_permission(self, request):
+        return False  # scheduled from the partner's page, which moves its stage
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(EvidenceItem)
@@ -118,14 +140,20 @@ class EvidenceItemAdmin(admin.ModelAdmin):
     search_fields = ["partner__name", "original_filename"]
     list_select_related = ["partner", "evidence_type"]
     date_hierarchy = "expires_on"
-    autocomplete_fields = ["partner"]
-    # Status, file and review move only through the services, which write history;
-    # an admin may correct the dates and the note. The file is left out of the form
+    # Status, dates, file and review move only through the services, which write
+    # history: whether the evidence is in force today (its status and expiry)
+    # decides the partner's standing, so an admin may correct only the note (an
+    # expiry is corrected when staff verify it). The file is left out of the form
     # (not merely read-only, which would link to its media path): "document" links
     # to the checked download, and an upload goes through the portal's policy.
     exclude = ["file"]
     readonly_fields = [
+        "partner",
+        "evidence_type",
         "status",
+        "issued_on",
+        "expires_on",
+        "previous_in_force_until",
         "document",
         "original_filename",
         "uploaded_by",
@@ -134,6 +162,12 @@ class EvidenceItemAdmin(admin.ModelAdmin):
         "reviewed_at",
         "rejection_reason",
     ]
+
+    def has_add_permission(self, request):
+        return False  # evidence is uploaded by the partner in the portal
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
     @admin.display(description="Document")
     def document(self, obj):

@@ -1,6 +1,7 @@
 """Demo partners across stages, types and districts, with contacts, meetings
-and evidence in every state (partner A has evidence expiring and expired, so
-its health and to-do list have something to show).
+and evidence in every state (partner A has evidence expiring and a renewal
+waiting to be checked, so its health and to-do list have something to show;
+Little Notes has its minimum standards lapsed).
 
 Idempotent: each partner is built once, when it is first created (A and B,
 which the core demo creates, when they have no contacts yet)."""
@@ -66,6 +67,9 @@ def _type(name):
 
 
 # name, legal name, type, stage, form, charity no., town, postcode, districts, strands, activities, description
+# The active partner the demo shows with its minimum standards lapsed.
+STANDARDS_LAPSED = "Little Notes Early Years Music"
+
 PARTNERS = [
     (
         "Melton Rock and Pop School",
@@ -273,8 +277,8 @@ def seed(users: dict[str, User]) -> None:
                 today,
                 special={
                     "Public liability insurance": ("expiring", 20),
-                    "DBS Update Service subscription": ("expired", -12),
-                    "Staff safeguarding training": ("submitted", None),
+                    # Renewed early: the verified copy holds for 25 days while staff check the new one.
+                    "Staff safeguarding training": ("renewal", 25),
                 },
             )
         else:
@@ -370,9 +374,17 @@ def _evidence(partner, uploader, reviewer, today, *, special: dict, default_stat
             expires_on = default_expiry(evidence_type, partner, issued_on)
         uploaded_at = timezone.make_aware(datetime.combine(issued_on + timedelta(days=3), time(14, 0)))
         reviewed_at = uploaded_at + timedelta(days=2)
+        renewal_in_force_until = None
+        if status == "renewal":
+            renewal_in_force_until = today + timedelta(days=days)
+            issued_on = today - timedelta(days=5)
+            expires_on = default_expiry(evidence_type, partner, issued_on)
+            uploaded_at = timezone.make_aware(datetime.combine(today - timedelta(days=2), time(14, 0)))
+            status = Status.SUBMITTED
         item = EvidenceItem.objects.create(
             partner=partner,
             evidence_type=evidence_type,
+            previous_in_force_until=renewal_in_force_until,
             status={"expiring": Status.VERIFIED}.get(status, status),
             issued_on=issued_on,
             expires_on=expires_on,
@@ -482,4 +494,7 @@ def _build(row, staff, manager, today):
         )
         Partner.objects.filter(pk=partner.pk).update(status_reason=notes[Stage.SUSPENDED])
     _journey(partner, path, manager if stage == Stage.SUSPENDED else staff, notes=notes)
-    _evidence(partner, None, staff, today, special={})
+    # One active partner whose DBS Update Service ran out: its standing is
+    # "standards lapsed" until it renews, and its portal says what to renew.
+    special = {"DBS Update Service subscription": ("expired", -12)} if name == STANDARDS_LAPSED else {}
+    _evidence(partner, None, staff, today, special=special)

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 
-from hubportal import roles
+from hubportal import roles, text_limits
 from hubportal.models import User
 from hubportal.uploads import SecureFileField, describe_kinds
 from partners.models import ActivityType, Contact, District, Meeting, NationalPlanStrand, Partner, PartnerType
@@ -59,7 +59,7 @@ class EnquiryForm(forms.Form):
     message = forms.CharField(
         label="Tell us about your music education work and why you would like to be a Hub partner",
         widget=forms.Textarea(attrs={"rows": 6}),
-        max_length=5000,
+        max_length=text_limits.ANSWER,
     )
     # A honeypot: hidden from people (and screen readers); bots fill it in.
     fax_number = forms.CharField(

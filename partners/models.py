@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from hubportal import text_limits
 from hubportal.uploads import PrivateUploadTo
 
 
@@ -73,10 +74,11 @@ class EvidenceType(ReferenceData):
 
 class PartnerQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Every partner for the Hub team and the Chair; a partner user's own only."""
-        from hubportal.roles import is_chair, is_hub_team, is_partner_user
+        """Every partner for Hub staff and the Chair; a partner user's own only.
+        Assessors none: what they need of a partner is on the assessment page."""
+        from hubportal.roles import is_chair, is_hub_staff, is_partner_user
 
-        if is_hub_team(user) or is_chair(user):
+        if is_hub_staff(user) or is_chair(user):
             return self
         if is_partner_user(user):
             return self.filter(pk=user.partner_id)
@@ -145,7 +147,11 @@ class Partner(models.Model):
     strands = models.ManyToManyField(NationalPlanStrand, blank=True, related_name="partners")
     activity_types = models.ManyToManyField(ActivityType, blank=True, related_name="partners")
     source = models.CharField(max_length=20, choices=Source.choices, default=Source.STAFF)
-    enquiry_message = models.TextField(blank=True, help_text="What they told us when they asked to become a partner.")
+    enquiry_message = models.TextField(
+        blank=True,
+        max_length=text_limits.ANSWER,
+        help_text="What they told us when they asked to become a partner.",
+    )
     status_reason = models.TextField(
         blank=True, help_text="Why it was declined, suspended, lapsed or terminated (the latest such move)."
     )
@@ -156,6 +162,7 @@ class Partner(models.Model):
 
     class Meta:
         ordering = ["name"]
+        constraints = [text_limits.within("enquiry_message", text_limits.ANSWER, name="partner_enquiry_message_length")]
         indexes = [
             # The staff partner list filtered by type (and stage), and the active partners of a
             # call's eligible types (eoi.services.eligible_partner_ids).
@@ -285,6 +292,9 @@ class EvidenceItem(models.Model):
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     rejection_reason = models.TextField(blank=True)
+    # While a renewal waits to be checked: the day the verified copy it replaced
+    # holds until (the standard stays met until then). Empty otherwise.
+    previous_in_force_until = models.DateField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

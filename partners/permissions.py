@@ -6,7 +6,7 @@ it decides whether the button makes sense, the state; services check the same
 function and then refuse a wrong state with a sentence saying what to do.
 """
 
-from hubportal.roles import is_hub_staff, is_partner_user
+from hubportal.roles import is_hub_staff, is_partner_user, is_service_manager
 from partners.models import EvidenceItem, Meeting, Partner
 from partners.selectors import last_recorded_meeting
 
@@ -91,7 +91,8 @@ def can_suspend(user, partner: Partner) -> bool:
 
 
 def can_reinstate(user, partner: Partner) -> bool:
-    return is_hub_staff(user) and partner.status == Stage.SUSPENDED
+    """Only the Service Manager lifts a suspension (with a reason)."""
+    return is_service_manager(user) and partner.status == Stage.SUSPENDED
 
 
 # Stages that follow an introductory meeting whose outcome was "proceed" (the

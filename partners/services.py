@@ -34,6 +34,7 @@ from partners.selectors import (
     partner_users,
     primary_contact,
 )
+from partners.standing import PAST_ONBOARDING, evidence_gaps
 
 Stage = Partner.Stage
 Evidence = EvidenceItem.Status
@@ -386,25 +387,6 @@ def default_expiry(evidence_type: EvidenceType, partner: Partner, issued_on: dat
     return issued_on + relativedelta(months=months) if months else None
 
 
-def evidence_gaps(partner: Partner, today: date | None = None) -> list[str]:
-    """What stops the standards being met: one phrase per required type not
-    verified and in date."""
-    today = today or timezone.localdate()
-    items = {i.evidence_type_id: i for i in partner.evidence.all()}
-    gaps = []
-    for evidence_type in active_evidence_types().filter(required=True):
-        item = items.get(evidence_type.pk)
-        if item is None or item.status == Evidence.MISSING:
-            gaps.append(f"{evidence_type.name} (not uploaded)")
-        elif item.status == Evidence.SUBMITTED:
-            gaps.append(f"{evidence_type.name} (waiting to be checked)")
-        elif item.status == Evidence.REJECTED:
-            gaps.append(f"{evidence_type.name} (rejected)")
-        elif item.status == Evidence.EXPIRED or (item.expires_on and item.expires_on < today):
-            gaps.append(f"{evidence_type.name} (expired on {item.expires_on:%-d %B %Y})")
-    return gaps
-
-
 @transaction.atomic
 def partner_start_standards_review(*, partner: Partner, actor) -> Partner:
     """After a meeting that said proceed, the partner evidences the minimum
@@ -494,6 +476,10 @@ def evidence_upload(
         )
     item, _ = EvidenceItem.objects.get_or_create(partner=partner, evidence_type=evidence_type)
     item = _lock_item(item)
+    # A renewal of a verified copy still in date: the standard stays met by that
+    # copy, until its own expiry, while staff check the new one.
+    renewing = item.status == Evidence.VERIFIED and (item.expires_on is None or item.expires_on >= today)
+    item.previous_in_force_until = (item.expires_on or date.max) if renewing else None
     item.file = file
     item.original_filename = file.name[:255]
     item.issued_on = issued_on
@@ -520,6 +506,7 @@ def evidence_upload(
             "reviewed_by",
             "reviewed_at",
             "rejection_reason",
+            "previous_in_force_until",
         ),
     )
     _notify_staff(partner, "partners_evidence_submitted", {"item": item}, tab="evidence")
@@ -546,12 +533,13 @@ def evidence_verify(
         )
     item.reviewed_by = actor
     item.reviewed_at = timezone.now()
+    item.previous_in_force_until = None
     transition(
         item,
         to=Evidence.VERIFIED,
         actor=actor,
         note=note.strip(),
-        update_fields=("expires_on", "reviewed_by", "reviewed_at"),
+        update_fields=("expires_on", "reviewed_by", "reviewed_at", "previous_in_force_until"),
     )
     _notify_partner_users(item.partner, "partners_evidence_verified", {"item": item})
     return item
@@ -567,15 +555,32 @@ def evidence_reject(*, item: EvidenceItem, actor, reason: str) -> EvidenceItem:
     item.rejection_reason = _reason_required(reason, "for rejecting the evidence")
     item.reviewed_by = actor
     item.reviewed_at = timezone.now()
+    was_met = not evidence_gaps(item.partner)
+    item.previous_in_force_until = None
     transition(
         item,
         to=Evidence.REJECTED,
         actor=actor,
         note=item.rejection_reason,
-        update_fields=("rejection_reason", "reviewed_by", "reviewed_at"),
+        update_fields=("rejection_reason", "reviewed_by", "reviewed_at", "previous_in_force_until"),
     )
     _notify_partner_users(item.partner, "partners_evidence_rejected", {"item": item})
+    if was_met:
+        _standards_lapsed(item.partner)
     return item
+
+
+def _standards_lapsed(partner: Partner) -> None:
+    """The day a partner past onboarding stops meeting the minimum standards,
+    its users and the Hub (staff and the Service Manager) are told what to renew."""
+    if partner.status not in PAST_ONBOARDING:
+        return
+    gaps = evidence_gaps(partner)
+    if not gaps:
+        return
+    record(partner, actor=None, action="minimum standards lapsed", note="; ".join(gaps))
+    _notify_partner_users(partner, "partners_standards_lapsed", {"gaps": gaps})
+    _notify_staff(partner, "partners_standards_lapsed_staff", {"gaps": gaps}, tab="evidence")
 
 
 def evidence_expire_due(*, today: date | None = None) -> int:
@@ -585,6 +590,7 @@ def evidence_expire_due(*, today: date | None = None) -> int:
     today = today or timezone.localdate()
     due = EvidenceItem.objects.filter(status=Evidence.VERIFIED, expires_on__lt=today).values_list("pk", flat=True)
     expired = 0
+    lapsed = set()
     for pk in list(due):
         with transaction.atomic():
             item = EvidenceItem.objects.select_for_update().filter(pk=pk, status=Evidence.VERIFIED).first()
@@ -592,6 +598,19 @@ def evidence_expire_due(*, today: date | None = None) -> int:
                 continue
             transition(item, to=Evidence.EXPIRED, actor=None, note=f"Expired on {item.expires_on:%-d %B %Y}.")
             expired += 1
+            if item.evidence_type.required:
+                lapsed.add(item.partner_id)
+    # A renewal still waiting to be checked when the copy it replaces runs out:
+    # the standard is no longer met by that copy (claimed once, by the update).
+    renewals = EvidenceItem.objects.filter(
+        status=Evidence.SUBMITTED, previous_in_force_until__lt=today, evidence_type__required=True
+    ).values_list("pk", "partner_id")
+    for pk, partner_id in list(renewals):
+        if EvidenceItem.objects.filter(pk=pk, previous_in_force_until__lt=today).update(previous_in_force_until=None):
+            lapsed.add(partner_id)
+    for partner in Partner.objects.filter(pk__in=lapsed, status__in=PAST_ONBOARDING):
+        with transaction.atomic():
+            _standards_lapsed(partner)
     return expired
 
 
@@ -635,9 +654,10 @@ def partner_suspend(*, partner: Partner, actor, reason: str) -> Partner:
 
 @transaction.atomic
 def partner_reinstate(*, partner: Partner, actor, note: str) -> Partner:
-    """Lift a suspension: the partnership is active again."""
+    """Lift a suspension: the partnership is active again. Only the Service
+    Manager lifts it, with the reason, which the history keeps."""
     partner = _lock(partner)
-    _require_staff(actor)
+    require(roles.is_service_manager(actor), "Only the Service Manager can lift a suspension.")
     if partner.status != Stage.SUSPENDED:
         raise _stage_refusal(partner, "reinstate it", "only a suspended partnership can be reinstated.")
     note = (note or "").strip()

@@ -4,7 +4,6 @@ through the selectors, scoped to the user (another partner's record is 404)."""
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -14,17 +13,16 @@ from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from hubportal.audit import client_ip
 from hubportal.errors import ActionRefused, require
 from hubportal.exports import export_format, export_rows, rows_by_chunk
 from hubportal.health import health_for, listed_health
 from hubportal.lists import page_of, querystring
 from hubportal.models import User
 from hubportal.partner_tabs import tabs_for
+from hubportal.ratelimits import limit_requests, over_limit
 from hubportal.roles import (
     hub_staff_required,
-    hub_team_required,
-    is_hub_team,
+    is_hub_staff,
     is_partner_user,
     partner_required,
     role_required,
@@ -36,31 +34,17 @@ from partners.calendar import ics_filename, meeting_ics
 from partners.filters import EvidenceFilter, PartnerFilter
 from partners.guidance import NEXT_STEPS, STAFF_NEXT_STEPS, journey
 from partners.models import EvidenceItem, EvidenceType, Meeting, Partner
+from partners.standing import standing_of
 
-# Pages both the Hub team and partner users open (each sees only what is theirs).
-team_or_partner_required = role_required(
-    lambda user: is_hub_team(user) or is_partner_user(user), "This page is for Hub staff and partner users."
+# Pages both Hub staff and partner users open (each sees only what is theirs).
+# Assessors are not among them: they see the EOIs assigned to them, and the
+# partner's summary on the assessment page, nothing of a partner's file.
+staff_or_partner_required = role_required(
+    lambda user: is_hub_staff(user) or is_partner_user(user), "This page is for Hub staff and partner users."
 )
 
 
 # --- public -----------------------------------------------------------------------
-
-
-def _client_address(request: HttpRequest) -> str:
-    return client_ip(request) or "unknown"
-
-
-def _over_enquiry_limit(request: HttpRequest) -> bool:
-    """Count this enquiry against its address; True once over the hourly limit.
-    The cache is shared by every web process (Redis in production)."""
-    key = f"partners:enquiry:{_client_address(request)}"
-    cache.add(key, 0, timeout=60 * 60)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=60 * 60)
-        count = 1
-    return count > settings.PARTNERS_ENQUIRY_RATE_LIMIT
 
 
 @require_http_methods(["GET", "POST"])
@@ -73,7 +57,7 @@ def enquire(request: HttpRequest) -> HttpResponse:
             form.add_error(None, "We could not accept this enquiry. Please email us instead.")
             status = 400
         elif form.is_valid():
-            if _over_enquiry_limit(request):
+            if over_limit(request, "enquiry"):
                 form.add_error(
                     None,
                     "We have received several enquiries from your connection in the last hour. Please try again "
@@ -111,6 +95,7 @@ def enquiry_done(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@limit_requests("link")
 def accept_invitation(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
     """The one-time link in the invitation email: choose a password, then sign in."""
     try:
@@ -150,7 +135,7 @@ EXPORT_COLUMNS = [
 ]
 
 
-@hub_team_required
+@hub_staff_required
 @require_GET
 def partner_list(request: HttpRequest) -> HttpResponse:
     partners = PartnerFilter(request.GET, queryset=selectors.partners_for_list(request.user))
@@ -191,7 +176,7 @@ BUILT_IN_TABS = [
 ]
 
 
-@hub_team_required
+@hub_staff_required
 @require_GET
 def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
     partner = selectors.get_partner_for(request.user, pk)
@@ -226,6 +211,7 @@ def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "show_reason": partner.status in services.REASONED,
         "staff_next_step": STAFF_NEXT_STEPS.get(partner.status, ""),
         "health": health_for([partner.pk], viewer=request.user)[partner.pk],
+        "standing": standing_of(partner),
         "users": partner.users.order_by("first_name", "last_name"),
         "contacts": partner.contacts.all(),
         "meetings": meetings,
@@ -284,14 +270,14 @@ def partner_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _back_to_partner(request: HttpRequest, partner: Partner, tab: str = ""):
-    if is_hub_team(request.user):
+    if is_hub_staff(request.user):
         url = reverse("partners:detail", kwargs={"pk": partner.pk})
         return redirect(f"{url}?tab={tab}" if tab else url)
     return redirect(reverse("partners:portal_profile") + (f"#{tab}" if tab else ""))
 
 
 @require_http_methods(["GET", "POST"])
-@team_or_partner_required
+@staff_or_partner_required
 def contact_add(request: HttpRequest, partner_pk: int) -> HttpResponse:
     """Staff, or the partner's own users, add a contact."""
     partner = selectors.get_partner_for(request.user, partner_pk)
@@ -300,7 +286,7 @@ def contact_add(request: HttpRequest, partner_pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@team_or_partner_required
+@staff_or_partner_required
 def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
     contact = selectors.get_contact_for(request.user, pk)
     require(permissions.can_edit_contacts(request.user, contact.partner), "You cannot change this partner's contacts.")
@@ -322,7 +308,7 @@ def _contact_form(request, partner, contact):
 
 
 @require_POST
-@team_or_partner_required
+@staff_or_partner_required
 def contact_delete(request: HttpRequest, pk: int) -> HttpResponse:
     contact = selectors.get_contact_for(request.user, pk)
     require(permissions.can_edit_contacts(request.user, contact.partner), "You cannot change this partner's contacts.")
@@ -549,7 +535,7 @@ EVIDENCE_COLUMNS = [
 ]
 
 
-@hub_team_required
+@hub_staff_required
 @require_GET
 def evidence_list(request: HttpRequest) -> HttpResponse:
     """Every partner's evidence: what is waiting to be checked, expiring or expired."""
@@ -620,7 +606,7 @@ def evidence_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-@team_or_partner_required
+@staff_or_partner_required
 def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
     """The evidence file, for the Hub team and the partner's own users only."""
     item = selectors.get_evidence_for(request.user, pk)
@@ -630,7 +616,7 @@ def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-@team_or_partner_required
+@staff_or_partner_required
 def meeting_calendar(request: HttpRequest, pk: int) -> HttpResponse:
     """The meeting as an .ics file, for the partner's users and the Hub team."""
     meeting = selectors.get_meeting_for(request.user, pk)

@@ -1,5 +1,11 @@
+"""The admin for monitoring: question sets and income are edited here; a
+survey round opens, and asks each partner whose agreement needs it, in the
+staff area; requests, answers, evaluations and consent move only through the
+services, and what was submitted or published is read-only."""
+
 from django.contrib import admin
 
+from hubportal.admin import LockableAdmin, LockableInline, ReadOnlyAdmin
 from surveys.models import (
     Answer,
     CaseStudy,
@@ -16,38 +22,62 @@ from surveys.models import (
 )
 
 
-class QuestionInline(admin.TabularInline):
+def _asked(question_set: QuestionSet) -> bool:
+    """A round has used the set: partners answered these questions, as worded."""
+    return question_set.rounds.exists()
+
+
+class QuestionInline(LockableInline):
     model = Question
     fk_name = "question_set"
-    extra = 0
     fields = ["order", "code", "section", "text", "type", "required", "per_outcome"]
     show_change_link = True
 
+    def parent_locked(self, parent) -> bool:
+        return _asked(parent)
+
 
 @admin.register(QuestionSet)
-class QuestionSetAdmin(admin.ModelAdmin):
+class QuestionSetAdmin(LockableAdmin):
+    """Staff build sets in the staff area, which makes a new version of a set a
+    round has used; here too a used set, and its questions, stay as asked."""
+
     list_display = ["name", "family", "version", "term", "retired_at"]
     list_filter = ["term", "retired_at"]
     search_fields = ["name", "family"]
     inlines = [QuestionInline]
-    # Staff build sets in the staff area, which versions a set a round has used.
-    readonly_fields = ["family", "version", "retired_at", "created_by", "created_at"]
+    always_read_only = ["family", "version", "retired_at", "created_by", "created_at"]
+
+    def is_locked(self, obj) -> bool:
+        return _asked(obj)
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(LockableAdmin):
     list_display = ["text", "code", "type", "question_set", "order"]
     list_filter = ["type", "question_set"]
     search_fields = ["text", "code"]
     raw_id_fields = ["total_question", "follow_up_of"]
     list_select_related = ["question_set"]
+    always_read_only = ["question_set"]
+
+    def is_locked(self, obj) -> bool:
+        return _asked(obj.question_set)
 
 
 @admin.register(SurveyRound)
 class SurveyRoundAdmin(admin.ModelAdmin):
     list_display = ["term", "question_set", "deadline", "opened_by", "opened_at"]
     list_select_related = ["term", "question_set", "opened_by"]
-    readonly_fields = ["opened_by", "opened_at"]
+    # Opened in the staff area, which asks each partner whose standing and agreement
+    # need it; the questions asked are those the partners answered.
+    readonly_fields = ["term", "question_set", "opened_by", "opened_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class AnswerInline(admin.TabularInline):
@@ -64,42 +94,77 @@ class SurveyRequestAdmin(admin.ModelAdmin):
     list_filter = ["status", "round"]
     search_fields = ["partner__name"]
     list_select_related = ["partner", "round__term"]
-    # The state moves only through the services, which write history.
-    readonly_fields = ["status", "submitted_at", "submitted_by", "reviewed_at", "reviewed_by", "returned_at"]
+    # The state moves only through the services, which write history; who is
+    # asked, in which round, is decided when the round opens.
+    readonly_fields = [
+        "partner",
+        "agreement",
+        "round",
+        "status",
+        "submitted_at",
+        "submitted_by",
+        "reviewed_at",
+        "reviewed_by",
+        "returned_at",
+    ]
     inlines = [AnswerInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Answer)
-class AnswerAdmin(admin.ModelAdmin):
+class AnswerAdmin(ReadOnlyAdmin):
+    """The partner's own answers, given in the portal and accepted or returned by staff."""
+
     list_display = ["question", "request", "outcome", "number"]
     list_select_related = ["question", "request__partner", "request__round__term", "outcome"]
-    raw_id_fields = ["request", "question", "outcome"]
 
 
 @admin.register(GridCell)
-class GridCellAdmin(admin.ModelAdmin):
+class GridCellAdmin(ReadOnlyAdmin):
     list_display = ["answer", "row", "count"]
-    raw_id_fields = ["answer"]
 
 
-class OutcomeResultInline(admin.TabularInline):
+def _evaluation_submitted(evaluation: ProjectEvaluation) -> bool:
+    return evaluation.status in (ProjectEvaluation.Status.SUBMITTED, ProjectEvaluation.Status.ACCEPTED)
+
+
+class OutcomeResultInline(LockableInline):
     model = OutcomeResult
-    extra = 0
+
+    def parent_locked(self, parent) -> bool:
+        return _evaluation_submitted(parent)
 
 
 @admin.register(ProjectEvaluation)
-class ProjectEvaluationAdmin(admin.ModelAdmin):
+class ProjectEvaluationAdmin(LockableAdmin):
+    """The partner's evaluation: read-only once submitted (staff accept or return it)."""
+
     list_display = ["agreement", "status", "submitted_at", "reviewed_at"]
     list_filter = ["status"]
     list_select_related = ["agreement__partner"]
-    readonly_fields = ["status", "submitted_at", "submitted_by", "reviewed_at", "reviewed_by"]
+    always_read_only = ["agreement", "status", "submitted_at", "submitted_by", "reviewed_at", "reviewed_by"]
     inlines = [OutcomeResultInline]
 
+    def is_locked(self, obj) -> bool:
+        return _evaluation_submitted(obj)
 
-class ConsentInline(admin.TabularInline):
+    def has_add_permission(self, request):
+        return False  # the partner writes it in the portal when the project completes
+
+
+class ConsentInline(LockableInline):
+    """Publishing checks the consent recorded: a published story's consent stays as it was."""
+
     model = Consent
-    extra = 0
     readonly_fields = ["recorded_by", "recorded_at"]
+
+    def parent_locked(self, parent) -> bool:
+        return parent.status == CaseStudy.Status.PUBLISHED
 
 
 class CaseStudyImageInline(admin.TabularInline):
@@ -110,14 +175,19 @@ class CaseStudyImageInline(admin.TabularInline):
 
 
 @admin.register(CaseStudy)
-class CaseStudyAdmin(admin.ModelAdmin):
+class CaseStudyAdmin(LockableAdmin):
+    """Publishing goes through the service, which checks the consent a story
+    about a young person needs; a published story stays as it was checked."""
+
     list_display = ["title", "partner", "status", "about_young_person", "published_at"]
     list_filter = ["status", "about_young_person"]
     search_fields = ["title", "partner__name"]
     list_select_related = ["partner"]
-    # Publishing goes through the service, which checks consent.
-    readonly_fields = ["status", "published_at", "created_by", "created_at"]
+    always_read_only = ["status", "published_at", "created_by", "created_at"]
     inlines = [ConsentInline, CaseStudyImageInline]
+
+    def is_locked(self, obj) -> bool:
+        return obj.status == CaseStudy.Status.PUBLISHED
 
 
 @admin.register(IncomeRecord)

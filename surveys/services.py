@@ -17,6 +17,7 @@ from hubportal.history import record, transition
 from hubportal.models import Term, User
 from hubportal.notifications import notify
 from partners.models import Partner
+from partners.standing import Action, require_standing, standings_of
 from surveys import aggregates, permissions
 from surveys.consent import PUBLISH_USE, consent_blocker
 from surveys.models import (
@@ -279,11 +280,20 @@ def round_open(
 
 
 def _add_requests(survey_round: SurveyRound, actor) -> list[SurveyRequest]:
+    """A request for each partner whose agreement requires the survey and whose
+    standing lets it be asked (not suspended or terminated)."""
     have = SurveyRequest.objects.filter(round=survey_round).values("partner_id")
-    wanted = agreements_requiring_surveys(survey_round.term).exclude(partner_id__in=have).order_by("partner_id")
+    wanted = list(
+        agreements_requiring_surveys(survey_round.term)
+        .exclude(partner_id__in=have)
+        .select_related("partner")
+        .order_by("partner_id")
+    )
+    standings = standings_of([a.partner for a in wanted])
     new = [
         SurveyRequest(round=survey_round, partner_id=a.partner_id, agreement=a, deadline=survey_round.deadline)
         for a in wanted
+        if standings[a.partner_id].may(Action.SURVEY_REQUEST)[0]
     ]
     SurveyRequest.objects.bulk_create(new, ignore_conflicts=True)
     created = list(
@@ -372,6 +382,7 @@ def request_save(*, survey_request: SurveyRequest, actor, values: list[AnswerVal
     """Save the partner's answers as a draft; a request not started (or returned) is now in progress."""
     survey_request = SurveyRequest.objects.select_for_update().get(pk=survey_request.pk)
     require(permissions.can_fill(actor, survey_request), "Only the partner's own users can answer its survey.")
+    require_standing(survey_request.partner, Action.SURVEY_ANSWER)
     _write_answers(survey_request, values)
     if survey_request.status != SurveyRequest.Status.IN_PROGRESS:
         note = "Revising it after the Hub returned it." if survey_request.returned_at else ""
@@ -389,6 +400,7 @@ def request_submit(*, survey_request: SurveyRequest, actor, values: list[AnswerV
         SurveyRequest.objects.select_for_update().select_related("round__term", "partner").get(pk=survey_request.pk)
     )
     require(permissions.can_submit(actor, survey_request), "Only the partner's own users can submit its survey.")
+    require_standing(survey_request.partner, Action.SURVEY_ANSWER)
     _write_answers(survey_request, values)
     if not Answer.objects.filter(request=survey_request).exists():
         raise ActionRefused("There are no answers to submit yet. Answer the questions, then submit.")
@@ -431,7 +443,7 @@ def request_accept(*, survey_request: SurveyRequest, actor, note: str = "") -> S
     )
     # Its figures now count: the cached reach figures are recomputed (now, and again once committed).
     aggregates.figures_changed()
-    transaction.on_commit(aggregates.figures_changed)
+    transaction.on_commit(aggregates.figures_changed, robust=True)
     notify(
         kind="surveys_accepted",
         recipients=partner_users([survey_request.partner_id]),
@@ -489,6 +501,7 @@ def _evaluation_for_update(agreement: Agreement, actor) -> ProjectEvaluation:
         permissions.can_edit_evaluation(actor, agreement, evaluation),
         "Only the partner's own users can write this evaluation, and only until it is submitted.",
     )
+    require_standing(agreement.partner, Action.SURVEY_ANSWER)
     if evaluation is None:
         evaluation = ProjectEvaluation.objects.create(agreement=agreement)
         record(evaluation, actor=actor, action="started the evaluation")
@@ -633,6 +646,7 @@ def case_study_create(*, partner: Partner, actor, data: dict) -> CaseStudy:
     require(
         permissions.can_write_case_study(actor, partner), "Only the partner's own users can write its case studies."
     )
+    require_standing(partner, Action.SURVEY_ANSWER)
     case_study = CaseStudy(partner=partner, created_by=actor)
     for name in CASE_STUDY_FIELDS:
         setattr(case_study, name, data.get(name, getattr(case_study, name)))
@@ -645,6 +659,7 @@ def case_study_create(*, partner: Partner, actor, data: dict) -> CaseStudy:
 def case_study_update(*, case_study: CaseStudy, actor, data: dict) -> CaseStudy:
     case_study = CaseStudy.objects.select_for_update().get(pk=case_study.pk)
     require(permissions.can_edit_case_study(actor, case_study), "Only a draft case study can be changed.")
+    require_standing(case_study.partner, Action.SURVEY_ANSWER)
     for name in CASE_STUDY_FIELDS:
         if name in data:
             setattr(case_study, name, data[name])
@@ -760,6 +775,7 @@ def income_record(
 ) -> IncomeRecord:
     """Income the partner secured from a source other than the Hub Grant."""
     require(permissions.can_record_income(actor) and actor.partner_id == partner.pk)
+    require_standing(partner, Action.SURVEY_ANSWER)
     if amount <= 0:
         raise ActionRefused("Enter an amount greater than £0.")
     return IncomeRecord.objects.create(

@@ -20,7 +20,7 @@ from hubportal.academic_years import AcademicYear, academic_year_choices, curren
 from hubportal.errors import ActionRefused
 from hubportal.exports import export_format, export_rows, rows_by_chunk, xlsx_response
 from hubportal.history import history_for
-from hubportal.lists import page_of, querystring
+from hubportal.lists import int_param, page_of, querystring
 from hubportal.models import Term
 from hubportal.roles import hub_staff_required, is_hub_staff, is_partner_user, partner_required, role_required
 from hubportal.uploads import serve_private_file
@@ -543,10 +543,7 @@ def request_return(request: HttpRequest, pk: int) -> HttpResponse:
 def _reach_scope(request: HttpRequest) -> tuple[Scope, dict]:
     choices = academic_year_choices(back=4, ahead=0)
     years = [y for y, _ in choices]
-    try:
-        year = int(request.GET.get("year", ""))
-    except ValueError:
-        year = None
+    year = int_param(request, "year", low=1900, high=2999)
     if year not in years:
         latest = (
             SurveyRequest.objects.filter(status__in=aggregates.COUNTED)
@@ -558,8 +555,7 @@ def _reach_scope(request: HttpRequest) -> tuple[Scope, dict]:
     term = request.GET.get("term", "")
     if term not in aggregates.TERMS:
         term = ""
-    partner_id = request.GET.get("partner", "")
-    partner_id = int(partner_id) if partner_id.isdigit() else None
+    partner_id = int_param(request, "partner")
     return Scope(year=year, term=term, partner_id=partner_id), {"year_choices": choices}
 
 
@@ -670,10 +666,8 @@ def answer_export(request: HttpRequest) -> HttpResponse:
     or returned), one row per answer and per breakdown row: CSV streamed as it is read, or
     XLSX written a chunk at a time to a temporary file. Without a year (?year=2025 for
     2025/26), the newest year partners have sent returns for."""
-    year = request.GET.get("year", "")
-    if len(year) == 4 and year.isdigit():
-        year = int(year)
-    else:
+    year = int_param(request, "year", low=1900, high=2999)
+    if year is None:
         years = aggregates.answer_years()
         year = years[0] if years else current_academic_year().start_year
     columns = [(header, itemgetter(i)) for i, header in enumerate(aggregates.ANSWER_HEADERS)]
@@ -901,10 +895,7 @@ INCOME_SORT_LABELS = [
 def income(request: HttpRequest) -> HttpResponse:
     """Partner-generated income against Hub Grant awarded, hub-wide and per partner."""
     choices = academic_year_choices(back=4, ahead=0)
-    try:
-        year = int(request.GET.get("year", ""))
-    except ValueError:
-        year = current_academic_year().start_year
+    year = int_param(request, "year", low=1900, high=2999) or current_academic_year().start_year
     if year not in [y for y, _ in choices]:
         year = current_academic_year().start_year
     by_partner = aggregates.income_by_partner(year)

@@ -8,7 +8,7 @@ from io import StringIO
 
 import pytest
 from django.contrib.auth.models import Group
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.management import call_command
 from django.db import transaction
 from django.test import Client, override_settings
@@ -53,6 +53,7 @@ REFERENCE_DATA = [
     "eoi.migrations.0003_reference_data",
     "agreements.migrations.0003_agreement_templates",
     "surveys.migrations.0003_default_question_sets",
+    "hubportal.privacy.migrations.0002_default_retention_schedule",
 ]
 
 
@@ -79,10 +80,12 @@ def _reference_data(request):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Each test starts with an empty cache (rate limits, cached figures)."""
+    """Each test starts with empty caches (rate limits, cached figures)."""
     cache.clear()
+    caches["ratelimit"].clear()
     yield
     cache.clear()
+    caches["ratelimit"].clear()
 
 
 # Heavy data built once per module (issue 20: the suite must stay well inside

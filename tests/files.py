@@ -50,3 +50,14 @@ def oversize_pdf(limit: int) -> SimpleUploadedFile:
 
 def empty_pdf() -> SimpleUploadedFile:
     return SimpleUploadedFile("empty.pdf", b"", "application/pdf")
+
+
+def pdf_html_polyglot(name="pwned.html") -> SimpleUploadedFile:
+    """A real PDF start that is also a web page: accepted as a PDF by content."""
+    body = PDF + b"<html><body><script>alert(document.cookie)</script></body></html>"
+    return SimpleUploadedFile(name, body, "text/html")
+
+
+def png_with_html_far_in() -> SimpleUploadedFile:
+    """An image whose web-page code sits past the first 8 KB."""
+    return SimpleUploadedFile("photo.png", PNG + b"\0" * 20_000 + b"<SCRIPT>alert(1)</script>", "image/png")

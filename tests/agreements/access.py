@@ -53,6 +53,7 @@ RULES = {
     "agreements:issue": rule(HUB_STAFF, args=_pk("agreement_draft"), methods=("POST",)),
     "agreements:reopen": rule(HUB_STAFF, args=_pk("agreement_issued"), methods=GET_POST),
     "agreements:countersign": rule({"manager"}, args=_pk("agreement_partner_signed"), methods=GET_POST),
+    "agreements:review_exception": rule({"manager"}, args=_pk("agreement"), methods=GET_POST),
     "agreements:complete": rule(HUB_STAFF, args=_pk("project_live"), methods=GET_POST),
     "agreements:review": rule(HUB_STAFF, args=_pk("agreement"), methods=GET_POST),
     "agreements:recommend": rule(HUB_STAFF, args=_pk("agreement"), methods=GET_POST),

@@ -81,8 +81,14 @@ class PaymentInstalmentFactory(factory.django.DjangoModelFactory):
 
 
 def issue(agreement, actor):
+    """Issue for signature; issuing needs someone at the partner who can sign,
+    so a partner without a user is given one."""
     from agreements.services import agreement_issue
+    from hubportal.models import User
+    from tests.factories import partner_user
 
+    if not User.objects.filter(partner=agreement.partner, is_active=True).exists():
+        partner_user(agreement.partner)
     return agreement_issue(agreement=agreement, actor=actor)
 
 
@@ -102,6 +108,19 @@ def make_live(agreement, *, staff, partner_user, manager):
     issue(agreement, staff)
     partner_sign(agreement, partner_user)
     return countersign(agreement, manager)
+
+
+def reviewed(agreement, reviewer, *, recommendation="renew"):
+    """A completed annual review of the agreement (roll-forward needs one)."""
+    from agreements.models import AnnualReview
+
+    return AnnualReview.objects.create(
+        agreement=agreement,
+        held_on=timezone.localdate(),
+        recommendation=recommendation,
+        reviewed_by=reviewer,
+        completed_at=timezone.now(),
+    )
 
 
 def award_for(eoi, amount, awarded_by):

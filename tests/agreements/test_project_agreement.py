@@ -23,7 +23,8 @@ from tests.eoi.factories import ExpressionOfInterestFactory
 
 
 @pytest.fixture
-def eoi(partner_a):
+def eoi(partner_a, partner_a_user):
+    """Partner A's EOI; partner A has a user who can sign what is issued to it."""
     return ExpressionOfInterestFactory(
         partner=partner_a,
         title="Inclusive strings in Loughborough",
@@ -155,7 +156,7 @@ def test_the_signed_text_covers_the_money_and_the_schedule(draft, staff):
 
 
 @pytest.fixture
-def half(partner_a, staff):
+def half(partner_a, partner_a_user, staff):
     """A project agreement for £6,000 of a £12,000 project: exactly half from the Hub."""
     eoi = ExpressionOfInterestFactory(
         partner=partner_a, title="Half and half", total_cost=Decimal("12000.00"), hub_grant_requested=Decimal("6000.00")

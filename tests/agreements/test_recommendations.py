@@ -1,6 +1,8 @@
 """Termination and non-renewal: staff recommend, the Chair decides, and the
 decision is final and locked."""
 
+import datetime
+
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -11,7 +13,7 @@ from django.urls import reverse
 from agreements.chair import recommendations_awaiting_decision
 from agreements.models import Agreement, Reason, TerminationRecommendation
 from agreements.permissions import can_decide
-from agreements.services import recommendation_decide, recommendation_raise
+from agreements.services import agreements_expire, recommendation_decide, recommendation_raise
 from hubportal.chair import chair_queue
 from hubportal.errors import ActionRefused
 from hubportal.history import history_for
@@ -158,20 +160,30 @@ def test_the_chair_upholds_a_termination(live, staff, chair, partner_a, partner_
     assert Notification.objects.get(recipient=staff, kind="agreements_decision").url.startswith("/staff/")
 
 
-def test_the_chair_upholds_not_renewing(live, staff, chair, partner_a):
+def test_an_upheld_do_not_renew_runs_to_31_august_then_ends_as_not_renewed(live, staff, chair, partner_a):
+    """P20: unless it is terminated, the partnership runs to the end of its period."""
     rec = raise_one(live, staff, kind=TerminationRecommendation.Kind.NOT_RENEW)
     recommendation_decide(recommendation=rec, actor=chair, decision="upheld", reasons="Outcomes not met.")
+    live.refresh_from_db()
+    partner_a.refresh_from_db()
+    assert live.status == Agreement.Status.LIVE and partner_a.status == Partner.Stage.ACTIVE
+    agreements_expire(today=live.year.ends_on)
+    assert Agreement.objects.get(pk=live.pk).status == Agreement.Status.LIVE  # still its year on 31 August
+    agreements_expire(today=live.year.ends_on + datetime.timedelta(days=1))
     live.refresh_from_db()
     partner_a.refresh_from_db()
     assert live.status == Agreement.Status.NOT_RENEWED
     assert partner_a.status == Partner.Stage.LAPSED
 
 
-def test_not_renewing_a_suspended_partner_lifts_the_suspension_into_a_lapse(live, staff, chair, partner_a):
+def test_not_renewing_a_suspended_partner_keeps_the_suspension_then_lapses(live, staff, chair, partner_a):
     rec = raise_one(
         live, staff, kind=TerminationRecommendation.Kind.NOT_RENEW, reasons=[Reason.SAFEGUARDING], suspend_partner=True
     )
     recommendation_decide(recommendation=rec, actor=chair, decision="upheld", reasons="Not renewed.")
+    partner_a.refresh_from_db()
+    assert partner_a.status == Partner.Stage.SUSPENDED
+    agreements_expire(today=live.year.ends_on + datetime.timedelta(days=1))
     partner_a.refresh_from_db()
     assert partner_a.status == Partner.Stage.LAPSED
 

@@ -13,7 +13,7 @@ from agreements.tasks import expire_agreements
 from hubportal.academic_years import AcademicYear
 from hubportal.history import history_for
 from partners.models import Partner
-from tests.agreements.factories import AgreementFactory, make_live
+from tests.agreements.factories import AgreementFactory, make_live, reviewed
 from tests.factories import PartnerFactory, partner_user
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
@@ -22,15 +22,19 @@ YEAR = AcademicYear(2026)
 
 @pytest.fixture
 def live_for(staff, manager):
-    def make(partner=None, year=YEAR, **kwargs):
+    def make(partner=None, year=YEAR, review=True, **kwargs):
+        """Live, with its annual review completed unless ``review=False``."""
         partner = partner or PartnerFactory()
         user = partner.users.first() or partner_user(partner)
-        return make_live(
+        agreement = make_live(
             AgreementFactory(partner=partner, academic_year=year.start_year, **kwargs),
             staff=staff,
             partner_user=user,
             manager=manager,
         )
+        if review:
+            reviewed(agreement, staff)
+        return agreement
 
     return make
 

@@ -8,8 +8,10 @@ from django.db import IntegrityError, connection, transaction
 from django.db.utils import DatabaseError
 
 from agreements.models import Agreement, AgreementVersion, Outcome, Signature
-from agreements.services import agreement_reopen, agreement_update
+from agreements.permissions import can_review
+from agreements.services import agreement_reopen, agreement_update, agreements_expire
 from agreements.text import canonical_text, sha256, verify
+from hubportal.academic_years import current_academic_year
 from hubportal.errors import ActionRefused
 from hubportal.history import history_for
 from hubportal.models import Notification
@@ -204,9 +206,15 @@ def test_one_live_partnership_agreement_per_partner_in_the_database(agreement):
 def test_going_live_renews_last_years_agreement_and_activates_a_lapsed_partner(
     partner_a, staff, manager, partner_a_user
 ):
-    old = make_live(AgreementFactory(partner=partner_a), staff=staff, partner_user=partner_a_user, manager=manager)
+    this_year = current_academic_year().start_year
+    old = make_live(
+        AgreementFactory(partner=partner_a, academic_year=this_year - 1),
+        staff=staff,
+        partner_user=partner_a_user,
+        manager=manager,
+    )
     Partner.objects.filter(pk=partner_a.pk).update(status=Partner.Stage.LAPSED)
-    new = AgreementFactory(partner=partner_a, academic_year=old.academic_year + 1, renewal_of=old)
+    new = AgreementFactory(partner=partner_a, academic_year=this_year, renewal_of=old)
     make_live(new, staff=staff, partner_user=partner_a_user, manager=manager)
     old.refresh_from_db()
     partner_a.refresh_from_db()
@@ -214,6 +222,23 @@ def test_going_live_renews_last_years_agreement_and_activates_a_lapsed_partner(
     assert partner_a.status == Partner.Stage.ACTIVE
     stages = [h.to_state for h in history_for(partner_a) if h.action == "transition"]
     assert stages == ["agreement_pending", "active"]
+
+
+def test_next_years_agreement_signed_early_starts_on_1_september(partner_a, staff, manager, partner_a_user):
+    """The current year's agreement stays live, reviewable and surveyed until 31 August."""
+    current = make_live(AgreementFactory(partner=partner_a), staff=staff, partner_user=partner_a_user, manager=manager)
+    early = AgreementFactory(partner=partner_a, academic_year=current.academic_year + 1, renewal_of=current)
+    make_live(early, staff=staff, partner_user=partner_a_user, manager=manager)
+    current.refresh_from_db()
+    early.refresh_from_db()
+    assert early.status == Agreement.Status.SIGNED and current.status == Agreement.Status.LIVE
+    assert can_review(staff, current)
+    agreements_expire(today=current.year.ends_on)
+    assert Agreement.objects.get(pk=current.pk).status == Agreement.Status.LIVE
+    agreements_expire(today=early.year.starts_on)
+    current.refresh_from_db()
+    early.refresh_from_db()
+    assert early.status == Agreement.Status.LIVE and current.status == Agreement.Status.RENEWED
 
 
 def test_going_live_activates_a_partner_waiting_on_its_agreement(partner_a, staff, manager, partner_a_user):

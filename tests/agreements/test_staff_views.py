@@ -16,6 +16,7 @@ from tests.agreements.factories import (
     issue,
     make_live,
     partner_sign,
+    reviewed,
 )
 from tests.factories import PartnerFactory, partner_user
 from tests.files import pdf
@@ -409,6 +410,7 @@ def test_recommend_roles_and_methods(live, partner_a_user, chair, staff, client_
 
 
 def test_roll_forward_previews_then_creates(staff, live, client_for):
+    reviewed(live, staff)  # roll-forward needs the year's annual review completed
     client = client_for(staff)
     preview = client.get(url("roll_forward"))
     assert "Would be drafted (1)" in preview.text

@@ -61,6 +61,11 @@ def test_staff_sets_up_two_factor_in_the_browser(page, staff, settings):
     assert_accessible(page)
     page.get_by_label("6-digit code from your authenticator app").fill(code_for(TOTPDevice.objects.get(user=staff)))
     page.get_by_role("button", name="Turn on two-factor authentication").click()
+    # The one-time recovery codes are shown once, then the page asked for.
+    assert page.get_by_role("heading", name="Your recovery codes").is_visible()
+    assert page.locator(".recovery-codes li").count() == 10
+    assert_accessible(page)
+    page.get_by_role("link", name="I have saved them, continue").click()
     assert page.get_by_role("heading", name="Staff dashboard").is_visible()
 
 

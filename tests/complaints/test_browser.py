@@ -130,3 +130,15 @@ def test_a_safeguarding_concern_and_its_actions(page, manager, partner_a):
     page.get_by_role("button", name="Suspend the partnership now").click()
     assert page.get_by_text("The partnership is suspended.").is_visible()
     assert_accessible(page)
+
+
+def test_the_public_form_counts_the_characters_left_in_what_happened(page, db):
+    page.goto("/complaints/new/")
+    account = page.get_by_label("What happened")
+    counter = page.locator("#id_account-counter")
+    assert counter.text_content() == "10,000 of 10,000 characters left"
+    account.fill("x" * 9_500)
+    assert counter.text_content() == "500 of 10,000 characters left"
+    assert "text-danger" in counter.get_attribute("class")
+    assert account.get_attribute("aria-describedby").endswith("id_account-counter")
+    assert_accessible(page)

@@ -29,7 +29,9 @@ RULES = {
     # Staff: calls.
     "eoi:call_list": rule(HUB_STAFF),
     "eoi:call_create": rule(HUB_STAFF, methods=("GET", "POST")),
-    "eoi:call_detail": rule(HUB_TEAM, args=_pk("eoi_open_call")),
+    # Staff, and assessors for the calls of the EOIs assigned to them (the sample
+    # assessor's is on the closed call; any other call is 404 to them).
+    "eoi:call_detail": rule(HUB_TEAM, args=_pk("eoi_closed_call")),
     "eoi:call_edit": rule(HUB_STAFF, args=_pk("eoi_draft_call"), methods=("GET", "POST")),
     "eoi:call_open": rule(HUB_STAFF, args=_pk("eoi_draft_call"), methods=("POST",), ok_post=frozenset({302})),
     "eoi:call_eois": rule(HUB_STAFF, args=_pk("eoi_closed_call")),

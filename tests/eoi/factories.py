@@ -133,3 +133,27 @@ def fill_for_submission(eoi: ExpressionOfInterest) -> ExpressionOfInterest:
         setattr(eoi, name, f"How the work is {name.replace('_', ' ')}.")
     eoi.save()
     return eoi
+
+
+def assess(eoi: ExpressionOfInterest, *, assessors: int = 2, score: int = 4, conflicted: int = 0) -> list:
+    """Give an EOI under assessment complete scores on every criterion from
+    `assessors` assessors with no conflict of interest (and `conflicted` more who
+    declared one and scored nothing), as the assessment services would leave them."""
+    from eoi.models import Score
+
+    now = timezone.now()
+    made = []
+    for _ in range(assessors):
+        assignment = AssessorAssignmentFactory(eoi=eoi, has_conflict=False, declared_at=now, completed_at=now)
+        Score.objects.bulk_create(
+            Score(assignment=assignment, criterion=c, score=score, comment="Scored.") for c in eoi.call.criteria.all()
+        )
+        made.append(assignment)
+    for _ in range(conflicted):
+        made.append(
+            AssessorAssignmentFactory(
+                eoi=eoi, has_conflict=True, conflict_details="Sits on its board.", declared_at=now
+            )
+        )
+    return made
+

@@ -13,6 +13,7 @@ from eoi import services
 from eoi.models import AssessorAssignment, Call, EoiAttachment, ExpressionOfInterest, Gap, NeedsAnalysis, Score
 from hubportal.history import history_for
 from partners.models import NationalPlanStrand
+from tests.database import bypassing_triggers
 from tests.eoi.conftest import move
 from tests.eoi.factories import (
     AssessorAssignmentFactory,
@@ -238,6 +239,7 @@ def test_staff_draft_a_call_with_criteria_then_open_it(client_for, staff, partne
         "max_hub_grant": "6000.00",
         "match_threshold_percent": "50.00",
         "in_kind_counts": "on",
+        "min_assessor_scores": "2",
         "criteria-TOTAL_FORMS": "2",
         "criteria-INITIAL_FORMS": "0",
         "criteria-0-name": "Meets the gap",
@@ -365,7 +367,9 @@ def test_an_assessor_sees_only_the_eois_assigned_to_them(client_for, assessor, c
     theirs = ExpressionOfInterestFactory(call=call, partner=partner_b)
     for eoi in (mine, theirs):
         move(eoi, EOI.UNDER_ASSESSMENT)
-    AssessorAssignmentFactory(eoi=mine, assessor=assessor)
+    # The EOI in full once they have declared no conflict (issue 18: before that,
+    # and after declaring one, it is not theirs to read).
+    AssessorAssignmentFactory(eoi=mine, assessor=assessor, has_conflict=False)
     other_assignment = AssessorAssignmentFactory(eoi=theirs)
     client = client_for(assessor)
     assert client.get(reverse("eoi:eoi_detail", args=[mine.pk])).status_code == 200
@@ -377,6 +381,7 @@ def test_an_assessor_sees_only_the_eois_assigned_to_them(client_for, assessor, c
 def test_staff_moderate_and_decide_with_invalid_input_redisplayed(client_for, staff, call, partner_a_user):
     eoi = ExpressionOfInterestFactory(call=call, partner=partner_a_user.partner)
     move(eoi, EOI.UNDER_ASSESSMENT)
+    Call.objects.filter(pk=call.pk).update(status=Call.Status.CLOSED)  # a decision needs the call closed
     client = client_for(staff)
     moderate = reverse("eoi:eoi_moderate", args=[eoi.pk])
     assert client.get(moderate).status_code == 405
@@ -402,7 +407,8 @@ def test_the_award_page_shows_the_route_before_staff_confirm(
     eoi = ExpressionOfInterestFactory(
         call=call, partner=partner_a, total_cost=D("60000.00"), hub_grant_requested=D("30000.00")
     )
-    Call.objects.filter(pk=call.pk).update(status=Call.Status.ASSESSED, max_hub_grant=D("40000.00"))
+    with bypassing_triggers():  # an opened call's terms are frozen: arrange them directly
+        Call.objects.filter(pk=call.pk).update(status=Call.Status.ASSESSED, max_hub_grant=D("40000.00"))
     move(eoi, EOI.SUCCESSFUL)
     client = client_for(staff)
     url = reverse("eoi:award", args=[eoi.pk])

@@ -22,10 +22,11 @@ from django.utils import timezone
 from agreements.models import Agreement
 from hubportal.celery import app as celery_app
 from hubportal.models import Notification, OutboundEmail
+from hubportal.queue import broker_pause_reset
 from hubportal.tasks import drain_email_outbox
 from tests.agreements.factories import AgreementFactory
 from tests.conftest import require_service
-from tests.hubportal.test_celery import redis_available
+from tests.hubportal.test_celery import PATIENCE, redis_available
 from tests.worker.process import wait_for
 
 
@@ -51,13 +52,13 @@ class OwnRedis:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        wait_for(lambda: redis_available(self.url), 20, f"Redis to start on port {self.port}")
+        wait_for(lambda: redis_available(self.url), PATIENCE, f"Redis to start on port {self.port}")
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
             self.process.terminate()
             self.process.wait(timeout=20)
-        wait_for(lambda: not redis_available(self.url), 20, "Redis to stop")
+        wait_for(lambda: not redis_available(self.url), PATIENCE, "Redis to stop")
 
 
 @pytest.fixture
@@ -68,10 +69,12 @@ def own_redis(tmp_path):
     saved = {key: celery_app.conf[key] for key in ("broker_url", "broker_transport_options", "task_always_eager")}
     celery_app.conf.update(broker_url=server.url, broker_transport_options={}, task_always_eager=False)
     celery_app._after_fork()
+    broker_pause_reset()
     yield server
     server.stop()
     celery_app.conf.update(saved)
     celery_app._after_fork()
+    broker_pause_reset()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -100,7 +103,9 @@ def test_a_notification_queued_while_the_broker_is_down_is_sent_once_it_is_back(
         # Beat's next drain of the outbox, a minute or more after the email was queued.
         with time_machine.travel(timezone.now() + timedelta(minutes=2)):
             assert drain_email_outbox() == 1
-        wait_for(lambda: OutboundEmail.objects.get(pk=email.pk).status == OutboundEmail.Status.SENT, 30, "the email")
+        wait_for(
+            lambda: OutboundEmail.objects.get(pk=email.pk).status == OutboundEmail.Status.SENT, PATIENCE, "the email"
+        )
         # A second drain finds nothing left to send.
         with time_machine.travel(timezone.now() + timedelta(minutes=4)):
             assert drain_email_outbox() == 0

@@ -4,10 +4,10 @@ from unittest import mock
 from django.db import DatabaseError
 
 
-def test_healthz_reports_database_and_broker(client, db):
+def test_healthz_reports_database_broker_and_cache(client, db):
     response = client.get("/healthz")
     body = json.loads(response.content)
-    assert body["database"] == "ok"
+    assert body["database"] == "ok" and body["cache"] == "ok"
     assert body["broker"] in {"ok", "unreachable"}
     assert response.status_code == 200
 
@@ -23,7 +23,12 @@ def test_healthz_reports_a_dead_broker_without_failing(client, db):
     with mock.patch("hubportal.views.celery_app.connection_for_write", side_effect=OSError("refused")):
         response = client.get("/healthz")
     assert response.status_code == 200
-    assert json.loads(response.content) == {"status": "degraded", "database": "ok", "broker": "unreachable"}
+    assert json.loads(response.content) == {
+        "status": "degraded",
+        "database": "ok",
+        "broker": "unreachable",
+        "cache": "ok",  # the tests' cache is in-process
+    }
 
 
 def test_livez_answers_without_touching_the_database(client, db, django_assert_num_queries):

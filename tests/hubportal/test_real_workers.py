@@ -17,30 +17,20 @@ from django.db import connection
 from django.utils import timezone
 
 from hubportal import reminders
-from hubportal.celery import app as celery_app
 from hubportal.models import Notification, OutboundEmail, Reminder
 from hubportal.reminders import Due, dates_due, reminder_kind
-from hubportal.tasks import drain_email_outbox
+from hubportal.tasks import STALE_CLAIM, drain_email_outbox
 from tests.conftest import require_service
-from tests.hubportal.test_celery import redis_available
+from tests.hubportal.test_broker_outage import own_redis  # noqa: F401 - fixture
+from tests.hubportal.test_celery import PATIENCE
 from tests.hubportal.test_reminders import CHECKIN
 from tests.worker.process import start_worker, stop, wait_for
 
-BROKER = "redis://127.0.0.1:6379/13"
-
 
 @pytest.fixture
-def redis_broker():
-    import redis
-
-    require_service(redis_available(BROKER), f"Redis at {BROKER}")
-    redis.Redis.from_url(BROKER).flushdb()
-    saved = {key: celery_app.conf[key] for key in ("broker_url", "broker_transport_options", "task_always_eager")}
-    celery_app.conf.update(broker_url=BROKER, broker_transport_options={}, task_always_eager=False)
-    celery_app._after_fork()
-    yield
-    celery_app.conf.update(saved)
-    celery_app._after_fork()
+def redis_broker(own_redis):  # noqa: F811 - the imported fixture
+    """A redis-server of the test's own (never the shared one), as the broker."""
+    return own_redis.url
 
 
 @pytest.mark.django_db(transaction=True)
@@ -54,9 +44,9 @@ def test_a_worker_killed_mid_send_neither_loses_nor_duplicates_the_reminder(redi
 
     workers = []
     try:
-        workers.append(start_worker(BROKER, tmp_path, slow_seconds=60))
+        workers.append(start_worker(redis_broker, tmp_path, slow_seconds=60))
         assert reminders.sweep(CHECKIN) == 1
-        wait_for(lambda: any(tmp_path.glob("started-*")), 60, "the first worker to start sending")
+        wait_for(lambda: any(tmp_path.glob("started-*")), PATIENCE, "the first worker to start sending")
         workers[0].send_signal(signal.SIGKILL)
         workers[0].wait(timeout=10)
         assert OutboundEmail.objects.get().status == OutboundEmail.Status.SENDING
@@ -64,13 +54,13 @@ def test_a_worker_killed_mid_send_neither_loses_nor_duplicates_the_reminder(redi
 
         # A new worker comes up; the unacknowledged message comes back but the
         # email is claimed, so nothing is sent twice...
-        workers.append(start_worker(BROKER, tmp_path))
+        workers.append(start_worker(redis_broker, tmp_path))
         time.sleep(8)
         assert not list(tmp_path.glob("*.log"))
         # ...and the periodic drain releases the dead worker's claim and sends it once.
-        with time_machine.travel(timezone.now() + timedelta(minutes=16)):
+        with time_machine.travel(timezone.now() + STALE_CLAIM + timedelta(minutes=1)):
             assert drain_email_outbox() == 1
-        wait_for(lambda: list(tmp_path.glob("*.log")), 60, "the email to be sent")
+        wait_for(lambda: list(tmp_path.glob("*.log")), PATIENCE, "the email to be sent")
         time.sleep(2)
     finally:
         reminders._KINDS.pop("test_checkin")
@@ -98,9 +88,9 @@ def test_beat_and_a_real_worker_remind_a_partner_once_however_often_the_sweep_ru
     request = SurveyRequestFactory(round=SurveyRoundFactory(deadline=deadline), status=SurveyRequest.Status.PENDING)
     user = partner_user(request.partner, username="survey-reminded")
 
-    worker = start_worker(BROKER, tmp_path, beat=True)
+    worker = start_worker(redis_broker, tmp_path, beat=True)
     try:
-        wait_for(lambda: list(tmp_path.glob("*.log")), 60, "beat's sweep to remind the partner")
+        wait_for(lambda: list(tmp_path.glob("*.log")), PATIENCE, "beat's sweep to remind the partner")
         time.sleep(12)  # several more sweeps
     finally:
         stop(worker)

@@ -120,6 +120,15 @@ def call_closing(cast, offset):
     return DEADLINE, cast.partner_user
 
 
+def personal_data_request(cast, offset):
+    from hubportal.privacy.models import DataRequest
+    from tests.privacy.factories import DataRequestFactory
+
+    DataRequestFactory(received_on=MADE_ON, due_on=DEADLINE, recorded_by=cast.manager)
+    assert DataRequest.objects.get().is_open
+    return DEADLINE, cast.manager
+
+
 CASES = {
     "agreements_renewal_due": Case("agreements_renewal_due", renewal),
     "agreements_review_due": Case("agreements_review_due", review),
@@ -132,6 +141,7 @@ CASES = {
     "complaints_acknowledge_due": Case("complaints_acknowledge_due", acknowledge, working_days),
     "complaints_response_due": Case("complaints_response_due", respond, working_days),
     "eoi_call_closing": Case("eoi_call_closing", call_closing),
+    "privacy_request_due": Case("privacy_request_due", personal_data_request),
 }
 
 PARAMS = [
@@ -163,7 +173,7 @@ def cast(request, db):
     names = {"staff": None, "manager": None}
     if kind in STAFF_REMINDED:
         names["staff"] = request.getfixturevalue("staff")
-    if kind.startswith("complaints_"):
+    if kind.startswith(("complaints_", "privacy_")):
         names["manager"] = request.getfixturevalue("manager")
     partner_user = request.getfixturevalue("partner_a_user")
     return Cast(partner=partner_user.partner, partner_user=partner_user, **names)

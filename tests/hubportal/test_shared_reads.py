@@ -46,11 +46,10 @@ def busy_partner(partner_a, staff):
     """Partner A at the standards review with expired evidence and an agreement issued three weeks ago."""
     Partner.objects.filter(pk=partner_a.pk).update(status=Partner.Stage.STANDARDS_REVIEW)
     for evidence_type in EvidenceType.objects.filter(is_active=True):
-        EvidenceItem.objects.create(
+        EvidenceItem.objects.update_or_create(
             partner=partner_a,
             evidence_type=evidence_type,
-            status=EvidenceItem.Status.EXPIRED,
-            expires_on=timezone.localdate() - timedelta(days=3),
+            defaults={"status": EvidenceItem.Status.EXPIRED, "expires_on": timezone.localdate() - timedelta(days=3)},
         )
     AgreementFactory(partner=partner_a, status=Agreement.Status.ISSUED, issued_at=timezone.now() - timedelta(days=21))
     ComplaintFactory(partner=partner_a)  # open, about partner A: a reason for staff only

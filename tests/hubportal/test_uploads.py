@@ -3,7 +3,7 @@ import re
 import pytest
 from django.core.exceptions import ValidationError
 
-from hubportal.uploads import MAX_UNPACKED_BYTES, PrivateUploadTo, detect_kind
+from hubportal.uploads import MAX_UNPACKED_BYTES, PrivateUploadTo, detect_kind, download_name_for
 from tests import files
 
 
@@ -20,6 +20,7 @@ def test_allowed_files_are_recognised_by_content(make, kind):
     [
         (files.html_named_pdf, "is not a PDF, Word (.docx), Excel (.xlsx), PNG or JPEG file"),
         (files.png_html_polyglot, "contains web page code"),
+        (files.png_with_html_far_in, "contains web page code"),
         (files.empty_pdf, "The file is empty"),
         (lambda: files.docx(extra_bytes=MAX_UNPACKED_BYTES + 1), "unpacks to far more"),
         (lambda: files.docx(entries=2001), "unpacks to far more"),
@@ -49,3 +50,17 @@ def test_stored_names_are_generated_and_keep_nothing_of_the_original():
 def test_a_stored_name_never_carries_an_extension_outside_the_allowlist(original):
     name = PrivateUploadTo("evidence")(None, original)
     assert re.fullmatch(r"evidence/[0-9a-f]{32}", name), name
+
+
+@pytest.mark.parametrize(
+    "kind, original, offered",
+    [
+        ("pdf", "pwned.html", "pwned.pdf"),
+        ("jpg", "Photo.JPEG", "Photo.jpg"),
+        ("docx", "../../plan.docx.exe", "plan.docx.docx"),
+        (None, "notes.html", "notes.bin"),
+        ("xlsx", "", "download.xlsx"),
+    ],
+)
+def test_a_download_is_named_by_its_judged_kind(kind, original, offered):
+    assert download_name_for(kind, original) == offered

@@ -1,5 +1,7 @@
 """Who may open each partners URL (see tests/security/access.py)."""
 
+from datetime import date
+
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils.encoding import force_bytes
@@ -10,11 +12,12 @@ from partners.services import invitation_tokens
 from tests.factories import partner_user
 from tests.files import PDF
 from tests.partners.factories import ContactFactory, EvidenceItemFactory, MeetingFactory
-from tests.security.access import HUB_STAFF, HUB_TEAM, PUBLIC, rule
+from tests.security.access import HUB_STAFF, PUBLIC, rule
 
 BOTH_PARTNERS = {"partner_a", "partner_b"}
-# The Hub team and partner A's own users (partner B gets 404, the Chair 403).
-TEAM_AND_A = HUB_TEAM | {"partner_a"}
+# Hub staff and partner A's own users (partner B gets 404; the Chair and
+# assessors 403: an assessor sees a partner only on the assessment page).
+STAFF_AND_A = HUB_STAFF | {"partner_a"}
 # Staff and partner A's own users: assessors read but do not edit (403).
 EDITORS_AND_A = HUB_STAFF | {"partner_a"}
 GET_POST = ("GET", "POST")
@@ -30,9 +33,9 @@ RULES = {
     "partners:enquiry_done": rule(PUBLIC),
     "partners:accept_invitation": rule(PUBLIC, args=lambda s: s["invitation"], methods=GET_POST),
     # Staff pages.
-    "partners:list": rule(HUB_TEAM),
+    "partners:list": rule(HUB_STAFF),
     "partners:add": rule(HUB_STAFF, methods=GET_POST),
-    "partners:detail": rule(HUB_TEAM, args=_partner),
+    "partners:detail": rule(HUB_STAFF, args=_partner),
     "partners:edit": rule(HUB_STAFF, args=_partner, methods=GET_POST),
     "partners:meeting_schedule": rule(HUB_STAFF, args=_partner, methods=GET_POST),
     "partners:start_standards_review": rule(HUB_STAFF, args=_partner, methods=("POST",)),
@@ -42,7 +45,7 @@ RULES = {
     "partners:reinstate": rule(HUB_STAFF, args=_partner, methods=GET_POST),
     "partners:invite_user": rule(HUB_STAFF, args=_partner, methods=GET_POST),
     "partners:meeting_record": rule(HUB_STAFF, args=lambda s: {"pk": s["meeting"].pk}, methods=GET_POST),
-    "partners:evidence_list": rule(HUB_TEAM),
+    "partners:evidence_list": rule(HUB_STAFF),
     "partners:evidence_review": rule(HUB_STAFF, args=lambda s: {"pk": s["evidence"].pk}, methods=GET_POST),
     # Staff and the partner's own users.
     "partners:contact_add": rule(
@@ -53,8 +56,8 @@ RULES = {
     "partners:contact_delete": rule(
         EDITORS_AND_A, args=lambda s: {"pk": s["contact"].pk}, methods=("POST",), scoped=True
     ),
-    "partners:evidence_download": rule(TEAM_AND_A, args=lambda s: {"pk": s["evidence"].pk}, scoped=True),
-    "partners:meeting_calendar": rule(TEAM_AND_A, args=lambda s: {"pk": s["meeting"].pk}, scoped=True),
+    "partners:evidence_download": rule(STAFF_AND_A, args=lambda s: {"pk": s["evidence"].pk}, scoped=True),
+    "partners:meeting_calendar": rule(STAFF_AND_A, args=lambda s: {"pk": s["meeting"].pk}, scoped=True),
     # The portal.
     "partners:portal_profile": rule(BOTH_PARTNERS),
     "partners:portal_profile_edit": rule(BOTH_PARTNERS, methods=GET_POST),
@@ -81,6 +84,8 @@ def sample(cast, sample):
         evidence_type=evidence_type,
         status=EvidenceItem.Status.SUBMITTED,
         original_filename="safeguarding-policy.pdf",
+        # A renewal waiting to be checked: the verified copy it replaces is still in date.
+        previous_in_force_until=date.max,
     )
     evidence.file.name = SAMPLE_FILE
     evidence.save(update_fields=["file"])

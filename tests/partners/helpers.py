@@ -9,7 +9,11 @@ from tests.partners.factories import ContactFactory, EvidenceItemFactory
 
 
 def at_stage(partner: Partner, stage: str) -> Partner:
+    """Put the partner at a stage. Before the standards review a partner has
+    no evidence yet (the factory's verified register is for partners past it)."""
     Partner.objects.filter(pk=partner.pk).update(status=stage)
+    if stage in (Partner.Stage.ENQUIRY, Partner.Stage.MEETING_SCHEDULED, Partner.Stage.MEETING_HELD):
+        EvidenceItem.objects.filter(partner=partner).delete()
     partner.refresh_from_db()
     return partner
 

@@ -196,6 +196,7 @@ def test_the_reminder_finder_is_a_few_queries(django_assert_max_num_queries):
 
 def test_a_partner_whose_register_was_never_opened_is_not_marked_down(partner_a):
     """Added or imported as active, with no evidence asked for yet: the standards review opens the register."""
+    partner_a.evidence.all().delete()
     assert levels(partner_a) == [] and todo_texts(partner_a) == []
     from partners.services import ensure_evidence_items
 

@@ -9,9 +9,10 @@ from hubportal.demo import PARTNER_A, PARTNER_B
 from hubportal.health import health_for
 from hubportal.models import User
 from hubportal.todo import todos_for
-from partners.demo import PARTNERS
+from partners.demo import PARTNERS, STANDARDS_LAPSED
 from partners.health import minimum_standards
 from partners.models import EvidenceItem, Partner
+from partners.standing import Standing, standing_of
 
 
 @pytest.fixture
@@ -44,14 +45,31 @@ def test_partners_span_the_stages_types_and_districts(demo):
 def test_partner_a_has_health_reasons_and_things_to_do(demo):
     partner = Partner.objects.get(name=PARTNER_A)
     health = health_for([partner.pk])[partner.pk]
-    assert health.level == "red"
+    assert health.level == "amber"
     texts = " ".join(r.text for r in health.reasons)
-    assert "DBS Update Service subscription: expired" in texts and "Public liability insurance: expires" in texts
+    assert "Public liability insurance: expires" in texts
+    # Its staff training was renewed early: the verified copy holds while staff check the new one.
+    assert standing_of(partner).standing == Standing.ACTIVE
     todo = [t.text for t in todos_for(partner)]
     assert "Renew your Public liability insurance before it expires" in todo
     assert Partner.objects.get(name=PARTNER_B).evidence.filter(status="verified").count() == 10
     partner_b = Partner.objects.get(name=PARTNER_B)
     assert minimum_standards([partner_b.pk], timezone.localdate()) == {}  # B's evidence is all in order
+
+
+def test_the_demo_shows_one_active_partner_with_its_standards_lapsed_and_what_to_renew(demo):
+    """No partner is shown active in breach of its own standing."""
+    lapsed = Partner.objects.get(name=STANDARDS_LAPSED)
+    standing = standing_of(lapsed)
+    assert lapsed.status == Partner.Stage.ACTIVE and standing.standing == Standing.STANDARDS_LAPSED
+    assert "DBS Update Service subscription (expired on" in standing.summary
+    assert health_for([lapsed.pk])[lapsed.pk].level == "red"
+    breaches = [
+        p.name
+        for p in Partner.objects.exclude(name=STANDARDS_LAPSED).filter(status=Partner.Stage.ACTIVE)
+        if standing_of(p).standing != Standing.ACTIVE
+    ]
+    assert breaches == []
 
 
 def test_every_partner_page_opens_for_staff(demo, client):
@@ -72,7 +90,7 @@ def test_the_demo_partner_portal_is_not_empty(demo, client):
     profile = client.get(reverse("partners:portal_profile"))
     assert "Tom Reynolds" in profile.text and "Community music for children" in profile.text
     evidence = client.get(reverse("partners:portal_evidence"))
-    assert "Expired" in evidence.text and "Submitted" in evidence.text
+    assert "Submitted" in evidence.text and "Verified" in evidence.text
 
 
 def test_the_history_of_a_demo_partner_tells_its_story(demo, client):

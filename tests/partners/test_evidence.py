@@ -368,6 +368,23 @@ def test_the_partner_and_staff_download_the_file_as_an_attachment(with_file, par
         assert b"".join(response.streaming_content) == files.PDF
 
 
+def test_a_polyglot_goes_out_with_the_judged_type_and_extension_not_its_name(
+    reviewing, partner_a_user, policy_type, staff, client_for
+):
+    item = evidence_upload(
+        partner=reviewing,
+        evidence_type=policy_type,
+        actor=partner_a_user,
+        file=files.pdf_html_polyglot("pwned.html"),
+        issued_on=timezone.localdate(),
+    )
+    assert item.original_filename == "pwned.html"  # kept for display
+    response = client_for(staff).get(reverse("partners:evidence_download", kwargs={"pk": item.pk}))
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'attachment; filename="pwned.pdf"'
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
 def test_another_partner_gets_404_for_the_file_by_id(with_file, partner_b_user, chair, client_for, client):
     url = reverse("partners:evidence_download", kwargs={"pk": with_file.pk})
     assert client_for(partner_b_user).get(url).status_code == 404

@@ -54,20 +54,22 @@ def test_a_suspension_needs_a_reason(partner_a, staff):
     assert partner_a.status == Partner.Stage.ACTIVE
 
 
-def test_staff_reinstate_a_suspended_partner(partner_a, partner_a_user, staff):
+def test_the_service_manager_lifts_a_suspension(partner_a, partner_a_user, staff, manager):
     partner_suspend(partner=partner_a, actor=staff, reason="Concern")
-    partner = partner_reinstate(partner=partner_a, actor=staff, note="Investigation found no breach.")
+    with pytest.raises(PermissionDenied, match="Only the Service Manager"):
+        partner_reinstate(partner=partner_a, actor=staff, note="Investigation found no breach.")
+    partner = partner_reinstate(partner=partner_a, actor=manager, note="Investigation found no breach.")
     assert partner.status == Partner.Stage.ACTIVE
     assert history_for(partner_a).last().note == "Investigation found no breach."
     assert Notification.objects.filter(recipient=partner_a_user, kind="partners_reinstated").exists()
 
 
-def test_reinstating_needs_a_suspended_partner_and_a_note(partner_a, staff, assessor):
+def test_reinstating_needs_a_suspended_partner_and_a_note(partner_a, staff, manager, assessor):
     with pytest.raises(ActionRefused, match="only a suspended partnership"):
-        partner_reinstate(partner=partner_a, actor=staff, note="ok")
+        partner_reinstate(partner=partner_a, actor=manager, note="ok")
     partner_suspend(partner=partner_a, actor=staff, reason="Concern")
     with pytest.raises(ActionRefused, match="Say why"):
-        partner_reinstate(partner=partner_a, actor=staff, note="")
+        partner_reinstate(partner=partner_a, actor=manager, note="")
     with pytest.raises(PermissionDenied):
         partner_reinstate(partner=partner_a, actor=assessor, note="ok")
     partner_a.refresh_from_db()

@@ -165,6 +165,7 @@ def test_tabs_other_apps_register_follow_the_built_in_ones(partner_a, staff, cli
 def test_the_detail_page_shows_health_reasons(partner_a, staff, client_for):
     from partners.services import ensure_evidence_items
 
+    partner_a.evidence.all().delete()
     ensure_evidence_items(partner_a)
     response = client_for(staff).get(url("detail", pk=partner_a.pk))
     assert response.context["health"].level == "red"
@@ -349,9 +350,9 @@ REASONED = [
 
 
 @pytest.mark.parametrize("name, before, after, field", REASONED)
-def test_reasoned_moves(name, before, after, field, partner_a, staff, client_for):
+def test_reasoned_moves(name, before, after, field, partner_a, staff, manager, client_for):
     at_stage(partner_a, before)
-    client = client_for(staff)
+    client = client_for(manager if name == "reinstate" else staff)  # only the Service Manager lifts a suspension
     empty = client.post(url(name, pk=partner_a.pk), {field: ""})
     assert empty.status_code == 200 and "This field is required." in empty.text
     assert Partner.objects.get(pk=partner_a.pk).status == before
@@ -363,12 +364,21 @@ def test_reasoned_moves(name, before, after, field, partner_a, staff, client_for
 
 @pytest.mark.parametrize("name, before, after, field", REASONED)
 def test_reasoned_moves_refused_in_the_wrong_stage_keep_the_text(
-    name, before, after, field, partner_a, staff, client_for
+    name, before, after, field, partner_a, staff, manager, client_for
 ):
     at_stage(partner_a, Stage.TERMINATED)
-    response = client_for(staff).post(url(name, pk=partner_a.pk), {field: "Typed reason"})
+    actor = manager if name == "reinstate" else staff
+    response = client_for(actor).post(url(name, pk=partner_a.pk), {field: "Typed reason"})
     assert response.status_code == 200 and "Typed reason" in response.text
     assert messages_of(response) and Partner.objects.get(pk=partner_a.pk).status == Stage.TERMINATED
+
+
+def test_only_the_service_manager_lifts_a_suspension(partner_a, staff, manager, client_for):
+    at_stage(partner_a, Stage.SUSPENDED)
+    refused = client_for(staff).post(url("reinstate", pk=partner_a.pk), {"reason": "Resolved."})
+    assert refused.status_code == 403 and Partner.objects.get(pk=partner_a.pk).status == Stage.SUSPENDED
+    page = client_for(manager).post(url("reinstate", pk=partner_a.pk), {"reason": "Resolved."})
+    assert page.status_code == 302 and Partner.objects.get(pk=partner_a.pk).status == Stage.ACTIVE
 
 
 @pytest.mark.parametrize("name", ["decline", "suspend", "reinstate", "invite_user"])
@@ -621,6 +631,7 @@ def test_the_portal_shows_the_stage_and_what_happens_next(partner_a, partner_a_u
 
 
 def test_the_portal_evidence_register_lists_every_standard(partner_a, partner_a_user, client_for, evidence_types):
+    partner_a.evidence.all().delete()  # nothing uploaded yet
     at_stage(partner_a, Stage.STANDARDS_REVIEW)
     response = client_for(partner_a_user).get(url("portal_evidence"))
     assert all(t.name in response.text for t in evidence_types)

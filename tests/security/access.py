@@ -88,6 +88,12 @@ RULES: dict[str, Rule] = {
     "password_change_done": rule(SIGNED_IN),
     "two_factor": rule(SIGNED_IN, methods=("GET", "POST"), ok=frozenset({302}), ok_post=frozenset({302})),
     "two_factor_setup": rule(SIGNED_IN, methods=("GET", "POST")),
+    "two_factor_recovery": rule(SIGNED_IN, methods=("GET", "POST")),
+    "recovery_codes": rule(SIGNED_IN, methods=("GET", "POST")),
+    # An admin or the Service Manager resets someone's second factor (partner A's user here).
+    "two_factor_reset": rule(
+        {"manager", "admin"}, args=lambda s: {"pk": s["notification"].recipient.pk}, methods=("GET", "POST")
+    ),
     # Area homes.
     "staff_home": rule(HUB_TEAM),
     "portal_home": rule({"partner_a", "partner_b"}),
@@ -128,7 +134,7 @@ def _board_report(sample):
     return sample["board_report"]
 
 
-APPS = ["partners", "agreements", "eoi", "surveys", "complaints"]
+APPS = ["partners", "agreements", "eoi", "surveys", "complaints", "privacy"]
 
 
 def app_modules():

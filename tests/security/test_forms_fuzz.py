@@ -30,7 +30,15 @@ RULES = all_rules()
 FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "0")) or 12
 EXPLORE = "FUZZ_EXAMPLES" in os.environ
 # Sign-in and password reset are throttled or send email; the auth tests cover them.
-NOT_FUZZED = {"login", "logout", "password_reset", "two_factor", "two_factor_setup"}
+NOT_FUZZED = {
+    "login",
+    "logout",
+    "password_reset",
+    "two_factor",
+    "two_factor_setup",
+    "two_factor_recovery",
+    "recovery_codes",
+}
 POST_URLS = sorted(name for name, rule in RULES.items() if "POST" in rule.methods and name not in NOT_FUZZED)
 
 awkward_text = st.one_of(

@@ -13,7 +13,9 @@ from django.db import connection
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def start_worker(broker: str, mail_dir: Path, *, slow_seconds: float = 0, beat: bool = False) -> subprocess.Popen:
+def start_worker(
+    broker: str, mail_dir: Path, *, slow_seconds: float = 0, slow_save_seconds: float = 0, beat: bool = False
+) -> subprocess.Popen:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "tests.worker.settings",
@@ -21,6 +23,7 @@ def start_worker(broker: str, mail_dir: Path, *, slow_seconds: float = 0, beat: 
         "HUBPORTAL_TEST_BROKER": broker,
         "HUBPORTAL_TEST_MAIL_DIR": str(mail_dir),
         "HUBPORTAL_SLOW_EMAIL_SECONDS": str(slow_seconds),
+        "HUBPORTAL_SLOW_SAVE_SECONDS": str(slow_save_seconds),
         "HUBPORTAL_TEST_BEAT": "1" if beat else "",
     }
     command = [sys.executable, "-m", "celery", "-A", "hubportal", "worker", "--pool=solo", "--loglevel=WARNING"]

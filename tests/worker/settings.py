@@ -13,6 +13,14 @@ CELERY_BROKER_URL = os.environ["HUBPORTAL_TEST_BROKER"]
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3}
 EMAIL_BACKEND = "tests.worker.slow_email.SlowFileBackend"
 EMAIL_FILE_PATH = os.environ["HUBPORTAL_TEST_MAIL_DIR"]
+# Uploads (a board report's files) under the test's folder, slowly if asked.
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "default": {
+        "BACKEND": "tests.worker.slow_storage.SlowFileSystemStorage",
+        "OPTIONS": {"location": os.path.join(os.environ["HUBPORTAL_TEST_MAIL_DIR"], "media")},
+    },
+}
 
 # With beat: the daily sweep and the outbox drain every few seconds, so a test
 # sees several sweeps in a minute (and that they send each reminder once).

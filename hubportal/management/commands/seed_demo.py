@@ -9,7 +9,7 @@ from hubportal.demo import DEMO_PASSWORD, DEMO_USERS, seed_core
 from hubportal.demo_dashboard import seed as seed_dashboards
 
 # Each app's demo data builds on the ones before it.
-APP_DEMOS = ["partners", "agreements", "eoi", "surveys", "complaints"]
+APP_DEMOS = ["partners", "agreements", "eoi", "surveys", "complaints", "hubportal.privacy"]
 
 
 class Command(BaseCommand):
