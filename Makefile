@@ -62,6 +62,9 @@ serve: venv
 
 APPS := hubportal partners agreements eoi surveys complaints
 
+# PYTEST_ARGS="-n 2 --dist loadgroup" runs the suite on two processes (pytest-xdist,
+# each with its own test database); the real-worker tests stay together on one
+# (tests/conftest.py). Opt-in until it is shown steady on CI's machine.
 test: lint
 	$(PY) -m pytest $(PYTEST_ARGS)
 

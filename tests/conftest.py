@@ -1,12 +1,17 @@
 """The cast every test uses, and the rule that CI never skips for a missing service."""
 
+import copy
 import os
+from contextlib import contextmanager
 from importlib import import_module
+from io import StringIO
 
 import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import cache, caches
-from django.test import Client
+from django.core.management import call_command
+from django.db import transaction
+from django.test import Client, override_settings
 
 from hubportal import roles
 from tests.factories import PartnerFactory, UserFactory, partner_user
@@ -21,6 +26,23 @@ def require_service(available: bool, what: str) -> None:
     if IN_CI:
         pytest.fail(f"{what} is required in CI but is not available.")
     pytest.skip(f"{what} is not available on this machine (CI provides it).")
+
+
+# Tests that start real workers share fixed Redis databases and take minutes of
+# their own: with pytest-xdist (`make test PYTEST_ARGS="-n 2 --dist loadgroup"`)
+# they all run on one worker, one after another, as without it.
+SERIAL_FILES = {
+    "test_real_workers.py",
+    "test_celery.py",
+    "test_broker_outage.py",
+    "test_board_report_worker.py",
+}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if item.path.name in SERIAL_FILES and item.path.parent.name == "hubportal":
+            item.add_marker(pytest.mark.xdist_group("real_workers"))
 
 
 # The data migrations that seed reference data (districts, partner types,
@@ -86,51 +108,162 @@ def _hub_cached(request, _fresh_cache):
     current_hub()
 
 
+# Heavy data built once per module (issue 20: the suite must stay well inside
+# CI's limit). A module-scoped fixture builds it inside a transaction that is
+# rolled back when the module ends; each test still runs in its own savepoint
+# (the `db` fixture, nested inside), so what one test writes is undone before
+# the next. Only for modules whose tests using the data are not transactional
+# (a transactional test would flush the tables under the open transaction).
+# Once built, the data is there for every later test of the module, even one
+# that does not ask for it: a test that needs an empty database lives in a
+# module of its own (tests/eoi/test_demo_refusals.py).
+
+
+@contextmanager
+def rolled_back_after(django_db_blocker):
+    """A transaction held open around a module's tests and rolled back at the
+    end. The fixture builds its data inside `django_db_blocker.unblock()`;
+    between tests the database stays blocked, so a test that does not ask for
+    `db` still cannot reach it."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+    try:
+        yield
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+def fresh_copy(data):
+    """A test's own copy of module-shared objects (model instances, dicts of
+    them), as Django's setUpTestData gives each test: changing one in memory
+    never reaches the next test. One deepcopy keeps shared references shared."""
+    return copy.deepcopy(data)
+
+
+def media_settings(location) -> dict:
+    """Settings that send uploaded files to `location`."""
+    from django.conf import settings
+
+    return {
+        "STORAGES": {
+            **settings.STORAGES,
+            "default": {
+                "BACKEND": "django.core.files.storage.FileSystemStorage",
+                "OPTIONS": {"location": str(location)},
+            },
+        },
+        "MEDIA_ROOT": str(location),
+    }
+
+
+@pytest.fixture(scope="module")
+def demo_world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """`seed_demo` run once for the module (it takes seconds), its files in a
+    folder of the module's own. Tests take `demo_data`, not this."""
+    media = tmp_path_factory.mktemp("demo-media")
+    with rolled_back_after(django_db_blocker):
+        with django_db_blocker.unblock(), override_settings(DEBUG=True, **media_settings(media)):
+            call_command("seed_demo", stdout=StringIO())
+        yield media
+
+
 @pytest.fixture
-def staff(db):
+def demo_data(demo_world, db, settings):
+    """The demo data, shared by the module's tests; each test's changes are
+    rolled back after it. Uploaded files go where the demo's went."""
+    for name, value in media_settings(demo_world).items():
+        setattr(settings, name, value)
+    return demo_world
+
+
+# The cast. Each is built by a plain function too, so a module-scoped fixture
+# (tests/security/conftest.py) can build the same people once.
+
+
+def make_staff():
     return UserFactory(username="staff-user", role=roles.STAFF)
 
 
-@pytest.fixture
-def manager(db):
+def make_manager():
     user = UserFactory(username="manager-user", role=roles.MANAGER)
     user.groups.add(Group.objects.get(name=roles.SAFEGUARDING))
     return user
 
 
+def make_assessor():
+    return UserFactory(username="assessor-user", role=roles.ASSESSOR)
+
+
+def make_chair():
+    return UserFactory(username="chair-user", role=roles.CHAIR)
+
+
+def make_admin_user():
+    return UserFactory(username="admin-user", is_staff=True, is_superuser=True)
+
+
+def make_partner_a():
+    return PartnerFactory(name="Partner A Music")
+
+
+def make_partner_b():
+    return PartnerFactory(name="Partner B Strings")
+
+
+def make_partner_a_user(partner_a):
+    return partner_user(partner_a, username="partner-a-user")
+
+
+def make_partner_b_user(partner_b):
+    return partner_user(partner_b, username="partner-b-user")
+
+
+@pytest.fixture
+def staff(db):
+    return make_staff()
+
+
+@pytest.fixture
+def manager(db):
+    return make_manager()
+
+
 @pytest.fixture
 def assessor(db):
-    return UserFactory(username="assessor-user", role=roles.ASSESSOR)
+    return make_assessor()
 
 
 @pytest.fixture
 def chair(db):
-    return UserFactory(username="chair-user", role=roles.CHAIR)
+    return make_chair()
 
 
 @pytest.fixture
 def admin_user(db):
-    return UserFactory(username="admin-user", is_staff=True, is_superuser=True)
+    return make_admin_user()
 
 
 @pytest.fixture
 def partner_a(db):
-    return PartnerFactory(name="Partner A Music")
+    return make_partner_a()
 
 
 @pytest.fixture
 def partner_b(db):
-    return PartnerFactory(name="Partner B Strings")
+    return make_partner_b()
 
 
 @pytest.fixture
 def partner_a_user(partner_a):
-    return partner_user(partner_a, username="partner-a-user")
+    return make_partner_a_user(partner_a)
 
 
 @pytest.fixture
 def partner_b_user(partner_b):
-    return partner_user(partner_b, username="partner-b-user")
+    return make_partner_b_user(partner_b)
 
 
 @pytest.fixture

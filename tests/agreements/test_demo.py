@@ -1,11 +1,7 @@
 """The demo agreements are believable: every state, hashes that verify, one
 awaiting partner A's signature and one recommendation awaiting the Chair."""
 
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
-from django.test import override_settings
 from django.urls import reverse
 
 from agreements.chair import recommendations_awaiting_decision
@@ -16,9 +12,8 @@ from hubportal.models import User
 
 
 @pytest.fixture
-def demo(db):
-    with override_settings(DEBUG=True):
-        call_command("seed_demo", stdout=StringIO())
+def demo(demo_data):
+    """seed_demo, run once for the module (tests/conftest.py); each test's changes are rolled back."""
 
 
 def test_the_demo_has_agreements_in_every_state_that_verify(demo):

@@ -1,7 +1,8 @@
 """The commissioning demo holds what it promises (eoi/demo.py, the README): an
 EOI accepted at exactly 50% match funding, partner B's draft refused at a
 52.50% Hub Grant share, a live project agreement from an award; loading it
-again changes nothing, and a refusal it does not expect stops it loading."""
+again changes nothing (a refusal it does not expect stops it loading:
+test_demo_refusals.py)."""
 
 from decimal import Decimal
 from io import StringIO
@@ -11,13 +12,12 @@ from django.apps import apps
 from django.core.management import call_command
 from django.test import override_settings
 
-from agreements.models import Agreement, AgreementTemplate, Signature
+from agreements.models import Agreement, Signature
 from agreements.text import verify
 from eoi import demo as eoi_demo
 from eoi.funding import check_eoi
 from eoi.models import Award, Call, ExpressionOfInterest
 from hubportal.demo import PARTNER_A, PARTNER_B, seed_core
-from hubportal.errors import ActionRefused
 from hubportal.history import history_for
 from hubportal.models import HistoryEntry, Notification
 
@@ -32,8 +32,8 @@ def seed_demo():
 
 
 @pytest.fixture
-def demo(db):
-    seed_demo()
+def demo(demo_data):
+    """seed_demo, run once for the module (tests/conftest.py); each test's changes are rolled back."""
 
 
 def test_partner_a_is_accepted_at_exactly_half_match_funding(demo):
@@ -89,26 +89,3 @@ def test_loading_the_demo_twice_changes_nothing(demo):
     assert counts() == before
     seed_demo()
     assert counts() == before
-
-
-def test_the_demo_stops_loading_when_taking_the_project_agreement_live_is_refused(db, monkeypatch):
-    # As if an agreements rule changed: issuing the awarded project agreement is refused.
-    def refuse_awarded_projects(agreement, **figures):
-        return ["The rule changed."] if agreement.eoi_id else []
-
-    monkeypatch.setattr("agreements.services.money_problems", refuse_awarded_projects)
-    with pytest.raises(ActionRefused, match="The rule changed."):
-        seed_demo()
-
-
-def test_the_demo_stops_loading_when_the_award_is_refused(db):
-    AgreementTemplate.objects.filter(kind=AgreementTemplate.Kind.PROJECT).delete()
-    with pytest.raises(ActionRefused, match="no project agreement template"):
-        seed_demo()
-
-
-def test_the_demo_stops_loading_when_partner_bs_draft_is_accepted(db, monkeypatch):
-    # As if the match-funding rule were loosened: the demo's refused draft would go through.
-    monkeypatch.setattr("eoi.services.submission_refusal", lambda eoi, now=None: "")
-    with pytest.raises(eoi_demo.DemoBroken, match="52.50%"):
-        seed_demo()

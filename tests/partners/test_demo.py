@@ -1,11 +1,7 @@
 """The demo data is believable: partners in every onboarding stage, evidence
 in every state, and every page a demo user opens works and is not empty."""
 
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
-from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,9 +16,8 @@ from partners.standing import Standing, standing_of
 
 
 @pytest.fixture
-def demo(db):
-    with override_settings(DEBUG=True):
-        call_command("seed_demo", stdout=StringIO())
+def demo(demo_data):
+    """seed_demo, run once for the module (tests/conftest.py); each test's changes are rolled back."""
 
 
 def test_partners_span_the_stages_types_and_districts(demo):

@@ -20,6 +20,13 @@ from tests import files
 BAD_FILES = {"HTML named .pdf": files.html_named_pdf, "PNG/HTML polyglot": files.png_html_polyglot}
 
 
+@pytest.fixture
+def admin_user(cast):
+    """The sweep cast's admin: the cast and sample are built once for the module
+    (tests/security/conftest.py), so a second "admin-user" cannot be made."""
+    return cast["admin"]
+
+
 def admin_request(user):
     request = RequestFactory().get("/admin/")
     request.user = user

@@ -1,11 +1,7 @@
 """The monitoring demo: a year of rounds in every state, evaluations with case
 studies and consent, income; seeding twice changes nothing."""
 
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
-from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,9 +15,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def seeded():
-    with override_settings(DEBUG=True):
-        call_command("seed_demo", stdout=StringIO())
+def seeded(demo_data):
+    """seed_demo, run once for the module (tests/conftest.py); each test's changes are rolled back."""
 
 
 def test_the_demo_has_a_year_of_rounds_with_every_state(seeded):
