@@ -280,8 +280,12 @@ def test_a_has_expired_reminder_goes_the_day_after_expiry_and_not_the_day_before
             sweep()  # and only once
     item.refresh_from_db()
     assert item.status == EvidenceItem.Status.EXPIRED
-    assert [m.subject for m in mail.outbox][1:] == ["Your Public liability insurance has expired"]
-    assert "has expired: it ran out on 30 June 2027" in mail.outbox[1].body
+    # The standards lapsing that day is its own notice (partners_standards_lapsed), sent once by the expiry.
+    assert [m.subject for m in mail.outbox][1:] == [
+        "Your minimum standards have lapsed: Partner A Music",
+        "Your Public liability insurance has expired",
+    ]
+    assert "has expired: it ran out on 30 June 2027" in mail.outbox[2].body
     assert (
         Reminder.objects.get(kind="partners_evidence_expiry", stage="1d-after 2027-06-30").recipient == partner_a_user
     )
