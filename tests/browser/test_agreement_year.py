@@ -51,7 +51,7 @@ def draft_issue_and_sign(page, *, partner, partner_user, staff, manager) -> Agre
 
     # Issued for signature: the text is frozen as version 1.
     page.get_by_role("button", name="Issue for signature").click()
-    assert page.get_by_text("Issued. The partner's users have been asked to sign it.").is_visible()
+    assert page.get_by_text(f"Issued. {partner.name}'s users have been asked to sign it.").is_visible()
     agreement.refresh_from_db()
     assert agreement.status == Agreement.Status.ISSUED
 

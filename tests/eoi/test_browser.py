@@ -257,7 +257,7 @@ def test_a_gap_becomes_a_signed_project_agreement(page, partner_a, partner_a_use
     page.get_by_role("button", name="Save the draft").click()
     assert page.get_by_text("Saved.").is_visible()
     page.get_by_role("button", name="Issue for signature").click()
-    assert page.get_by_text("Issued. The partner's users have been asked to sign it.").is_visible()
+    assert page.get_by_text(f"Issued. {partner_a.name}'s users have been asked to sign it.").is_visible()
     agreement.refresh_from_db()
     assert agreement.status == Agreement.Status.ISSUED
     assert agreement.evaluation_due_on == today + datetime.timedelta(days=180, weeks=8)
