@@ -289,7 +289,11 @@ def standings_of(partners: Iterable[Partner], *, today: date | None = None) -> d
     ids = list(partners)
     gaps = _gaps(ids, today) if any(p.status in PAST_ONBOARDING for p in partners.values()) else {}
     signers = defaultdict(int)
-    users = User.objects.filter(partner_id__in=ids, is_active=True, groups__name=roles.PARTNER)
+    # Someone who can sign: an active partner user who has set a password (an invitation not yet
+    # accepted leaves an unusable one, which starts with "!").
+    users = User.objects.filter(partner_id__in=ids, is_active=True, groups__name=roles.PARTNER).exclude(
+        password__startswith="!"
+    )
     for partner_id, _ in users.values_list("partner_id", "pk").distinct().order_by():
         signers[partner_id] += 1
     terminated, not_renewed = set(), {}

@@ -337,3 +337,15 @@ def test_required_evidence_types_are_what_the_standing_reads():
     partner = build("active")
     EvidenceType.objects.create(name="A new standard", required=True)
     assert "A new standard (not uploaded)" in standing_of(partner).gaps
+
+
+def test_an_invitation_not_yet_accepted_is_nobody_who_can_sign():
+    partner = PartnerFactory(status=Stage.AGREEMENT_PENDING)
+    invitee = partner_user(partner)
+    invitee.set_unusable_password()
+    invitee.save(update_fields=["password"])
+    ok, reason = standing_of(partner).may(Action.AGREEMENT_ISSUE, academic_year=YEAR)
+    assert not ok and "Nobody at" in reason
+    invitee.set_password("a-long-enough-password-123")
+    invitee.save(update_fields=["password"])
+    assert standing_of(partner).may(Action.AGREEMENT_ISSUE, academic_year=YEAR)[0]
