@@ -279,6 +279,8 @@ def standings_of(partners: Iterable[Partner], *, today: date | None = None) -> d
     """Standings of many partners in a fixed number of queries (survey rounds,
     roll-forward, lists), keyed by partner id."""
     from agreements.models import Agreement, TerminationRecommendation  # agreements imports partners
+    from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+
     from hubportal import roles
     from hubportal.models import User
 
@@ -292,7 +294,7 @@ def standings_of(partners: Iterable[Partner], *, today: date | None = None) -> d
     # Someone who can sign: an active partner user who has set a password (an invitation not yet
     # accepted leaves an unusable one, which starts with "!").
     users = User.objects.filter(partner_id__in=ids, is_active=True, groups__name=roles.PARTNER).exclude(
-        password__startswith="!"
+        password__startswith=UNUSABLE_PASSWORD_PREFIX
     )
     for partner_id, _ in users.values_list("partner_id", "pk").distinct().order_by():
         signers[partner_id] += 1
