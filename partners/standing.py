@@ -278,9 +278,9 @@ def standing_of(partner: Partner, *, today: date | None = None) -> PartnerStandi
 def standings_of(partners: Iterable[Partner], *, today: date | None = None) -> dict[int, PartnerStanding]:
     """Standings of many partners in a fixed number of queries (survey rounds,
     roll-forward, lists), keyed by partner id."""
-    from agreements.models import Agreement, TerminationRecommendation  # agreements imports partners
     from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 
+    from agreements.models import Agreement, TerminationRecommendation  # agreements imports partners
     from hubportal import roles
     from hubportal.models import User
 
