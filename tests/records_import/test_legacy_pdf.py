@@ -201,3 +201,25 @@ def test_a_signed_agreement_made_in_the_portal_shows_no_legacy_panel(
     )
     page = client_for(staff).get(reverse("agreements:detail", kwargs={"pk": agreement.pk}))
     assert "Signed before the portal" not in page.text and attach_url(agreement) not in page.text
+
+
+def test_after_a_real_import_the_live_agreement_takes_its_signed_copy(manager, client_for):
+    """The whole path: partners, evidence and agreements imported from the
+    templates, then the live agreement's signed copy attached."""
+    from partners.models import EvidenceType
+    from tests.records_import.test_import import confirm, template, upload
+
+    client = client_for(manager)
+    confirm(client, upload(client, "partners", template(client, "partners"))[0])
+    evidence = [["reference", "partner_reference", "evidence_type", "verified_on", "expires_on"]]
+    for n, kind in enumerate(EvidenceType.objects.filter(required=True, is_active=True)):
+        evidence.append([f"E-{n}", "P-001", kind.name, "2026-06-01", "2099-06-01"])
+    confirm(client, upload(client, "evidence", evidence)[0])
+    confirm(client, upload(client, "agreements", template(client, "agreements"))[0])
+    live = Agreement.objects.get(status=Agreement.Status.LIVE)
+    draft = Agreement.objects.get(status=Agreement.Status.DRAFT)
+    assert client.post(attach_url(live), {"file": pdf("Northgate signed.pdf")}).status_code == 302
+    assert live.legacy_signed_copy.original_filename == "Northgate signed.pdf"
+    assert [e.action for e in history_for(live)] == ["imported", "legacy_pdf_attached"]
+    page = client.get(reverse("agreements:detail", kwargs={"pk": draft.pk}))
+    assert attach_url(draft) not in page.text
