@@ -62,3 +62,34 @@ def can_attach_legacy_pdf(user, agreement) -> tuple[bool, str]:
             "so there is no signed copy to attach."
         )
     return True, ""
+
+
+# History actions that leave an imported evidence item as the import left it
+# (as does lapsing on its expiry date, allowed below).
+AS_IMPORTED = {"imported", "import_updated", "legacy_file_attached", "legacy_file_replaced"}
+
+
+def can_attach_legacy_evidence(user, item) -> tuple[bool, str]:
+    """Hub staff attach (or replace) the file of an evidence item imported as
+    verified, while nothing has happened to it in the portal since: once the
+    partner renews it or staff check it, the portal's own record is the
+    evidence. The partner's standing is not asked (the file records a check
+    made before the import; it changes neither status nor dates)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from hubportal.history import history_for
+    from hubportal.records_import.models import ImportedRecord
+
+    if not roles.is_hub_staff(user):
+        return False, "Only Hub staff can attach the file of imported evidence."
+    if not ImportedRecord.objects.filter(
+        kind="evidence", content_type=ContentType.objects.get_for_model(item), object_id=item.pk
+    ).exists():
+        return False, "Only evidence brought in by an import takes a file this way: the partner uploads the rest."
+    since = history_for(item).exclude(action__in=AS_IMPORTED).exclude(action="transition", to_state="expired")
+    if item.status not in ("verified", "expired") or since.exists():
+        return False, (
+            "This evidence has been renewed or checked in the portal since it was imported, so its file "
+            "comes from the partner now."
+        )
+    return True, ""

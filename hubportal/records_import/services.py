@@ -251,3 +251,43 @@ def legacy_pdf_attach(*, agreement, actor, uploaded) -> LegacySignedCopy:
         # The replaced file goes only once the new one is committed.
         transaction.on_commit(lambda: storage.delete(old_file))
     return copy
+
+
+@transaction.atomic
+def legacy_evidence_attach(*, item, actor, uploaded):
+    """Attach (or replace) the file of an evidence item imported as verified.
+    Its status and dates stay as imported; the item's history records it. The
+    file goes through the upload policy with the kinds the partner may upload."""
+    from hubportal.history import record
+    from hubportal.records_import.permissions import can_attach_legacy_evidence
+    from hubportal.uploads import detect_kind
+    from partners.forms import EVIDENCE_KINDS
+    from partners.models import EvidenceItem
+
+    item = EvidenceItem.objects.select_for_update().get(pk=item.pk)
+    allowed, reason = can_attach_legacy_evidence(actor, item)
+    if not allowed:
+        raise ActionRefused(reason)
+    try:
+        detect_kind(uploaded, EVIDENCE_KINDS)
+    except ValidationError as error:
+        raise ActionRefused(" ".join(error.messages)) from None
+    name = os.path.basename(uploaded.name or "")[:255] or "evidence"
+    replaced, old_file = item.original_filename, item.file.name if item.file else None
+    item.file.save(name, uploaded, save=False)
+    item.original_filename = name
+    item.uploaded_by = actor
+    item.uploaded_at = timezone.now()
+    item.save(update_fields=["file", "original_filename", "uploaded_by", "uploaded_at", "updated_at"])
+    if old_file:
+        record(
+            item,
+            actor=actor,
+            action="legacy_file_replaced",
+            note=f"imported evidence file {replaced} replaced by {name}",
+        )
+        storage = item.file.storage
+        transaction.on_commit(lambda: storage.delete(old_file))
+    else:
+        record(item, actor=actor, action="legacy_file_attached", note=f"imported evidence file {name} attached")
+    return item

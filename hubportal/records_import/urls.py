@@ -12,4 +12,6 @@ urlpatterns = [
     # An imported agreement's legacy signed PDF: staff attach it; staff and the partner download it.
     path("staff/agreements/<int:pk>/legacy-pdf/", views.legacy_pdf_attach, name="legacy_pdf_attach"),
     path("agreements/<int:pk>/legacy-pdf/", views.legacy_pdf_download, name="legacy_pdf_download"),
+    # The file of evidence imported as verified: staff attach it (partners:evidence_download serves it).
+    path("staff/evidence/<int:pk>/legacy-file/", views.legacy_evidence_attach, name="legacy_evidence_attach"),
 ]

@@ -80,6 +80,9 @@ RULES: dict[str, Rule] = {
     "records_import:legacy_pdf_download": rule(
         HUB_STAFF | {"partner_a"}, args=lambda s: {"pk": _legacy_copy(s).agreement_id}, scoped=True
     ),
+    "records_import:legacy_evidence_attach": rule(
+        HUB_STAFF, args=lambda s: {"pk": _legacy_evidence(s).pk}, methods=("GET", "POST")
+    ),
     "healthz": rule(PUBLIC),
     "livez": rule(PUBLIC),
     "login": rule(PUBLIC, methods=("GET", "POST")),
@@ -172,6 +175,29 @@ def _legacy_copy(sample):
         copy.save()
         sample["legacy_copy"] = copy
     return sample["legacy_copy"]
+
+
+def _legacy_evidence(sample):
+    """An evidence item of partner A imported as verified, with no file yet."""
+    if "legacy_evidence" not in sample:
+        from django.contrib.contenttypes.models import ContentType
+
+        from hubportal.records_import.models import ImportedRecord
+        from partners.models import EvidenceItem, EvidenceType
+
+        user = sample["notification"].recipient
+        evidence_type = EvidenceType.objects.create(name="Access sweep imported evidence", required=False)
+        item = EvidenceItem.objects.create(
+            partner_id=user.partner_id, evidence_type=evidence_type, status=EvidenceItem.Status.VERIFIED
+        )
+        ImportedRecord.objects.create(
+            kind="evidence",
+            reference="E-ACCESS",
+            content_type=ContentType.objects.get_for_model(EvidenceItem),
+            object_id=item.pk,
+        )
+        sample["legacy_evidence"] = item
+    return sample["legacy_evidence"]
 
 
 def _board_report(sample):
