@@ -106,6 +106,11 @@ def _detail_context(agreement: Agreement, user) -> dict:
         withheld["sign"] = permissions.standing_allows(agreement, Action.AGREEMENT_SIGN)[1]
     if permissions.can_countersign(user, agreement):
         withheld["countersign"] = permissions.standing_allows(agreement, Action.AGREEMENT_COUNTERSIGN)[1]
+    # An imported agreement signed before the portal: its signed copy (issue 22).
+    from hubportal.records_import.models import LegacySignedCopy
+    from hubportal.records_import.permissions import can_attach_legacy_pdf
+
+    legacy_copy = LegacySignedCopy.objects.filter(agreement=agreement).select_related("uploaded_by").first()
     return {
         "agreement": agreement,
         "outcomes": list(agreement.outcomes.all()),
@@ -123,7 +128,9 @@ def _detail_context(agreement: Agreement, user) -> dict:
         "history": history_for(agreement).select_related("actor"),
         "reason_choices": Reason.choices,
         "withheld": withheld,
+        "legacy_copy": legacy_copy,
         "can": {
+            "attach_legacy": is_hub_staff(user) and can_attach_legacy_pdf(user, agreement)[0],
             "edit": permissions.can_edit(user, agreement),
             "issue": permissions.can_issue(user, agreement),
             "reopen": permissions.can_reopen(user, agreement),
@@ -313,9 +320,7 @@ def agreement_countersign_view(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             agreement.refresh_from_db()
             if agreement.status == Agreement.Status.SIGNED:
-                messages.success(
-                    request, f"Signed for the Hub. It goes live on {agreement.year.starts_on:%-d %B %Y}."
-                )
+                messages.success(request, f"Signed for the Hub. It goes live on {agreement.year.starts_on:%-d %B %Y}.")
             else:
                 messages.success(request, "Signed for the Hub. The agreement is live.")
             return redirect("agreements:detail", pk=agreement.pk)

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from hubportal.admin import ReadOnlyAdmin
-from hubportal.records_import.models import ImportedRecord, ImportRun
+from hubportal.records_import.models import ImportedRecord, ImportRun, LegacySignedCopy
 
 
 @admin.register(ImportRun)
@@ -19,3 +19,12 @@ class ImportedRecordAdmin(ReadOnlyAdmin):
     list_display = ["kind", "reference", "content_type", "object_id"]
     list_filter = ["kind"]
     search_fields = ["reference"]
+
+
+@admin.register(LegacySignedCopy)
+class LegacySignedCopyAdmin(ReadOnlyAdmin):
+    """An imported agreement's signed copy: attached and replaced only on the
+    agreement's staff page, where the upload policy and the history apply."""
+
+    list_display = ["original_filename", "agreement", "uploaded_by", "uploaded_at"]
+    search_fields = ["original_filename", "agreement__partner__name"]

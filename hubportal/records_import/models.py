@@ -46,3 +46,22 @@ class ImportedRecord(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.reference}"
+
+
+class LegacySignedCopy(models.Model):
+    """The signed PDF of an agreement signed before the Hub used the portal.
+
+    An imported agreement has no signature records: this copy is what shows
+    it was signed. The file is stored under a generated name; the original
+    name is for display only."""
+
+    agreement = models.OneToOneField(
+        "agreements.Agreement", on_delete=models.PROTECT, related_name="legacy_signed_copy"
+    )
+    file = models.FileField(upload_to=PrivateUploadTo("legacy-agreements"))
+    original_filename = models.CharField(max_length=255)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return self.original_filename

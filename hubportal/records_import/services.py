@@ -9,10 +9,12 @@ through the Hub's own checks (a partner's stage against its agreements and
 evidence) and write the Hub's history, which Resources would hide.
 """
 
+import os
 from dataclasses import dataclass, field
 
 import tablib
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -20,7 +22,7 @@ from hubportal.errors import ActionRefused
 from hubportal.figures import figures_changed
 from hubportal.models import HistoryEntry
 from hubportal.records_import.kinds import KINDS, RowError
-from hubportal.records_import.models import ImportedRecord, ImportRun
+from hubportal.records_import.models import ImportedRecord, ImportRun, LegacySignedCopy
 from hubportal.records_import.permissions import can_import
 
 MAX_ROWS = 5000
@@ -205,3 +207,87 @@ def template_dataset(kind_key: str) -> tablib.Dataset:
             row[kind.columns.index("districts")] = districts[len(data) % len(districts)]
         data.append(row)
     return data
+
+
+@transaction.atomic
+def legacy_pdf_attach(*, agreement, actor, uploaded) -> LegacySignedCopy:
+    """Attach the legacy signed PDF to an imported agreement, or replace the
+    one attached; the agreement's history says which. PDF only, judged from
+    its content by the upload policy."""
+    from agreements.models import Agreement
+    from hubportal.history import record
+    from hubportal.records_import.permissions import can_attach_legacy_pdf
+    from hubportal.uploads import detect_kind
+
+    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    allowed, reason = can_attach_legacy_pdf(actor, agreement)
+    if not allowed:
+        raise ActionRefused(reason)
+    try:
+        detect_kind(uploaded, {"pdf"})
+    except ValidationError as error:
+        raise ActionRefused(" ".join(error.messages)) from None
+    name = os.path.basename(uploaded.name or "")[:255] or "signed-agreement.pdf"
+    copy = LegacySignedCopy.objects.filter(agreement=agreement).first()
+    replaced = copy.original_filename if copy else None
+    old_file = copy.file.name if copy else None
+    copy = copy or LegacySignedCopy(agreement=agreement)
+    copy.file.save(name, uploaded, save=False)
+    copy.original_filename = name
+    copy.uploaded_by = actor
+    copy.uploaded_at = timezone.now()
+    copy.save()
+    if replaced is None:
+        record(agreement, actor=actor, action="legacy_pdf_attached", note=f"legacy signed PDF {name} attached")
+    else:
+        record(
+            agreement,
+            actor=actor,
+            action="legacy_pdf_replaced",
+            note=f"legacy signed PDF {replaced} replaced by {name}",
+        )
+    if old_file:
+        storage = copy.file.storage
+        # The replaced file goes only once the new one is committed.
+        transaction.on_commit(lambda: storage.delete(old_file))
+    return copy
+
+
+@transaction.atomic
+def legacy_evidence_attach(*, item, actor, uploaded):
+    """Attach (or replace) the file of an evidence item imported as verified.
+    Its status and dates stay as imported; the item's history records it. The
+    file goes through the upload policy with the kinds the partner may upload."""
+    from hubportal.history import record
+    from hubportal.records_import.permissions import can_attach_legacy_evidence
+    from hubportal.uploads import detect_kind
+    from partners.forms import EVIDENCE_KINDS
+    from partners.models import EvidenceItem
+
+    item = EvidenceItem.objects.select_for_update().get(pk=item.pk)
+    allowed, reason = can_attach_legacy_evidence(actor, item)
+    if not allowed:
+        raise ActionRefused(reason)
+    try:
+        detect_kind(uploaded, EVIDENCE_KINDS)
+    except ValidationError as error:
+        raise ActionRefused(" ".join(error.messages)) from None
+    name = os.path.basename(uploaded.name or "")[:255] or "evidence"
+    replaced, old_file = item.original_filename, item.file.name if item.file else None
+    item.file.save(name, uploaded, save=False)
+    item.original_filename = name
+    item.uploaded_by = actor
+    item.uploaded_at = timezone.now()
+    item.save(update_fields=["file", "original_filename", "uploaded_by", "uploaded_at", "updated_at"])
+    if old_file:
+        record(
+            item,
+            actor=actor,
+            action="legacy_file_replaced",
+            note=f"imported evidence file {replaced} replaced by {name}",
+        )
+        storage = item.file.storage
+        transaction.on_commit(lambda: storage.delete(old_file))
+    else:
+        record(item, actor=actor, action="legacy_file_attached", note=f"imported evidence file {name} attached")
+    return item

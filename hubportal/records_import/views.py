@@ -5,14 +5,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hubportal.errors import ActionRefused, require
 from hubportal.records_import import services
 from hubportal.records_import.kinds import KINDS
-from hubportal.records_import.models import ImportRun
-from hubportal.records_import.permissions import can_import
-from hubportal.uploads import SecureFileField
+from hubportal.records_import.models import ImportRun, LegacySignedCopy
+from hubportal.records_import.permissions import can_attach_legacy_evidence, can_attach_legacy_pdf, can_import
+from hubportal.roles import hub_staff_required, is_hub_staff, is_partner_user
+from hubportal.uploads import SecureFileField, serve_private_file
+from partners.forms import EVIDENCE_KINDS
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
@@ -116,3 +119,77 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         f"{summary['unchanged']} unchanged.",
     )
     return redirect("records_import:home")
+
+
+# The legacy signed PDF of an imported agreement.
+
+
+class LegacyPdfForm(forms.Form):
+    file = SecureFileField(label="The signed agreement (PDF)", kinds={"pdf"})
+
+
+@hub_staff_required
+@require_http_methods(["GET", "POST"])
+def legacy_pdf_attach(request: HttpRequest, pk: int) -> HttpResponse:
+    """Staff attach, or replace, the signed PDF of an agreement signed before the portal."""
+    from agreements.models import Agreement
+
+    agreement = get_object_or_404(Agreement.objects.visible_to(request.user).select_related("partner"), pk=pk)
+    allowed, reason = can_attach_legacy_pdf(request.user, agreement)
+    if not allowed:
+        messages.error(request, reason)
+        return redirect("agreements:detail", pk=agreement.pk)
+    # Bound on any POST, so an empty one shows "required" rather than a blank form.
+    form = LegacyPdfForm(request.POST, request.FILES) if request.method == "POST" else LegacyPdfForm()
+    if form.is_valid():
+        try:
+            services.legacy_pdf_attach(agreement=agreement, actor=request.user, uploaded=form.cleaned_data["file"])
+        except ActionRefused as error:
+            form.add_error("file", str(error))
+        else:
+            messages.success(request, "The signed copy is attached to the agreement.")
+            return redirect("agreements:detail", pk=agreement.pk)
+    current = LegacySignedCopy.objects.filter(agreement=agreement).first()
+    return render(request, "records_import/legacy_pdf.html", {"agreement": agreement, "form": form, "current": current})
+
+
+@login_required
+@require_GET
+def legacy_pdf_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """The legacy signed PDF: for whoever may have the agreement's PDF (staff, the partner's own users)."""
+    from agreements.models import Agreement
+    from agreements.permissions import can_download_pdf
+
+    require(is_hub_staff(request.user) or is_partner_user(request.user), "The PDF is for Hub staff and the partner.")
+    agreement = get_object_or_404(Agreement.objects.visible_to(request.user), pk=pk)
+    require(can_download_pdf(request.user, agreement), "The PDF is for Hub staff and the partner.")
+    copy = get_object_or_404(LegacySignedCopy, agreement=agreement)
+    return serve_private_file(copy.file, copy.original_filename)
+
+
+class LegacyEvidenceForm(forms.Form):
+    file = SecureFileField(label="The evidence document", kinds=EVIDENCE_KINDS)
+
+
+@hub_staff_required
+@require_http_methods(["GET", "POST"])
+def legacy_evidence_attach(request: HttpRequest, pk: int) -> HttpResponse:
+    """Staff attach, or replace, the file of an evidence item imported as verified."""
+    from partners.selectors import get_evidence_for
+
+    item = get_evidence_for(request.user, pk)
+    back = reverse("partners:detail", kwargs={"pk": item.partner_id}) + "?tab=evidence"
+    allowed, reason = can_attach_legacy_evidence(request.user, item)
+    if not allowed:
+        messages.error(request, reason)
+        return redirect(back)
+    form = LegacyEvidenceForm(request.POST, request.FILES) if request.method == "POST" else LegacyEvidenceForm()
+    if form.is_valid():
+        try:
+            services.legacy_evidence_attach(item=item, actor=request.user, uploaded=form.cleaned_data["file"])
+        except ActionRefused as error:
+            form.add_error("file", str(error))
+        else:
+            messages.success(request, f"The file is attached to {item.evidence_type.name}.")
+            return redirect(back)
+    return render(request, "records_import/legacy_evidence.html", {"item": item, "form": form, "back": back})

@@ -72,6 +72,17 @@ RULES: dict[str, Rule] = {
     "records_import:confirm": rule(
         {"manager", "admin"}, args=lambda s: {"pk": _import_run(s).pk}, methods=("POST",), ok_post=frozenset({302})
     ),
+    # An imported agreement's legacy signed PDF: staff attach it (an empty POST
+    # redisplays the form); staff and partner A's own users download it.
+    "records_import:legacy_pdf_attach": rule(
+        HUB_STAFF, args=lambda s: {"pk": _legacy_copy(s).agreement_id}, methods=("GET", "POST")
+    ),
+    "records_import:legacy_pdf_download": rule(
+        HUB_STAFF | {"partner_a"}, args=lambda s: {"pk": _legacy_copy(s).agreement_id}, scoped=True
+    ),
+    "records_import:legacy_evidence_attach": rule(
+        HUB_STAFF, args=lambda s: {"pk": _legacy_evidence(s).pk}, methods=("GET", "POST")
+    ),
     "healthz": rule(PUBLIC),
     "livez": rule(PUBLIC),
     "login": rule(PUBLIC, methods=("GET", "POST")),
@@ -137,6 +148,56 @@ def _import_run(sample):
         run.save()
         sample["import_run"] = run
     return sample["import_run"]
+
+
+def _legacy_copy(sample):
+    """Partner A's agreement for 2010/11, imported as expired, with its signed copy."""
+    if "legacy_copy" not in sample:
+        from django.contrib.contenttypes.models import ContentType
+        from django.core.files.base import ContentFile
+
+        from agreements.models import Agreement
+        from hubportal.records_import.models import ImportedRecord, LegacySignedCopy
+        from tests.files import PDF
+
+        user = sample["notification"].recipient
+        agreement = Agreement.objects.create(
+            partner_id=user.partner_id, academic_year=2010, title="Imported 2010/11", status=Agreement.Status.EXPIRED
+        )
+        ImportedRecord.objects.create(
+            kind="agreements",
+            reference="A-2010-ACCESS",
+            content_type=ContentType.objects.get_for_model(Agreement),
+            object_id=agreement.pk,
+        )
+        copy = LegacySignedCopy(agreement=agreement, original_filename="signed-2010.pdf", uploaded_by=user)
+        copy.file.save("signed-2010.pdf", ContentFile(PDF), save=False)
+        copy.save()
+        sample["legacy_copy"] = copy
+    return sample["legacy_copy"]
+
+
+def _legacy_evidence(sample):
+    """An evidence item of partner A imported as verified, with no file yet."""
+    if "legacy_evidence" not in sample:
+        from django.contrib.contenttypes.models import ContentType
+
+        from hubportal.records_import.models import ImportedRecord
+        from partners.models import EvidenceItem, EvidenceType
+
+        user = sample["notification"].recipient
+        evidence_type = EvidenceType.objects.create(name="Access sweep imported evidence", required=False)
+        item = EvidenceItem.objects.create(
+            partner_id=user.partner_id, evidence_type=evidence_type, status=EvidenceItem.Status.VERIFIED
+        )
+        ImportedRecord.objects.create(
+            kind="evidence",
+            reference="E-ACCESS",
+            content_type=ContentType.objects.get_for_model(EvidenceItem),
+            object_id=item.pk,
+        )
+        sample["legacy_evidence"] = item
+    return sample["legacy_evidence"]
 
 
 def _board_report(sample):
