@@ -9,15 +9,17 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from hubportal.models import OutboundEmail
 from hubportal.notifications import render_kind
+from tests.conftest import media_settings
 from tests.hubportal import second_hub
 from tests.security.access import ROLES, all_rules
+from tests.security.conftest import build_cast, build_sample
 
 RULES = all_rules()
 
@@ -27,13 +29,24 @@ def severn(admin_user):
     return second_hub.load_second_hub(admin_user)
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}},
-    }
-    settings.MEDIA_ROOT = str(tmp_path)
+# This module's own cast and sample, made after the second Hub is loaded: what
+# the sample writes (a notification, an email) is worded by the Hub of the day.
+@pytest.fixture
+def cast(severn):
+    return build_cast()
+
+
+@pytest.fixture
+def sample(cast):
+    return build_sample(cast)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def media(tmp_path_factory):
+    """Uploaded files in a folder of the module's own, set before the sweep's
+    module-wide sample saves its files there (so the crawl finds them)."""
+    with override_settings(**media_settings(tmp_path_factory.mktemp("second-hub-media"))):
+        yield
 
 
 def text_of(response) -> tuple[str, str]:
