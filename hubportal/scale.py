@@ -1196,6 +1196,11 @@ class ScaleSeeder:
                 eoi.plan = plan
                 call.eoi_rows.append(eoi)
                 eois.append(eoi)
+        # Submitted EOIs' money is locked (on PostgreSQL, by a trigger): their budget lines and
+        # funding sources go in first, and the submission is stamped after them.
+        submitted = {id(e): (e.submitted_at, e.submitted_by) for e in eois if e.submitted_at}
+        for eoi in eois:
+            eoi.submitted_at = eoi.submitted_by = None
         self.insert(ExpressionOfInterest, eois)
         for eoi in eois:
             other = eoi.total_cost - eoi.hub_grant_requested
@@ -1239,6 +1244,10 @@ class ScaleSeeder:
             self.walk(eoi, path, eoi.created_at, actor=eoi.plan.user, days=7)
         self.insert(BudgetLine, lines)
         self.insert(FundingSource, sources)
+        stamped = [e for e in eois if id(e) in submitted]
+        for eoi in stamped:
+            eoi.submitted_at, eoi.submitted_by = submitted[id(eoi)]
+        ExpressionOfInterest.objects.bulk_update(stamped, ["submitted_at", "submitted_by"], batch_size=BATCH)
         self.insert(AssessorAssignment, assignments)
         criteria = {c.pk: c.criteria_rows for c in calls}
         scores = [
