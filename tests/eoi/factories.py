@@ -89,6 +89,15 @@ class ExpressionOfInterestFactory(factory.django.DjangoModelFactory):
     total_cost = Decimal("10000.00")
     hub_grant_requested = Decimal("5000.00")
 
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        """A submitted EOI's money is locked (on PostgreSQL, by a trigger): it is
+        created unsubmitted, given its money, then stamped submitted (``money``)."""
+        submitted_at = kwargs.pop("submitted_at", None)
+        eoi = super()._create(model_class, *args, **kwargs)
+        eoi._submit_after_money = submitted_at
+        return eoi
+
     @factory.post_generation
     def money(self, create, extracted, **kwargs):
         if create and extracted is not False:
@@ -97,6 +106,10 @@ class ExpressionOfInterestFactory(factory.django.DjangoModelFactory):
             other = self.total_cost - self.hub_grant_requested
             if other:
                 FundingSource.objects.create(eoi=self, kind="own_funds", amount=other, confirmed=True)
+        submitted_at = getattr(self, "_submit_after_money", None)
+        if create and submitted_at is not None:
+            ExpressionOfInterest.objects.filter(pk=self.pk).update(submitted_at=submitted_at)
+            self.submitted_at = submitted_at
 
 
 class AssessorAssignmentFactory(factory.django.DjangoModelFactory):
