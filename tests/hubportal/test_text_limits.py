@@ -52,3 +52,73 @@ def test_the_eoi_form_gives_each_long_answer_its_limit():
         if name in fields:
             assert fields[name].max_length == text_limits.ANSWER, name
             assert fields[name].widget_attrs(fields[name].widget)["maxlength"] == str(text_limits.ANSWER)
+
+
+# Text the system writes, not a person: no limit needed. Each with its reason.
+SYSTEM_WRITTEN = {
+    "hubportal.HistoryEntry.note": "history is written by services, from limited inputs",
+    "hubportal.OutboundEmail.body": "an email rendered by the system from a template",
+    "hubportal.OutboundEmail.last_error": "the mail server's error, recorded by the outbox",
+    "hubportal.Notification.body": "rendered by the system from a template",
+    "hubportal.Reminder.error": "a worker's error, recorded by the system",
+    "hubportal.BoardReport.error": "a worker's error, recorded by the system",
+    "agreements.AgreementVersion.text": "the composed text of a version, built by the system from limited clauses",
+}
+OUR_APPS = {"hubportal", "privacy", "partners", "agreements", "eoi", "surveys", "complaints"}
+
+
+def _text_fields():
+    from django.apps import apps
+    from django.db import models
+
+    for model in apps.get_models():
+        if model._meta.app_label not in OUR_APPS:
+            continue
+        for field in model._meta.get_fields():
+            if isinstance(field, models.TextField) and field.concrete:
+                yield f"{model._meta.app_label}.{model.__name__}.{field.name}", model, field
+
+
+def _length_check(model, field_name):
+    """The limit a model's check constraint puts on a field's length, or None."""
+    from django.db.models import CheckConstraint
+    from django.db.models.functions import Length
+    from django.db.models.lookups import LessThanOrEqual
+
+    for constraint in model._meta.constraints:
+        condition = getattr(constraint, "condition", None)
+        if (
+            isinstance(constraint, CheckConstraint)
+            and isinstance(condition, LessThanOrEqual)
+            and isinstance(condition.lhs, Length)
+            and condition.lhs.source_expressions[0].name == field_name
+        ):
+            return condition.rhs
+    return None
+
+
+def test_every_text_field_a_person_types_into_has_the_same_limit_in_model_and_database():
+    missing = []
+    for label, model, field in _text_fields():
+        if label in SYSTEM_WRITTEN:
+            continue
+        if field.max_length is None:
+            missing.append(f"{label}: no max_length")
+        elif _length_check(model, field.name) != field.max_length:
+            missing.append(f"{label}: no check constraint of {field.max_length}")
+    assert not missing, "Give each a limit from hubportal.text_limits:\n" + "\n".join(missing)
+
+
+def test_the_list_of_system_written_text_is_not_stale():
+    labels = {label for label, _, _ in _text_fields()}
+    assert set(SYSTEM_WRITTEN) <= labels
+    for label, _, field in _text_fields():
+        if label in SYSTEM_WRITTEN:
+            assert field.max_length is None, f"{label} has a limit: take it off the list"
+
+
+def test_every_limit_is_a_named_purpose():
+    named = {value for name, value in vars(text_limits).items() if name.isupper()}
+    for label, _, field in _text_fields():
+        if field.max_length is not None:
+            assert field.max_length in named, label
