@@ -20,6 +20,7 @@ REASONS = 5_000  # the reasons for a decision or a status, and feedback sent wit
 OUTCOME = 4_000  # what a complainant would like to happen
 ACCOUNT = 10_000  # a complaint as written, a message or note on one, its resolution and findings, a case study
 MESSAGE = 10_000  # the wording of an email the Hub sends (a message template)
+SURVEY_ANSWER = 20_000  # a long-text answer on a monitoring survey (its form allowed this before)
 TERMS = 20_000  # a clause of an agreement or its template, a call's brief: a document's section
 
 

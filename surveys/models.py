@@ -205,7 +205,7 @@ class Answer(models.Model):
         "agreements.Outcome", on_delete=models.PROTECT, null=True, blank=True, related_name="survey_answers"
     )
     number = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
-    text = models.TextField(blank=True, max_length=text_limits.ANSWER)
+    text = models.TextField(blank=True, max_length=text_limits.SURVEY_ANSWER)
     selected = models.JSONField(default=list, blank=True, help_text="The options chosen, for choice questions.")
 
     class Meta:
@@ -222,7 +222,7 @@ class Answer(models.Model):
             models.UniqueConstraint(
                 fields=["request", "question"], condition=models.Q(outcome=None), name="one_answer_per_question"
             ),
-            *text_limits.each("surveys_answer", text=text_limits.ANSWER),
+            *text_limits.each("surveys_answer", text=text_limits.SURVEY_ANSWER),
         ]
 
     def __str__(self):
