@@ -122,3 +122,70 @@ def test_every_limit_is_a_named_purpose():
     for label, _, field in _text_fields():
         if field.max_length is not None:
             assert field.max_length in named, label
+
+
+# Plain forms that write a limited field: the form's limit is the field's.
+FORM_FIELDS = [
+    ("complaints.forms.ResolveForm", "resolution", "complaints.Complaint.resolution"),
+    ("complaints.forms.EscalateForm", "reasons", "complaints.Complaint.escalation_reasons"),
+    ("complaints.forms.DecisionForm", "findings", "complaints.Complaint.chair_findings"),
+    ("complaints.forms.DecisionForm", "reasons", "complaints.Complaint.chair_reasons"),
+    ("complaints.forms.SuspendForm", "reason", "partners.Partner.status_reason"),
+    ("complaints.forms.RecommendationForm", "evidence", "agreements.TerminationRecommendation.evidence"),
+    ("complaints.forms.RecommendationForm", "other_reason", "agreements.TerminationRecommendation.other_reason"),
+    ("agreements.forms.DecisionForm", "reasons", "agreements.TerminationRecommendation.decision_reasons"),
+    ("agreements.forms.RecommendationForm", "evidence", "agreements.TerminationRecommendation.evidence"),
+    ("agreements.forms.ReviewForm", "evidence", "agreements.TerminationRecommendation.evidence"),
+    ("agreements.forms.ReasonForm", "reason", "agreements.AgreementVersion.reason"),
+    ("agreements.forms.ReviewExceptionForm", "reason", "agreements.Agreement.review_exception"),
+    ("eoi.forms.ModerationForm", "note", "eoi.ExpressionOfInterest.moderation_note"),
+    ("eoi.forms.DecisionForm", "reasons", "eoi.ExpressionOfInterest.decision_reasons"),
+    ("eoi.forms.DecisionForm", "feedback", "eoi.ExpressionOfInterest.feedback"),
+    ("eoi.forms.ConflictForm", "details", "eoi.AssessorAssignment.conflict_details"),
+    ("eoi.forms.AwardForm", "procurement_notes", "eoi.Award.procurement_notes"),
+    ("eoi.forms.CallForm", "brief", "eoi.Call.brief"),
+    ("eoi.forms.GapForm", "description", "eoi.Gap.description"),
+    ("eoi.forms.GapForm", "evidence", "eoi.Gap.evidence"),
+    ("partners.forms.EvidenceVerifyForm", "note", "partners.EvidenceItem.note"),
+    ("surveys.forms.QuestionForm", "help_text", "surveys.Question.help_text"),
+    ("surveys.forms.ReturnForm", "comment", "surveys.SurveyRequest.return_comment"),
+    ("surveys.forms.EvaluationReturnForm", "comment", "surveys.ProjectEvaluation.return_comment"),
+    ("hubportal.privacy.forms.DataRequestForm", "details", "privacy.DataRequest.details"),
+    ("hubportal.privacy.forms.LegalHoldForm", "reason", "privacy.LegalHold.reason"),
+    ("hubportal.forms.WordingForm", "body", "hubportal.MessageTemplate.body"),
+]
+
+
+@pytest.mark.parametrize("form_path, form_field, model_field", FORM_FIELDS)
+def test_a_form_limits_its_text_as_the_field_it_fills(form_path, form_field, model_field):
+    import importlib
+
+    from django.apps import apps
+
+    module, _, name = form_path.rpartition(".")
+    field = getattr(importlib.import_module(module), name).base_fields[form_field]
+    app_label, model_name, field_name = model_field.split(".")
+    limit = apps.get_model(app_label, model_name)._meta.get_field(field_name).max_length
+    assert limit is not None and field.max_length == limit
+    assert field.widget_attrs(field.widget)["maxlength"] == str(limit)
+
+
+def test_a_resolution_over_the_limit_is_a_form_error_not_a_500():
+    from complaints.forms import ResolveForm
+
+    form = ResolveForm(data={"resolution": "x" * (text_limits.ACCOUNT + 1)})
+    assert not form.is_valid()
+    assert "at most 10000 characters" in form.errors["resolution"][0]
+    assert ResolveForm(data={"resolution": "x" * text_limits.ACCOUNT}).is_valid()
+
+
+def test_the_database_refuses_an_over_long_chair_reason_and_eoi_feedback(db):
+    from eoi.models import ExpressionOfInterest
+
+    complaint = ComplaintFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Complaint.objects.filter(pk=complaint.pk).update(chair_reasons="x" * (text_limits.REASONS + 1))
+    eoi = ExpressionOfInterestFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ExpressionOfInterest.objects.filter(pk=eoi.pk).update(feedback="x" * (text_limits.REASONS + 1))
+    ExpressionOfInterest.objects.filter(pk=eoi.pk).update(feedback="x" * text_limits.REASONS)
