@@ -17,6 +17,8 @@ NOTE = 2_000  # a note or comment beside a record: a moderation note, a scorer's
 DESCRIPTION = 2_000  # what a thing is: a category, a partner, a survey, a question's help, a procurement route
 ANSWER = 5_000  # an application-form answer (an EOI's what, how, who benefits...), an enquiry, a review section
 REASONS = 5_000  # the reasons for a decision or a status, and feedback sent with one
+# a partner's status reason: a decision's reasons (REASONS) after a line saying whose decision it was
+STATUS_REASON = REASONS + 500
 OUTCOME = 4_000  # what a complainant would like to happen
 ACCOUNT = 10_000  # a complaint as written, a message or note on one, its resolution and findings, a case study
 MESSAGE = 10_000  # the wording of an email the Hub sends (a message template)

@@ -163,7 +163,7 @@ class Partner(models.Model):
     status_reason = models.TextField(
         blank=True,
         help_text="Why it was declined, suspended, lapsed or terminated (the latest such move).",
-        max_length=text_limits.REASONS,
+        max_length=text_limits.STATUS_REASON,
     )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
@@ -175,7 +175,7 @@ class Partner(models.Model):
         constraints = [
             text_limits.within("enquiry_message", text_limits.ANSWER, name="partner_enquiry_message_length"),
             *text_limits.each(
-                "partners_partner", description=text_limits.DESCRIPTION, status_reason=text_limits.REASONS
+                "partners_partner", description=text_limits.DESCRIPTION, status_reason=text_limits.STATUS_REASON
             ),
         ]
         indexes = [

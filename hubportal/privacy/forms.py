@@ -53,4 +53,6 @@ class ReasonForm(forms.Form):
 
 
 class FulfilForm(forms.Form):
-    outcome = forms.CharField(label="What was sent, and how", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    outcome = forms.CharField(
+        label="What was sent, and how", widget=forms.Textarea(attrs={"rows": 2}), max_length=text_limits.ACCOUNT
+    )

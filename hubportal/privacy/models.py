@@ -185,7 +185,7 @@ class DataRequest(models.Model):
     )
     fulfilled_at = models.DateTimeField(null=True, blank=True)
     outcome = models.TextField(
-        blank=True, help_text="What was sent, erased or refused, and why.", max_length=text_limits.REASONS
+        blank=True, help_text="What was sent, erased or refused, and why.", max_length=text_limits.ACCOUNT
     )
 
     class Meta:
@@ -194,7 +194,7 @@ class DataRequest(models.Model):
             models.CheckConstraint(
                 name="data_request_names_someone", condition=~models.Q(person_name="", person_email="")
             ),
-            *text_limits.each("privacy_data_request", details=text_limits.ACCOUNT, outcome=text_limits.REASONS),
+            *text_limits.each("privacy_data_request", details=text_limits.ACCOUNT, outcome=text_limits.ACCOUNT),
         ]
 
     def __str__(self):

@@ -130,7 +130,6 @@ FORM_FIELDS = [
     ("complaints.forms.EscalateForm", "reasons", "complaints.Complaint.escalation_reasons"),
     ("complaints.forms.DecisionForm", "findings", "complaints.Complaint.chair_findings"),
     ("complaints.forms.DecisionForm", "reasons", "complaints.Complaint.chair_reasons"),
-    ("complaints.forms.SuspendForm", "reason", "partners.Partner.status_reason"),
     ("complaints.forms.RecommendationForm", "evidence", "agreements.TerminationRecommendation.evidence"),
     ("complaints.forms.RecommendationForm", "other_reason", "agreements.TerminationRecommendation.other_reason"),
     ("agreements.forms.DecisionForm", "reasons", "agreements.TerminationRecommendation.decision_reasons"),
@@ -152,6 +151,7 @@ FORM_FIELDS = [
     ("surveys.forms.EvaluationReturnForm", "comment", "surveys.ProjectEvaluation.return_comment"),
     ("hubportal.privacy.forms.DataRequestForm", "details", "privacy.DataRequest.details"),
     ("hubportal.privacy.forms.LegalHoldForm", "reason", "privacy.LegalHold.reason"),
+    ("hubportal.privacy.forms.FulfilForm", "outcome", "privacy.DataRequest.outcome"),
     ("hubportal.forms.WordingForm", "body", "hubportal.MessageTemplate.body"),
 ]
 
@@ -189,3 +189,12 @@ def test_the_database_refuses_an_over_long_chair_reason_and_eoi_feedback(db):
     with pytest.raises(IntegrityError), transaction.atomic():
         ExpressionOfInterest.objects.filter(pk=eoi.pk).update(feedback="x" * (text_limits.REASONS + 1))
     ExpressionOfInterest.objects.filter(pk=eoi.pk).update(feedback="x" * text_limits.REASONS)
+
+
+def test_a_partner_status_reason_holds_a_decision_s_reasons_after_its_preface():
+    """The Chair's reasons (REASONS) become the partner's status reason after a
+    line saying whose decision it was, so the status reason has room for both."""
+    from partners.models import Partner
+
+    preface = "The Chair's decision on the 2026/27 agreement: "
+    assert len(preface) + text_limits.REASONS <= Partner._meta.get_field("status_reason").max_length
