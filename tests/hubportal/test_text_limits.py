@@ -198,3 +198,19 @@ def test_a_partner_status_reason_holds_a_decision_s_reasons_after_its_preface():
 
     preface = "The Chair's decision on the 2026/27 agreement: "
     assert len(preface) + text_limits.REASONS <= Partner._meta.get_field("status_reason").max_length
+
+
+def test_every_hand_written_textarea_says_its_limit_to_the_browser():
+    """Most textareas come from a form's widget, which carries maxlength; the
+    few written out in a template must carry it too (and so get the counter)."""
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+
+    missing = []
+    for template in Path(settings.BASE_DIR, "templates").rglob("*.html"):
+        for tag in re.findall(r"<textarea\b[^>]*>", template.read_text()):
+            if "maxlength=" not in tag:
+                missing.append(f"{template.name}: {tag}")
+    assert not missing, "\n".join(missing)
