@@ -14,6 +14,7 @@ from agreements.models import (
     TerminationRecommendation,
 )
 from agreements.services import money_problems
+from hubportal import text_limits
 from hubportal.academic_years import academic_year_choices, current_academic_year
 from hubportal.uploads import SecureFileField
 from partners.models import Partner
@@ -124,6 +125,7 @@ def formset_rows(formset) -> list[dict]:
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(
+        max_length=text_limits.REASONS,
         label="Why is it changing?",
         widget=_text_area(3),
         help_text="The partner sees this with the new version. Any signature is voided.",
@@ -132,6 +134,7 @@ class ReasonForm(forms.Form):
 
 class ReviewExceptionForm(forms.Form):
     reason = forms.CharField(
+        max_length=text_limits.REASONS,
         label="Why may it go forward without its annual review?",
         widget=_text_area(3),
         help_text="Kept in the agreement's history.",
@@ -159,7 +162,7 @@ class PaymentForm(forms.Form):
 
 
 class CompleteForm(forms.Form):
-    note = forms.CharField(label="Note (optional)", required=False, widget=_text_area(3))
+    note = forms.CharField(max_length=text_limits.NOTE, label="Note (optional)", required=False, widget=_text_area(3))
     confirm = forms.BooleanField(
         label="The project has ended and its evaluation is now owed.",
         error_messages={"required": "Tick the box to confirm that the project has ended."},
@@ -176,9 +179,14 @@ class RecommendationForm(forms.Form):
     reasons = forms.MultipleChoiceField(
         label="The policy's reasons", choices=REASON_CHOICES, widget=forms.CheckboxSelectMultiple
     )
-    other_reason = forms.CharField(label="The other reason", required=False, widget=_text_area(2))
+    other_reason = forms.CharField(
+        max_length=text_limits.REASONS, label="The other reason", required=False, widget=_text_area(2)
+    )
     evidence = forms.CharField(
-        label="Evidence", widget=_text_area(6), help_text="What happened, when, and what supports the recommendation."
+        max_length=text_limits.ACCOUNT,
+        label="Evidence",
+        widget=_text_area(6),
+        help_text="What happened, when, and what supports the recommendation.",
     )
     suspend_partner = forms.BooleanField(
         label="Suspend the partnership now, pending the Chair's decision (a safeguarding concern only)",
@@ -213,7 +221,10 @@ class DecisionForm(forms.Form):
         label="Your decision", choices=TerminationRecommendation.Decision.choices, widget=forms.RadioSelect
     )
     reasons = forms.CharField(
-        label="Your reasons", widget=_text_area(6), help_text="Sent to the partner and to Hub staff with your decision."
+        max_length=text_limits.REASONS,
+        label="Your reasons",
+        widget=_text_area(6),
+        help_text="Sent to the partner and to Hub staff with your decision.",
     )
     confirm = forms.BooleanField(
         label="I understand that my decision is final and cannot be changed once submitted.",
@@ -230,8 +241,11 @@ class ReviewForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    other_reason = forms.CharField(label="The other reason", required=False, widget=_text_area(2))
+    other_reason = forms.CharField(
+        max_length=text_limits.REASONS, label="The other reason", required=False, widget=_text_area(2)
+    )
     evidence = forms.CharField(
+        max_length=text_limits.ACCOUNT,
         label="Evidence for the Chair (if you recommend not renewing or terminating)",
         required=False,
         widget=_text_area(4),
@@ -280,6 +294,7 @@ class ReviewForm(forms.ModelForm):
                 help_text=f"Measure: {outcome.measure}. Target: {outcome.target}.",
             )
             self.fields[f"commentary_{outcome.pk}"] = forms.CharField(
+                max_length=text_limits.ANSWER,
                 label=f"Commentary: {outcome.description}",
                 required=False,
                 widget=_text_area(2),

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from hubportal import text_limits
 from hubportal.academic_years import AcademicYear
 from hubportal.money import MoneyField
 from hubportal.uploads import PrivateUploadTo
@@ -30,13 +31,14 @@ class AgreementTemplate(models.Model):
         related_name="agreement_template",
         help_text="The partner type this template is for (partnership agreements only).",
     )
-    basis = models.TextField("basis of the partnership", blank=True)
-    hub_expectations = models.TextField("what the Hub will do", blank=True)
-    partner_expectations = models.TextField("what the partner will do", blank=True)
-    monitoring = models.TextField("quality and performance monitoring", blank=True)
+    basis = models.TextField("basis of the partnership", blank=True, max_length=text_limits.TERMS)
+    hub_expectations = models.TextField("what the Hub will do", blank=True, max_length=text_limits.TERMS)
+    partner_expectations = models.TextField("what the partner will do", blank=True, max_length=text_limits.TERMS)
+    monitoring = models.TextField("quality and performance monitoring", blank=True, max_length=text_limits.TERMS)
     conditions = models.TextField(
         blank=True,
         help_text="Safeguarding, the branding guidelines of the Hub and Arts Council England, the data timetable.",
+        max_length=text_limits.TERMS,
     )
     requires_termly_surveys = models.BooleanField(default=True)
     requires_evaluation = models.BooleanField(
@@ -50,6 +52,14 @@ class AgreementTemplate(models.Model):
 
     class Meta:
         ordering = ["kind", "name"]
+        constraints = text_limits.each(
+            "agreements_agreement_template",
+            basis=text_limits.TERMS,
+            hub_expectations=text_limits.TERMS,
+            partner_expectations=text_limits.TERMS,
+            monitoring=text_limits.TERMS,
+            conditions=text_limits.TERMS,
+        )
 
     def __str__(self):
         return self.name
@@ -140,11 +150,11 @@ class Agreement(models.Model):
         AgreementTemplate, on_delete=models.SET_NULL, null=True, blank=True, related_name="agreements"
     )
     # The text both parties sign.
-    basis = models.TextField("basis of the partnership", blank=True)
-    hub_expectations = models.TextField("what the Hub will do", blank=True)
-    partner_expectations = models.TextField("what the partner will do", blank=True)
-    monitoring = models.TextField("quality and performance monitoring", blank=True)
-    conditions = models.TextField(blank=True)
+    basis = models.TextField("basis of the partnership", blank=True, max_length=text_limits.TERMS)
+    hub_expectations = models.TextField("what the Hub will do", blank=True, max_length=text_limits.TERMS)
+    partner_expectations = models.TextField("what the partner will do", blank=True, max_length=text_limits.TERMS)
+    monitoring = models.TextField("quality and performance monitoring", blank=True, max_length=text_limits.TERMS)
+    conditions = models.TextField(blank=True, max_length=text_limits.TERMS)
     # The monitoring it carries, as data the surveys and reviews act on.
     requires_termly_surveys = models.BooleanField(default=True)
     requires_evaluation = models.BooleanField(default=False)
@@ -164,7 +174,9 @@ class Agreement(models.Model):
     evaluation_due_on = models.DateField(null=True, blank=True)
     # Renewal: next year's draft points back at this year's agreement.
     renewal_of = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True, related_name="renewal")
-    renewal_conditions = models.TextField(blank=True, help_text="Conditions the annual review set for renewal.")
+    renewal_conditions = models.TextField(
+        blank=True, help_text="Conditions the annual review set for renewal.", max_length=text_limits.ANSWER
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -176,7 +188,9 @@ class Agreement(models.Model):
     # Roll-forward needs the year's annual review completed; the Service Manager
     # may record why a partnership goes forward without one.
     review_exception = models.TextField(
-        blank=True, help_text="Why this agreement may be rolled forward without a completed annual review."
+        blank=True,
+        help_text="Why this agreement may be rolled forward without a completed annual review.",
+        max_length=text_limits.REASONS,
     )
     review_exception_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -197,6 +211,16 @@ class Agreement(models.Model):
                 fields=["partner"],
                 condition=models.Q(kind="partnership", status="live"),
                 name="one_live_partnership_agreement_per_partner",
+            ),
+            *text_limits.each(
+                "agreements_agreement",
+                basis=text_limits.TERMS,
+                hub_expectations=text_limits.TERMS,
+                partner_expectations=text_limits.TERMS,
+                monitoring=text_limits.TERMS,
+                conditions=text_limits.TERMS,
+                renewal_conditions=text_limits.ANSWER,
+                review_exception=text_limits.REASONS,
             ),
         ]
         indexes = [
@@ -227,13 +251,14 @@ class Outcome(models.Model):
     """An agreed outcome: what will change, how it is measured, the target."""
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="outcomes")
-    description = models.TextField()
+    description = models.TextField(max_length=text_limits.DESCRIPTION)
     measure = models.CharField(max_length=300)
     target = models.CharField(max_length=200)
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["order", "pk"]
+        constraints = text_limits.each("agreements_outcome", description=text_limits.DESCRIPTION)
 
     def __str__(self):
         return self.description[:80]
@@ -266,11 +291,14 @@ class AgreementVersion(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    reason = models.TextField(blank=True, help_text="Why a new version was made.")
+    reason = models.TextField(blank=True, help_text="Why a new version was made.", max_length=text_limits.REASONS)
 
     class Meta:
         ordering = ["agreement", "version"]
-        constraints = [models.UniqueConstraint(fields=["agreement", "version"], name="one_row_per_agreement_version")]
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "version"], name="one_row_per_agreement_version"),
+            *text_limits.each("agreements_agreement_version", reason=text_limits.REASONS),
+        ]
 
     def __str__(self):
         return f"{self.agreement} v{self.version}"
@@ -327,19 +355,29 @@ class AnnualReview(models.Model):
 
     agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="reviews")
     held_on = models.DateField()
-    surveys_on_time = models.TextField("survey returns on time", blank=True)
-    complaints = models.TextField(blank=True)
-    safeguarding = models.TextField(blank=True)
+    surveys_on_time = models.TextField("survey returns on time", blank=True, max_length=text_limits.ANSWER)
+    complaints = models.TextField(blank=True, max_length=text_limits.ANSWER)
+    safeguarding = models.TextField(blank=True, max_length=text_limits.ANSWER)
     branding = models.CharField("branding guidelines", max_length=20, choices=Compliance.choices, blank=True)
-    summary = models.TextField(blank=True)
+    summary = models.TextField(blank=True, max_length=text_limits.ANSWER)
     recommendation = models.CharField(max_length=30, choices=Recommendation.choices, blank=True)
-    conditions = models.TextField(blank=True, help_text="The conditions of renewal, if any.")
+    conditions = models.TextField(
+        blank=True, help_text="The conditions of renewal, if any.", max_length=text_limits.ANSWER
+    )
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     completed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-held_on", "-pk"]
+        constraints = text_limits.each(
+            "agreements_annual_review",
+            surveys_on_time=text_limits.ANSWER,
+            complaints=text_limits.ANSWER,
+            safeguarding=text_limits.ANSWER,
+            summary=text_limits.ANSWER,
+            conditions=text_limits.ANSWER,
+        )
 
     def __str__(self):
         return f"Review of {self.agreement} on {self.held_on:%d %b %Y}"
@@ -355,11 +393,14 @@ class OutcomeReview(models.Model):
     review = models.ForeignKey(AnnualReview, on_delete=models.CASCADE, related_name="outcome_reviews")
     outcome = models.ForeignKey(Outcome, on_delete=models.PROTECT, related_name="reviews")
     rating = models.CharField(max_length=20, choices=Rating.choices)
-    commentary = models.TextField(blank=True)
+    commentary = models.TextField(blank=True, max_length=text_limits.ANSWER)
 
     class Meta:
         ordering = ["outcome__order", "pk"]
-        constraints = [models.UniqueConstraint(fields=["review", "outcome"], name="one_rating_per_outcome_per_review")]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "outcome"], name="one_rating_per_outcome_per_review"),
+            *text_limits.each("agreements_outcome_review", commentary=text_limits.ANSWER),
+        ]
 
     def __str__(self):
         return f"{self.outcome}: {self.get_rating_display()}"
@@ -404,8 +445,10 @@ class TerminationRecommendation(models.Model):
     agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="recommendations")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     reasons = models.JSONField(default=list, help_text="Codes from Reason.")
-    other_reason = models.TextField(blank=True)
-    evidence = models.TextField(help_text="What happened, and what supports the recommendation.")
+    other_reason = models.TextField(blank=True, max_length=text_limits.REASONS)
+    evidence = models.TextField(
+        help_text="What happened, and what supports the recommendation.", max_length=text_limits.ACCOUNT
+    )
     complaint = models.ForeignKey(
         "complaints.Complaint", on_delete=models.PROTECT, null=True, blank=True, related_name="recommendations"
     )
@@ -418,7 +461,7 @@ class TerminationRecommendation(models.Model):
     raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     raised_at = models.DateTimeField(default=timezone.now)
     decision = models.CharField(max_length=20, choices=Decision.choices, blank=True)
-    decision_reasons = models.TextField(blank=True)
+    decision_reasons = models.TextField(blank=True, max_length=text_limits.REASONS)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -433,7 +476,13 @@ class TerminationRecommendation(models.Model):
                 fields=["agreement"],
                 condition=models.Q(decided_at__isnull=True),
                 name="one_open_recommendation_per_agreement",
-            )
+            ),
+            *text_limits.each(
+                "agreements_termination_recommendation",
+                other_reason=text_limits.REASONS,
+                evidence=text_limits.ACCOUNT,
+                decision_reasons=text_limits.REASONS,
+            ),
         ]
 
     def __str__(self):

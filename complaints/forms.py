@@ -224,6 +224,7 @@ class AcknowledgeForm(forms.Form):
 
 class InvestigateForm(forms.Form):
     note = forms.CharField(
+        max_length=text_limits.NOTE,
         label="Internal note (optional)",
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
@@ -233,6 +234,7 @@ class InvestigateForm(forms.Form):
 
 class ResolveForm(forms.Form):
     resolution = forms.CharField(
+        max_length=text_limits.ACCOUNT,
         label="Written resolution",
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text="Sent to the complainant, who may accept it or escalate to the Chair of the Hub Executive Board.",
@@ -241,6 +243,7 @@ class ResolveForm(forms.Form):
 
 class EscalateForm(forms.Form):
     reasons = forms.CharField(
+        max_length=text_limits.REASONS,
         label="Why the resolution does not settle your complaint",
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text="The Chair of the Hub Executive Board reads this with everything on your complaint.",
@@ -249,12 +252,14 @@ class EscalateForm(forms.Form):
 
 class DecisionForm(forms.Form):
     findings = forms.CharField(
+        max_length=text_limits.ACCOUNT,
         label="Findings",
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text="What you found. Sent to the complainant and to Hub staff.",
     )
     decision = forms.ChoiceField(label="Decision", choices=Complaint.ChairDecision.choices, widget=forms.RadioSelect)
     reasons = forms.CharField(
+        max_length=text_limits.REASONS,
         label="Reasons for the decision",
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=(
@@ -298,6 +303,7 @@ class MessageForm(forms.Form):
 
 class SuspendForm(forms.Form):
     reason = forms.CharField(
+        max_length=text_limits.REASONS,
         label="Why the partnership is suspended",
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Recorded on the partner and told to them. Do not name the complainant.",
@@ -310,8 +316,9 @@ class RecommendationForm(forms.Form):
     reasons = forms.MultipleChoiceField(
         label="Reasons (from the policy)", choices=Reason.choices, widget=forms.CheckboxSelectMultiple
     )
-    other_reason = forms.CharField(label="Other reason (if “Other”)", required=False)
+    other_reason = forms.CharField(max_length=text_limits.REASONS, label="Other reason (if “Other”)", required=False)
     evidence = forms.CharField(
+        max_length=text_limits.ACCOUNT,
         label="Evidence for the Chair",
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text="What happened and what supports the recommendation. The Chair also sees this complaint.",

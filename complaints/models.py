@@ -166,17 +166,17 @@ class Complaint(models.Model):
     respond_by = models.DateField()
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     # Stage one's outcome, sent to the complainant.
-    resolution = models.TextField(blank=True)
+    resolution = models.TextField(blank=True, max_length=text_limits.ACCOUNT)
     resolved_at = models.DateTimeField(null=True, blank=True)
     escalate_by = models.DateField(null=True, blank=True, help_text="The last day the complainant may escalate.")
-    escalation_reasons = models.TextField(blank=True)
+    escalation_reasons = models.TextField(blank=True, max_length=text_limits.REASONS)
     escalated_at = models.DateTimeField(null=True, blank=True)
     chair_review_at = models.DateTimeField(null=True, blank=True, help_text="When the Chair took it into review.")
     closed_at = models.DateTimeField(null=True, blank=True)
     # Stage two: the Chair's findings and decision, final once decided_at is set.
-    chair_findings = models.TextField(blank=True)
+    chair_findings = models.TextField(blank=True, max_length=text_limits.ACCOUNT)
     chair_decision = models.CharField(max_length=20, choices=ChairDecision.choices, blank=True)
-    chair_reasons = models.TextField(blank=True)
+    chair_reasons = models.TextField(blank=True, max_length=text_limits.REASONS)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -193,6 +193,13 @@ class Complaint(models.Model):
         constraints = [
             text_limits.within("account", text_limits.ACCOUNT, name="complaint_account_length"),
             text_limits.within("desired_outcome", text_limits.OUTCOME, name="complaint_outcome_length"),
+            *text_limits.each(
+                "complaint",
+                resolution=text_limits.ACCOUNT,
+                escalation_reasons=text_limits.REASONS,
+                chair_findings=text_limits.ACCOUNT,
+                chair_reasons=text_limits.REASONS,
+            ),
         ]
         indexes = [
             # Stage one past or near its response deadline (status in STAGE_ONE, respond_by before

@@ -8,6 +8,7 @@ from django.forms import formset_factory
 
 from eoi.funding import HUB_GRANT, MatchCheck, check_match_funding
 from eoi.models import CALL_TERMS, Call, ExpressionOfInterest, FundingSource, Gap, NeedsAnalysis
+from hubportal import text_limits
 from hubportal.academic_years import academic_year_choices
 from hubportal.uploads import SecureFileField
 from partners.models import PartnerType
@@ -299,7 +300,10 @@ class AttachmentForm(forms.Form):
 
 class WithdrawForm(forms.Form):
     reason = forms.CharField(
-        label="Why are you withdrawing? (optional)", required=False, widget=forms.Textarea({"rows": 2})
+        max_length=text_limits.REASONS,
+        label="Why are you withdrawing? (optional)",
+        required=False,
+        widget=forms.Textarea({"rows": 2}),
     )
 
 
@@ -325,6 +329,7 @@ class ConflictForm(forms.Form):
         widget=forms.RadioSelect,
     )
     details = forms.CharField(
+        max_length=text_limits.NOTE,
         label="If yes, what is it?",
         required=False,
         widget=forms.Textarea({"rows": 3}),
@@ -358,6 +363,7 @@ class ScoreForm(forms.Form):
                 error_messages={"required": f"Score {criterion.name} from 1 to 5."},
             )
             self.fields[f"comment_{criterion.pk}"] = forms.CharField(
+                max_length=text_limits.NOTE,
                 label=f"Comment on {criterion.name}",
                 widget=forms.Textarea({"rows": 3}),
                 initial=current.comment if current else "",
@@ -380,7 +386,7 @@ class ModerationForm(forms.Form):
         max_digits=4,
         widget=forms.NumberInput({"step": "0.01"}),
     )
-    note = forms.CharField(label="Moderation note", widget=forms.Textarea({"rows": 3}))
+    note = forms.CharField(max_length=text_limits.NOTE, label="Moderation note", widget=forms.Textarea({"rows": 3}))
 
 
 class DecisionForm(forms.Form):
@@ -389,8 +395,13 @@ class DecisionForm(forms.Form):
         choices=[("successful", "Successful"), ("unsuccessful", "Unsuccessful")],
         widget=forms.RadioSelect,
     )
-    reasons = forms.CharField(label="Reasons for the decision (kept on the record)", widget=forms.Textarea({"rows": 3}))
+    reasons = forms.CharField(
+        max_length=text_limits.REASONS,
+        label="Reasons for the decision (kept on the record)",
+        widget=forms.Textarea({"rows": 3}),
+    )
     feedback = forms.CharField(
+        max_length=text_limits.REASONS,
         label="Feedback for the partner (sent to them by email and shown in the portal)",
         required=False,
         widget=forms.Textarea({"rows": 4}),
@@ -405,6 +416,7 @@ class DecisionForm(forms.Form):
 
 class AwardForm(forms.Form):
     procurement_notes = forms.CharField(
+        max_length=text_limits.ANSWER,
         label="How the procurement route was followed",
         widget=forms.Textarea({"rows": 4}),
         help_text="The quotes obtained, where it was advertised, or the tender reference.",

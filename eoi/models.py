@@ -34,10 +34,13 @@ class ProcurementBand(models.Model):
     name = models.CharField(max_length=150)
     minimum = MoneyField(help_text="From this value (inclusive).")
     maximum = MoneyField(null=True, blank=True, help_text="Up to this value (exclusive). Empty: no upper limit.")
-    route = models.TextField(help_text="What the Contract Procedure Rules require in this band.")
+    route = models.TextField(
+        help_text="What the Contract Procedure Rules require in this band.", max_length=text_limits.DESCRIPTION
+    )
 
     class Meta:
         ordering = ["minimum"]
+        constraints = text_limits.each("eoi_procurement_band", route=text_limits.DESCRIPTION)
 
     def __str__(self):
         return self.name
@@ -48,7 +51,7 @@ class NeedsAnalysis(models.Model):
 
     academic_year = models.PositiveSmallIntegerField(unique=True)
     title = models.CharField(max_length=200)
-    summary = models.TextField(blank=True)
+    summary = models.TextField(blank=True, max_length=text_limits.ACCOUNT)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -58,6 +61,7 @@ class NeedsAnalysis(models.Model):
     class Meta:
         ordering = ["-academic_year"]
         verbose_name_plural = "needs analyses"
+        constraints = text_limits.each("eoi_needs_analysis", summary=text_limits.ACCOUNT)
 
     def __str__(self):
         return self.title
@@ -77,17 +81,18 @@ class Gap(models.Model):
 
     needs_analysis = models.ForeignKey(NeedsAnalysis, on_delete=models.CASCADE, related_name="gaps")
     title = models.CharField(max_length=200)
-    description = models.TextField("what is missing")
+    description = models.TextField("what is missing", max_length=text_limits.ANSWER)
     target_groups = models.ManyToManyField(TargetGroup, blank=True, related_name="gaps")
     genre_or_instrument = models.CharField(max_length=150, blank=True)
     districts = models.ManyToManyField("partners.District", blank=True, related_name="gaps")
     strand = models.ForeignKey("partners.NationalPlanStrand", on_delete=models.PROTECT, related_name="gaps")
-    evidence = models.TextField(blank=True)
+    evidence = models.TextField(blank=True, max_length=text_limits.ANSWER)
     priority = models.CharField(max_length=10, choices=Priority.choices, default=Priority.MEDIUM)
     indicative_budget = MoneyField(null=True, blank=True)
 
     class Meta:
         ordering = ["needs_analysis", "priority", "title"]
+        constraints = text_limits.each("eoi_gap", description=text_limits.ANSWER, evidence=text_limits.ANSWER)
 
     def __str__(self):
         return self.title
@@ -141,7 +146,7 @@ class Call(models.Model):
     }
 
     title = models.CharField(max_length=200)
-    brief = models.TextField()
+    brief = models.TextField(max_length=text_limits.TERMS)
     gaps = models.ManyToManyField(Gap, related_name="calls")
     eligible_types = models.ManyToManyField(
         "partners.PartnerType", blank=True, related_name="+", help_text="Empty: open to every partner."
@@ -194,6 +199,7 @@ class Call(models.Model):
                 name="call_needs_at_least_one_assessor_score",
                 violation_error_message="A call needs at least one assessor's scores before a decision.",
             ),
+            *text_limits.each("eoi_call", brief=text_limits.TERMS),
         ]
 
     def __str__(self):
@@ -213,13 +219,14 @@ class Criterion(models.Model):
 
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="criteria")
     name = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, max_length=text_limits.DESCRIPTION)
     weight = models.PositiveSmallIntegerField(default=1, validators=[MinValueValidator(1)])
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["order", "pk"]
         verbose_name_plural = "criteria"
+        constraints = text_limits.each("eoi_criterion", description=text_limits.DESCRIPTION)
 
     def __str__(self):
         return f"{self.name} (×{self.weight})"
@@ -316,13 +323,15 @@ class ExpressionOfInterest(models.Model):
     )
     # Moderation and decision.
     moderated_score = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
-    moderation_note = models.TextField(blank=True)
+    moderation_note = models.TextField(blank=True, max_length=text_limits.NOTE)
     moderated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     moderated_at = models.DateTimeField(null=True, blank=True)
-    decision_reasons = models.TextField(blank=True)
-    feedback = models.TextField(blank=True, help_text="Sent to the partner with the decision.")
+    decision_reasons = models.TextField(blank=True, max_length=text_limits.REASONS)
+    feedback = models.TextField(
+        blank=True, help_text="Sent to the partner with the decision.", max_length=text_limits.REASONS
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -337,6 +346,12 @@ class ExpressionOfInterest(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["call", "partner"], name="one_eoi_per_partner_per_call"),
             *(text_limits.within(field, text_limits.ANSWER, name=f"eoi_{field}_length") for field in LONG_ANSWERS),
+            *text_limits.each(
+                "eoi",
+                moderation_note=text_limits.NOTE,
+                decision_reasons=text_limits.REASONS,
+                feedback=text_limits.REASONS,
+            ),
         ]
         indexes = [
             # A call's EOIs by state: the EOI list's State filter, the assessment matrix (all but
@@ -432,13 +447,16 @@ class AssessorAssignment(models.Model):
     assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     assigned_at = models.DateTimeField(default=timezone.now)
     has_conflict = models.BooleanField(null=True, help_text="Empty until the assessor declares.")
-    conflict_details = models.TextField(blank=True)
+    conflict_details = models.TextField(blank=True, max_length=text_limits.NOTE)
     declared_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True, help_text="When every criterion was scored.")
 
     class Meta:
         ordering = ["eoi", "assessor__username"]
-        constraints = [models.UniqueConstraint(fields=["eoi", "assessor"], name="one_assignment_per_assessor")]
+        constraints = [
+            models.UniqueConstraint(fields=["eoi", "assessor"], name="one_assignment_per_assessor"),
+            *text_limits.each("eoi_assessor_assignment", conflict_details=text_limits.NOTE),
+        ]
 
     def __str__(self):
         return f"{self.assessor} on {self.eoi}"
@@ -448,13 +466,14 @@ class Score(models.Model):
     assignment = models.ForeignKey(AssessorAssignment, on_delete=models.CASCADE, related_name="scores")
     criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="scores")
     score = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(5)])
-    comment = models.TextField()
+    comment = models.TextField(max_length=text_limits.NOTE)
 
     class Meta:
         ordering = ["criterion__order", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["assignment", "criterion"], name="one_score_per_criterion"),
             models.CheckConstraint(condition=models.Q(score__gte=1, score__lte=5), name="score_from_1_to_5"),
+            *text_limits.each("eoi_score", comment=text_limits.NOTE),
         ]
 
     def __str__(self):
@@ -467,8 +486,12 @@ class Award(models.Model):
     eoi = models.OneToOneField(ExpressionOfInterest, on_delete=models.PROTECT, related_name="award")
     amount = MoneyField("Hub Grant awarded")
     procurement_band = models.ForeignKey(ProcurementBand, on_delete=models.PROTECT, related_name="awards")
-    procurement_route = models.TextField(help_text="The route as it stood when the award was made.")
-    procurement_notes = models.TextField(blank=True, help_text="How the route was followed (quotes, advert, tender).")
+    procurement_route = models.TextField(
+        help_text="The route as it stood when the award was made.", max_length=text_limits.DESCRIPTION
+    )
+    procurement_notes = models.TextField(
+        blank=True, help_text="How the route was followed (quotes, advert, tender).", max_length=text_limits.ANSWER
+    )
     awarded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     awarded_at = models.DateTimeField(default=timezone.now)
     # The EOI's submitted figures and the call's terms the match-funding rule was
@@ -484,6 +507,9 @@ class Award(models.Model):
 
     class Meta:
         ordering = ["-awarded_at"]
+        constraints = text_limits.each(
+            "eoi_award", procurement_route=text_limits.DESCRIPTION, procurement_notes=text_limits.ANSWER
+        )
 
     def __str__(self):
         return f"Award to {self.eoi}"

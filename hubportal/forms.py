@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth.forms import PasswordResetForm
 from django.template import loader
 
+from hubportal import text_limits
 from hubportal.models import User
 from hubportal.notifications import queue_email
 
@@ -88,7 +89,7 @@ class TwoFactorResetForm(forms.Form):
 
 class WordingForm(forms.Form):
     subject = forms.CharField(max_length=255)
-    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 10}))
+    body = forms.CharField(max_length=text_limits.MESSAGE, widget=forms.Textarea(attrs={"rows": 10}))
 
     def __init__(self, *args, kind: str, **kwargs):
         super().__init__(*args, **kwargs)

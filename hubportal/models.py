@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
+from hubportal import text_limits
 from hubportal.academic_years import TERM_CHOICES, AcademicYear, default_term_dates
 from hubportal.uploads import PrivateUploadTo
 
@@ -238,12 +239,13 @@ class MessageTemplate(models.Model):
 
     kind = models.CharField(max_length=60, unique=True)
     subject = models.CharField(max_length=255)
-    body = models.TextField()
+    body = models.TextField(max_length=text_limits.MESSAGE)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["kind"]
+        constraints = text_limits.each("hubportal_message_template", body=text_limits.MESSAGE)
 
     def __str__(self):
         return self.kind

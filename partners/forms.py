@@ -298,7 +298,7 @@ class EvidenceUploadForm(forms.Form):
         label="Note for the Hub (optional)",
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
-        max_length=2000,
+        max_length=text_limits.NOTE,
         help_text="For example the DBS certificate number or what the document covers.",
     )
 
@@ -323,4 +323,6 @@ class EvidenceVerifyForm(forms.Form):
         required=False,
         help_text="Correct it if the document shows a different date.",
     )
-    note = forms.CharField(label="Note (optional)", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    note = forms.CharField(
+        max_length=text_limits.NOTE, label="Note (optional)", widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )

@@ -52,14 +52,17 @@ class PartnerType(ReferenceData):
     annual_review_meetings = models.PositiveSmallIntegerField(
         default=1, help_text="Review meetings a year that agreements of this type carry."
     )
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, max_length=text_limits.DESCRIPTION)
+
+    class Meta(ReferenceData.Meta):
+        constraints = text_limits.each("partners_partner_type", description=text_limits.DESCRIPTION)
 
 
 class EvidenceType(ReferenceData):
     """A minimum standard a partner evidences (safeguarding and quality), with
     how long a verified item lasts before it must be renewed."""
 
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, max_length=text_limits.DESCRIPTION)
     required = models.BooleanField(default=True, help_text="Every partner must hold this, verified and in date.")
     renewal_months = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="Months a verified item lasts. Empty: it lasts until it changes."
@@ -70,6 +73,9 @@ class EvidenceType(ReferenceData):
     renew_on_change = models.BooleanField(
         default=False, help_text="Renewed when it changes (e.g. a new designated safeguarding lead), not by date."
     )
+
+    class Meta(ReferenceData.Meta):
+        constraints = text_limits.each("partners_evidence_type", description=text_limits.DESCRIPTION)
 
 
 class PartnerQuerySet(models.QuerySet):
@@ -142,7 +148,9 @@ class Partner(models.Model):
     town = models.CharField(max_length=100, blank=True)
     postcode = models.CharField(max_length=10, blank=True)
     website = models.URLField(blank=True)
-    description = models.TextField(blank=True, help_text="What the partner does, for whom, and where.")
+    description = models.TextField(
+        blank=True, help_text="What the partner does, for whom, and where.", max_length=text_limits.DESCRIPTION
+    )
     districts = models.ManyToManyField(District, blank=True, related_name="partners")
     strands = models.ManyToManyField(NationalPlanStrand, blank=True, related_name="partners")
     activity_types = models.ManyToManyField(ActivityType, blank=True, related_name="partners")
@@ -153,7 +161,9 @@ class Partner(models.Model):
         help_text="What they told us when they asked to become a partner.",
     )
     status_reason = models.TextField(
-        blank=True, help_text="Why it was declined, suspended, lapsed or terminated (the latest such move)."
+        blank=True,
+        help_text="Why it was declined, suspended, lapsed or terminated (the latest such move).",
+        max_length=text_limits.STATUS_REASON,
     )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
@@ -162,7 +172,12 @@ class Partner(models.Model):
 
     class Meta:
         ordering = ["name"]
-        constraints = [text_limits.within("enquiry_message", text_limits.ANSWER, name="partner_enquiry_message_length")]
+        constraints = [
+            text_limits.within("enquiry_message", text_limits.ANSWER, name="partner_enquiry_message_length"),
+            *text_limits.each(
+                "partners_partner", description=text_limits.DESCRIPTION, status_reason=text_limits.STATUS_REASON
+            ),
+        ]
         indexes = [
             # The staff partner list filtered by type (and stage), and the active partners of a
             # call's eligible types (eoi.services.eligible_partner_ids).
@@ -234,17 +249,23 @@ class Meeting(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     # The record of the meeting: the policy's five questions.
-    who_they_are = models.TextField(blank=True)
+    who_they_are = models.TextField(blank=True, max_length=text_limits.ANSWER)
     national_plan_support = models.TextField(
-        "how they support the National Plan for Music Education locally", blank=True
+        "how they support the National Plan for Music Education locally",
+        blank=True,
+        max_length=text_limits.ANSWER,
     )
-    needs_analysis_support = models.TextField("how the partnership supports the Needs Analysis", blank=True)
+    needs_analysis_support = models.TextField(
+        "how the partnership supports the Needs Analysis", blank=True, max_length=text_limits.ANSWER
+    )
     proposed_partner_type = models.ForeignKey(
         PartnerType, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    benefit_to_young_people = models.TextField("how it benefits children and young people", blank=True)
+    benefit_to_young_people = models.TextField(
+        "how it benefits children and young people", blank=True, max_length=text_limits.ANSWER
+    )
     outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
-    notes = models.TextField(blank=True)
+    notes = models.TextField(blank=True, max_length=text_limits.ANSWER)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -252,6 +273,14 @@ class Meeting(models.Model):
 
     class Meta:
         ordering = ["-starts_at"]
+        constraints = text_limits.each(
+            "partners_meeting",
+            who_they_are=text_limits.ANSWER,
+            national_plan_support=text_limits.ANSWER,
+            needs_analysis_support=text_limits.ANSWER,
+            benefit_to_young_people=text_limits.ANSWER,
+            notes=text_limits.ANSWER,
+        )
 
     def __str__(self):
         return f"Introductory meeting with {self.partner} on {self.starts_at:%d %b %Y}"
@@ -282,7 +311,9 @@ class EvidenceItem(models.Model):
     original_filename = models.CharField(max_length=255, blank=True)
     issued_on = models.DateField(null=True, blank=True, help_text="When the document or check was issued.")
     expires_on = models.DateField(null=True, blank=True, db_index=True)
-    note = models.TextField(blank=True, help_text="The partner's note, e.g. the DBS certificate number.")
+    note = models.TextField(
+        blank=True, help_text="The partner's note, e.g. the DBS certificate number.", max_length=text_limits.NOTE
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -291,7 +322,7 @@ class EvidenceItem(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
-    rejection_reason = models.TextField(blank=True)
+    rejection_reason = models.TextField(blank=True, max_length=text_limits.REASONS)
     # While a renewal waits to be checked: the day the verified copy it replaced
     # holds until (the standard stays met until then). Empty otherwise.
     previous_in_force_until = models.DateField(null=True, blank=True)
@@ -299,7 +330,10 @@ class EvidenceItem(models.Model):
 
     class Meta:
         ordering = ["evidence_type__sort_order", "evidence_type__name"]
-        constraints = [models.UniqueConstraint(fields=["partner", "evidence_type"], name="one_evidence_item_per_type")]
+        constraints = [
+            models.UniqueConstraint(fields=["partner", "evidence_type"], name="one_evidence_item_per_type"),
+            *text_limits.each("partners_evidence_item", note=text_limits.NOTE, rejection_reason=text_limits.REASONS),
+        ]
 
     def __str__(self):
         return f"{self.evidence_type} for {self.partner}"

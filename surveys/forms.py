@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from hubportal import text_limits
 from hubportal.academic_years import academic_year_choices, current_academic_year
 from hubportal.models import Term
 from hubportal.uploads import SecureFileField
@@ -44,7 +45,10 @@ class QuestionForm(forms.Form):
     )
     section = forms.CharField(max_length=120, required=False, help_text="Questions with the same section sit together.")
     help_text = forms.CharField(
-        label="Guidance for the partner", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        max_length=text_limits.DESCRIPTION,
+        label="Guidance for the partner",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     required = forms.BooleanField(label="An answer is required to submit", required=False, initial=True)
     choices_text = forms.CharField(
@@ -179,6 +183,7 @@ class DeadlineForm(forms.Form):
 
 class ReturnForm(forms.Form):
     comment = forms.CharField(
+        max_length=text_limits.NOTE,
         label="What the partner needs to change",
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="The partner sees this comment beside their survey.",
@@ -198,6 +203,7 @@ class ReturnForm(forms.Form):
 
 class EvaluationReturnForm(forms.Form):
     comment = forms.CharField(
+        max_length=text_limits.NOTE,
         label="What the partner needs to change",
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="The partner sees this comment beside their evaluation.",
@@ -240,6 +246,7 @@ class EvaluationForm(forms.ModelForm):
                 label="The target was met", required=False, initial=result.met_target if result else False
             )
             self.fields[f"commentary_{outcome.pk}"] = forms.CharField(
+                max_length=text_limits.ANSWER,
                 label="Commentary",
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 2}),

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from hubportal import text_limits
 from hubportal.money import MoneyField
 from hubportal.uploads import PrivateUploadTo
 
@@ -24,7 +25,7 @@ class QuestionSet(models.Model):
     version = models.PositiveSmallIntegerField(default=1)
     name = models.CharField(max_length=200)
     term = models.CharField(max_length=10, choices=Term.choices, default=Term.ANY)
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, max_length=text_limits.DESCRIPTION)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -33,7 +34,10 @@ class QuestionSet(models.Model):
 
     class Meta:
         ordering = ["family", "-version"]
-        constraints = [models.UniqueConstraint(fields=["family", "version"], name="one_row_per_question_set_version")]
+        constraints = [
+            models.UniqueConstraint(fields=["family", "version"], name="one_row_per_question_set_version"),
+            *text_limits.each("surveys_question_set", description=text_limits.DESCRIPTION),
+        ]
 
     def __str__(self):
         return f"{self.name} (v{self.version})"
@@ -55,7 +59,7 @@ class Question(models.Model):
     code = models.SlugField(max_length=60, help_text="A stable name for reports, e.g. 'reach_total'.")
     section = models.CharField(max_length=120, blank=True)
     text = models.CharField(max_length=500)
-    help_text = models.TextField(blank=True)
+    help_text = models.TextField(blank=True, max_length=text_limits.DESCRIPTION)
     type = models.CharField(max_length=20, choices=Type.choices)
     required = models.BooleanField(default=True)
     choices = models.JSONField(default=list, blank=True, help_text="Options, for choice questions.")
@@ -81,7 +85,10 @@ class Question(models.Model):
 
     class Meta:
         ordering = ["question_set", "order", "pk"]
-        constraints = [models.UniqueConstraint(fields=["question_set", "code"], name="one_code_per_question_set")]
+        constraints = [
+            models.UniqueConstraint(fields=["question_set", "code"], name="one_code_per_question_set"),
+            *text_limits.each("surveys_question", help_text=text_limits.DESCRIPTION),
+        ]
 
     def __str__(self):
         return self.text
@@ -149,7 +156,7 @@ class SurveyRequest(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
-    return_comment = models.TextField(blank=True)
+    return_comment = models.TextField(blank=True, max_length=text_limits.NOTE)
     returned_at = models.DateTimeField(
         null=True, blank=True, help_text="When staff last returned it; while it is open again, it awaits resubmission."
     )
@@ -159,7 +166,10 @@ class SurveyRequest(models.Model):
 
     class Meta:
         ordering = ["deadline", "partner__name"]
-        constraints = [models.UniqueConstraint(fields=["round", "partner"], name="one_request_per_partner_per_round")]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "partner"], name="one_request_per_partner_per_round"),
+            *text_limits.each("surveys_survey_request", return_comment=text_limits.NOTE),
+        ]
         indexes = [
             # A partner's open requests (status in OPEN): the to-do list on its portal home, its health.
             models.Index(fields=["partner", "status"]),
@@ -195,7 +205,7 @@ class Answer(models.Model):
         "agreements.Outcome", on_delete=models.PROTECT, null=True, blank=True, related_name="survey_answers"
     )
     number = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
-    text = models.TextField(blank=True)
+    text = models.TextField(blank=True, max_length=text_limits.SURVEY_ANSWER)
     selected = models.JSONField(default=list, blank=True, help_text="The options chosen, for choice questions.")
 
     class Meta:
@@ -212,6 +222,7 @@ class Answer(models.Model):
             models.UniqueConstraint(
                 fields=["request", "question"], condition=models.Q(outcome=None), name="one_answer_per_question"
             ),
+            *text_limits.each("surveys_answer", text=text_limits.SURVEY_ANSWER),
         ]
 
     def __str__(self):
@@ -266,8 +277,8 @@ class ProjectEvaluation(models.Model):
     actual_reach = models.PositiveIntegerField(null=True, blank=True)
     actual_spend = MoneyField(null=True, blank=True)
     actual_match_funding = MoneyField(null=True, blank=True)
-    learning = models.TextField("what was learned", blank=True)
-    legacy = models.TextField(blank=True)
+    learning = models.TextField("what was learned", blank=True, max_length=text_limits.ANSWER)
+    legacy = models.TextField(blank=True, max_length=text_limits.ANSWER)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -276,10 +287,18 @@ class ProjectEvaluation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
-    return_comment = models.TextField(blank=True)
+    return_comment = models.TextField(blank=True, max_length=text_limits.NOTE)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ProjectEvaluationQuerySet.as_manager()
+
+    class Meta:
+        constraints = text_limits.each(
+            "surveys_project_evaluation",
+            learning=text_limits.ANSWER,
+            legacy=text_limits.ANSWER,
+            return_comment=text_limits.NOTE,
+        )
 
     def __str__(self):
         return f"Evaluation of {self.agreement}"
@@ -299,11 +318,14 @@ class OutcomeResult(models.Model):
     outcome = models.ForeignKey("agreements.Outcome", on_delete=models.PROTECT, related_name="results")
     achieved = models.CharField(max_length=300, help_text="What was achieved, against the target.")
     met_target = models.BooleanField(default=False)
-    commentary = models.TextField(blank=True)
+    commentary = models.TextField(blank=True, max_length=text_limits.ANSWER)
 
     class Meta:
         ordering = ["outcome__order", "pk"]
-        constraints = [models.UniqueConstraint(fields=["evaluation", "outcome"], name="one_result_per_outcome")]
+        constraints = [
+            models.UniqueConstraint(fields=["evaluation", "outcome"], name="one_result_per_outcome"),
+            *text_limits.each("surveys_outcome_result", commentary=text_limits.ANSWER),
+        ]
 
     def __str__(self):
         return f"{self.outcome}: {self.achieved}"
@@ -341,8 +363,8 @@ class CaseStudy(models.Model):
         SurveyRequest, on_delete=models.PROTECT, null=True, blank=True, related_name="case_studies"
     )
     title = models.CharField(max_length=200)
-    story = models.TextField()
-    quotes = models.TextField(blank=True)
+    story = models.TextField(max_length=text_limits.ACCOUNT)
+    quotes = models.TextField(blank=True, max_length=text_limits.ANSWER)
     about_young_person = models.BooleanField(
         "tells a young person's story", default=True, help_text="Consent is needed before it is published."
     )
@@ -357,6 +379,7 @@ class CaseStudy(models.Model):
     class Meta:
         ordering = ["-created_at"]
         verbose_name_plural = "case studies"
+        constraints = text_limits.each("surveys_case_study", story=text_limits.ACCOUNT, quotes=text_limits.ANSWER)
 
     def __str__(self):
         return self.title

@@ -14,6 +14,7 @@ from decimal import Decimal
 from django import forms
 
 from agreements.models import Outcome
+from hubportal import text_limits
 from surveys.models import Answer, Question
 
 RATINGS = [(n, str(n)) for n in range(1, 6)]
@@ -23,7 +24,7 @@ MISSING = "Answer this question."
 MAX_COUNT = 9_999_999
 TOO_MANY = f"Enter a number no larger than {MAX_COUNT:,}."
 SHORT_TEXT_LIMIT = 500
-LONG_TEXT_LIMIT = 20_000
+LONG_TEXT_LIMIT = text_limits.SURVEY_ANSWER
 
 
 def total_needed(grid: Question) -> str:

@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 
 from complaints.models import Complaint
+from hubportal import text_limits
 from hubportal.privacy.models import DataRequest
 from partners.models import Partner
 
@@ -13,7 +14,12 @@ class DataRequestForm(forms.Form):
     received_on = forms.DateField(
         label="Received on", initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
     )
-    details = forms.CharField(label="What they asked for", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    details = forms.CharField(
+        max_length=text_limits.ACCOUNT,
+        label="What they asked for",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
 
     def clean_received_on(self):
         received_on = self.cleaned_data["received_on"]
@@ -32,7 +38,7 @@ class LegalHoldForm(forms.Form):
     partner = forms.ModelChoiceField(queryset=Partner.objects.all(), required=False)
     complaint = forms.ModelChoiceField(queryset=Complaint.objects.all(), required=False)
     person_email = forms.EmailField(label="Person (email address)", required=False)
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(max_length=text_limits.REASONS, widget=forms.Textarea(attrs={"rows": 2}))
 
     def clean(self):
         data = super().clean()
@@ -43,8 +49,10 @@ class LegalHoldForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(max_length=text_limits.REASONS, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class FulfilForm(forms.Form):
-    outcome = forms.CharField(label="What was sent, and how", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    outcome = forms.CharField(
+        label="What was sent, and how", widget=forms.Textarea(attrs={"rows": 2}), max_length=text_limits.ACCOUNT
+    )

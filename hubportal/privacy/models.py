@@ -11,6 +11,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 
+from hubportal import text_limits
+
 
 class RetentionRule(models.Model):
     """One line of the retention schedule: a kind of record, how long it is
@@ -53,12 +55,17 @@ class RetentionRule(models.Model):
     automatic = models.BooleanField(
         default=True, help_text="Applied by the nightly job. Off: due records are listed for someone to review."
     )
-    keeps = models.TextField("what is kept after", blank=True)
-    source = models.TextField("source of the period", help_text="The law or guidance the period follows.")
+    keeps = models.TextField("what is kept after", blank=True, max_length=text_limits.DESCRIPTION)
+    source = models.TextField(
+        "source of the period", help_text="The law or guidance the period follows.", max_length=text_limits.DESCRIPTION
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["kind"]
+        constraints = text_limits.each(
+            "privacy_retention_rule", keeps=text_limits.DESCRIPTION, source=text_limits.DESCRIPTION
+        )
 
     def __str__(self):
         return f"{self.key}: {self.get_kind_display()}"
@@ -93,14 +100,14 @@ class LegalHold(models.Model):
         "complaints.Complaint", on_delete=models.PROTECT, null=True, blank=True, related_name="legal_holds"
     )
     person_email = models.EmailField("person (email)", blank=True)
-    reason = models.TextField()
+    reason = models.TextField(max_length=text_limits.REASONS)
     placed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     placed_at = models.DateTimeField(default=timezone.now)
     lifted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     lifted_at = models.DateTimeField(null=True, blank=True)
-    lift_reason = models.TextField(blank=True)
+    lift_reason = models.TextField(blank=True, max_length=text_limits.REASONS)
 
     class Meta:
         ordering = ["-placed_at", "-pk"]
@@ -112,7 +119,8 @@ class LegalHold(models.Model):
                     | models.Q(partner__isnull=True, complaint__isnull=False, person_email="")
                     | (models.Q(partner__isnull=True, complaint__isnull=True) & ~models.Q(person_email=""))
                 ),
-            )
+            ),
+            *text_limits.each("privacy_legal_hold", reason=text_limits.REASONS, lift_reason=text_limits.REASONS),
         ]
 
     def __str__(self):
@@ -167,21 +175,26 @@ class DataRequest(models.Model):
     person_email = models.EmailField(blank=True)
     received_on = models.DateField(default=timezone.localdate)
     due_on = models.DateField()
-    details = models.TextField(blank=True, help_text="What they asked for, in their words.")
+    details = models.TextField(
+        blank=True, help_text="What they asked for, in their words.", max_length=text_limits.ACCOUNT
+    )
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
     fulfilled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     fulfilled_at = models.DateTimeField(null=True, blank=True)
-    outcome = models.TextField(blank=True, help_text="What was sent, erased or refused, and why.")
+    outcome = models.TextField(
+        blank=True, help_text="What was sent, erased or refused, and why.", max_length=text_limits.ACCOUNT
+    )
 
     class Meta:
         ordering = ["status", "due_on", "pk"]
         constraints = [
             models.CheckConstraint(
                 name="data_request_names_someone", condition=~models.Q(person_name="", person_email="")
-            )
+            ),
+            *text_limits.each("privacy_data_request", details=text_limits.ACCOUNT, outcome=text_limits.ACCOUNT),
         ]
 
     def __str__(self):
