@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
+from playwright.sync_api import expect
 
 from hubportal.models import Term
 from surveys.models import SurveyRequest
@@ -110,7 +111,9 @@ def test_a_term_of_monitoring_end_to_end(page, journey, staff, partner_a_user):
     page.get_by_role("button", name="Submit survey").click()
 
     summary = page.locator("[data-error-summary]")
-    assert summary.is_visible()
+    # The refused submission is a new page: wait for it, and for the summary to take the focus.
+    expect(summary).to_be_visible()
+    expect(summary).to_be_focused()
     assert page.evaluate("document.activeElement.hasAttribute('data-error-summary')")
     assert "These rows add up to 9, but your answer" in summary.inner_text()
     assert page.get_by_label("How many children and young people took part?").input_value() == "10"
