@@ -43,7 +43,9 @@ class TwoFactorMiddleware:
     set-up page is let through for first enrolment only: it refuses anyone who
     already has an authenticator (hubportal.two_factor.can_change_devices)."""
 
-    ALLOWED = ("two_factor", "two_factor_recovery", "two_factor_setup", "logout")
+    # The code pages, signing out, and the Hub's public look (its colours and
+    # logo, which every page, these included, loads).
+    ALLOWED = ("two_factor", "two_factor_recovery", "two_factor_setup", "logout", "hub_theme", "hub_logo")
 
     def __init__(self, get_response):
         self.get_response = get_response
