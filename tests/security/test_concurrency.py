@@ -89,6 +89,7 @@ def suspending_a_partner() -> Race:
 
 def issuing_an_agreement() -> Race:
     agreement = AgreementFactory()
+    partner_user(agreement.partner, username="signatory")  # issuing needs someone who can sign
     return Race(
         record=agreement,
         actors=two(roles.STAFF, "staff"),
