@@ -1,0 +1,50 @@
+"""Signing in plain words: the version and "tied to this exact text" up front;
+hashes and the check only under a "Technical details" disclosure."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from tests.agreements.factories import AgreementFactory, issue, make_live
+
+
+@pytest.fixture
+def issued(partner_a, staff):
+    return issue(AgreementFactory(partner=partner_a), staff)
+
+
+def outside_details(page: str) -> str:
+    """The page without its disclosures and its history (whose notes keep the record as written)."""
+    page = re.sub(r'<li class="history-entry">.*?</li>', "", page, flags=re.S)
+    return re.sub(r"<details.*?</details>", "", page, flags=re.S)
+
+
+def test_the_sign_page_says_in_plain_words_what_is_signed(issued, partner_a_user, client_for):
+    page = client_for(partner_a_user).get(reverse("agreements:sign", args=[issued.pk])).text
+    sha = issued.versions.get().text_sha256
+    assert f"You are signing version {issued.version} of this agreement; your signature is tied to this exact text." in page
+    assert "<summary>Technical details</summary>" in page
+    assert sha in page and sha not in outside_details(page)
+    assert "SHA-256" not in outside_details(page)
+    assert "Check the text against its hashes" not in page
+
+
+def test_the_countersign_page_says_it_in_plain_words_too(issued, partner_a_user, manager, client_for):
+    from agreements import services
+
+    services.agreement_sign(agreement=issued, actor=partner_a_user, typed_name="Priya Shah", role_title="Director")
+    page = client_for(manager).get(reverse("agreements:countersign", args=[issued.pk])).text
+    assert f"You are signing version {issued.version} of this agreement for the Hub" in page
+    assert "tied to this exact text" in page
+    assert "SHA-256" not in outside_details(page)
+
+
+def test_a_live_agreement_keeps_every_hash_under_technical_details(partner_a, partner_a_user, staff, manager, client_for):
+    agreement = make_live(AgreementFactory(partner=partner_a), staff=staff, partner_user=partner_a_user, manager=manager)
+    for user, name in ((partner_a_user, "agreements:portal_detail"), (manager, "agreements:detail")):
+        page = client_for(user).get(reverse(name, args=[agreement.pk])).text
+        assert "Verified." in outside_details(page)
+        assert "SHA-256" not in outside_details(page)
+        for signature in agreement.signatures.all():
+            assert signature.text_sha256 in page
