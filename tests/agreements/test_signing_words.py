@@ -23,7 +23,8 @@ def outside_details(page: str) -> str:
 def test_the_sign_page_says_in_plain_words_what_is_signed(issued, partner_a_user, client_for):
     page = client_for(partner_a_user).get(reverse("agreements:sign", args=[issued.pk])).text
     sha = issued.versions.get().text_sha256
-    assert f"You are signing version {issued.version} of this agreement; your signature is tied to this exact text." in page
+    words = f"You are signing version {issued.version} of this agreement; your signature is tied to this exact text."
+    assert words in page
     assert "<summary>Technical details</summary>" in page
     assert sha in page and sha not in outside_details(page)
     assert "SHA-256" not in outside_details(page)
@@ -40,8 +41,11 @@ def test_the_countersign_page_says_it_in_plain_words_too(issued, partner_a_user,
     assert "SHA-256" not in outside_details(page)
 
 
-def test_a_live_agreement_keeps_every_hash_under_technical_details(partner_a, partner_a_user, staff, manager, client_for):
-    agreement = make_live(AgreementFactory(partner=partner_a), staff=staff, partner_user=partner_a_user, manager=manager)
+def test_a_live_agreement_keeps_every_hash_under_technical_details(
+    partner_a, partner_a_user, staff, manager, client_for
+):
+    agreement = AgreementFactory(partner=partner_a)
+    make_live(agreement, staff=staff, partner_user=partner_a_user, manager=manager)
     for user, name in ((partner_a_user, "agreements:portal_detail"), (manager, "agreements:detail")):
         page = client_for(user).get(reverse(name, args=[agreement.pk])).text
         assert "Verified." in outside_details(page)
