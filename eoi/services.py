@@ -291,24 +291,56 @@ REQUIRED_TO_SUBMIT = [
 
 
 def missing_to_submit(eoi: ExpressionOfInterest) -> list[str]:
-    missing = [label for name, label in REQUIRED_TO_SUBMIT if getattr(eoi, name) in (None, "")]
+    return [label for _, label in _missing_fields(eoi)]
+
+
+def _missing_fields(eoi: ExpressionOfInterest) -> list[tuple[str, str]]:
+    """What a submission still lacks, as (field, what to call it); "budget" names the budget lines."""
+    missing = [(name, label) for name, label in REQUIRED_TO_SUBMIT if getattr(eoi, name) in (None, "")]
     if any(not line.item.strip() for line in eoi.budget_lines.all()):
-        missing.append("a description for every budget line")
+        missing.append(("budget", "a description for every budget line"))
     if not eoi.safeguarding_confirmed:
-        missing.append("your safeguarding confirmation")
+        missing.append(("safeguarding_confirmed", "your safeguarding confirmation"))
     return missing
 
 
-def submission_refusal(eoi: ExpressionOfInterest, now: datetime | None = None) -> str:
-    """Why this EOI cannot be submitted now, as sentences; empty if it can."""
+def _money_field(problem: str) -> str:
+    """The part of the form a match-funding problem concerns: the Hub Grant
+    requested, the funding sources or the budget lines."""
+    if problem.startswith("The Hub Grant requested"):
+        return "hub_grant_requested"
+    if problem.startswith("Your funding sources"):
+        return "funding"
+    return "budget"
+
+
+def submission_problems(eoi: ExpressionOfInterest, now: datetime | None = None) -> list[tuple[str | None, str]]:
+    """Why this EOI cannot be submitted now, one (field, sentence) per problem:
+    the field is the form's field name, "budget" or "funding" for those
+    sections, or None for the whole EOI (the call has closed). Empty if it can."""
     now = now or timezone.now()
     call = eoi.call
     if not perms.call_accepts_submissions(call, now):
         closed = timezone.localtime(call.closes_at)
-        return (
-            f"This call closed at {closed:%H:%M} on {closed:%-d %B %Y}, so it no longer accepts expressions of "
-            "interest. Your draft is kept; contact the Hub if you believe this is wrong."
-        )
+        return [
+            (
+                None,
+                f"This call closed at {closed:%H:%M} on {closed:%-d %B %Y}, so it no longer accepts expressions of "
+                "interest. Your draft is kept; contact the Hub if you believe this is wrong.",
+            )
+        ]
+    problems: list[tuple[str | None, str]] = [
+        (field, f"Add {label} before you submit.") for field, label in _missing_fields(eoi)
+    ]
+    problems += [(_money_field(problem), problem) for problem in check_eoi(eoi).problems]
+    return problems
+
+
+def submission_refusal(eoi: ExpressionOfInterest, now: datetime | None = None) -> str:
+    """Why this EOI cannot be submitted now, as sentences; empty if it can."""
+    problems = submission_problems(eoi, now)
+    if problems and problems[0][0] is None:
+        return problems[0][1]  # the call has closed: nothing else matters
     parts = []
     missing = missing_to_submit(eoi)
     if missing:
@@ -347,7 +379,7 @@ def _submit(*, eoi: ExpressionOfInterest, actor) -> ExpressionOfInterest:
         raise ActionRefused(reason)  # the standing; a closed call is explained with its close time below
     refusal = submission_refusal(eoi)
     if refusal:
-        raise ActionRefused(refusal)
+        raise ActionRefused(refusal, problems=submission_problems(eoi))
     eoi.submitted_at = timezone.now()
     eoi.submitted_by = actor
     transition(eoi, to=EOI.SUBMITTED, actor=actor, update_fields=("submitted_at", "submitted_by"))

@@ -545,8 +545,16 @@ def evaluation_save(*, agreement: Agreement, actor, data: dict, results: dict[in
 
 def evaluation_missing(evaluation: ProjectEvaluation) -> list[str]:
     """What a submitted evaluation must have and this one lacks, as phrases."""
+    missing = [label for name, label in evaluation_missing_fields(evaluation) if not name.startswith("achieved_")]
+    if len(missing) < len(evaluation_missing_fields(evaluation)):
+        missing.append("what was achieved for every agreed outcome")
+    return missing
+
+
+def evaluation_missing_fields(evaluation: ProjectEvaluation) -> list[tuple[str, str]]:
+    """What a submitted evaluation lacks, as (the evaluation form's field, phrase)."""
     missing = [
-        label
+        (name, label)
         for name, label in [
             ("actual_reach", "the actual reach"),
             ("actual_spend", "the actual spend"),
@@ -555,13 +563,18 @@ def evaluation_missing(evaluation: ProjectEvaluation) -> list[str]:
         if getattr(evaluation, name) is None
     ]
     missing += [
-        label
+        (name, label)
         for name, label in [("learning", "what was learned"), ("legacy", "the legacy")]
         if not getattr(evaluation, name).strip()
     ]
     done = set(evaluation.outcome_results.exclude(achieved="").values_list("outcome_id", flat=True))
-    if Outcome.objects.filter(agreement_id=evaluation.agreement_id).exclude(pk__in=done).exists():
-        missing.append("what was achieved for every agreed outcome")
+    missing += [
+        (f"achieved_{pk}", "what was achieved for this outcome")
+        for pk in Outcome.objects.filter(agreement_id=evaluation.agreement_id)
+        .exclude(pk__in=done)
+        .order_by("order", "pk")
+        .values_list("pk", flat=True)
+    ]
     return missing
 
 
@@ -572,7 +585,12 @@ def evaluation_submit(*, agreement: Agreement, actor, data: dict, results: dict[
     _write_evaluation(evaluation, data, results)
     missing = evaluation_missing(evaluation)
     if missing:
-        raise ActionRefused("Your answers are saved, but before you submit, add " + ", ".join(missing) + ".")
+        raise ActionRefused(
+            "Your answers are saved, but before you submit, add " + ", ".join(missing) + ".",
+            problems=[
+                (name, f"Add {label} before you submit.") for name, label in evaluation_missing_fields(evaluation)
+            ],
+        )
     evaluation.submitted_at, evaluation.submitted_by = timezone.now(), actor
     transition(
         evaluation,
