@@ -99,15 +99,50 @@ def track_url(token: str) -> str:
     return reverse("complaints:track", args=[token])
 
 
+def _complainant_users(complaint: Complaint) -> list:
+    """The portal users who hear as the complainant of a complaint raised in the portal."""
+    people = [complaint.raised_by] if complaint.raised_by and complaint.raised_by.is_active else []
+    if not people and complaint.complainant_partner_id:
+        people = partner_users(complaint.complainant_partner)
+    return people
+
+
+def complainant_recipients(complaint: Complaint) -> list[str]:
+    """Who hears as the complainant, in words, for a confirm step: the same
+    people _tell_complainant writes to."""
+    if complaint.raised_via == Complaint.RaisedVia.PORTAL:
+        return [
+            f"{user.get_full_name() or user.username} <{user.email}>, by email and in the portal"
+            for user in _complainant_users(complaint)
+        ]
+    if not complaint.complainant_email:
+        return []
+    return [f"{complaint.complainant_name or 'The complainant'} <{complaint.complainant_email}>, by email"]
+
+
+def decision_effects(complaint: Complaint) -> list[str]:
+    """What recording the Chair's decision does, in words, for the confirm step."""
+    effects = []
+    for recipient in complainant_recipients(complaint):
+        effects.append(f"{recipient}: your findings, decision and reasons.")
+    if complaint.partner_id:
+        effects.append(f"{complaint.partner.name}'s users: your decision and reasons, not your findings.")
+    effects.append("Hub staff handling complaints: your decision, with a link to the case.")
+    if complaint.partner_id and open_recommendations(complaint):
+        effects.append(
+            "A recommendation to end an agreement raised from this complaint is decided on its own page: "
+            "this decision does not end any agreement."
+        )
+    effects.append("Your decision is final: once recorded it is locked and cannot be changed.")
+    return effects
+
+
 def _tell_complainant(complaint: Complaint, kind: str, context: dict | None = None, token: str | None = None) -> None:
     """Write to the complainant: in the portal (and by email) for a partner
     user; by email for anyone else, whose private link lasts a while longer."""
     context = {"complaint": complaint, "hub_name": current_hub().name, **(context or {})}
     if complaint.raised_via == Complaint.RaisedVia.PORTAL:
-        people = [complaint.raised_by] if complaint.raised_by and complaint.raised_by.is_active else []
-        if not people and complaint.complainant_partner_id:
-            people = partner_users(complaint.complainant_partner)
-        notify(kind=kind, recipients=people, context=context, url=portal_url(complaint))
+        notify(kind=kind, recipients=_complainant_users(complaint), context=context, url=portal_url(complaint))
         return
     if complaint.tracking_token_hash:
         _extend_tracking(complaint)

@@ -407,6 +407,17 @@ class ResponseForm(forms.Form):
             return AnswerValue(question, outcome, selected=list(value))
         return AnswerValue(question, outcome, text=value)
 
+    def stored_data(self) -> dict:
+        """The stored answers as the data a bound form takes, so the answers
+        saved as a draft can be checked again before they are submitted."""
+        data = {}
+        for name, field in self.fields.items():
+            value = field.initial
+            if value is None or value == "" or value == []:
+                continue
+            data[name] = [str(v) for v in value] if isinstance(value, list) else str(value)
+        return data
+
     def error_summary(self) -> list[tuple[str, str, str]]:
         """(anchor, label, message) for each item with an error, in the order asked."""
         return [(item.anchor, item.summary_label, error) for item in self.items for error in item.errors]
