@@ -37,6 +37,7 @@ urlpatterns = [
     path("portal/eois/", views.portal_eois, name="portal_eois"),
     path("portal/eois/<int:pk>/", views.portal_eoi, name="portal_eoi"),
     path("portal/eois/<int:pk>/edit/", views.eoi_edit, name="eoi_edit"),
+    path("portal/eois/<int:pk>/check/", views.eoi_check, name="eoi_check"),
     path("portal/eois/<int:pk>/withdraw/", views.eoi_withdraw, name="eoi_withdraw"),
     path("portal/eois/<int:pk>/attachments/", views.attachment_add, name="attachment_add"),
     path("portal/eois/<int:pk>/attachments/remove/", views.attachment_remove, name="attachment_remove"),

@@ -411,8 +411,8 @@ class ResponseForm(forms.Form):
         """The stored answers as the data a bound form takes, so the answers
         saved as a draft can be checked again before they are submitted."""
         data = {}
-        for name, field in self.fields.items():
-            value = field.initial
+        for name, form_field in self.fields.items():
+            value = form_field.initial
             if value is None or value == "" or value == []:
                 continue
             data[name] = [str(v) for v in value] if isinstance(value, list) else str(value)

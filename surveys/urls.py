@@ -46,8 +46,12 @@ urlpatterns = [
     # The partner portal.
     path("portal/surveys/", views.portal_surveys, name="portal_surveys"),
     path("portal/surveys/<int:pk>/", views.portal_request, name="portal_request"),
+    path("portal/surveys/<int:pk>/check/", views.portal_request_check, name="portal_request_check"),
     path("portal/evaluations/", views.portal_evaluations, name="portal_evaluations"),
     path("portal/evaluations/<int:agreement_pk>/", views.portal_evaluation, name="portal_evaluation"),
+    path(
+        "portal/evaluations/<int:agreement_pk>/check/", views.portal_evaluation_check, name="portal_evaluation_check"
+    ),
     path("portal/case-studies/new/", views.portal_case_study_create, name="portal_case_study_create"),
     path("portal/case-studies/<int:pk>/", views.portal_case_study, name="portal_case_study"),
     path("portal/case-studies/<int:pk>/consents/new/", views.portal_consent_add, name="portal_consent_add"),
