@@ -75,7 +75,9 @@ def test_the_chair_decides_and_the_page_then_shows_it_locked(recommendation, cha
 
 
 def test_invalid_decision_is_redisplayed_with_what_was_typed(recommendation, chair, client_for):
-    response = client_for(chair).post(url(recommendation), {"decision": "upheld", "reasons": "Typed reasons."})
+    response = client_for(chair).post(
+        url(recommendation), {"decision": "upheld", "reasons": "Typed reasons.", "step": "confirm"}
+    )
     assert response.status_code == 200
     assert "Tick the box to confirm that your decision is final." in response.text
     assert "Typed reasons." in response.text

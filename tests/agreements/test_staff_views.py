@@ -228,7 +228,11 @@ def test_a_project_is_edited_with_its_schedule(staff, partner_a, client_for):
 
 
 def test_issue_happy_refused_and_roles(staff, draft, partner_a_user, client_for):
-    assert client_for(staff).get(url("issue", draft)).status_code == 405
+    confirm = client_for(staff).get(url("issue", draft))  # the confirm step: what is sent, to whom
+    assert confirm.status_code == 200 and "Who will be emailed" in confirm.text
+    draft.refresh_from_db()
+    assert draft.status == Agreement.Status.DRAFT
+    assert client_for(staff).put(url("issue", draft)).status_code == 405
     assert client_for(partner_a_user).post(url("issue", draft)).status_code == 403
     response = client_for(staff).post(url("issue", draft), follow=True)
     assert "Issued." in response.text

@@ -50,7 +50,18 @@ def test_the_manager_runs_stage_one(received, manager, partner_a_user, client_fo
     assert "Start the investigation" in client.get(detail).text
     assert client.post(f"{detail}investigate/", {"note": "Ask the tutor."}).status_code == 302
     assert "Send the resolution" in client.get(detail).text
-    response = client.post(f"{detail}resolve/", {"resolution": "The sessions will be made up in June."}, follow=True)
+    # A confirm step first: the text and who it goes to; nothing is sent yet.
+    confirm = client.post(f"{detail}resolve/", {"resolution": "The sessions will be made up in June."})
+    assert confirm.status_code == 200 and "Send this resolution?" in confirm.text
+    assert "The sessions will be made up in June." in confirm.text and partner_a_user.email in confirm.text
+    received.refresh_from_db()
+    assert received.status == Status.INVESTIGATING
+    # Going back to change it keeps the text.
+    back = client.post(f"{detail}resolve/", {"resolution": "The sessions will be made up in June.", "change": "yes"})
+    assert back.status_code == 200 and "The sessions will be made up in June.</textarea>" in back.text
+    response = client.post(
+        f"{detail}resolve/", {"resolution": "The sessions will be made up in June.", "confirmed": "yes"}, follow=True
+    )
     assert "The resolution has been sent to the complainant." in response.text
     received.refresh_from_db()
     assert received.status == Status.RESOLVED and received.owner == manager
@@ -277,8 +288,15 @@ def test_the_decision_needs_the_final_confirmation(partner_a_user, manager, chai
     complaint = advance(
         raise_from_portal(partner_a_user), Status.CHAIR_REVIEW, manager=manager, chair=chair, complainant=partner_a_user
     )
-    response = client_for(chair).post(
+    # Complete but unconfirmed: the confirm step says what the decision does, and asks.
+    asked = client_for(chair).post(
         f"/chair/complaints/{complaint.pk}/decide/", {"findings": "F", "decision": "upheld", "reasons": "R"}
+    )
+    assert asked.status_code == 200 and "Confirm your decision" in asked.text and "There is a problem" not in asked.text
+    assert "final" in asked.text and partner_a_user.email in asked.text
+    response = client_for(chair).post(
+        f"/chair/complaints/{complaint.pk}/decide/",
+        {"findings": "F", "decision": "upheld", "reasons": "R", "step": "confirm"},
     )
     assert response.status_code == 200 and "There is a problem" in response.text
     complaint.refresh_from_db()

@@ -57,7 +57,14 @@ def test_a_draft_is_saved_and_submitting_an_incomplete_one_says_what_is_missing(
     assert (evaluation.status, evaluation.actual_reach) == (ProjectEvaluation.Status.DRAFT, 140)
     response = client.post(url(project), {"actual_reach": "140", "learning": "Lots", "action": "submit"})
     assert response.status_code == 200
-    assert "before you submit, add the actual spend, the match funding raised, the legacy" in response.text
+    # Each missing answer at its field, and linked from the error summary.
+    for field, missing in [
+        ("actual_spend", "the actual spend"),
+        ("actual_match_funding", "the match funding raised"),
+        ("legacy", "the legacy"),
+    ]:
+        assert f'href="#id_{field}"' in response.text
+        assert f"Add {missing} before you submit." in response.text
     evaluation.refresh_from_db()
     assert evaluation.status == ProjectEvaluation.Status.DRAFT and evaluation.learning == "Lots"
 

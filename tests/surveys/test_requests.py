@@ -37,7 +37,7 @@ def test_the_partner_sees_the_survey_built_from_its_question_set(partner, reques
     assert response.status_code == 200
     assert "How many children and young people took part?" in response.text
     assert response.text.count("How is this outcome going?") == len(outcomes)
-    assert "Save draft" in response.text and "Submit survey" in response.text
+    assert "Save draft" in response.text and "Save and check your answers" in response.text
 
 
 def test_saving_a_draft_keeps_the_answers_and_starts_the_request(partner, request_a, question_set, outcomes):
@@ -106,7 +106,7 @@ def test_staff_return_with_a_comment_and_the_partner_resubmits(
     assert request_a.deadline == resubmit_by
     assert Notification.objects.filter(recipient=partner_a_user, kind="surveys_returned").exists()
     page = partner.get(fill_url(request_a)).text
-    assert "Key stage 2 looks high: please check." in page and "Submit survey" in page
+    assert "Key stage 2 looks high: please check." in page and "Save and check your answers" in page
     post(partner, request_a, answers_for(question_set, outcomes, reach_by_age_phase=["2", "3", "3", "2"]), "save")
     request_a.refresh_from_db()
     assert request_a.status == SurveyRequest.Status.IN_PROGRESS and request_a.awaits_resubmission
