@@ -49,9 +49,7 @@ urlpatterns = [
     path("portal/surveys/<int:pk>/check/", views.portal_request_check, name="portal_request_check"),
     path("portal/evaluations/", views.portal_evaluations, name="portal_evaluations"),
     path("portal/evaluations/<int:agreement_pk>/", views.portal_evaluation, name="portal_evaluation"),
-    path(
-        "portal/evaluations/<int:agreement_pk>/check/", views.portal_evaluation_check, name="portal_evaluation_check"
-    ),
+    path("portal/evaluations/<int:agreement_pk>/check/", views.portal_evaluation_check, name="portal_evaluation_check"),
     path("portal/case-studies/new/", views.portal_case_study_create, name="portal_case_study_create"),
     path("portal/case-studies/<int:pk>/", views.portal_case_study, name="portal_case_study"),
     path("portal/case-studies/<int:pk>/consents/new/", views.portal_consent_add, name="portal_consent_add"),

@@ -1,11 +1,16 @@
 """Pages for Hub staff and the Chair."""
 
+import datetime
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from agreements import permissions, selectors, services
+from agreements.decisions import decision_effects
 from agreements.filters import AWAITING, DECIDED, AgreementFilter, RecommendationFilter
 from agreements.forms import (
     AgreementCreateForm,
@@ -159,9 +164,26 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @hub_staff_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def agreement_issue_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Issue for signature, after a confirm step that says what is sent to
+    whom; the POST is the action, guarded by the service."""
     agreement = selectors.get_agreement_for(request.user, pk)
+    if request.method == "GET":
+        if not permissions.can_issue(request.user, agreement):
+            return _not_now(request, agreement, "Only a draft can be issued.")
+        detail = reverse("agreements:detail", args=[agreement.pk])
+        problems = services.issue_problems(agreement)
+        return render(
+            request,
+            "agreements/issue_confirm.html",
+            {
+                "agreement": agreement,
+                "recipients": selectors.partner_users(agreement.partner),
+                "problem_links": [(detail, problem) for problem in problems],
+                "sign_by": timezone.localdate() + datetime.timedelta(services.SIGN_WITHIN_DAYS),
+            },
+        )
     try:
         services.agreement_issue(agreement=agreement, actor=request.user)
     except ActionRefused as refusal:
@@ -455,7 +477,14 @@ def chair_recommendation(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and recommendation.is_decided:
         messages.error(request, "You have already decided this recommendation; the decision is final and locked.")
         return redirect("agreements:chair_recommendation", pk=recommendation.pk)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and request.POST.get("change"):
+        form = DecisionForm(initial={k: request.POST.get(k, "") for k in ("decision", "reasons")})
+    elif request.method == "POST" and not form.is_valid() and _only_unconfirmed(form):
+        # The decision and reasons are complete: say what they will do, and ask to confirm.
+        if request.POST.get("step") != "confirm":
+            form.errors.pop("confirm")  # not asked yet: the confirm page asks
+        return _decision_confirm_page(request, recommendation, form)
+    elif request.method == "POST" and form.is_valid():
         try:
             services.recommendation_decide(
                 recommendation=recommendation,
@@ -494,3 +523,25 @@ def chair_recommendation(request: HttpRequest, pk: int) -> HttpResponse:
         }
     )
     return render(request, "agreements/chair_recommendation.html", context)
+
+
+def _only_unconfirmed(form) -> bool:
+    """The form's one problem is the unticked "my decision is final" box."""
+    return set(form.errors) == {"confirm"}
+
+
+def _decision_confirm_page(request: HttpRequest, recommendation, form) -> HttpResponse:
+    decision = form.data.get("decision", "")
+    return render(
+        request,
+        "agreements/decide_confirm.html",
+        {
+            "recommendation": recommendation,
+            "agreement": recommendation.agreement,
+            "form": form,
+            "decision": decision,
+            "decision_label": TerminationRecommendation.Decision(decision).label,
+            "reasons": form.data.get("reasons", ""),
+            "effects": decision_effects(recommendation, decision),
+        },
+    )

@@ -16,6 +16,7 @@ from complaints.models import Complaint
 from complaints.views.shared import _promises, _run
 from hubportal.errors import ActionRefused, require
 from hubportal.exports import export_format, export_rows
+from hubportal.hub import current_hub
 from hubportal.lists import page_of, querystring
 from hubportal.roles import (
     chair_required,
@@ -23,6 +24,7 @@ from hubportal.roles import (
     is_safeguarding_lead,
     role_required,
 )
+from hubportal.working_days import add_working_days
 
 staff_area_required = role_required(permissions.can_use_staff_area, "This page is for Hub staff.")
 safeguarding_lead_required = role_required(
@@ -198,6 +200,22 @@ def complaint_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = selectors.get_complaint_for(request.user, pk)
     require(permissions.handles_stage_one(request.user), STAGE_ONE_ONLY)
     form = forms.ResolveForm(request.POST)
+    if request.POST.get("change"):  # back from the confirm step, with the text as it was
+        return _staff_detail(request, complaint, resolve_form=forms.ResolveForm(initial=request.POST.dict()))
+    if form.is_valid() and request.POST.get("confirmed") != "yes" and permissions.can_resolve(request.user, complaint):
+        # Say what will be sent to whom, and ask to confirm; the POST that follows does it.
+        return render(
+            request,
+            "complaints/resolve_confirm.html",
+            {
+                "complaint": complaint,
+                "form": form,
+                "recipients": services.complainant_recipients(complaint),
+                "escalate_by": add_working_days(
+                    timezone.localdate(), current_hub().complaint_escalation_working_days
+                ),
+            },
+        )
     if form.is_valid() and _run(
         request,
         lambda: services.complaint_resolve(
@@ -391,6 +409,26 @@ def chair_decide(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return redirect("complaints:chair_case", pk=pk)
     form = forms.DecisionForm(request.POST)
+    if request.POST.get("change"):  # back from the confirm step, with what was typed
+        values = {k: request.POST.get(k, "") for k in ("findings", "decision", "reasons")}
+        return _chair_case(request, complaint, decision_form=forms.DecisionForm(initial=values))
+    if not form.is_valid() and set(form.errors) == {"confirm"} and permissions.can_decide(request.user, complaint):
+        # Complete but not yet confirmed: say what the decision does and to whom, and ask.
+        if request.POST.get("step") != "confirm":
+            form.errors.pop("confirm")
+        return render(
+            request,
+            "complaints/decide_confirm.html",
+            {
+                "complaint": complaint,
+                "form": form,
+                "findings": form.cleaned_data["findings"],
+                "decision": form.cleaned_data["decision"],
+                "decision_label": Complaint.ChairDecision(form.cleaned_data["decision"]).label,
+                "reasons": form.cleaned_data["reasons"],
+                "effects": services.decision_effects(complaint),
+            },
+        )
     if form.is_valid() and _run(
         request,
         lambda: services.complaint_decide(

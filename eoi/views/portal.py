@@ -6,11 +6,13 @@ from django.contrib import messages
 from django.db.models import BooleanField, Case, ExpressionWrapper, F, OuterRef, Q, Subquery, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from eoi import permissions as perms
 from eoi import selectors, services
+from eoi.answers import anchor_for, eoi_answers
 from eoi.filters import (
     PortalCallFilter,
     PortalEoiFilter,
@@ -181,7 +183,9 @@ def _eoi_forms(request: HttpRequest, eoi: ExpressionOfInterest):
     return form, budget, funding
 
 
-def _eoi_form_page(request, eoi, form, budget, funding, refusal: str = "") -> HttpResponse:
+def _eoi_form_page(
+    request, eoi, form, budget, funding, refusal: str = "", section_errors=None, checking: bool = False
+) -> HttpResponse:
     if form.is_bound:
         match = typed_match(form, budget, funding, eoi.call)
     else:
@@ -200,8 +204,34 @@ def _eoi_form_page(request, eoi, form, budget, funding, refusal: str = "") -> Ht
             "attachment_form": AttachmentForm(),
             "hub_limit": Decimal("100") - eoi.call.match_threshold_percent,
             "submit_refusal": perms.can_submit_eoi(request.user, eoi)[1],
+            "section_errors": section_errors or {},
+            "checking": checking,
+            "error_count": len(form.errors) + sum(len(v) for v in (section_errors or {}).values()),
         },
     )
+
+
+def _refused_form_page(request, eoi, form, budget, funding, refusal: ActionRefused, *, checking=False) -> HttpResponse:
+    """The form again, each of the refusal's problems on the field or section
+    it concerns (and in the error summary, linked), once."""
+    sections: dict[str, list[str]] = {}
+    for field, message in refusal.problems or ((None, str(refusal)),):
+        if field in ("budget", "funding"):
+            sections.setdefault(field, []).append(message)
+        else:
+            form.add_error(field if field in form.fields else None, message)
+    refusal_text = str(refusal) or "not ready to submit"
+    return _eoi_form_page(
+        request, eoi, form, budget, funding, refusal=refusal_text, section_errors=sections, checking=checking
+    )
+
+
+def _submission_problems(user, eoi: ExpressionOfInterest) -> list[tuple[str | None, str]]:
+    """What stops this draft being submitted now: the partner's standing first, then the draft itself."""
+    allowed, reason = perms.can_submit_eoi(user, eoi)
+    if not allowed and perms.call_accepts_submissions(eoi.call):
+        return [(None, reason)]
+    return services.submission_problems(eoi)
 
 
 @partner_required
@@ -244,14 +274,23 @@ def eoi_edit(request: HttpRequest, pk: int) -> HttpResponse:
     except ActionRefused as refusal:
         messages.error(request, str(refusal))
         return redirect("eoi:portal_eoi", pk=eoi.pk)
-    if request.POST.get("action") != "submit":
+    action = request.POST.get("action")
+    if action == "check":  # on to check the answers, if nothing stops it being submitted
+        eoi = selectors.get_eoi_for(request.user, pk)
+        problems = _submission_problems(request.user, eoi)
+        if problems:
+            return _refused_form_page(
+                request, eoi, form, budget, funding, ActionRefused("", problems=problems), checking=True
+            )
+        return redirect("eoi:eoi_check", pk=eoi.pk)
+    if action != "submit":
         messages.success(request, "Draft saved. You can come back to it until the call closes.")
         return redirect("eoi:eoi_edit", pk=eoi.pk)
     try:
         services.eoi_submit(eoi=eoi, actor=request.user)
     except ActionRefused as refusal:
         eoi = selectors.get_eoi_for(request.user, pk)
-        return _eoi_form_page(request, eoi, form, budget, funding, refusal=str(refusal))
+        return _refused_form_page(request, eoi, form, budget, funding, refusal)
     messages.success(request, "Submitted. We have emailed you a receipt; the decision follows the call's assessment.")
     return redirect("eoi:portal_eoi", pk=eoi.pk)
 
@@ -305,3 +344,42 @@ def attachment_remove(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, "Attachment removed.")
     return redirect("eoi:eoi_edit", pk=eoi.pk)
+
+
+@partner_required
+@require_http_methods(["GET", "POST"])
+def eoi_check(request: HttpRequest, pk: int) -> HttpResponse:
+    """Check your answers: the saved draft, every answer with a link back to
+    change it, and the submit button; the service decides on submit."""
+    eoi = selectors.get_eoi_for(request.user, pk)
+    if not perms.can_edit_eoi(request.user, eoi):
+        return redirect("eoi:portal_eoi", pk=eoi.pk)
+    title = "Before you can submit"
+    if request.method == "POST":
+        try:
+            services.eoi_submit(eoi=eoi, actor=request.user)
+        except ActionRefused as refusal:
+            eoi = selectors.get_eoi_for(request.user, pk)
+            problems = list(refusal.problems) or [(None, str(refusal))]
+            title = "Your draft is saved but was not submitted"
+        else:
+            messages.success(
+                request, "Submitted. We have emailed you a receipt; the decision follows the call's assessment."
+            )
+            return redirect("eoi:portal_eoi", pk=eoi.pk)
+    else:
+        problems = _submission_problems(request.user, eoi)
+    edit = reverse("eoi:eoi_edit", args=[eoi.pk])
+    return render(
+        request,
+        "eoi/check.html",
+        {
+            "eoi": eoi,
+            "call": eoi.call,
+            "sections": eoi_answers(eoi, problems),
+            "match": check_eoi(eoi),
+            "problem_links": [(f"{edit}#{anchor_for(field)}", message) for field, message in problems],
+            "problem_title": title,
+            "can_submit": not problems,
+        },
+    )

@@ -4,11 +4,11 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from agreements.models import Outcome
 from hubportal.academic_years import AcademicYear
-from hubportal.errors import ActionRefused
+from hubportal.errors import ActionRefused, attach_refusal
 from hubportal.exports import export_format, export_rows
 from hubportal.lists import page_of, querystring
 from hubportal.roles import partner_required
@@ -84,10 +84,14 @@ def portal_request(request: HttpRequest, pk: int) -> HttpResponse:
     if not permissions.can_fill(request.user, survey_request):
         messages.error(request, "This survey has been submitted, so it can no longer be changed.")
         return redirect("surveys:portal_request", survey_request.pk)
-    submitting = request.POST.get("action") == "submit"
+    checking = request.POST.get("action") == "check"  # on to check the answers before submitting
+    submitting = checking or request.POST.get("action") == "submit"
     form = ResponseForm(request.POST, submitting=submitting, **parts)
     valid = form.is_valid()
     try:
+        if checking and valid:
+            services.request_save(survey_request=survey_request, actor=request.user, values=form.answer_values())
+            return redirect("surveys:portal_request_check", survey_request.pk)
         if submitting and valid:
             services.request_submit(survey_request=survey_request, actor=request.user, values=form.answer_values())
             messages.success(request, "Thank you: your survey is submitted. The Hub will review it.")
@@ -100,14 +104,7 @@ def portal_request(request: HttpRequest, pk: int) -> HttpResponse:
     if valid:
         messages.success(request, "Your answers are saved as a draft. Submit when you are ready.")
         return redirect("surveys:portal_request", survey_request.pk)
-    problems = len(form.error_summary())
-    if submitting:
-        messages.error(
-            request,
-            f"Your answers are saved, but the survey is not submitted yet: "
-            f"{problems} answer{'s' if problems != 1 else ''} need{'' if problems != 1 else 's'} attention.",
-        )
-    else:
+    if not submitting:  # a refused submission's problems are in the error summary, once
         messages.warning(
             request,
             "Your draft is saved, except the answers marked below: correct them and save again.",
@@ -223,15 +220,23 @@ def portal_evaluation(request: HttpRequest, agreement_pk: int) -> HttpResponse:
         return redirect("surveys:portal_evaluation", agreement.pk)
     if request.method == "POST":
         if form.is_valid():
-            submitting = request.POST.get("action") == "submit"
+            action = request.POST.get("action")
+            submitting = action == "submit"
             answers = {"agreement": agreement, "actor": request.user, "data": form.evaluation_data()}
             try:
                 # Saved first, so a submission refused for something missing keeps what was typed.
                 evaluation = services.evaluation_save(**answers, results=form.results())
+                if action == "check":
+                    missing = services.evaluation_missing_fields(evaluation)
+                    if not missing:
+                        return redirect("surveys:portal_evaluation_check", agreement.pk)
+                    raise ActionRefused(
+                        "", problems=[(name, f"Add {label} before you submit.") for name, label in missing]
+                    )
                 if submitting:
                     evaluation = services.evaluation_submit(**answers, results=form.results())
             except ActionRefused as refusal:
-                messages.error(request, str(refusal))
+                attach_refusal(form, refusal)  # each problem on its field, and in the summary, once
                 return _render_portal_evaluation(
                     request,
                     agreement,
@@ -390,3 +395,105 @@ def portal_income_delete(request: HttpRequest, pk: int) -> HttpResponse:
     services.income_delete(income=record, actor=request.user)
     messages.success(request, "Income record removed.")
     return redirect("surveys:portal_income")
+
+
+@partner_required
+@require_http_methods(["GET", "POST"])
+def portal_request_check(request: HttpRequest, pk: int) -> HttpResponse:
+    """Check your answers: the saved draft, each answer with a link back to
+    change it, and the submit button. Submitting checks the saved answers
+    again as the form does; any problem goes back to the form, marked."""
+    survey_request = selectors.get_request_for(request.user, pk)
+    if not permissions.can_fill(request.user, survey_request):
+        return redirect("surveys:portal_request", survey_request.pk)
+    parts = selectors.response_parts(survey_request)
+    stored = ResponseForm(**parts)
+    problem_links = []
+    if request.method == "POST":
+        form = ResponseForm(stored.stored_data(), submitting=True, **parts)
+        if not form.is_valid():
+            return _render_portal_request(request, survey_request, form)
+        try:
+            services.request_submit(survey_request=survey_request, actor=request.user, values=form.answer_values())
+        except ActionRefused as refusal:
+            problem_links = [("#check-answers-submit", str(refusal))]
+        else:
+            messages.success(request, "Thank you: your survey is submitted. The Hub will review it.")
+            return redirect("surveys:portal_request", survey_request.pk)
+    return render(
+        request,
+        "surveys/portal_request_check.html",
+        {"survey_request": survey_request, "form": stored, "problem_links": problem_links},
+    )
+
+
+@partner_required
+@require_http_methods(["GET", "POST"])
+def portal_evaluation_check(request: HttpRequest, agreement_pk: int) -> HttpResponse:
+    """Check your answers: the saved evaluation, each answer with a link back to change it, and the submit button."""
+    agreement = selectors.get_project_for(request.user, agreement_pk)
+    evaluation = selectors.evaluation_of(agreement)
+    if evaluation is None or not permissions.can_edit_evaluation(request.user, agreement, evaluation):
+        return redirect("surveys:portal_evaluation", agreement.pk)
+    outcomes = list(Outcome.objects.filter(agreement=agreement).order_by("order", "pk"))
+    results = {r.outcome_id: r for r in evaluation.outcome_results.all()}
+    problem_links = []
+    if request.method == "POST":
+        data = {name: getattr(evaluation, name) for name in EvaluationForm._meta.fields}
+        kept = {
+            o.pk: {
+                "achieved": results[o.pk].achieved if o.pk in results else "",
+                "met_target": results[o.pk].met_target if o.pk in results else False,
+                "commentary": results[o.pk].commentary if o.pk in results else "",
+            }
+            for o in outcomes
+        }
+        try:
+            services.evaluation_submit(agreement=agreement, actor=request.user, data=data, results=kept)
+        except ActionRefused as refusal:
+            form = EvaluationForm(
+                {**{k: "" if v is None else v for k, v in data.items()}, **_result_data(kept)},
+                instance=evaluation,
+                outcomes=outcomes,
+            )
+            form.is_valid()
+            attach_refusal(form, refusal)
+            return _render_portal_evaluation(request, agreement, evaluation, form)
+        messages.success(request, "Thank you: your evaluation is submitted. The Hub will review it.")
+        return redirect("surveys:portal_evaluation", agreement.pk)
+    labels = {name: field.label for name, field in EvaluationForm.base_fields.items()}
+    figures = [
+        (labels[n], getattr(evaluation, n), f"id_{n}") for n in ("actual_reach", "actual_spend", "actual_match_funding")
+    ]
+    rows = []
+    for o in outcomes:
+        r = results.get(o.pk)
+        value = f"{r.achieved} ({'target met' if r.met_target else 'target not met'})" if r and r.achieved else ""
+        if r and r.commentary:
+            value = f"{value} {r.commentary}".strip()
+        rows.append((f"{o.description} (target: {o.target})", value, f"id_achieved_{o.pk}"))
+    learning = [(labels[n], getattr(evaluation, n), f"id_{n}") for n in ("learning", "legacy")]
+    return render(
+        request,
+        "surveys/portal_evaluation_check.html",
+        {
+            "agreement": agreement,
+            "evaluation": evaluation,
+            "sections": [
+                ("Outcomes against targets", rows),
+                ("Reach, spend and match funding", figures),
+                ("Learning and legacy", learning),
+            ],
+            "problem_links": problem_links,
+        },
+    )
+
+
+def _result_data(results: dict[int, dict]) -> dict:
+    data = {}
+    for pk, r in results.items():
+        data[f"achieved_{pk}"] = r["achieved"]
+        data[f"commentary_{pk}"] = r["commentary"]
+        if r["met_target"]:
+            data[f"met_target_{pk}"] = "on"
+    return data
