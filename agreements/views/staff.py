@@ -497,6 +497,8 @@ def chair_recommendation(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Your decision is recorded and locked. The partner and staff have been told.")
             return redirect("agreements:chair_recommendation", pk=recommendation.pk)
+    if form is not None and form.is_bound and request.POST.get("step") != "confirm":
+        form.errors.pop("confirm", None)  # the confirm step asks that, after the rest is right
     agreement = selectors.get_agreement_detail_for(request.user, recommendation.agreement_id)
     context = _detail_context(agreement, request.user)
     context.update(

@@ -441,6 +441,8 @@ def chair_decide(request: HttpRequest, pk: int) -> HttpResponse:
         "Your decision is recorded and final. It has been sent to the complainant, the partner and Hub staff.",
     ):
         return redirect("complaints:chair_case", pk=pk)
+    if request.POST.get("step") != "confirm":
+        form.errors.pop("confirm", None)  # the confirm step asks that, after the rest is right
     return _chair_case(request, complaint, decision_form=form)
 
 

@@ -128,6 +128,10 @@ def test_the_portal_and_chair_pages_are_accessible(page, partner_a, partner_a_us
     assert_accessible(page)
     page.get_by_label("Do not end the agreement").check()
     page.get_by_label("Your reasons").fill("The data has now arrived.")
+    page.get_by_role("button", name="Continue to confirm your decision").click()
+    # The confirm step: the decision, the reasons and what they do.
+    assert page.get_by_text("“" + live.title + "” carries on.").is_visible()
+    assert_accessible(page)
     page.get_by_label("I understand that my decision is final and cannot be changed once submitted.").check()
     page.get_by_role("button", name="Submit my final decision").click()
     assert page.get_by_text("This decision is final and locked.").is_visible()

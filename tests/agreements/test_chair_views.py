@@ -39,7 +39,7 @@ def test_the_chair_sees_the_full_file(recommendation, chair, client_for):
         "A tutor worked unsupervised without a DBS check on 3 March.",
         "dsl-report.pdf",
         recommendation.agreement.outcomes.first().description,
-        "Submit my final decision",
+        "Continue to confirm your decision",
         # The Chair can check that the text signed is the text stored.
         "<strong>Verified.</strong>",
         recommendation.agreement.versions.get(version=recommendation.agreement.version).text_sha256,
@@ -67,7 +67,7 @@ def test_the_chair_decides_and_the_page_then_shows_it_locked(recommendation, cha
     assert recommendation.decision == "upheld"
     assert recommendation.agreement.status == Agreement.Status.TERMINATED
     page = client.get(url(recommendation)).text
-    assert "This decision is final and locked." in page and "Submit my final decision" not in page
+    assert "This decision is final and locked." in page and "Continue to confirm your decision" not in page
     again = client.post(url(recommendation), {"decision": "rejected", "reasons": "Second thoughts.", "confirm": "on"})
     assert again.status_code == 302
     recommendation.refresh_from_db()

@@ -97,7 +97,7 @@ def test_going_back_to_change_the_decision_keeps_the_reasons(recommendation, cha
         decide_url(recommendation), {"decision": "upheld", "reasons": "Unsafe.", "step": "confirm", "change": "yes"}
     )
     assert response.status_code == 200 and "Unsafe.</textarea>" in response.text
-    assert "Submit my final decision" in response.text
+    assert "Continue to confirm your decision" in response.text
     recommendation.refresh_from_db()
     assert not recommendation.is_decided
 

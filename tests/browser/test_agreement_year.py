@@ -50,7 +50,10 @@ def draft_issue_and_sign(page, *, partner, partner_user, staff, manager) -> Agre
     assert_accessible(page)
 
     # Issued for signature: the text is frozen as version 1.
-    page.get_by_role("button", name="Issue for signature").click()
+    page.get_by_role("link", name="Issue for signature").click()
+    assert page.get_by_role("heading", name="Who will be emailed").is_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Issue it and email them").click()
     assert page.get_by_text(f"Issued. {partner.name}'s users have been asked to sign it.").is_visible()
     agreement.refresh_from_db()
     assert agreement.status == Agreement.Status.ISSUED
@@ -159,6 +162,9 @@ def test_a_year_that_ends_in_the_chairs_termination(page, partner_a, partner_a_u
     assert_accessible(page)
     page.get_by_label("End the agreement", exact=True).check()
     page.get_by_label("Your reasons").fill("The data was never provided.")
+    page.get_by_role("button", name="Continue to confirm your decision").click()
+    assert page.get_by_text(f"“{agreement.title}” is terminated at once.").is_visible()
+    assert_accessible(page)
     page.get_by_label("I understand that my decision is final and cannot be changed once submitted.").check()
     page.get_by_role("button", name="Submit my final decision").click()
     assert page.get_by_text("This decision is final and locked.").is_visible()

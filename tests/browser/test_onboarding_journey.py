@@ -234,10 +234,11 @@ def test_a_new_partner_from_enquiry_to_a_live_agreement_with_every_early_step_re
     visit(page, f"/staff/agreements/{agreement.pk}/")
     nobody = f"Nobody at {NAME} can sign yet: invite a partner user first."
     see(page, nobody)
-    page.get_by_role("button", name="Issue for signature").click()
-    see(page, nobody)
+    page.get_by_role("link", name="Issue for signature").click()
+    see(page, nobody)  # the confirm step says why it cannot be issued yet
     agreement.refresh_from_db()
     assert agreement.status == Agreement.Status.DRAFT
+    page.get_by_role("link", name="Go back to the agreement").click()
     # The refusal links to the invitation: staff invite the signatory.
     page.get_by_role("link", name=f"Invite a user of {NAME}").click()
     assert_accessible(page)
@@ -251,7 +252,9 @@ def test_a_new_partner_from_enquiry_to_a_live_agreement_with_every_early_step_re
     # 7. Staff issue it.
     switch_user(page, staff.username)
     visit(page, f"/staff/agreements/{agreement.pk}/")
-    page.get_by_role("button", name="Issue for signature").click()
+    page.get_by_role("link", name="Issue for signature").click()
+    see(page, SIGNATORY_EMAIL)  # the confirm step: who will be emailed
+    page.get_by_role("button", name="Issue it and email them").click()
     see(page, f"Issued. {NAME}'s users have been asked to sign it.")
     agreement.refresh_from_db()
     assert agreement.status == Agreement.Status.ISSUED

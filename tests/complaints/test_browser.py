@@ -43,6 +43,15 @@ def test_a_complaint_from_the_portal_to_the_chairs_final_decision(page, partner_
     page.get_by_role("button", name="Start the investigation").click()
     page.get_by_label("Written resolution").fill("Harborough Youth Strings will run the four sessions in June.")
     page.get_by_role("button", name="Send the resolution").click()
+    # The confirm step: the text and who receives it. Going back to change it loses nothing.
+    assert page.get_by_role("heading", name="Send this resolution?").is_visible()
+    assert page.get_by_text(partner_a_user.email).is_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Change the resolution").click()
+    resolution = page.get_by_label("Written resolution")
+    assert resolution.input_value() == "Harborough Youth Strings will run the four sessions in June."
+    page.get_by_role("button", name="Send the resolution").click()
+    page.get_by_role("button", name="Send the resolution").click()
     assert page.get_by_text("The resolution has been sent to the complainant.").is_visible()
     assert_accessible(page)
 
@@ -74,8 +83,17 @@ def test_a_complaint_from_the_portal_to_the_chairs_final_decision(page, partner_
     page.get_by_label("Findings").fill("Four sessions were missed; June is too late for the schools.")
     page.get_by_label("Partly upheld").check()
     page.get_by_label("Reasons for the decision").fill("The sessions must be delivered before the end of term.")
-    page.get_by_label("I understand that my decision is final").check()
     assert_accessible(page)
+    page.get_by_role("button", name="Continue to confirm your decision").click()
+    # The confirm step: the decision, what it does and who hears it; going back keeps every word.
+    assert page.get_by_role("heading", name="Confirm your decision").is_visible()
+    assert page.get_by_text("your findings, decision and reasons").first.is_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Change my decision").click()
+    assert page.get_by_label("Findings").input_value() == "Four sessions were missed; June is too late for the schools."
+    assert page.get_by_label("Partly upheld").is_checked()
+    page.get_by_role("button", name="Continue to confirm your decision").click()
+    page.get_by_label("I understand that my decision is final").check()
     page.get_by_role("button", name="Record my final decision").click()
     assert page.get_by_text("Your decision is recorded and final.").is_visible()
     # Locked: no decision form any more, only a correction.

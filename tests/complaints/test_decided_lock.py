@@ -67,7 +67,7 @@ def test_refusals_say_why(decided, manager, chair, client_for):
         {"findings": "x", "decision": "not_upheld", "reasons": "y", "confirm": "on"},
         follow=True,
     )
-    assert "the decision is final" in again.text and "Record my final decision" not in again.text
+    assert "the decision is final" in again.text and "Continue to confirm your decision" not in again.text
 
 
 def test_the_forms_on_a_decided_case_offer_corrections_only(decided, manager, chair, client_for):
@@ -77,7 +77,7 @@ def test_the_forms_on_a_decided_case_offer_corrections_only(decided, manager, ch
         assert "Add the correction" in page
         assert 'value="internal"' not in page and 'value="to_complainant"' not in page
     assert "Send the resolution" not in staff_page and "Save the details" not in staff_page
-    assert "Record my final decision" not in chair_page and "Start my review" not in chair_page
+    assert "Continue to confirm your decision" not in chair_page and "Start my review" not in chair_page
 
 
 def test_a_correction_is_a_new_note_linked_to_what_it_corrects(decided, chair, manager, partner_a_user, client_for):

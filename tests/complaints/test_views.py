@@ -269,7 +269,7 @@ def test_the_chair_reviews_and_decides(partner_a_user, manager, chair, client_fo
     for step in ("Acknowledged", "Investigating", "Resolved", "Escalated to the Chair by the complainant."):
         assert step in page, step
     assert client.post(f"{case}review/").status_code == 302
-    assert "Record my final decision" in client.get(case).text
+    assert "Continue to confirm your decision" in client.get(case).text
     invalid = client.post(f"{case}decide/", {"findings": "Found things.", "decision": "upheld", "reasons": ""})
     assert invalid.status_code == 200 and "Found things." in invalid.text and "There is a problem" in invalid.text
     complaint.refresh_from_db()

@@ -174,10 +174,11 @@ def test_a_gap_becomes_a_signed_project_agreement(page, partner_a, partner_a_use
     page.get_by_label("I confirm our safeguarding policy").check()
     assert_accessible(page)
 
-    # Submitting at 51% is refused with the figures; the draft keeps what was typed.
-    page.get_by_role("button", name="Submit expression of interest").click()
+    # Going on to check the answers at 51% is refused with the figures, marked at the
+    # Hub Grant; the draft keeps what was typed.
+    page.get_by_role("button", name="Save and check your answers").click()
     summary = page.locator("[data-error-summary]")
-    assert "Your draft is saved but was not submitted" in summary.inner_text()
+    assert "Your draft is saved but is not ready to submit" in summary.inner_text()
     assert "51.00%" in summary.inner_text() and "£10,000.00" in summary.inner_text()
     assert "The shortfall is £100.00" in summary.inner_text()
     assert page.get_by_label("Hub Grant requested (£)").input_value() == "5100.00"
@@ -190,6 +191,20 @@ def test_a_gap_becomes_a_signed_project_agreement(page, partner_a, partner_a_use
     page.get_by_label("Amount in pounds, funding line 1").fill("5000.00")
     assert page.locator('[data-live="share"]').inner_text() == "50.00%"
     assert page.locator('[data-live="verdict"]').inner_text() == "On these figures the match-funding rule is met."
+    page.get_by_role("button", name="Save and check your answers").click()
+    # Check your answers: every answer, each with a link back to change it.
+    assert page.get_by_role("heading", name="Check your answers before you submit").is_visible()
+    assert page.get_by_text("A weekly inclusive ensemble with adapted instruments.").is_visible()
+    assert_accessible(page)
+    # Going back to change one answer loses nothing.
+    page.get_by_role("link", name="Change what you will deliver").click()
+    what = page.get_by_label("What you will deliver")
+    assert what.input_value() == "A weekly inclusive ensemble with adapted instruments."
+    assert page.get_by_label("Hub Grant requested (£)").input_value() == "5000.00"
+    assert page.get_by_label("Timeline").input_value() == "January to July."
+    what.fill("A weekly inclusive ensemble with adapted instruments, and a summer concert.")
+    page.get_by_role("button", name="Save and check your answers").click()
+    assert page.get_by_text("A weekly inclusive ensemble with adapted instruments, and a summer concert.").is_visible()
     page.get_by_role("button", name="Submit expression of interest").click()
     assert page.get_by_text("Submitted. We have emailed you a receipt").is_visible()
     assert_accessible(page)
@@ -256,7 +271,9 @@ def test_a_gap_becomes_a_signed_project_agreement(page, partner_a, partner_a_use
     assert_accessible(page)
     page.get_by_role("button", name="Save the draft").click()
     assert page.get_by_text("Saved.").is_visible()
-    page.get_by_role("button", name="Issue for signature").click()
+    page.get_by_role("link", name="Issue for signature").click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Issue it and email them").click()
     assert page.get_by_text(f"Issued. {partner_a.name}'s users have been asked to sign it.").is_visible()
     agreement.refresh_from_db()
     assert agreement.status == Agreement.Status.ISSUED

@@ -108,7 +108,7 @@ def test_a_term_of_monitoring_end_to_end(page, journey, staff, partner_a_user):
     page.locator(f"#item-q{q['safeguarding_incidents'].pk}").get_by_label("Yes").check()
     assert follow_up.is_visible()
     page.locator(f"#item-q{q['safeguarding_incidents'].pk}").get_by_label("No").check()
-    page.get_by_role("button", name="Submit survey").click()
+    page.get_by_role("button", name="Save and check your answers").click()
 
     summary = page.locator("[data-error-summary]")
     # The refused submission is a new page: wait for it, and for the summary to take the focus.
@@ -125,6 +125,19 @@ def test_a_term_of_monitoring_end_to_end(page, journey, staff, partner_a_user):
     # Fixed: one child's age phase is not known.
     page.locator(f"#id_q{q['reach_by_age_phase'].pk}_r3").fill("1")
     assert grid_sum.inner_text() == "10 of 10 (adds up)"
+    page.get_by_role("button", name="Save and check your answers").click()
+    # Check your answers: each with a link back; going back to change one loses nothing.
+    assert page.get_by_role("heading", name="Check your answers before you submit").is_visible()
+    assert page.get_by_text("Whole-class violin in three schools.").is_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Change your answer to “What did you deliver?”").click()
+    delivered = page.get_by_label("What did you deliver?")
+    assert delivered.input_value() == "Whole-class violin in three schools."
+    assert page.get_by_label("How many children and young people took part?").input_value() == "10"
+    assert page.locator(f"#id_q{q['reach_by_age_phase'].pk}_r3").input_value() == "1"
+    delivered.fill("Whole-class violin in three schools, and a summer concert.")
+    page.get_by_role("button", name="Save and check your answers").click()
+    assert page.get_by_text("Whole-class violin in three schools, and a summer concert.").is_visible()
     page.get_by_role("button", name="Submit survey").click()
     assert page.get_by_text("your survey is submitted").is_visible()
     assert page.get_by_role("button", name="Submit survey").count() == 0
@@ -151,6 +164,7 @@ def test_a_term_of_monitoring_end_to_end(page, journey, staff, partner_a_user):
     assert_accessible(page)
     page.get_by_label("How many children and young people took part?").fill("12")
     fill_grid(page, q["reach_by_age_phase"], [2, 3, 5, 2])
+    page.get_by_role("button", name="Save and check your answers").click()
     page.get_by_role("button", name="Submit survey").click()
     assert page.get_by_text("your survey is submitted").is_visible()
 
@@ -230,10 +244,13 @@ def test_a_partner_evaluates_a_project_with_a_consented_case_study(page, partner
     page.get_by_label("Actual total spend (£)").fill("9800")
     page.get_by_label("Match funding raised (£)").fill("4800")
     page.get_by_label("What did you and the young people learn?").fill("Taster sessions recruit best.")
-    page.get_by_role("button", name="Submit the evaluation").click()
-    assert page.get_by_text("before you submit, add the legacy").is_visible()
+    page.get_by_role("button", name="Save and check your answers").click()
+    assert page.locator("[data-error-summary]").get_by_text("Add the legacy before you submit.").is_visible()
     assert page.get_by_label("Children and young people who took part").input_value() == "140"
     page.get_by_label("What will last after the project (the legacy)?").fill("Two schools run their own band.")
+    page.get_by_role("button", name="Save and check your answers").click()
+    assert page.get_by_role("heading", name="Check your answers before you submit").is_visible()
+    assert_accessible(page)
     page.get_by_role("button", name="Submit the evaluation").click()
     assert page.get_by_text("your evaluation is submitted").is_visible()
     assert_accessible(page)
