@@ -211,9 +211,7 @@ def complaint_resolve(request: HttpRequest, pk: int) -> HttpResponse:
                 "complaint": complaint,
                 "form": form,
                 "recipients": services.complainant_recipients(complaint),
-                "escalate_by": add_working_days(
-                    timezone.localdate(), current_hub().complaint_escalation_working_days
-                ),
+                "escalate_by": add_working_days(timezone.localdate(), current_hub().complaint_escalation_working_days),
             },
         )
     if form.is_valid() and _run(

@@ -169,3 +169,4 @@ def assess(eoi: ExpressionOfInterest, *, assessors: int = 2, score: int = 4, con
             )
         )
     return made
+
