@@ -36,7 +36,7 @@ dev-venv: $(VENV)/.installed-dev
 # The worker runs in a session of its own so Ctrl-C reaches only the web server;
 # the worker is then stopped with one SIGTERM and waited for (a warm shutdown).
 run: venv
-	export DEBUG=false HTTPS=false REQUIRE_2FA=false
+	@export DEBUG=false HTTPS=false REQUIRE_2FA=false DJANGO_RUNSERVER_HIDE_WARNING=true
 	export SECRET_KEY=$${SECRET_KEY:-local-run-$$(hostname)-not-for-production-0123456789abcdef}
 	export ALLOWED_HOSTS=$${ALLOWED_HOSTS:-$(HOST),127.0.0.1,localhost}
 	export SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)}
