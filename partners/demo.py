@@ -450,9 +450,13 @@ def _build(row, staff, manager, today):
         _journey(partner, [Stage.DECLINED], staff, notes={Stage.DECLINED: reason})
         return
     if stage == Stage.MEETING_SCHEDULED:
-        # Ready to record: it started an hour or so ago (on the quarter hour), not recorded yet.
-        started = timezone.localtime() - timedelta(minutes=60)
-        started = started.replace(minute=started.minute - started.minute % 15, second=0, microsecond=0)
+        # Ready to record: held this morning at 10:00, or yesterday afternoon
+        # when the demo is loaded before 11:00, and not recorded yet.
+        now = timezone.localtime()
+        if now.time() >= time(11, 0):
+            started = timezone.make_aware(datetime.combine(today, time(10, 0)))
+        else:
+            started = timezone.make_aware(datetime.combine(today - timedelta(days=1), time(14, 0)))
         _meeting(partner, staff, manager, starts_at=started)
         _journey(partner, [Stage.MEETING_SCHEDULED], staff)
         return
