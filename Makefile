@@ -35,6 +35,9 @@ dev-venv: $(VENV)/.installed-dev
 # and password-only sign-in for the demo logins: HTTPS=false, REQUIRE_2FA=false.
 # The worker runs in a session of its own so Ctrl-C reaches only the web server;
 # the worker is then stopped with one SIGTERM and waited for (a warm shutdown).
+# setsid is util-linux's; where there is none (macOS) the worker shares the terminal's signals.
+SETSID := $(shell command -v setsid 2>/dev/null)
+
 run: venv
 	@export DEBUG=false HTTPS=false REQUIRE_2FA=false DJANGO_RUNSERVER_HIDE_WARNING=true
 	export SECRET_KEY=$${SECRET_KEY:-local-run-$$(hostname)-not-for-production-0123456789abcdef}
@@ -44,7 +47,7 @@ run: venv
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py seed_demo --force
-	setsid $(VENV)/bin/celery -A hubportal worker --beat --concurrency=1 --loglevel=INFO \
+	$(SETSID) $(VENV)/bin/celery -A hubportal worker --beat --concurrency=1 --loglevel=INFO \
 		--schedule var/celery/beat-schedule > var/celery.log 2>&1 < /dev/null &
 	worker=$$!
 	trap 'kill -TERM $$worker 2>/dev/null && wait $$worker 2>/dev/null; echo "Stopped."' EXIT
