@@ -29,17 +29,31 @@ dev-venv: $(VENV)/.installed-dev
 
 # The portal with demo data: Django's server plus a Celery worker with beat.
 # Without DATABASE_URL/REDIS_URL it uses SQLite and a file-system broker under var/.
+# DEBUG is off, as in production, so a missing page or a fault shows the portal's
+# own 404 and 500 pages (the traceback goes to this console), static files come
+# from whitenoise, and emails link to the address served (SITE_URL). Plain http
+# and password-only sign-in for the demo logins: HTTPS=false, REQUIRE_2FA=false.
+# The worker runs in a session of its own so Ctrl-C reaches only the web server;
+# the worker is then stopped with one SIGTERM and waited for (a warm shutdown).
+# setsid is util-linux's; where there is none (macOS) the worker shares the terminal's signals.
+SETSID := $(shell command -v setsid 2>/dev/null)
+
 run: venv
-	export DEBUG=true
+	@export DEBUG=false HTTPS=false REQUIRE_2FA=false DJANGO_RUNSERVER_HIDE_WARNING=true
+	export SECRET_KEY=$${SECRET_KEY:-local-run-$$(hostname)-not-for-production-0123456789abcdef}
+	export ALLOWED_HOSTS=$${ALLOWED_HOSTS:-$(HOST),127.0.0.1,localhost}
+	export SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)}
 	mkdir -p var/celery/queue var/celery/processed var/celery/control
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py seed_demo
-	$(VENV)/bin/celery -A hubportal worker --beat --concurrency=1 --loglevel=INFO \
-		--schedule var/celery/beat-schedule > var/celery.log 2>&1 &
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PY) manage.py seed_demo --force
+	$(SETSID) $(VENV)/bin/celery -A hubportal worker --beat --concurrency=1 --loglevel=INFO \
+		--schedule var/celery/beat-schedule > var/celery.log 2>&1 < /dev/null &
 	worker=$$!
-	trap 'kill $$worker 2>/dev/null || true' EXIT INT TERM
+	trap 'kill -TERM $$worker 2>/dev/null && wait $$worker 2>/dev/null; echo "Stopped."' EXIT
+	trap 'exit 0' INT TERM HUP
 	echo "Celery worker and beat running (log: var/celery.log)."
-	echo "Hub Portal on http://$(HOST):$(PORT)/ (Ctrl-C stops it)."
+	echo "Hub Portal on $$SITE_URL/ (Ctrl-C stops it)."
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 # Production-like: gunicorn and whitenoise with DEBUG off, a Celery worker and

@@ -174,8 +174,10 @@ def _extra_partners() -> dict[str, Partner]:
     return found
 
 
-def _build(partner, year, *, created_by, outcomes=None, **fields) -> tuple[Agreement, bool]:
-    """The partner's partnership agreement for ``year``, from its type's template."""
+def _build(partner, year, *, created_by, created_at=None, outcomes=None, **fields) -> tuple[Agreement, bool]:
+    """The partner's partnership agreement for ``year``, from its type's template,
+    drafted on 20 June before the year unless ``created_at`` says (a renewal
+    drafted early: the demo has nothing dated after now)."""
     existing = Agreement.objects.filter(partner=partner, kind=Agreement.Kind.PARTNERSHIP, academic_year=year).first()
     if existing:
         return existing, False
@@ -185,7 +187,7 @@ def _build(partner, year, *, created_by, outcomes=None, **fields) -> tuple[Agree
         academic_year=year,
         title=f"Partnership agreement {year}/{(year + 1) % 100:02d}: {partner.name}",
         created_by=created_by,
-        created_at=_at(year, 6, 20),
+        created_at=created_at or _at(year, 6, 20),
     )
     template = template_for(partner)
     if template:
@@ -370,7 +372,9 @@ def seed(users: dict[str, User]) -> None:
                     live_at=_at(year, 7, 15),
                 )
             chain.append(agreement)
-        renewal, created = _build(partner_a, y + 1, created_by=staff, renewal_of=chain[-1])
+        renewal, created = _build(
+            partner_a, y + 1, created_by=staff, created_at=now - datetime.timedelta(days=7), renewal_of=chain[-1]
+        )
         if created:
             issued_at = now - datetime.timedelta(days=5)
             _store_version(renewal, at=issued_at, by=staff)
@@ -442,7 +446,9 @@ def seed(users: dict[str, User]) -> None:
                     )
                     Agreement.objects.filter(pk=agreement.pk).update(renewal_conditions=condition)
             chain.append(agreement)
-        early, created = _build(partner_b, y + 1, created_by=staff, renewal_of=chain[-1])
+        early, created = _build(
+            partner_b, y + 1, created_by=staff, created_at=now - datetime.timedelta(days=22), renewal_of=chain[-1]
+        )
         if created:
             _review(
                 chain[-1],

@@ -4,7 +4,10 @@ just passing the match-funding rule at exactly 50%, partner B's refused at
 submission and still a draft, a third partner's scored lower when its
 standing allows it to answer), and an awarded call whose project agreement
 with partner A is live. A decision follows enough assessment: the demo's one
-assessor's scores are moderated by the panel, with a note, before it.
+assessor's scores are moderated by the panel, with a note, before it; a second
+assessor (Dev Mistry, no login) declared a conflict there, and in the closed
+call has scored partner A's EOI while the demo's assessor has yet to declare
+and score it.
 
 Everything goes through the services, so the history reads as it would, and
 a refusal the demo does not expect stops it loading. Idempotent: each call is
@@ -226,6 +229,21 @@ def _close(call: Call, closed_days_ago: float) -> Call:
     return services.call_close(call=call)
 
 
+def _colleague() -> User:
+    """A second assessor (no demo login: the demo's `assessor` is the one who
+    signs in), so the matrix has two assessors to compare and the demo
+    assessor has an assignment left to declare and score."""
+    user, created = User.objects.get_or_create(
+        username="assessor-dev",
+        defaults={"first_name": "Dev", "last_name": "Mistry", "email": "dev.mistry@demo.hubportal.example"},
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    user.groups.add(Group.objects.get(name=roles.ASSESSOR))
+    return user
+
+
 def _assess(eoi, *, staff, assessor, scores: list[tuple[int, str]]) -> None:
     assignment = services.assessor_assign(eoi=eoi, assessor=assessor, actor=staff)
     services.conflict_declare(assignment=assignment, actor=assessor, has_conflict=False)
@@ -305,6 +323,15 @@ def _awarded_call(users, gap) -> None:
             (3, "Trading income still pending."),
             (4, "Experienced tutors."),
         ],
+    )
+    # The second assessor was assigned too, and declared a conflict on partner B's
+    # bid: the matrix shows it, and the panel's moderation carries the decision.
+    conflicted = services.assessor_assign(eoi=other, assessor=_colleague(), actor=staff)
+    services.conflict_declare(
+        assignment=conflicted,
+        actor=_colleague(),
+        has_conflict=True,
+        details="My daughter plays in Harborough Youth Strings' senior orchestra.",
     )
     # One assessor scored each; the call needs two, so the commissioning panel
     # moderates each score with its note before the decision (issue 18: every
@@ -442,10 +469,12 @@ def _closed_call(users, gap) -> None:
         services.eoi_submit(eoi=third_eoi, actor=third_user)
     _close(call, closed_days_ago=5)
     passing.refresh_from_db()
+    # The second assessor has scored it; the demo's assessor is assigned and has
+    # still to declare and score (on their list when they sign in).
     _assess(
         passing,
         staff=staff,
-        assessor=assessor,
+        assessor=_colleague(),
         scores=[
             (5, "Answers the Charnwood gap directly."),
             (4, "Adapted instruments and a quiet space."),
@@ -453,6 +482,7 @@ def _closed_call(users, gap) -> None:
             (4, "Open Orchestras training; clear evaluation."),
         ],
     )
+    services.assessor_assign(eoi=passing, assessor=assessor, actor=staff)
     if third_eoi is not None:
         third_eoi.refresh_from_db()
         _assess(

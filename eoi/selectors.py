@@ -144,6 +144,7 @@ class AssessorResult:
     assignment: AssessorAssignment
     scored: int  # criteria scored so far
     weighted: Decimal | None  # the weighted mean (1 to 5) once every criterion is scored
+    scores: dict[int, int] = field(default_factory=dict)  # criterion id -> score given
 
     @property
     def conflicted(self) -> bool:
@@ -185,6 +186,82 @@ def rank(rows: list[MatrixRow]) -> list[MatrixRow]:
     return scored + unscored
 
 
+@dataclass
+class GridCell:
+    """One assessor's part in one line of the grid: a score, or why there is none."""
+
+    score: int | Decimal | None = None
+    note: str = ""  # "Conflict declared", "To declare", "Not scored yet", "Not assigned"
+    conflict: bool = False
+
+
+@dataclass
+class GridLine:
+    label: str
+    weight: int | None  # None on the weighted-total line
+    cells: list[GridCell]
+    spread: int | Decimal | None  # highest minus lowest of the scores given, once two are given
+
+
+@dataclass
+class GridBlock:
+    row: MatrixRow
+    lines: list[GridLine]
+    total: GridLine
+    conflicts: list[AssessorAssignment]
+
+
+@dataclass
+class Grid:
+    assessors: list[User]
+    blocks: list[GridBlock]
+
+
+def _spread(values: list) -> int | Decimal | None:
+    return max(values) - min(values) if len(values) >= 2 else None
+
+
+def _cell(result: AssessorResult | None, value) -> GridCell:
+    if result is None:
+        return GridCell(note="Not assigned")
+    if result.conflicted:
+        return GridCell(note="Conflict declared", conflict=True)
+    if result.assignment.has_conflict is None:
+        return GridCell(note="To declare")
+    score = value(result)
+    return GridCell(score=score) if score is not None else GridCell(note="Not scored yet")
+
+
+def matrix_grid(rows: list[MatrixRow], criteria: list[Criterion]) -> Grid:
+    """The matrix as a grid: for each EOI, a line per criterion with each
+    assessor's score side by side and the spread, then the weighted totals.
+    The columns are every assessor assigned to any of these EOIs, by name;
+    made from the rows assessment_matrix read (no query)."""
+    assessors: dict[int, User] = {}
+    for row in rows:
+        for result in row.results:
+            assessors.setdefault(result.assignment.assessor_id, result.assignment.assessor)
+    columns = sorted(assessors.values(), key=lambda u: (u.get_full_name() or u.username).lower())
+    blocks = []
+    for row in rows:
+        by_assessor = {r.assignment.assessor_id: r for r in row.results}
+        lines = []
+        for criterion in criteria:
+            cells = [_cell(by_assessor.get(user.pk), lambda r, c=criterion: r.scores.get(c.pk)) for user in columns]
+            given = [c.score for c in cells if c.score is not None]
+            lines.append(GridLine(label=criterion.name, weight=criterion.weight, cells=cells, spread=_spread(given)))
+        totals = [_cell(by_assessor.get(user.pk), lambda r: r.weighted) for user in columns]
+        total = GridLine(
+            label="Weighted total",
+            weight=None,
+            cells=totals,
+            spread=_spread([c.score for c in totals if c.score is not None]),
+        )
+        conflicts = [r.assignment for r in row.results if r.conflicted]
+        blocks.append(GridBlock(row=row, lines=lines, total=total, conflicts=conflicts))
+    return Grid(assessors=columns, blocks=blocks)
+
+
 def assessment_matrix(call: Call) -> list[MatrixRow]:
     """Every EOI in assessment or decided, each assessor's weighted score side
     by side, the mean and the spread (highest minus lowest), ranked. A fixed
@@ -224,6 +301,7 @@ def assessment_matrix(call: Call) -> list[MatrixRow]:
                     assignment=assignment,
                     scored=len(given),
                     weighted=None if assignment.has_conflict else weighted_score(given, criteria),
+                    scores=given,
                 )
             )
         complete = [r.weighted for r in row.results if r.weighted is not None]

@@ -300,8 +300,8 @@ def _contacts(partner):
         )
 
 
-def _meeting(partner, staff, manager, *, when: date, outcome: str = "") -> Meeting:
-    starts_at = timezone.make_aware(datetime.combine(when, time(10, 0)))
+def _meeting(partner, staff, manager, *, when: date | None = None, outcome: str = "", starts_at=None) -> Meeting:
+    starts_at = starts_at or timezone.make_aware(datetime.combine(when, time(10, 0)))
     meeting = Meeting.objects.create(
         partner=partner,
         starts_at=starts_at,
@@ -450,7 +450,14 @@ def _build(row, staff, manager, today):
         _journey(partner, [Stage.DECLINED], staff, notes={Stage.DECLINED: reason})
         return
     if stage == Stage.MEETING_SCHEDULED:
-        _meeting(partner, staff, manager, when=today + timedelta(days=6))
+        # Ready to record: held this morning at 10:00, or yesterday afternoon
+        # when the demo is loaded before 11:00, and not recorded yet.
+        now = timezone.localtime()
+        if now.time() >= time(11, 0):
+            started = timezone.make_aware(datetime.combine(today, time(10, 0)))
+        else:
+            started = timezone.make_aware(datetime.combine(today - timedelta(days=1), time(14, 0)))
+        _meeting(partner, staff, manager, starts_at=started)
         _journey(partner, [Stage.MEETING_SCHEDULED], staff)
         return
     outcome = Meeting.Outcome.MORE_INFORMATION if stage == Stage.MEETING_HELD else Meeting.Outcome.PROCEED

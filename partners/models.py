@@ -285,6 +285,19 @@ class Meeting(models.Model):
     def __str__(self):
         return f"Introductory meeting with {self.partner} on {self.starts_at:%d %b %Y}"
 
+    @property
+    def recording_opens(self) -> str:
+        """Until the meeting starts, when it can be recorded: "You can record this
+        meeting from 10:00 on Tuesday 8 December." (the year when not this year);
+        "" once it has started."""
+        starts = timezone.localtime(self.starts_at)
+        if self.starts_at <= timezone.now():
+            return ""
+        day = f"{starts:%A} {starts.day} {starts:%B}"
+        if starts.year != timezone.localdate().year:
+            day = f"{day} {starts.year}"
+        return f"You can record this meeting from {starts:%H:%M} on {day}."
+
 
 class EvidenceItem(models.Model):
     """One minimum standard of one partner: its current file, dates and status."""

@@ -6,6 +6,8 @@ it decides whether the button makes sense, the state; services check the same
 function and then refuse a wrong state with a sentence saying what to do.
 """
 
+from django.utils import timezone
+
 from hubportal.roles import is_hub_staff, is_partner_user, is_service_manager
 from partners.models import EvidenceItem, Meeting, Partner
 from partners.selectors import last_recorded_meeting
@@ -51,12 +53,14 @@ def can_schedule_meeting(user, partner: Partner) -> bool:
 
 
 def can_record_meeting(user, meeting: Meeting) -> bool:
-    """Staff record an introductory meeting that is still open."""
+    """Staff record an introductory meeting that is still open, from its start
+    time (services.meeting_record_refusal says when recording opens)."""
     return (
         is_hub_staff(user)
         and meeting.partner.status == Stage.MEETING_SCHEDULED
         and meeting.recorded_at is None
         and meeting.cancelled_at is None
+        and meeting.starts_at <= timezone.now()
     )
 
 

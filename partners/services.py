@@ -278,7 +278,7 @@ def meeting_record_refusal(meeting: Meeting) -> str:
         return "This meeting was cancelled when it was rescheduled; record the new one."
     if meeting.partner.status != Stage.MEETING_SCHEDULED:
         return str(_stage_refusal(meeting.partner, "record a meeting", "schedule the introductory meeting first."))
-    return ""
+    return meeting.recording_opens
 
 
 MEETING_QUESTIONS = [
@@ -308,11 +308,6 @@ def meeting_record(
     _require_staff(actor)
     if not permissions.can_record_meeting(actor, meeting):
         raise ActionRefused(meeting_record_refusal(meeting))
-    if meeting.starts_at > timezone.now():
-        raise ActionRefused(
-            f"The meeting is on {timezone.localtime(meeting.starts_at):%-d %B %Y at %H:%M}; record it once it has "
-            "taken place."
-        )
     if outcome not in Meeting.Outcome.values:
         raise ActionRefused("Choose the outcome of the meeting.")
     blank = [Meeting._meta.get_field(q).verbose_name for q in MEETING_QUESTIONS if not answers.get(q, "").strip()]

@@ -343,15 +343,18 @@ def call_matrix(request: HttpRequest, pk: int) -> HttpResponse:
         rows.sort(key=MATRIX_SORTS[sort])
     if export_format(request):
         return export_rows(request, rows, MATRIX_COLUMNS, f"call-{call.pk}-assessment")
+    page = page_of(request, rows)
+    criteria = list(call.criteria.all())
     return render(
         request,
         "eoi/call_matrix.html",
         {
             "call": call,
             "filter": found,
-            "page": page_of(request, rows),
+            "page": page,
             "querystring": querystring(request),
-            "criteria": list(call.criteria.all()),
+            "criteria": criteria,
+            "grid": selectors.matrix_grid(list(page), criteria),
         },
     )
 

@@ -125,6 +125,9 @@ def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "contacts": partner.contacts.all(),
         "meetings": meetings,
         "recordable": {m.pk for m in meetings if permissions.can_record_meeting(user, m)},
+        # A meeting still to come says when it can be recorded, instead of a button.
+        "say_when_recording_opens": permissions.can_manage_partners(user)
+        and partner.status == Partner.Stage.MEETING_SCHEDULED,
         "register": selectors.evidence_register(partner),
         "history": selectors.partner_history(partner) if current == "history" else None,
         "gaps": services.evidence_gaps(partner) if partner.status == Partner.Stage.STANDARDS_REVIEW else [],
@@ -216,9 +219,24 @@ def meeting_record(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.get_meeting_for(request.user, pk)
     partner = meeting.partner
     initial = {"proposed_partner_type": partner.partner_type_id}
+    allowed = permissions.can_record_meeting(request.user, meeting)
+    upcoming = meeting.starts_at > timezone.now()
+    if request.method != "POST" and not allowed:
+        # Said before anything is typed: the five questions are not offered
+        # until the meeting can be recorded (from its start time).
+        refusal = services.meeting_record_refusal(meeting)
+        return render(
+            request,
+            "partners/meeting_record.html",
+            {"form": None, "meeting": meeting, "partner": partner, "refusal": refusal, "upcoming": upcoming},
+        )
     form = forms.MeetingRecordForm(request.POST or None, instance=Meeting(partner=partner), initial=initial)
     refused = False
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not allowed:
+        # The page was opened while it could be recorded; keep what was typed.
+        messages.error(request, services.meeting_record_refusal(meeting))
+        refused = True
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             services.meeting_record(
@@ -235,13 +253,13 @@ def meeting_record(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "The meeting is recorded.")
             return redirect(f"{reverse('partners:detail', kwargs={'pk': partner.pk})}?tab=meetings")
-    # Say up front why it cannot be recorded (unless the refusal message just said so).
+    # Say why it cannot be recorded (unless the refusal message just said so).
     allowed = permissions.can_record_meeting(request.user, meeting)
     refusal = "" if allowed or refused else services.meeting_record_refusal(meeting)
     return render(
         request,
         "partners/meeting_record.html",
-        {"form": form, "meeting": meeting, "partner": partner, "refusal": refusal},
+        {"form": form, "meeting": meeting, "partner": partner, "refusal": refusal, "upcoming": upcoming},
     )
 
 

@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from eoi.models import ExpressionOfInterest, Score
-from eoi.selectors import assessment_matrix, rank, weighted_score
+from eoi.selectors import assessment_matrix, matrix_grid, rank, weighted_score
 from tests.eoi.conftest import move
 from tests.eoi.factories import AssessorAssignmentFactory, ExpressionOfInterestFactory
 from tests.factories import PartnerFactory, UserFactory
@@ -86,3 +86,35 @@ def test_drafts_and_withdrawn_eois_are_not_in_the_matrix(call):
     withdrawn = ExpressionOfInterestFactory(call=call)
     move(withdrawn, ExpressionOfInterest.Status.WITHDRAWN)
     assert assessment_matrix(call) == []
+
+
+def test_the_grid_shows_each_assessors_score_for_each_criterion_with_the_spread(call):
+    asha, ben, cara = (
+        UserFactory(role="Assessor", username=n, first_name=n.title(), last_name="Assessor")
+        for n in ("asha", "ben", "cara")
+    )
+    a = scored(call, "Alpha Music", {asha: [5, 4, 3], ben: [3, 3, 3]})
+    d = scored(call, "Delta Brass", {asha: [4, 4, 4], cara: [1, 1, 1]}, conflicted={cara})
+    e = scored(call, "Epsilon Drums", {asha: [5]})
+    AssessorAssignmentFactory(eoi=e, assessor=ben, has_conflict=None)  # assigned, not declared yet
+    criteria = list(call.criteria.all())
+    grid = matrix_grid(assessment_matrix(call), criteria)
+    assert [u.username for u in grid.assessors] == ["asha", "ben", "cara"]  # every assessor, by name
+    blocks = {block.row.eoi.pk: block for block in grid.blocks}
+
+    alpha = blocks[a.pk]
+    assert [line.label for line in alpha.lines] == ["Meets the gap", "Value for money", "Quality and safeguarding"]
+    assert [[c.score for c in line.cells] for line in alpha.lines] == [[5, 3, None], [4, 3, None], [3, 3, None]]
+    assert [line.spread for line in alpha.lines] == [2, 1, 0]
+    assert alpha.lines[0].cells[2].note == "Not assigned"
+    assert [c.score for c in alpha.total.cells] == [D("4.33"), D("3.00"), None] and alpha.total.spread == D("1.33")
+
+    delta = blocks[d.pk]
+    assert [c.note for c in delta.lines[0].cells] == ["", "Not assigned", "Conflict declared"]
+    assert delta.lines[0].spread is None  # one score given: no spread
+    assert [a.assessor.username for a in delta.conflicts] == ["cara"]
+
+    epsilon = blocks[e.pk]
+    assert [c.score or c.note for c in epsilon.lines[0].cells] == [5, "To declare", "Not assigned"]
+    assert [c.score or c.note for c in epsilon.lines[1].cells] == ["Not scored yet", "To declare", "Not assigned"]
+    assert epsilon.total.cells[0].note == "Not scored yet"

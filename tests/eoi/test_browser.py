@@ -369,3 +369,28 @@ def test_budget_and_funding_lines_are_added_and_totalled_from_the_keyboard(page,
     assert funding_rows.count() == sources + 1
     assert page.get_by_label(f"Source, funding line {sources + 1}").evaluate("el => el === document.activeElement")
     assert_accessible(page)
+
+
+def test_the_matrix_grid_is_accessible_and_holds_on_a_phone(page, staff, call):
+    """EOI by criterion by assessor, a conflict shown, moderation beside it;
+    at 375 px the page does not scroll sideways (the table scrolls or stacks in its box)."""
+    from tests.eoi.test_assessment import scored
+
+    asha = UserFactory(role="Assessor", username="asha", first_name="Asha", last_name="Begum")
+    dev = UserFactory(role="Assessor", username="dev", first_name="Dev", last_name="Mistry")
+    scored(call, "Anstey Choir", {asha: [5, 4, 3], dev: [3, 3, 3]}, moderated=Decimal("4.10"))
+    scored(call, "Zouch Brass", {asha: [4, 4, 4], dev: [1, 1, 1]}, conflicted={dev})
+    login(page, staff.username)
+    page.goto(reverse("eoi:call_matrix", args=[call.pk]))
+    grid = page.locator("table.matrix-grid")
+    assert grid.locator("caption").count() == 1
+    headers = grid.locator("thead th[scope=col]").all_inner_texts()
+    assert headers == ["Criterion", "Asha Begum", "Dev Mistry", "Spread"]
+    text = grid.inner_text()
+    assert "Conflict declared" in text and "Moderated by the panel: 4.10" in text
+    assert "Σ" not in page.locator("main").inner_text()
+    assert_accessible(page)
+    page.set_viewport_size({"width": 375, "height": 812})
+    page.goto(reverse("eoi:call_matrix", args=[call.pk]))
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert_accessible(page)

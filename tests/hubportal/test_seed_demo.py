@@ -13,9 +13,12 @@ def row_counts():
     return {m._meta.label: m.objects.count() for m in apps.get_models()}
 
 
-@override_settings(DEBUG=True)
+@override_settings(DEBUG=True, SITE_URL="http://127.0.0.1:8127")
 def test_seed_demo_twice_changes_nothing(db):
-    call_command("seed_demo", stdout=StringIO())
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    # The sign-in address printed is the one served (make run sets SITE_URL from PORT).
+    assert "Sign in at http://127.0.0.1:8127/accounts/login/ with:" in out.getvalue()
     first = row_counts()
     call_command("seed_demo", stdout=StringIO())
     assert row_counts() == first

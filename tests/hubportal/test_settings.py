@@ -67,7 +67,7 @@ def shown(code: str, env) -> str:
 def test_two_factor_is_required_in_production_and_not_in_the_demo():
     show = "from django.conf import settings; print(settings.REQUIRE_2FA)"
     assert shown(show, PRODUCTION_ENV) == "True"
-    # `make run` sets DEBUG=true, so the README's demo logins work with a password alone.
+    # Off with DEBUG (and `make run` sets REQUIRE_2FA=false), so the demo logins work with a password alone.
     assert shown(show, {**PRODUCTION_ENV, "DEBUG": "true"}) == "False"
 
 

@@ -1,7 +1,7 @@
 """The introductory meeting: scheduling (with the .ics invitation), recording
 the policy's five questions and the outcome, and the partner's confirmation."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 import time_machine
@@ -14,7 +14,7 @@ from hubportal.history import history_for
 from hubportal.models import HistoryEntry, Notification, OutboundEmail
 from partners.models import Meeting, Partner, PartnerType
 from partners.permissions import can_record_meeting
-from partners.services import meeting_confirm, meeting_record, meeting_schedule
+from partners.services import meeting_confirm, meeting_record, meeting_record_refusal, meeting_schedule
 from tests.factories import PartnerFactory
 from tests.partners.factories import MeetingFactory
 from tests.partners.helpers import at_stage, with_contact
@@ -238,9 +238,10 @@ def test_a_meeting_is_recorded_once_it_has_started_and_only_once(enquiry, staff)
     def record():
         meeting_record(meeting=meeting, actor=staff, answers=ANSWERS, proposed_partner_type=charity, outcome="proceed")
 
-    with time_machine.travel(starts - timedelta(minutes=1)), pytest.raises(ActionRefused, match="once it has taken"):
+    with time_machine.travel(starts - timedelta(minutes=1)), pytest.raises(ActionRefused) as refused:
         record()
-    with time_machine.travel(starts + timedelta(minutes=1)):
+    assert str(refused.value) == Meeting.objects.get(pk=meeting.pk).recording_opens != ""
+    with time_machine.travel(starts, tick=False):
         record()
         with pytest.raises(ActionRefused, match="recorded already"):
             record()
@@ -289,3 +290,34 @@ def test_another_partner_cannot_confirm(partner_a, partner_b_user, staff):
     meeting = MeetingFactory(partner=partner_a, scheduled_by=staff)
     with pytest.raises(PermissionDenied):
         meeting_confirm(meeting=meeting, actor=partner_b_user)
+
+
+def test_recording_opens_at_the_start_time_and_not_a_minute_before(enquiry, staff):
+    starts = timezone.make_aware(datetime(2026, 12, 8, 10, 0))
+    with time_machine.travel(starts - timedelta(days=3), tick=False):
+        meeting = schedule(enquiry, staff, starts_at=starts)
+    with time_machine.travel(starts - timedelta(minutes=1), tick=False):
+        assert can_record_meeting(staff, meeting) is False
+        assert meeting.recording_opens == "You can record this meeting from 10:00 on Tuesday 8 December."
+        assert meeting_record_refusal(meeting) == meeting.recording_opens
+    with time_machine.travel(starts, tick=False):
+        assert can_record_meeting(staff, meeting) is True
+        assert meeting.recording_opens == "" and meeting_record_refusal(meeting) == ""
+
+
+def test_recording_opens_names_the_year_when_it_is_not_this_year(enquiry, staff):
+    starts = timezone.make_aware(datetime(2027, 1, 5, 9, 30))
+    with time_machine.travel(timezone.make_aware(datetime(2026, 12, 20, 12, 0)), tick=False):
+        meeting = schedule(enquiry, staff, starts_at=starts)
+        assert meeting.recording_opens == "You can record this meeting from 09:30 on Tuesday 5 January 2027."
+
+
+def test_the_service_refuses_before_the_start_whatever_the_answers(enquiry, staff):
+    """Refused for the time alone: blank answers get the same reason, not "answer all five questions"."""
+    starts = timezone.now() + timedelta(hours=3)
+    meeting = schedule(enquiry, staff, starts_at=starts)
+    with pytest.raises(ActionRefused) as refused:
+        meeting_record(meeting=meeting, actor=staff, answers={}, proposed_partner_type=None, outcome="")
+    assert str(refused.value).startswith("You can record this meeting from ")
+    meeting.refresh_from_db()
+    assert meeting.recorded_at is None

@@ -2,9 +2,10 @@
 (403), another partner's or a missing object (404), and invalid input
 redisplayed with the error and what was typed."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
+import time_machine
 from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
@@ -270,8 +271,31 @@ def test_recording_a_meeting_not_yet_held_is_refused_with_a_message(to_record, s
     Meeting.objects.filter(pk=to_record.pk).update(starts_at=timezone.now() + timedelta(days=1))
     response = client_for(staff).post(url("meeting_record", pk=to_record.pk), record_data())
     assert response.status_code == 200
-    assert any("once it has taken place" in m for m in messages_of(response))
-    assert "Sixty young people a week." in response.text
+    assert any(m.startswith("You can record this meeting from ") for m in messages_of(response))
+    assert "Sixty young people a week." in response.text  # typed on a page opened earlier: kept
+    to_record.refresh_from_db()
+    assert to_record.recorded_at is None
+
+
+def test_before_the_meeting_starts_the_page_says_when_recording_opens_and_offers_no_form(to_record, staff, client_for):
+    starts = timezone.make_aware(datetime(2026, 12, 8, 10, 0))
+    Meeting.objects.filter(pk=to_record.pk).update(starts_at=starts)
+    tab = url("detail", pk=to_record.partner_id) + "?tab=meetings"
+    record_link = url("meeting_record", pk=to_record.pk)
+    opens = "You can record this meeting from 10:00 on Tuesday 8 December."
+    with time_machine.travel(starts - timedelta(minutes=1), tick=False):
+        client = client_for(staff)  # signed in at that time: the session's 12 hours run from then
+        page = client.get(record_link)
+        assert page.status_code == 200 and opens in page.text
+        assert "<form" not in page.text.split("<main", 1)[-1].split("</main>")[0]
+        listed = client.get(tab).text
+        assert opens in listed and record_link not in listed
+    with time_machine.travel(starts, tick=False):
+        client = client_for(staff)
+        page = client.get(record_link)
+        assert opens not in page.text and 'name="who_they_are"' in page.text
+        listed = client.get(tab).text
+        assert record_link in listed and opens not in listed
 
 
 REFUSED_RECORDING = "so you cannot record a meeting: schedule the introductory meeting first."

@@ -4,6 +4,7 @@ from importlib.util import find_spec
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.urls import reverse
 
 from hubportal.demo import DEMO_PASSWORD, DEMO_USERS, seed_core
 from hubportal.demo_dashboard import seed as seed_dashboards
@@ -34,6 +35,8 @@ class Command(BaseCommand):
                     import_module(f"{app}.demo").seed(users=users)
             # The dashboards' own additions build on every app's records.
             seed_dashboards(users=users)
-        self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in at http://127.0.0.1:8000/accounts/login/ with:"))
+        # The address served: `make run` sets SITE_URL from HOST and PORT.
+        sign_in = f"{settings.SITE_URL}{reverse('login')}"
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready. Sign in at {sign_in} with:"))
         for username, *_ in DEMO_USERS:
             self.stdout.write(f"  {username:<10} / {DEMO_PASSWORD}")

@@ -1,0 +1,96 @@
+"""The demo is dated relative to today (issue 21): nothing that happened is
+dated after now, and something waits for every role: a meeting ready to
+record, an assignment for the assessor to declare and score, a case for the
+Chair, an agreement to countersign, evidence to verify, and a to-do for each
+demo partner."""
+
+import pytest
+from django.apps import apps
+from django.db import models
+from django.utils import timezone
+
+from agreements.models import Agreement
+from agreements.permissions import can_countersign
+from eoi.models import AssessorAssignment
+from eoi.permissions import can_declare_conflict
+from eoi.selectors import assessment_matrix, matrix_grid
+from hubportal.chair import chair_queue
+from hubportal.demo import PARTNER_A, PARTNER_B
+from hubportal.models import User
+from hubportal.todo import todos_for
+from partners.models import EvidenceItem, Meeting, Partner
+from partners.permissions import can_record_meeting
+
+# Dates that lie ahead by their nature: deadlines, expiries, the ends of
+# terms and agreements, meetings to come, sessions. Every other date and time
+# is something that happened, so it is in the past.
+AHEAD = {
+    "sessions.Session": {"expire_date"},
+    "hubportal.Term": {"starts_on", "ends_on"},
+    "partners.Meeting": {"starts_at"},
+    "partners.EvidenceItem": {"expires_on", "previous_in_force_until"},
+    "agreements.Agreement": {"starts_on", "ends_on", "evaluation_due_on"},
+    "agreements.PaymentInstalment": {"due_on"},
+    "eoi.Call": {"opens_at", "closes_at"},
+    "surveys.SurveyRound": {"deadline"},
+    "surveys.SurveyRequest": {"deadline"},
+    "complaints.Complaint": {"acknowledge_by", "respond_by", "escalate_by"},
+    "privacy.DataRequest": {"due_on"},
+}
+
+
+@pytest.fixture
+def demo(demo_data):
+    """seed_demo, run once for the module (tests/conftest.py); each test's changes are rolled back."""
+
+
+def test_nothing_that_happened_is_dated_after_now(demo):
+    now, today = timezone.now(), timezone.localdate()
+    ahead = []
+    for model in apps.get_models():
+        for f in model._meta.concrete_fields:
+            if f.name in AHEAD.get(model._meta.label, ()):
+                continue
+            if isinstance(f, models.DateTimeField):
+                later = model.objects.filter(**{f"{f.name}__gt": now})
+            elif isinstance(f, models.DateField):
+                later = model.objects.filter(**{f"{f.name}__gt": today})
+            else:
+                continue
+            if later.exists():
+                ahead.append(f"{model._meta.label}.{f.name}")
+    assert ahead == []
+
+
+def test_one_meeting_has_started_and_is_ready_to_record(demo):
+    staff = User.objects.get(username="staff")
+    ready = [
+        m
+        for m in Meeting.objects.filter(recorded_at=None, cancelled_at=None).select_related("partner")
+        if can_record_meeting(staff, m)
+    ]
+    assert len(ready) == 1
+    assert ready[0].starts_at <= timezone.now() and ready[0].recording_opens == ""
+
+
+def test_the_assessor_has_an_assignment_to_declare_and_score(demo):
+    assessor = User.objects.get(username="assessor")
+    waiting = [a for a in AssessorAssignment.objects.filter(assessor=assessor) if can_declare_conflict(assessor, a)]
+    assert len(waiting) == 1
+    # Its matrix compares two assessors: one has scored, the demo's assessor is still to declare.
+    call = waiting[0].eoi.call
+    grid = matrix_grid(assessment_matrix(call), list(call.criteria.all()))
+    [block] = [b for b in grid.blocks if b.row.eoi.pk == waiting[0].eoi_id]
+    notes = {u.username: c.note for u, c in zip(grid.assessors, block.total.cells, strict=True)}
+    assert notes == {"assessor": "To declare", "assessor-dev": ""}
+    # And a conflict of interest shows on another call's matrix.
+    assert AssessorAssignment.objects.filter(has_conflict=True).exists()
+
+
+def test_something_waits_for_every_role(demo):
+    assert chair_queue(), "the Chair has a case to decide"
+    manager = User.objects.get(username="manager")
+    assert any(can_countersign(manager, a) for a in Agreement.objects.filter(status=Agreement.Status.PARTNER_SIGNED))
+    assert EvidenceItem.objects.filter(status=EvidenceItem.Status.SUBMITTED).exists()  # staff: to verify
+    for name in (PARTNER_A, PARTNER_B):
+        assert todos_for(Partner.objects.get(name=name)), name
