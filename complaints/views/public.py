@@ -143,6 +143,7 @@ def track_accept(request: HttpRequest, complaint: Complaint, token: str) -> Http
 @require_http_methods(["GET", "POST"])
 @tracked
 def track_escalate(request: HttpRequest, complaint: Complaint, token: str) -> HttpResponse:
+    allowed, reason = permissions.may_escalate(None, complaint, token)
     form = forms.EscalateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if _run(
@@ -151,8 +152,8 @@ def track_escalate(request: HttpRequest, complaint: Complaint, token: str) -> Ht
             "Your complaint has been escalated to the Chair of the Hub Executive Board.",
         ):
             return redirect("complaints:track", token=token)
-    elif request.method == "GET" and not permissions.can_escalate(None, complaint, token):
-        messages.error(request, "This complaint cannot be escalated now.")
+    elif request.method == "GET" and not allowed:
+        messages.error(request, reason)
         return redirect("complaints:track", token=token)
     return render(request, "complaints/escalate.html", {"complaint": complaint, "form": form, "token": token})
 

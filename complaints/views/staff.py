@@ -14,12 +14,12 @@ from complaints.exports import CHAIR_COLUMNS, columns_for
 from complaints.filters import DECIDED, WAITING, ChairComplaintFilter, ComplaintFilter
 from complaints.models import Complaint
 from complaints.views.shared import _promises, _run
-from hubportal.errors import ActionRefused, require
+from hubportal.core.actions import forbid_unless
+from hubportal.errors import ActionRefused
 from hubportal.exports import export_format, export_rows
 from hubportal.lists import page_of, querystring
 from hubportal.roles import (
     chair_required,
-    is_hub_staff,
     is_safeguarding_lead,
     role_required,
 )
@@ -28,7 +28,6 @@ staff_area_required = role_required(permissions.can_use_staff_area, "This page i
 safeguarding_lead_required = role_required(
     is_safeguarding_lead, "Safeguarding concerns are for the Service Manager and the safeguarding leads."
 )
-STAGE_ONE_ONLY = "Only the Service Manager handles the first stage of a complaint."
 
 
 # Staff ---------------------------------------------------------------------
@@ -120,15 +119,16 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
 
 def _staff_context(request: HttpRequest, complaint: Complaint, **bound) -> dict:
     user = request.user
-    can = {
-        "acknowledge": permissions.can_acknowledge(user, complaint),
-        "investigate": permissions.can_investigate(user, complaint),
-        "resolve": permissions.can_resolve(user, complaint),
-        "update_details": permissions.can_update_details(user, complaint),
-        "add_note": permissions.can_add_note(user, complaint),
-        "suspend_partner": permissions.can_suspend_partner(user, complaint),
-        "recommend": permissions.can_recommend_termination(user, complaint),
+    verdicts = {
+        "acknowledge": permissions.may_acknowledge(user, complaint),
+        "investigate": permissions.may_investigate(user, complaint),
+        "resolve": permissions.may_resolve(user, complaint),
+        "update_details": permissions.may_update_details(user, complaint),
+        "add_note": permissions.may_add_note(user, complaint),
+        "suspend_partner": permissions.may_suspend_partner(user, complaint),
+        "recommend": permissions.may_recommend_termination(user, complaint),
     }
+    can = {action: allowed for action, (allowed, _) in verdicts.items()}
     steps = ("acknowledge", "investigate", "resolve")
     # The form just posted stays on screen (with what was typed) even if the
     # complaint has moved on meanwhile; otherwise the step the stage allows.
@@ -136,6 +136,7 @@ def _staff_context(request: HttpRequest, complaint: Complaint, **bound) -> dict:
     context = {
         "complaint": complaint,
         "can": can,
+        "why_not": {action: reason for action, (allowed, reason) in verdicts.items() if not allowed},
         "step": step,
         "timeline": selectors.timeline(complaint),
         "attachments": complaint.attachments.all(),
@@ -164,7 +165,7 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def complaint_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = selectors.get_complaint_for(request.user, pk)
-    require(permissions.handles_stage_one(request.user), STAGE_ONE_ONLY)
+    forbid_unless(permissions.may_acknowledge(request.user, complaint))
     form = forms.AcknowledgeForm(request.POST)
     if form.is_valid() and _run(
         request,
@@ -181,7 +182,7 @@ def complaint_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def complaint_investigate(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = selectors.get_complaint_for(request.user, pk)
-    require(permissions.handles_stage_one(request.user), STAGE_ONE_ONLY)
+    forbid_unless(permissions.may_investigate(request.user, complaint))
     form = forms.InvestigateForm(request.POST)
     if form.is_valid() and _run(
         request,
@@ -196,7 +197,7 @@ def complaint_investigate(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def complaint_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = selectors.get_complaint_for(request.user, pk)
-    require(permissions.handles_stage_one(request.user), STAGE_ONE_ONLY)
+    forbid_unless(permissions.may_resolve(request.user, complaint))
     form = forms.ResolveForm(request.POST)
     if form.is_valid() and _run(
         request,
@@ -213,7 +214,7 @@ def complaint_resolve(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def complaint_update_details(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = selectors.get_complaint_for(request.user, pk)
-    require(permissions.handles_stage_one(request.user), STAGE_ONE_ONLY)
+    forbid_unless(permissions.may_update_details(request.user, complaint))
     # A copy: the unsaved form must not change the complaint shown beside it.
     form = forms.DetailsForm(request.POST, instance=Complaint.objects.get(pk=complaint.pk), prefix="details")
     if form.is_valid() and _run(
@@ -236,12 +237,7 @@ def complaint_update_details(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def complaint_note(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = selectors.get_complaint_for(request.user, pk)
-    if not permissions.can_add_note(request.user, complaint):
-        raise PermissionDenied(
-            "The Chair's decision is final: only the Chair or the Service Manager may add a correction."
-            if complaint.is_decided
-            else "You cannot add notes to this complaint."
-        )
+    forbid_unless(permissions.may_add_note(request.user, complaint))
     form = forms.NoteForm(request.POST, user=request.user, complaint=complaint, prefix="note")
     if form.is_valid() and _run(
         request,
@@ -262,10 +258,7 @@ def complaint_note(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def complaint_suspend_partner(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = selectors.get_complaint_for(request.user, pk)
-    require(
-        is_hub_staff(request.user) and is_safeguarding_lead(request.user) and complaint.is_safeguarding,
-        "Only a safeguarding lead can suspend a partnership, from a safeguarding concern.",
-    )
+    forbid_unless(permissions.may_suspend_partner(request.user, complaint))
     form = forms.SuspendForm(request.POST, prefix="suspend")
     if form.is_valid() and _run(
         request,
@@ -283,8 +276,9 @@ def complaint_suspend_partner(request: HttpRequest, pk: int) -> HttpResponse:
 def complaint_recommend(request: HttpRequest, pk: int) -> HttpResponse:
     """Recommend the Chair ends the partnership, from a safeguarding concern."""
     complaint = selectors.get_complaint_for(request.user, pk)
-    if not permissions.can_recommend_termination(request.user, complaint):
-        raise PermissionDenied("A termination recommendation is raised from a safeguarding concern by its leads.")
+    allowed, reason = permissions.may_recommend_termination(request.user, complaint)
+    if not allowed:  # the form page itself: no page to show it on
+        raise PermissionDenied(reason)
     form = forms.RecommendationForm(request.POST or None, request.FILES or None, complaint=complaint)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -345,9 +339,9 @@ def _chair_context(request: HttpRequest, complaint: Complaint, **bound) -> dict:
         "timeline": selectors.timeline(complaint),
         "attachments": complaint.attachments.all(),
         "recommendations": services.open_recommendations(complaint) if complaint.partner_id else [],
-        "can_take_into_review": permissions.can_take_into_review(user, complaint),
-        "can_decide": permissions.can_decide(user, complaint),
-        "can_add_note": permissions.can_add_note(user, complaint),
+        "can_take_into_review": permissions.may_take_into_review(user, complaint)[0],
+        "can_decide": permissions.may_decide(user, complaint)[0],
+        "can_add_note": permissions.may_add_note(user, complaint)[0],
         "decision_form": bound.get("decision_form") or forms.DecisionForm(),
         "note_form": bound.get("note_form") or forms.NoteForm(user=user, complaint=complaint, prefix="note"),
     }
@@ -384,11 +378,7 @@ def chair_review(request: HttpRequest, pk: int) -> HttpResponse:
 def chair_decide(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = _chair_complaint(request, pk)
     if complaint.is_decided:
-        messages.error(
-            request,
-            "This complaint has been decided and the decision is final: it cannot be changed. "
-            "If something in it is wrong, add a correction note.",
-        )
+        messages.error(request, permissions.undecided(complaint)[1])
         return redirect("complaints:chair_case", pk=pk)
     form = forms.DecisionForm(request.POST)
     if form.is_valid() and _run(
@@ -410,8 +400,7 @@ def chair_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def chair_note(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = _chair_complaint(request, pk)
-    if not permissions.can_add_note(request.user, complaint):
-        raise PermissionDenied("You cannot add notes to this complaint.")
+    forbid_unless(permissions.may_add_note(request.user, complaint))
     form = forms.NoteForm(request.POST, user=request.user, complaint=complaint, prefix="note")
     if form.is_valid() and _run(
         request,
