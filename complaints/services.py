@@ -40,6 +40,7 @@ from complaints.permissions import (
 )
 from hubportal import roles
 from hubportal.core.actions import enforce
+from hubportal.core.users import partner_users
 from hubportal.errors import ActionRefused, require
 from hubportal.history import record, transition
 from hubportal.hub import current_hub
@@ -78,10 +79,6 @@ def stage_one_staff(complaint: Complaint) -> list[User]:
     if complaint.owner_id and complaint.owner.is_active:
         return [complaint.owner]
     return list(service_managers())
-
-
-def partner_users(partner) -> list[User]:
-    return list(User.objects.filter(partner=partner, groups__name=roles.PARTNER, is_active=True).distinct())
 
 
 def staff_url(complaint: Complaint) -> str:
