@@ -1,6 +1,5 @@
 """Pages for partner users, in the partner portal."""
 
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
@@ -12,7 +11,7 @@ from agreements.forms import (
 )
 from agreements.models import Agreement
 from agreements.views.shared import _detail_context, _not_now
-from hubportal.errors import ActionRefused
+from hubportal.core.actions import attempt
 from hubportal.exports import export_format, export_rows
 from hubportal.lists import page_of, querystring
 from hubportal.roles import (
@@ -84,19 +83,22 @@ def agreement_sign_view(request: HttpRequest, pk: int) -> HttpResponse:
         return _not_now(request, agreement, "It is not waiting for your signature.")
     initial = {"typed_name": request.user.get_full_name(), "role_title": request.user.job_title}
     form = SignForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.agreement_sign(
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and attempt(
+            request,
+            lambda: services.agreement_sign(
                 agreement=agreement,
                 actor=request.user,
                 typed_name=form.cleaned_data["typed_name"],
                 role_title=form.cleaned_data["role_title"],
-            )
-        except ActionRefused as refusal:
-            form.add_error(None, str(refusal))
-        else:
-            messages.success(request, "Thank you: you have signed. The Hub's Service Manager signs next.")
-            return redirect("agreements:portal_detail", pk=agreement.pk)
+            ),
+            "Thank you: you have signed. The Hub's Service Manager signs next.",
+            form=form,
+        )
+    ):
+        return redirect("agreements:portal_detail", pk=agreement.pk)
     context = _detail_context(agreement, request.user)
     context["form"] = form
     return render(request, "agreements/sign.html", context)

@@ -10,8 +10,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from complaints import forms, permissions, selectors, services
 from complaints.filters import PortalComplaintFilter
 from complaints.models import Complaint
-from complaints.views.shared import _complainant_context, _promises, _run
-from hubportal.core.actions import forbid_unless
+from complaints.views.shared import _complainant_context, _promises
+from hubportal.core.actions import attempt, forbid_unless
 from hubportal.errors import ActionRefused
 from hubportal.exports import export_format, export_rows
 from hubportal.lists import page_of, querystring
@@ -104,7 +104,7 @@ def portal_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def portal_accept(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = selectors.get_complaint_for(request.user, pk)
     forbid_unless(permissions.may_accept(request.user, complaint))
-    _run(
+    attempt(
         request,
         lambda: services.complaint_accept(complaint=complaint, actor=request.user),
         "Thank you. You have accepted the resolution and the complaint is closed.",
@@ -120,7 +120,7 @@ def portal_escalate(request: HttpRequest, pk: int) -> HttpResponse:
     forbid_unless((allowed, reason))
     form = forms.EscalateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if _run(
+        if attempt(
             request,
             lambda: services.complaint_escalate(
                 complaint=complaint, actor=request.user, reasons=form.cleaned_data["reasons"]
@@ -140,7 +140,7 @@ def portal_message(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = selectors.get_complaint_for(request.user, pk)
     forbid_unless(permissions.may_message_as_complainant(request.user, complaint))
     form = forms.MessageForm(request.POST)
-    if form.is_valid() and _run(
+    if form.is_valid() and attempt(
         request,
         lambda: services.complaint_message_from_complainant(
             complaint=complaint, actor=request.user, body=form.cleaned_data["body"]

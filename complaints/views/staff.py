@@ -13,8 +13,8 @@ from complaints import forms, permissions, selectors, services
 from complaints.exports import CHAIR_COLUMNS, columns_for
 from complaints.filters import DECIDED, WAITING, ChairComplaintFilter, ComplaintFilter
 from complaints.models import Complaint
-from complaints.views.shared import _promises, _run
-from hubportal.core.actions import forbid_unless
+from complaints.views.shared import _promises
+from hubportal.core.actions import attempt, forbid_unless
 from hubportal.errors import ActionRefused
 from hubportal.exports import export_format, export_rows
 from hubportal.lists import page_of, querystring
@@ -167,7 +167,7 @@ def complaint_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = selectors.get_complaint_for(request.user, pk)
     forbid_unless(permissions.may_acknowledge(request.user, complaint))
     form = forms.AcknowledgeForm(request.POST)
-    if form.is_valid() and _run(
+    if form.is_valid() and attempt(
         request,
         lambda: services.complaint_acknowledge(
             complaint=complaint, actor=request.user, message=form.cleaned_data["message"]
@@ -184,7 +184,7 @@ def complaint_investigate(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = selectors.get_complaint_for(request.user, pk)
     forbid_unless(permissions.may_investigate(request.user, complaint))
     form = forms.InvestigateForm(request.POST)
-    if form.is_valid() and _run(
+    if form.is_valid() and attempt(
         request,
         lambda: services.complaint_investigate(complaint=complaint, actor=request.user, note=form.cleaned_data["note"]),
         "The investigation has started.",
@@ -199,7 +199,7 @@ def complaint_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = selectors.get_complaint_for(request.user, pk)
     forbid_unless(permissions.may_resolve(request.user, complaint))
     form = forms.ResolveForm(request.POST)
-    if form.is_valid() and _run(
+    if form.is_valid() and attempt(
         request,
         lambda: services.complaint_resolve(
             complaint=complaint, actor=request.user, resolution=form.cleaned_data["resolution"]
@@ -217,7 +217,7 @@ def complaint_update_details(request: HttpRequest, pk: int) -> HttpResponse:
     forbid_unless(permissions.may_update_details(request.user, complaint))
     # A copy: the unsaved form must not change the complaint shown beside it.
     form = forms.DetailsForm(request.POST, instance=Complaint.objects.get(pk=complaint.pk), prefix="details")
-    if form.is_valid() and _run(
+    if form.is_valid() and attempt(
         request,
         lambda: services.complaint_update_details(
             complaint=complaint,
@@ -239,7 +239,7 @@ def complaint_note(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = selectors.get_complaint_for(request.user, pk)
     forbid_unless(permissions.may_add_note(request.user, complaint))
     form = forms.NoteForm(request.POST, user=request.user, complaint=complaint, prefix="note")
-    if form.is_valid() and _run(
+    if form.is_valid() and attempt(
         request,
         lambda: services.complaint_note_add(
             complaint=complaint,
@@ -260,7 +260,7 @@ def complaint_suspend_partner(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = selectors.get_complaint_for(request.user, pk)
     forbid_unless(permissions.may_suspend_partner(request.user, complaint))
     form = forms.SuspendForm(request.POST, prefix="suspend")
-    if form.is_valid() and _run(
+    if form.is_valid() and attempt(
         request,
         lambda: services.complaint_suspend_partner(
             complaint=complaint, actor=request.user, reason=form.cleaned_data["reason"]
@@ -282,7 +282,7 @@ def complaint_recommend(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.RecommendationForm(request.POST or None, request.FILES or None, complaint=complaint)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _run(
+        if attempt(
             request,
             lambda: services.complaint_recommend_termination(
                 complaint=complaint,
@@ -365,7 +365,7 @@ def chair_case(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def chair_review(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = _chair_complaint(request, pk)
-    _run(
+    attempt(
         request,
         lambda: services.complaint_take_into_review(complaint=complaint, actor=request.user),
         "You have taken the complaint into review. The complainant has been told.",
@@ -381,7 +381,7 @@ def chair_decide(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, permissions.undecided(complaint)[1])
         return redirect("complaints:chair_case", pk=pk)
     form = forms.DecisionForm(request.POST)
-    if form.is_valid() and _run(
+    if form.is_valid() and attempt(
         request,
         lambda: services.complaint_decide(
             complaint=complaint,
@@ -402,7 +402,7 @@ def chair_note(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = _chair_complaint(request, pk)
     forbid_unless(permissions.may_add_note(request.user, complaint))
     form = forms.NoteForm(request.POST, user=request.user, complaint=complaint, prefix="note")
-    if form.is_valid() and _run(
+    if form.is_valid() and attempt(
         request,
         lambda: services.complaint_note_add(
             complaint=complaint,

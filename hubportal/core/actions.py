@@ -10,6 +10,7 @@ page answers 403); any other reason says "not now" (``ActionRefused``, shown
 on the page).
 """
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 
 from hubportal.errors import ActionRefused
@@ -48,3 +49,33 @@ def forbid_unless(verdict: Verdict) -> None:
     allowed, reason = verdict
     if not allowed and isinstance(reason, NotYours):
         raise PermissionDenied(str(reason))
+
+
+class Done:
+    """What ``attempt`` answers: true when the service ran, with its ``result``."""
+
+    __slots__ = ("ok", "result")
+
+    def __init__(self, ok: bool, result=None):
+        self.ok, self.result = ok, result
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+
+def attempt(request, action, success: str = "", *, form=None) -> Done:
+    """The middle of every POST action: call the service (``action``, no
+    arguments); on success say ``success``; on ``ActionRefused`` show the
+    reason, on the form beside what was typed when there is one, else as a
+    message. The view fetched and checked before, and redirects after."""
+    try:
+        result = action()
+    except ActionRefused as refusal:
+        if form is not None:
+            form.add_error(None, str(refusal))
+        else:
+            messages.error(request, str(refusal))
+        return Done(False)
+    if success:
+        messages.success(request, success)
+    return Done(True, result)
