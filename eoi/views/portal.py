@@ -26,6 +26,7 @@ from eoi.forms import (
 from eoi.funding import HUB_GRANT, check_eoi
 from eoi.models import Call, ExpressionOfInterest
 from eoi.views.shared import _agreement_of, _money_context, _share
+from hubportal.core.actions import attempt
 from hubportal.errors import ActionRefused
 from hubportal.exports import export_format, export_rows
 from hubportal.lists import page_of, querystring
@@ -262,12 +263,11 @@ def eoi_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     eoi = selectors.get_eoi_for(request.user, pk)
     form = WithdrawForm(request.POST)
     form.is_valid()
-    try:
-        services.eoi_withdraw(eoi=eoi, actor=request.user, reason=form.cleaned_data.get("reason", ""))
-    except ActionRefused as refusal:
-        messages.error(request, str(refusal))
-    else:
-        messages.success(request, "Your expression of interest is withdrawn.")
+    attempt(
+        request,
+        lambda: services.eoi_withdraw(eoi=eoi, actor=request.user, reason=form.cleaned_data.get("reason", "")),
+        "Your expression of interest is withdrawn.",
+    )
     return redirect("eoi:portal_eoi", pk=eoi.pk)
 
 
@@ -280,12 +280,11 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
         for error in form.errors.get("file", ["Choose a file to attach."]):
             messages.error(request, error)
         return redirect("eoi:eoi_edit", pk=eoi.pk)
-    try:
-        services.attachment_add(eoi=eoi, actor=request.user, file=form.cleaned_data["file"])
-    except ActionRefused as refusal:
-        messages.error(request, str(refusal))
-    else:
-        messages.success(request, f"{form.cleaned_data['file'].name} attached.")
+    attempt(
+        request,
+        lambda: services.attachment_add(eoi=eoi, actor=request.user, file=form.cleaned_data["file"]),
+        f"{form.cleaned_data['file'].name} attached.",
+    )
     return redirect("eoi:eoi_edit", pk=eoi.pk)
 
 
@@ -298,10 +297,7 @@ def attachment_remove(request: HttpRequest, pk: int) -> HttpResponse:
     if attachment is None:
         messages.error(request, "Choose the attachment to remove.")
         return redirect("eoi:eoi_edit", pk=eoi.pk)
-    try:
-        services.attachment_remove(attachment=attachment, actor=request.user)
-    except ActionRefused as refusal:
-        messages.error(request, str(refusal))
-    else:
-        messages.success(request, "Attachment removed.")
+    attempt(
+        request, lambda: services.attachment_remove(attachment=attachment, actor=request.user), "Attachment removed."
+    )
     return redirect("eoi:eoi_edit", pk=eoi.pk)
