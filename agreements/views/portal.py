@@ -12,8 +12,7 @@ from agreements.forms import (
 from agreements.models import Agreement
 from agreements.views.shared import _detail_context, _not_now
 from hubportal.core.actions import attempt
-from hubportal.exports import export_format, export_rows
-from hubportal.lists import page_of, querystring
+from hubportal.core.listpage import list_page
 from hubportal.roles import (
     partner_required,
 )
@@ -42,13 +41,7 @@ def portal_list(request: HttpRequest) -> HttpResponse:
     """The partner's own agreements, filtered by state, kind and year, sorted, paged and exported."""
     agreements = selectors.agreements_for(request.user).order_by("-academic_year", "-created_at", "-pk")
     found = PortalAgreementFilter(request.GET, queryset=agreements)
-    if export_format(request):
-        return export_rows(request, found.qs, PORTAL_COLUMNS, "our-agreements")
-    return render(
-        request,
-        "agreements/portal_list.html",
-        {"filter": found, "page": page_of(request, found.qs), "querystring": querystring(request)},
-    )
+    return list_page(request, found, "agreements/portal_list.html", columns=PORTAL_COLUMNS, basename="our-agreements")
 
 
 @partner_required

@@ -29,6 +29,7 @@ from agreements.models import Agreement, AnnualReview, Reason, TerminationRecomm
 from agreements.views.shared import _detail_context, _not_now
 from hubportal.academic_years import AcademicYear, current_academic_year
 from hubportal.core.actions import attempt
+from hubportal.core.listpage import list_page
 from hubportal.errors import ActionRefused, require
 from hubportal.exports import export_format, export_rows
 from hubportal.history import history_for
@@ -78,19 +79,13 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
     """Every agreement, filtered, sorted and exported."""
     queryset = selectors.agreements_for(request.user).order_by("-academic_year", "partner__name")
     filtered = AgreementFilter(request.GET, queryset=queryset)
-    if export_format(request):
-        return export_rows(request, filtered.qs, LIST_COLUMNS, "agreements")
-    page = page_of(request, filtered.qs)
-    return render(
+    return list_page(
         request,
+        filtered,
         "agreements/list.html",
-        {
-            "filter": filtered,
-            "page": page,
-            "querystring": querystring(request),
-            "count": page.paginator.count,
-            "current_year": current_academic_year(),
-        },
+        columns=LIST_COLUMNS,
+        basename="agreements",
+        context=lambda page: {"count": page.paginator.count, "current_year": current_academic_year()},
     )
 
 

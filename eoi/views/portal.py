@@ -27,9 +27,8 @@ from eoi.funding import HUB_GRANT, check_eoi
 from eoi.models import Call, ExpressionOfInterest
 from eoi.views.shared import _agreement_of, _money_context, _share
 from hubportal.core.actions import attempt
+from hubportal.core.listpage import list_page
 from hubportal.errors import ActionRefused
-from hubportal.exports import export_format, export_rows
-from hubportal.lists import page_of, querystring
 from hubportal.roles import (
     partner_required,
 )
@@ -68,19 +67,13 @@ def portal_calls(request: HttpRequest) -> HttpResponse:
         .order_by("-open_now", F("open_closes").asc(nulls_last=True), F("closed_closes").desc(), "pk")
     )
     found = PortalCallFilter(request.GET, queryset=calls)
-    if export_format(request):
-        return export_rows(request, found.qs, PORTAL_CALL_COLUMNS, "calls")
-    page = page_of(request, found.qs)
-    eois = {e.call_id: e for e in ExpressionOfInterest.objects.visible_to(request.user).filter(call__in=list(page))}
-    return render(
-        request,
-        "eoi/portal_calls.html",
-        {
-            "filter": found,
-            "page": page,
-            "rows": [(call, eois.get(call.pk)) for call in page],
-            "querystring": querystring(request),
-        },
+
+    def rows(page) -> dict:
+        eois = {e.call_id: e for e in ExpressionOfInterest.objects.visible_to(request.user).filter(call__in=list(page))}
+        return {"rows": [(call, eois.get(call.pk)) for call in page]}
+
+    return list_page(
+        request, found, "eoi/portal_calls.html", columns=PORTAL_CALL_COLUMNS, basename="calls", context=rows
     )
 
 
@@ -126,13 +119,8 @@ PORTAL_EOI_COLUMNS = [
 @partner_required
 def portal_eois(request: HttpRequest) -> HttpResponse:
     mine = PortalEoiFilter(request.GET, queryset=selectors.eois_for_partner(request.user))
-    if export_format(request):
-        return export_rows(request, mine.qs, PORTAL_EOI_COLUMNS, "our-expressions-of-interest")
-    page = page_of(request, mine.qs)
-    return render(
-        request,
-        "eoi/portal_eois.html",
-        {"filter": mine, "page": page, "querystring": querystring(request)},
+    return list_page(
+        request, mine, "eoi/portal_eois.html", columns=PORTAL_EOI_COLUMNS, basename="our-expressions-of-interest"
     )
 
 

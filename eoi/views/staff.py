@@ -35,6 +35,7 @@ from eoi.funding import check_eoi
 from eoi.models import Call, ExpressionOfInterest, Gap, NeedsAnalysis
 from eoi.views.shared import _agreement_of, _money_context, _share
 from hubportal.core.actions import attempt
+from hubportal.core.listpage import list_page
 from hubportal.errors import ActionRefused
 from hubportal.exports import export_format, export_rows
 from hubportal.history import history_for
@@ -69,13 +70,7 @@ def needs_list(request: HttpRequest) -> HttpResponse:
         gap_count=Count("gaps"), high_count=Count("gaps", filter=Q(gaps__priority=Gap.Priority.HIGH))
     ).order_by("-academic_year")
     found = NeedsAnalysisFilter(request.GET, queryset=analyses)
-    if export_format(request):
-        return export_rows(request, found.qs, NEEDS_COLUMNS, "needs-analyses")
-    return render(
-        request,
-        "eoi/needs_list.html",
-        {"filter": found, "page": page_of(request, found.qs), "querystring": querystring(request)},
-    )
+    return list_page(request, found, "eoi/needs_list.html", columns=NEEDS_COLUMNS, basename="needs-analyses")
 
 
 @hub_staff_required
@@ -190,13 +185,7 @@ CALL_COLUMNS = [
 @hub_staff_required
 def call_list(request: HttpRequest) -> HttpResponse:
     calls = CallFilter(request.GET, queryset=selectors.calls_for_staff())
-    if export_format(request):
-        return export_rows(request, calls.qs, CALL_COLUMNS, "calls")
-    return render(
-        request,
-        "eoi/call_list.html",
-        {"filter": calls, "page": page_of(request, calls.qs), "querystring": querystring(request)},
-    )
+    return list_page(request, calls, "eoi/call_list.html", columns=CALL_COLUMNS, basename="calls")
 
 
 def _call_form(request: HttpRequest, call: Call | None = None) -> HttpResponse:
