@@ -46,13 +46,17 @@ def can_see_personal_details(user) -> bool:
     return is_safeguarding_lead(user)
 
 
-def can_raise_on_behalf(user) -> bool:
+def may_raise_on_behalf(user) -> Verdict:
     """Hub staff record a complaint made to them in writing by someone else."""
-    return is_hub_staff(user)
+    if user is None or not user.is_authenticated or not is_hub_staff(user):
+        return not_yours("Only Hub staff can record a complaint for someone.")
+    return ALLOWED
 
 
-def can_raise_from_portal(user) -> bool:
-    return is_partner_user(user)
+def may_raise_from_portal(user) -> Verdict:
+    if user is None or not user.is_authenticated or not is_partner_user(user):
+        return not_yours("Only partner users can raise a complaint here.")
+    return ALLOWED
 
 
 def undecided(complaint: Complaint) -> Verdict:

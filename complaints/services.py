@@ -22,8 +22,6 @@ from django.utils import timezone
 
 from complaints.models import Complaint, ComplaintAttachment, ComplaintNote, ReferenceCounter
 from complaints.permissions import (
-    can_raise_from_portal,
-    can_raise_on_behalf,
     may_accept,
     may_acknowledge,
     may_add_note,
@@ -31,6 +29,8 @@ from complaints.permissions import (
     may_escalate,
     may_investigate,
     may_message_as_complainant,
+    may_raise_from_portal,
+    may_raise_on_behalf,
     may_recommend_termination,
     may_resolve,
     may_suspend_partner,
@@ -41,7 +41,7 @@ from complaints.permissions import (
 from hubportal import roles
 from hubportal.core.actions import enforce
 from hubportal.core.users import partner_users
-from hubportal.errors import ActionRefused, require
+from hubportal.errors import ActionRefused
 from hubportal.history import record, transition
 from hubportal.hub import current_hub
 from hubportal.models import User
@@ -242,10 +242,10 @@ def complaint_raise(
     authenticated = actor is not None and actor.is_authenticated
     complainant_partner = None
     if via == Complaint.RaisedVia.PORTAL:
-        require(authenticated and can_raise_from_portal(actor), "Only partner users can raise a complaint here.")
+        enforce(may_raise_from_portal(actor))
         complainant_partner = actor.partner
     elif via == Complaint.RaisedVia.STAFF:
-        require(authenticated and can_raise_on_behalf(actor), "Only Hub staff can record a complaint for someone.")
+        enforce(may_raise_on_behalf(actor))
     elif via != Complaint.RaisedVia.PUBLIC:
         raise ActionRefused("Say how the complaint was made.")
     _check_subject(

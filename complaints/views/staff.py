@@ -54,7 +54,7 @@ def _staff_list(request: HttpRequest, *, safeguarding: bool) -> HttpResponse:
             if not safeguarding and is_safeguarding_lead(request.user)
             else 0
         ),
-        "can_raise": permissions.can_raise_on_behalf(request.user),
+        "can_raise": permissions.may_raise_on_behalf(request.user)[0],
         **_promises(),
     }
     return render(request, "complaints/staff_list.html", context)
@@ -74,8 +74,7 @@ def safeguarding_list(request: HttpRequest) -> HttpResponse:
 @staff_area_required
 def complaint_new(request: HttpRequest) -> HttpResponse:
     """Staff record a written complaint someone made to the Hub."""
-    if not permissions.can_raise_on_behalf(request.user):
-        raise PermissionDenied("Only Hub staff can record a complaint for someone.")
+    forbid_unless(permissions.may_raise_on_behalf(request.user))
     form = forms.StaffComplaintForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
