@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from hubportal import text_limits
 from hubportal.academic_years import AcademicYear
+from hubportal.core.attachments import Attachment
 from hubportal.money import MoneyField
 from hubportal.uploads import PrivateUploadTo
 
@@ -493,17 +494,8 @@ class TerminationRecommendation(models.Model):
         return self.decided_at is not None
 
 
-class RecommendationDocument(models.Model):
+class RecommendationDocument(Attachment):
     """Evidence attached to a recommendation, for the Chair to read."""
 
     recommendation = models.ForeignKey(TerminationRecommendation, on_delete=models.PROTECT, related_name="documents")
     file = models.FileField(upload_to=PrivateUploadTo("recommendations"))
-    original_filename = models.CharField(max_length=255)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["uploaded_at", "pk"]
-
-    def __str__(self):
-        return self.original_filename

@@ -18,10 +18,10 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from agreements.models import Agreement, AnnualReview
-from agreements.selectors import hub_staff_users
 from agreements.services import sign_url, staff_url
 from hubportal import roles
 from hubportal.academic_years import AcademicYear, academic_year_for
+from hubportal.core.users import hub_staff_users
 from hubportal.models import User
 from hubportal.reminders import Due, dates_due, reminder_kind
 

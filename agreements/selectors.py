@@ -133,20 +133,12 @@ def _active(queryset) -> list[User]:
     return list(queryset.filter(is_active=True).distinct())
 
 
-def hub_staff_users() -> list[User]:
-    return _active(User.objects.filter(groups__name__in=[roles.STAFF, roles.MANAGER]))
-
-
 def service_managers() -> list[User]:
     return _active(User.objects.filter(groups__name=roles.MANAGER))
 
 
 def chairs() -> list[User]:
     return _active(User.objects.filter(groups__name=roles.CHAIR))
-
-
-def partner_users(partner) -> list[User]:
-    return _active(User.objects.filter(partner=partner, groups__name=roles.PARTNER))
 
 
 def agreements_for_roll_forward(start_year: int) -> QuerySet[Agreement]:

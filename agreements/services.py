@@ -51,6 +51,7 @@ from agreements.permissions import (
 from agreements.text import canonical_text, sha256
 from eoi.funding import HUB_GRANT, IN_KIND, check_match_funding, pounds
 from hubportal.academic_years import AcademicYear, academic_year_for, current_academic_year
+from hubportal.core.users import hub_staff_users, partner_users
 from hubportal.errors import ActionRefused, require
 from hubportal.history import can_move, record, transition
 from hubportal.money import to_money
@@ -109,10 +110,10 @@ def chair_url(recommendation: TerminationRecommendation) -> str:
 def _notify_both(*, kind: str, agreement: Agreement, context: dict | None = None, staff=None) -> None:
     """The partner's users, linked to the portal page; staff, linked to the staff page."""
     context = {"agreement": agreement, **(context or {})}
-    notify(kind=kind, recipients=selectors.partner_users(agreement.partner), context=context, url=portal_url(agreement))
+    notify(kind=kind, recipients=partner_users(agreement.partner), context=context, url=portal_url(agreement))
     notify(
         kind=kind,
-        recipients=selectors.hub_staff_users() if staff is None else staff,
+        recipients=hub_staff_users() if staff is None else staff,
         context=context,
         url=staff_url(agreement),
     )
@@ -407,7 +408,7 @@ def issue_problems(agreement: Agreement) -> list[str]:
     allowed, reason = standing_allows(agreement, Action.AGREEMENT_ISSUE)
     if not allowed:
         problems.append(reason)
-    elif agreement.is_project and not selectors.partner_users(agreement.partner):
+    elif agreement.is_project and not partner_users(agreement.partner):
         problems.append(f"Nobody at {agreement.partner.name} can sign yet: invite a partner user first.")
     if agreement.is_project:
         if not (agreement.starts_on and agreement.ends_on):
@@ -458,7 +459,7 @@ def agreement_issue(*, agreement: Agreement, actor) -> Agreement:
     )
     notify(
         kind="agreements_issued",
-        recipients=selectors.partner_users(agreement.partner),
+        recipients=partner_users(agreement.partner),
         context={"agreement": agreement, "sign_by": agreement.issued_at.date() + datetime.timedelta(SIGN_WITHIN_DAYS)},
         url=sign_url(agreement),
     )
@@ -498,7 +499,7 @@ def agreement_reopen(*, agreement: Agreement, actor, reason: str) -> Agreement:
     )
     notify(
         kind="agreements_reopened",
-        recipients=selectors.partner_users(agreement.partner),
+        recipients=partner_users(agreement.partner),
         context={"agreement": agreement, "reason": reason, "old_version": old_version, "voided": voided},
         url=portal_url(agreement),
     )
@@ -679,7 +680,7 @@ def agreement_complete(*, agreement: Agreement, actor, note: str = "") -> Agreem
     transition(agreement, to=Status.COMPLETED, actor=actor, note=note, update_fields=fields)
     notify(
         kind="agreements_completed",
-        recipients=selectors.partner_users(agreement.partner),
+        recipients=partner_users(agreement.partner),
         context={"agreement": agreement},
         url=portal_url(agreement),
     )
@@ -1029,7 +1030,7 @@ def agreements_expire(*, today: datetime.date | None = None) -> list[Agreement]:
             decision=TerminationRecommendation.Decision.UPHELD,
         ).values_list("agreement_id", flat=True)
     )
-    staff = selectors.hub_staff_users()
+    staff = hub_staff_users()
     for agreement in ended:
         agreement.ended_at = timezone.now()
         ends = f"The {agreement.year.label} academic year ended on {agreement.year.ends_on:%d %B %Y}"
@@ -1176,7 +1177,7 @@ def recommendation_raise(
             if not told:
                 notify(
                     kind="agreements_partnership_suspended",
-                    recipients=selectors.partner_users(partner),
+                    recipients=partner_users(partner),
                     context={"agreement": agreement, "recommendation": recommendation},
                     url=portal_url(agreement),
                 )

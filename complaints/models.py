@@ -6,6 +6,7 @@ from django.db import models
 from django.utils import timezone
 
 from hubportal import text_limits
+from hubportal.core.attachments import Attachment
 from hubportal.uploads import PrivateUploadTo
 
 
@@ -259,20 +260,13 @@ class ReferenceCounter(models.Model):
         return f"{self.year}: {self.last_number}"
 
 
-class ComplaintAttachment(models.Model):
+class ComplaintAttachment(Attachment):
     complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="attachments")
     file = models.FileField(upload_to=PrivateUploadTo("complaints"))
-    original_filename = models.CharField(max_length=255)
+    # The public form's attachments have no uploader.
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    uploaded_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["uploaded_at", "pk"]
-
-    def __str__(self):
-        return self.original_filename
 
 
 class ComplaintNote(models.Model):

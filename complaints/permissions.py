@@ -1,5 +1,6 @@
-"""Who may do what to a complaint. Each ``can_*`` answers for the views, the
-templates (to show a button) and the services (to refuse) alike.
+"""Who may do what to a complaint. Each ``may_*`` answers ``(allowed, reason)``
+for the views, the templates (to show a button or say why not) and the
+services (to refuse, with ``enforce``) alike.
 
 The role checks here say who may act; the object's visibility (who may open
 it at all) is ``Complaint.objects.visible_to``. Checks that take the stage
@@ -14,6 +15,7 @@ from datetime import date
 from django.utils import timezone
 
 from complaints.models import Complaint, ComplaintNote
+from hubportal.core.actions import ALLOWED, Verdict, not_yours, refused
 from hubportal.roles import (
     is_admin,
     is_chair,
@@ -44,33 +46,69 @@ def can_see_personal_details(user) -> bool:
     return is_safeguarding_lead(user)
 
 
-def can_raise_on_behalf(user) -> bool:
+def may_raise_on_behalf(user) -> Verdict:
     """Hub staff record a complaint made to them in writing by someone else."""
-    return is_hub_staff(user)
+    if user is None or not user.is_authenticated or not is_hub_staff(user):
+        return not_yours("Only Hub staff can record a complaint for someone.")
+    return ALLOWED
 
 
-def can_raise_from_portal(user) -> bool:
-    return is_partner_user(user)
+def may_raise_from_portal(user) -> Verdict:
+    if user is None or not user.is_authenticated or not is_partner_user(user):
+        return not_yours("Only partner users can raise a complaint here.")
+    return ALLOWED
 
 
-def can_acknowledge(user, complaint: Complaint) -> bool:
+def undecided(complaint: Complaint) -> Verdict:
+    """A decided complaint is final: nothing but a correction changes it."""
+    if complaint.is_decided:
+        return refused(
+            f"The Chair decided this complaint on {timezone.localtime(complaint.decided_at):%-d %B %Y}; the decision "
+            "is final and the case cannot be changed. If something in it is wrong, add a correction note."
+        )
+    return ALLOWED
+
+
+def _at(complaint: Complaint, wanted: str, doing: str) -> Verdict:
+    """The complaint is undecided and at the stage the action moves it from."""
+    verdict = undecided(complaint)
+    if verdict[0] and complaint.status != wanted:
+        return refused(
+            f"This complaint is {complaint.get_status_display().lower()}, so it cannot be {doing} now. "
+            "Reload the page to see where it is."
+        )
+    return verdict
+
+
+def may_acknowledge(user, complaint: Complaint) -> Verdict:
     """The Service Manager acknowledges a complaint just received."""
-    return handles_stage_one(user) and complaint.status == Status.RECEIVED
+    if not handles_stage_one(user):
+        return not_yours("Only the Service Manager can acknowledge a complaint.")
+    return _at(complaint, Status.RECEIVED, "acknowledged")
 
 
-def can_investigate(user, complaint: Complaint) -> bool:
+def may_investigate(user, complaint: Complaint) -> Verdict:
     """The Service Manager starts investigating an acknowledged complaint."""
-    return handles_stage_one(user) and complaint.status == Status.ACKNOWLEDGED
+    if not handles_stage_one(user):
+        return not_yours("Only the Service Manager can start the investigation.")
+    return _at(complaint, Status.ACKNOWLEDGED, "moved to investigation")
 
 
-def can_resolve(user, complaint: Complaint) -> bool:
+def may_resolve(user, complaint: Complaint) -> Verdict:
     """The Service Manager writes the resolution once the investigation is done."""
-    return handles_stage_one(user) and complaint.status == Status.INVESTIGATING
+    if not handles_stage_one(user):
+        return not_yours("Only the Service Manager can resolve a complaint.")
+    return _at(complaint, Status.INVESTIGATING, "resolved")
 
 
-def can_update_details(user, complaint: Complaint) -> bool:
+def may_update_details(user, complaint: Complaint) -> Verdict:
     """Triage in stage one: the category, and which partner or agreement it is about."""
-    return handles_stage_one(user) and complaint.status in Complaint.STAGE_ONE
+    if not handles_stage_one(user):
+        return not_yours("Only the Service Manager can change a complaint's details.")
+    verdict = undecided(complaint)
+    if verdict[0] and complaint.status not in Complaint.STAGE_ONE:
+        return refused("The details can be changed only before the resolution is written.")
+    return verdict
 
 
 def is_complainant(user, complaint: Complaint) -> bool:
@@ -102,9 +140,11 @@ def acts_as_complainant(user, complaint: Complaint, token: str | None = None) ->
     return tracking_token_matches(complaint, token)
 
 
-def can_accept(user, complaint: Complaint, token: str | None = None) -> bool:
+def may_accept(user, complaint: Complaint, token: str | None = None) -> Verdict:
     """The complainant accepts the resolution, which closes the complaint."""
-    return complaint.status == Status.RESOLVED and acts_as_complainant(user, complaint, token)
+    if not acts_as_complainant(user, complaint, token):
+        return not_yours("Only the complainant can accept the resolution.")
+    return _at(complaint, Status.RESOLVED, "accepted")
 
 
 def within_escalation_window(complaint: Complaint, today: date | None = None) -> bool:
@@ -112,28 +152,41 @@ def within_escalation_window(complaint: Complaint, today: date | None = None) ->
     return complaint.escalate_by is not None and today <= complaint.escalate_by
 
 
-def can_escalate(user, complaint: Complaint, token: str | None = None, today: date | None = None) -> bool:
+def may_escalate(user, complaint: Complaint, token: str | None = None, today: date | None = None) -> Verdict:
     """The complainant escalates to the Chair, up to and including the last day of the window."""
-    return (
-        complaint.status == Status.RESOLVED
-        and within_escalation_window(complaint, today)
-        and acts_as_complainant(user, complaint, token)
-    )
+    if not acts_as_complainant(user, complaint, token):
+        return not_yours("Only the complainant can escalate the complaint.")
+    verdict = _at(complaint, Status.RESOLVED, "escalated")
+    if verdict[0] and not within_escalation_window(complaint, today):
+        return refused(
+            f"The time to escalate this complaint ended on {complaint.escalate_by:%-d %B %Y}. "
+            "If something new has happened, make a new complaint."
+        )
+    return verdict
 
 
-def can_message_as_complainant(user, complaint: Complaint, token: str | None = None) -> bool:
+def may_message_as_complainant(user, complaint: Complaint, token: str | None = None) -> Verdict:
     """The complainant may write to the Hub while the complaint is open."""
-    return complaint.is_open and acts_as_complainant(user, complaint, token)
+    if not acts_as_complainant(user, complaint, token):
+        return not_yours("Only the complainant can write here.")
+    verdict = undecided(complaint)
+    if verdict[0] and not complaint.is_open:
+        return refused("This complaint is closed. If something new has happened, make a new complaint.")
+    return verdict
 
 
-def can_take_into_review(user, complaint: Complaint) -> bool:
+def may_take_into_review(user, complaint: Complaint) -> Verdict:
     """The Chair takes an escalated complaint into review."""
-    return is_chair(user) and complaint.status == Status.ESCALATED
+    if not is_chair(user):
+        return not_yours("Only the Chair of the Hub Executive Board can review an escalated complaint.")
+    return _at(complaint, Status.ESCALATED, "taken into review")
 
 
-def can_decide(user, complaint: Complaint) -> bool:
+def may_decide(user, complaint: Complaint) -> Verdict:
     """The Chair records findings and a final decision on a complaint under review."""
-    return is_chair(user) and complaint.status == Status.CHAIR_REVIEW
+    if not is_chair(user):
+        return not_yours("Only the Chair of the Hub Executive Board can decide an escalated complaint.")
+    return _at(complaint, Status.CHAIR_REVIEW, "decided")
 
 
 def note_kinds_for(user, complaint: Complaint) -> list[str]:
@@ -154,34 +207,51 @@ def note_kinds_for(user, complaint: Complaint) -> list[str]:
     return kinds
 
 
-def can_add_note(user, complaint: Complaint, kind: str | None = None) -> bool:
+def may_add_note(user, complaint: Complaint, kind: str | None = None) -> Verdict:
+    """Any note (``kind`` None: may the note form show), or a note of this kind."""
     kinds = note_kinds_for(user, complaint)
-    return bool(kinds) if kind is None else kind in kinds
+    if not kinds:
+        return not_yours(
+            "The Chair's decision is final: only the Chair or the Service Manager may add a correction."
+            if complaint.is_decided
+            else "You cannot add notes to this complaint."
+        )
+    if kind is None:
+        return ALLOWED
+    if kind != Kind.CORRECTION and complaint.is_decided:
+        return undecided(complaint)
+    if kind not in kinds:
+        return refused(
+            f"A note of the kind “{Kind(kind).label.lower()}” cannot be added to this complaint now. "
+            "Choose another kind."
+        )
+    return ALLOWED
 
 
-def can_suspend_partner(user, complaint: Complaint) -> bool:
+def _safeguarding_lead_on_a_concern(user, complaint: Complaint) -> bool:
+    return is_hub_staff(user) and is_safeguarding_lead(user) and complaint.is_safeguarding
+
+
+def may_suspend_partner(user, complaint: Complaint) -> Verdict:
     """From a safeguarding concern, staff suspend the partnership at once. Not
     from a concern the Chair has decided: it is locked, and a fresh worry is a
     new concern."""
     from partners.models import Partner
 
-    return (
-        is_hub_staff(user)
-        and is_safeguarding_lead(user)
-        and complaint.is_safeguarding
-        and not complaint.is_decided
-        and complaint.partner_id is not None
-        and complaint.partner.status == Partner.Stage.ACTIVE
-    )
+    if not _safeguarding_lead_on_a_concern(user, complaint):
+        return not_yours("Only a safeguarding lead can suspend a partnership from a safeguarding concern.")
+    if complaint.is_decided:
+        return refused("The Chair has decided this concern, so nothing more can be done from it: raise a new concern.")
+    if complaint.partner_id is None or complaint.partner.status != Partner.Stage.ACTIVE:
+        return refused("The partnership is not active, so it cannot be suspended.")
+    return ALLOWED
 
 
-def can_recommend_termination(user, complaint: Complaint) -> bool:
+def may_recommend_termination(user, complaint: Complaint) -> Verdict:
     """From a safeguarding concern, staff recommend the Chair ends the partnership
     (the agreements route: the Chair decides)."""
-    return (
-        is_hub_staff(user)
-        and is_safeguarding_lead(user)
-        and complaint.is_safeguarding
-        and complaint.partner_id is not None
-        and not complaint.is_decided
-    )
+    if not _safeguarding_lead_on_a_concern(user, complaint):
+        return not_yours("Only a safeguarding lead can recommend termination from a safeguarding concern.")
+    if complaint.partner_id is None or complaint.is_decided:
+        return refused("A recommendation needs a concern about a partner that has not been decided.")
+    return ALLOWED

@@ -22,24 +22,26 @@ from django.utils import timezone
 
 from complaints.models import Complaint, ComplaintAttachment, ComplaintNote, ReferenceCounter
 from complaints.permissions import (
-    acts_as_complainant,
-    can_acknowledge,
-    can_add_note,
-    can_decide,
-    can_investigate,
-    can_raise_from_portal,
-    can_raise_on_behalf,
-    can_recommend_termination,
-    can_resolve,
-    can_suspend_partner,
-    can_take_into_review,
-    can_update_details,
-    handles_stage_one,
+    may_accept,
+    may_acknowledge,
+    may_add_note,
+    may_decide,
+    may_escalate,
+    may_investigate,
+    may_message_as_complainant,
+    may_raise_from_portal,
+    may_raise_on_behalf,
+    may_recommend_termination,
+    may_resolve,
+    may_suspend_partner,
+    may_take_into_review,
+    may_update_details,
     token_hash,
-    within_escalation_window,
 )
 from hubportal import roles
-from hubportal.errors import ActionRefused, require
+from hubportal.core.actions import enforce
+from hubportal.core.users import partner_users
+from hubportal.errors import ActionRefused
 from hubportal.history import record, transition
 from hubportal.hub import current_hub
 from hubportal.models import User
@@ -77,10 +79,6 @@ def stage_one_staff(complaint: Complaint) -> list[User]:
     if complaint.owner_id and complaint.owner.is_active:
         return [complaint.owner]
     return list(service_managers())
-
-
-def partner_users(partner) -> list[User]:
-    return list(User.objects.filter(partner=partner, groups__name=roles.PARTNER, is_active=True).distinct())
 
 
 def staff_url(complaint: Complaint) -> str:
@@ -279,10 +277,10 @@ def complaint_raise(
     authenticated = actor is not None and actor.is_authenticated
     complainant_partner = None
     if via == Complaint.RaisedVia.PORTAL:
-        require(authenticated and can_raise_from_portal(actor), "Only partner users can raise a complaint here.")
+        enforce(may_raise_from_portal(actor))
         complainant_partner = actor.partner
     elif via == Complaint.RaisedVia.STAFF:
-        require(authenticated and can_raise_on_behalf(actor), "Only Hub staff can record a complaint for someone.")
+        enforce(may_raise_on_behalf(actor))
     elif via != Complaint.RaisedVia.PUBLIC:
         raise ActionRefused("Say how the complaint was made.")
     _check_subject(
@@ -357,31 +355,12 @@ def _locked(complaint: Complaint) -> Complaint:
     )
 
 
-def _refuse_if_decided(complaint: Complaint) -> None:
-    if complaint.is_decided:
-        raise ActionRefused(
-            f"The Chair decided this complaint on {timezone.localtime(complaint.decided_at):%-d %B %Y}; the decision "
-            "is final and the case cannot be changed. If something in it is wrong, add a correction note."
-        )
-
-
-def _refuse_unless_status(complaint: Complaint, wanted: str, doing: str) -> None:
-    _refuse_if_decided(complaint)
-    if complaint.status != wanted:
-        raise ActionRefused(
-            f"This complaint is {complaint.get_status_display().lower()}, so it cannot be {doing} now. "
-            "Reload the page to see where it is."
-        )
-
-
 @transaction.atomic
 def complaint_acknowledge(*, complaint: Complaint, actor, message: str = "") -> Complaint:
     """The Service Manager acknowledges receipt and takes ownership; the
     complainant is told, with any message written for them."""
     complaint = _locked(complaint)
-    require(handles_stage_one(actor), "Only the Service Manager can acknowledge a complaint.")
-    _refuse_unless_status(complaint, Status.RECEIVED, "acknowledged")
-    assert can_acknowledge(actor, complaint)
+    enforce(may_acknowledge(actor, complaint))
     complaint.acknowledged_at = timezone.now()
     fields = ["acknowledged_at"]
     if complaint.owner_id is None:
@@ -398,9 +377,7 @@ def complaint_acknowledge(*, complaint: Complaint, actor, message: str = "") -> 
 def complaint_investigate(*, complaint: Complaint, actor, note: str = "") -> Complaint:
     """The Service Manager starts the investigation."""
     complaint = _locked(complaint)
-    require(handles_stage_one(actor), "Only the Service Manager can start the investigation.")
-    _refuse_unless_status(complaint, Status.ACKNOWLEDGED, "moved to investigation")
-    assert can_investigate(actor, complaint)
+    enforce(may_investigate(actor, complaint))
     transition(complaint, to=Status.INVESTIGATING, actor=actor, note=note)
     return complaint
 
@@ -410,9 +387,7 @@ def complaint_resolve(*, complaint: Complaint, actor, resolution: str) -> Compla
     """The written resolution goes to the complainant, who may accept it or
     escalate to the Chair within the window (working days from today)."""
     complaint = _locked(complaint)
-    require(handles_stage_one(actor), "Only the Service Manager can resolve a complaint.")
-    _refuse_unless_status(complaint, Status.INVESTIGATING, "resolved")
-    assert can_resolve(actor, complaint)
+    enforce(may_resolve(actor, complaint))
     if not resolution.strip():
         raise ActionRefused("Write the resolution: it is sent to the complainant.")
     complaint.resolution = resolution.strip()
@@ -436,10 +411,7 @@ def complaint_update_details(
     """Triage in stage one: what kind of complaint it is and whom it is about.
     Made a safeguarding concern, it is flagged to the safeguarding leads at once."""
     complaint = _locked(complaint)
-    require(handles_stage_one(actor), "Only the Service Manager can change a complaint's details.")
-    _refuse_if_decided(complaint)
-    if not can_update_details(actor, complaint):
-        raise ActionRefused("The details can be changed only before the resolution is written.")
+    enforce(may_update_details(actor, complaint))
     _check_subject(about=about, partner=partner, agreement=agreement, partner_required=True)
     became_safeguarding = category == Complaint.Category.SAFEGUARDING and not complaint.is_safeguarding
     before = f"{complaint.get_category_display()}, about {complaint.about_label}"
@@ -460,8 +432,7 @@ def complaint_update_details(
 def complaint_accept(*, complaint: Complaint, actor=None, token: str | None = None) -> Complaint:
     """The complainant accepts the resolution: the complaint closes."""
     complaint = _locked(complaint)
-    require(acts_as_complainant(actor, complaint, token), "Only the complainant can accept the resolution.")
-    _refuse_unless_status(complaint, Status.RESOLVED, "accepted")
+    enforce(may_accept(actor, complaint, token))
     complaint.closed_at = timezone.now()
     transition(
         complaint,
@@ -484,13 +455,7 @@ def complaint_escalate(*, complaint: Complaint, actor=None, reasons: str, token:
     """The complainant is not satisfied and escalates to the Chair of the Hub
     Executive Board, giving their reasons, up to the last day of the window."""
     complaint = _locked(complaint)
-    require(acts_as_complainant(actor, complaint, token), "Only the complainant can escalate the complaint.")
-    _refuse_unless_status(complaint, Status.RESOLVED, "escalated")
-    if not within_escalation_window(complaint):
-        raise ActionRefused(
-            f"The time to escalate this complaint ended on {complaint.escalate_by:%-d %B %Y}. "
-            "If something new has happened, make a new complaint."
-        )
+    enforce(may_escalate(actor, complaint, token))
     if not reasons.strip():
         raise ActionRefused("Say why the resolution does not settle your complaint: the Chair reads your reasons.")
     complaint.escalation_reasons = reasons.strip()
@@ -546,9 +511,7 @@ def complaint_close_unescalated(*, complaint_id: int, today: date | None = None)
 def complaint_take_into_review(*, complaint: Complaint, actor) -> Complaint:
     """The Chair opens their review of an escalated complaint."""
     complaint = _locked(complaint)
-    require(roles.is_chair(actor), "Only the Chair of the Hub Executive Board can review an escalated complaint.")
-    _refuse_unless_status(complaint, Status.ESCALATED, "taken into review")
-    assert can_take_into_review(actor, complaint)
+    enforce(may_take_into_review(actor, complaint))
     complaint.chair_review_at = timezone.now()
     transition(complaint, to=Status.CHAIR_REVIEW, actor=actor, update_fields=["chair_review_at"])
     _tell_complainant(complaint, "complaints_chair_review")
@@ -561,9 +524,7 @@ def complaint_decide(*, complaint: Complaint, actor, findings: str, decision: st
     locked and dated, and the decision goes to the complainant (in full), the
     partner complained about (the decision and reasons) and staff."""
     complaint = _locked(complaint)
-    require(roles.is_chair(actor), "Only the Chair of the Hub Executive Board can decide an escalated complaint.")
-    _refuse_unless_status(complaint, Status.CHAIR_REVIEW, "decided")
-    assert can_decide(actor, complaint)
+    enforce(may_decide(actor, complaint))
     if decision not in Complaint.ChairDecision.values:
         raise ActionRefused("Choose a decision: upheld, partly upheld or not upheld.")
     if not findings.strip() or not reasons.strip():
@@ -622,14 +583,7 @@ def complaint_note_add(*, complaint: Complaint, actor, kind: str, body: str, cor
     note shared with the partner complained about, or (on a decided case, the
     only thing that may be added) a correction linked to what it corrects."""
     complaint = _locked(complaint)
-    require(can_add_note(actor, complaint), "You cannot add notes to this complaint.")
-    if kind != Kind.CORRECTION:
-        _refuse_if_decided(complaint)
-    if not can_add_note(actor, complaint, kind):
-        raise ActionRefused(
-            f"A note of the kind “{Kind(kind).label.lower()}” cannot be added to this complaint now. "
-            "Choose another kind."
-        )
+    enforce(may_add_note(actor, complaint, kind))
     if not body.strip():
         raise ActionRefused("Write the note.")
     if corrects is not None and corrects.complaint_id != complaint.pk:
@@ -666,10 +620,7 @@ def complaint_message_from_complainant(
 ) -> ComplaintNote:
     """The complainant writes to the Hub about their open complaint."""
     complaint = _locked(complaint)
-    require(acts_as_complainant(actor, complaint, token), "Only the complainant can write here.")
-    _refuse_if_decided(complaint)
-    if not complaint.is_open:
-        raise ActionRefused("This complaint is closed. If something new has happened, make a new complaint.")
+    enforce(may_message_as_complainant(actor, complaint, token))
     if not body.strip():
         raise ActionRefused("Write your message.")
     note = _add_note(complaint, actor=actor, kind=Kind.FROM_COMPLAINANT, body=body)
@@ -691,16 +642,7 @@ def complaint_suspend_partner(*, complaint: Complaint, actor, reason: str) -> Co
     from partners.services import partner_suspend
 
     complaint = _locked(complaint)
-    require(
-        roles.is_hub_staff(actor) and roles.is_safeguarding_lead(actor) and complaint.is_safeguarding,
-        "Only a safeguarding lead can suspend a partnership from a safeguarding concern.",
-    )
-    if complaint.is_decided:
-        raise ActionRefused(
-            "The Chair has decided this concern, so nothing more can be done from it: raise a new concern."
-        )
-    if not can_suspend_partner(actor, complaint):
-        raise ActionRefused("The partnership is not active, so it cannot be suspended.")
+    enforce(may_suspend_partner(actor, complaint))
     if not reason.strip():
         raise ActionRefused("Say why the partnership is suspended: the partner is told.")
     partner_suspend(partner=complaint.partner, actor=actor, reason=reason.strip())
@@ -726,12 +668,7 @@ def complaint_recommend_termination(
     from agreements.services import recommendation_raise
 
     complaint = _locked(complaint)
-    require(
-        roles.is_hub_staff(actor) and roles.is_safeguarding_lead(actor) and complaint.is_safeguarding,
-        "Only a safeguarding lead can recommend termination from a safeguarding concern.",
-    )
-    if not can_recommend_termination(actor, complaint):
-        raise ActionRefused("A recommendation needs a concern about a partner that has not been decided.")
+    enforce(may_recommend_termination(actor, complaint))
     if agreement.partner_id != complaint.partner_id:
         raise ActionRefused("Choose an agreement with the partner the concern is about.")
     recommendation = recommendation_raise(

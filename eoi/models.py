@@ -12,6 +12,7 @@ from django.utils.functional import cached_property
 
 from hubportal import text_limits
 from hubportal.academic_years import AcademicYear
+from hubportal.core.attachments import Attachment
 from hubportal.money import MoneyField
 from hubportal.uploads import PrivateUploadTo
 from partners.models import ReferenceData
@@ -424,18 +425,9 @@ class FundingSource(models.Model):
         return f"{self.get_kind_display()}: {self.amount}"
 
 
-class EoiAttachment(models.Model):
+class EoiAttachment(Attachment):
     eoi = models.ForeignKey(ExpressionOfInterest, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(upload_to=PrivateUploadTo("eoi"))
-    original_filename = models.CharField(max_length=255)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["uploaded_at", "pk"]
-
-    def __str__(self):
-        return self.original_filename
 
 
 class AssessorAssignment(models.Model):

@@ -31,18 +31,15 @@ from eoi.models import (
     Score,
 )
 from eoi.selectors import band_for
+from hubportal.core.users import partner_users
 from hubportal.errors import ActionRefused, require
 from hubportal.history import record, transition
 from hubportal.models import User
 from hubportal.notifications import notify
-from hubportal.roles import PARTNER, is_assessor, is_hub_staff, is_partner_user
+from hubportal.roles import is_assessor, is_hub_staff, is_partner_user
 from partners.models import Partner
 
 EOI = ExpressionOfInterest.Status
-
-
-def partner_users(partner_ids: Iterable[int]) -> list[User]:
-    return list(User.objects.filter(partner_id__in=list(partner_ids), is_active=True, groups__name=PARTNER))
 
 
 # --- Needs analysis and gaps -------------------------------------------------

@@ -184,24 +184,12 @@ class MessageTemplateAdmin(admin.ModelAdmin):
     readonly_fields = ["updated_by", "updated_at"]
 
 
-class DeviceViewOnly:
-    """Second-factor devices are viewed in the admin, never added, edited or
-    deleted there: a reset goes through the audited page (hubportal.two_factor)."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
+# Second-factor devices are viewed in the admin, never added, edited or
+# deleted there: a reset goes through the audited page (hubportal.two_factor).
 for _model, _admin in ((TOTPDevice, TOTPDeviceAdmin), (StaticDevice, StaticDeviceAdmin)):
     if admin.site.is_registered(_model):
         admin.site.unregister(_model)
-    admin.site.register(_model, type(f"ViewOnly{_admin.__name__}", (DeviceViewOnly, _admin), {}))
+    admin.site.register(_model, type(f"ViewOnly{_admin.__name__}", (ReadOnlyAdmin, _admin), {}))
 
 
 class HubForm(forms.ModelForm):

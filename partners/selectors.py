@@ -4,8 +4,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from hubportal import roles
-from hubportal.models import HistoryEntry, User
+from hubportal.models import HistoryEntry
 from partners.models import Contact, EvidenceItem, EvidenceType, Meeting, Partner
 
 
@@ -39,15 +38,6 @@ def get_contact_for(user, pk: int) -> Contact:
 def last_recorded_meeting(partner: Partner) -> Meeting | None:
     """The introductory meeting most recently recorded: its outcome is the one that stands."""
     return partner.meetings.exclude(recorded_at=None).order_by("-recorded_at", "-pk").first()
-
-
-def hub_staff_users() -> QuerySet[User]:
-    """The people told about partners: Hub staff and the Service Manager."""
-    return User.objects.filter(is_active=True, groups__name__in=[roles.STAFF, roles.MANAGER]).distinct()
-
-
-def partner_users(partner: Partner) -> QuerySet[User]:
-    return User.objects.filter(partner=partner, is_active=True)
 
 
 def primary_contact(partner: Partner) -> Contact | None:

@@ -20,6 +20,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import base36_to_int, urlsafe_base64_encode
 
 from hubportal import roles
+from hubportal.core.users import hub_staff_users, partner_users
 from hubportal.errors import ActionRefused, require
 from hubportal.history import record, state_label, transition
 from hubportal.models import User
@@ -29,9 +30,7 @@ from partners.calendar import ICS_MIMETYPE, ics_filename, meeting_ics
 from partners.models import Contact, EvidenceItem, EvidenceType, Meeting, Partner
 from partners.selectors import (
     active_evidence_types,
-    hub_staff_users,
     last_recorded_meeting,
-    partner_users,
     primary_contact,
 )
 from partners.standing import PAST_ONBOARDING, evidence_gaps
@@ -241,7 +240,7 @@ def meeting_schedule(
         raise ActionRefused("Choose a date and time in the future for the meeting.")
     if not (location.strip() or online_link.strip()):
         raise ActionRefused("Say where the meeting is, or give the link to join it online.")
-    if primary_contact(partner) is None and not partner_users(partner).exists():
+    if primary_contact(partner) is None and not partner_users(partner):
         raise ActionRefused("Add a contact with an email address first, so the partner can be invited.")
     rescheduled = list(partner.meetings.filter(recorded_at=None, cancelled_at=None))
     for old in rescheduled:

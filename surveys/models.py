@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 
 from hubportal import text_limits
+from hubportal.core.attachments import Attachment
 from hubportal.money import MoneyField
 from hubportal.uploads import PrivateUploadTo
 
@@ -419,20 +420,11 @@ class Consent(models.Model):
         return [str(labels.get(u, u)) for u in self.uses]
 
 
-class CaseStudyImage(models.Model):
+class CaseStudyImage(Attachment):
     case_study = models.ForeignKey(CaseStudy, on_delete=models.CASCADE, related_name="images")
     file = models.FileField(upload_to=PrivateUploadTo("case-studies"))
-    original_filename = models.CharField(max_length=255)
     alt_text = models.CharField("description of the image", max_length=300)
     shows_young_person = models.BooleanField(default=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["uploaded_at", "pk"]
-
-    def __str__(self):
-        return self.original_filename
 
 
 class IncomeRecord(models.Model):

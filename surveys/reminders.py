@@ -12,10 +12,10 @@ from datetime import date
 from django.db.models import Q
 from django.urls import reverse
 
+from hubportal.core.users import hub_staff_users, partner_users
 from hubportal.reminders import Due, dates_due, reminder_kind
 from surveys.models import ProjectEvaluation, SurveyRequest
-from surveys.selectors import partner_users, projects_owing_evaluation
-from surveys.services import hub_staff_users
+from surveys.selectors import projects_owing_evaluation
 
 
 def _stage(stages: dict[date, str], day: date) -> str:

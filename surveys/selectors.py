@@ -6,8 +6,6 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from agreements.models import Agreement, Outcome
-from hubportal.models import User
-from hubportal.roles import PARTNER
 from surveys.models import (
     Answer,
     CaseStudy,
@@ -128,11 +126,6 @@ def income_for(user):
 
 def get_income_for(user, pk: int) -> IncomeRecord:
     return get_object_or_404(income_for(user), pk=pk)
-
-
-def partner_users(partner_ids) -> list[User]:
-    """Active partner users of these partners, in one query."""
-    return list(User.objects.filter(partner_id__in=list(partner_ids), is_active=True, groups__name=PARTNER).distinct())
 
 
 def rounds_with_counts():

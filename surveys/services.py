@@ -12,9 +12,10 @@ from django.utils.text import slugify
 
 from agreements.models import Agreement, Outcome
 from hubportal import roles
+from hubportal.core.users import hub_staff_users, partner_users
 from hubportal.errors import ActionRefused, require
 from hubportal.history import record, transition
-from hubportal.models import Term, User
+from hubportal.models import Term
 from hubportal.notifications import notify
 from partners.models import Partner
 from partners.standing import Action, require_standing, standings_of
@@ -35,7 +36,6 @@ from surveys.models import (
     SurveyRound,
 )
 from surveys.response_form import AnswerValue
-from surveys.selectors import partner_users
 
 QUESTION_FIELDS = [
     "code",
@@ -51,11 +51,6 @@ QUESTION_FIELDS = [
     "follow_up_of",
     "follow_up_when",
 ]
-
-
-def hub_staff_users() -> list[User]:
-    """The people who run partnerships (staff and the Service Manager)."""
-    return list(User.objects.filter(is_active=True, groups__name__in=[roles.STAFF, roles.MANAGER]).distinct())
 
 
 # Question sets ---------------------------------------------------------------

@@ -1,6 +1,5 @@
 """Pages for partner users, in the partner portal."""
 
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
@@ -12,9 +11,8 @@ from agreements.forms import (
 )
 from agreements.models import Agreement
 from agreements.views.shared import _detail_context, _not_now
-from hubportal.errors import ActionRefused
-from hubportal.exports import export_format, export_rows
-from hubportal.lists import page_of, querystring
+from hubportal.core.actions import attempt
+from hubportal.core.listpage import list_page
 from hubportal.roles import (
     partner_required,
 )
@@ -43,13 +41,7 @@ def portal_list(request: HttpRequest) -> HttpResponse:
     """The partner's own agreements, filtered by state, kind and year, sorted, paged and exported."""
     agreements = selectors.agreements_for(request.user).order_by("-academic_year", "-created_at", "-pk")
     found = PortalAgreementFilter(request.GET, queryset=agreements)
-    if export_format(request):
-        return export_rows(request, found.qs, PORTAL_COLUMNS, "our-agreements")
-    return render(
-        request,
-        "agreements/portal_list.html",
-        {"filter": found, "page": page_of(request, found.qs), "querystring": querystring(request)},
-    )
+    return list_page(request, found, "agreements/portal_list.html", columns=PORTAL_COLUMNS, basename="our-agreements")
 
 
 @partner_required
@@ -84,19 +76,22 @@ def agreement_sign_view(request: HttpRequest, pk: int) -> HttpResponse:
         return _not_now(request, agreement, "It is not waiting for your signature.")
     initial = {"typed_name": request.user.get_full_name(), "role_title": request.user.job_title}
     form = SignForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.agreement_sign(
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and attempt(
+            request,
+            lambda: services.agreement_sign(
                 agreement=agreement,
                 actor=request.user,
                 typed_name=form.cleaned_data["typed_name"],
                 role_title=form.cleaned_data["role_title"],
-            )
-        except ActionRefused as refusal:
-            form.add_error(None, str(refusal))
-        else:
-            messages.success(request, "Thank you: you have signed. The Hub's Service Manager signs next.")
-            return redirect("agreements:portal_detail", pk=agreement.pk)
+            ),
+            "Thank you: you have signed. The Hub's Service Manager signs next.",
+            form=form,
+        )
+    ):
+        return redirect("agreements:portal_detail", pk=agreement.pk)
     context = _detail_context(agreement, request.user)
     context["form"] = form
     return render(request, "agreements/sign.html", context)

@@ -33,6 +33,9 @@ from agreements.forms import (
 from agreements.models import Agreement, AnnualReview, Reason, TerminationRecommendation
 from agreements.views.shared import _detail_context, _not_now
 from hubportal.academic_years import AcademicYear, current_academic_year
+from hubportal.core.actions import attempt
+from hubportal.core.listpage import list_page
+from hubportal.core.users import partner_users
 from hubportal.errors import ActionRefused, require
 from hubportal.exports import export_format, export_rows
 from hubportal.history import history_for
@@ -82,19 +85,13 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
     """Every agreement, filtered, sorted and exported."""
     queryset = selectors.agreements_for(request.user).order_by("-academic_year", "partner__name")
     filtered = AgreementFilter(request.GET, queryset=queryset)
-    if export_format(request):
-        return export_rows(request, filtered.qs, LIST_COLUMNS, "agreements")
-    page = page_of(request, filtered.qs)
-    return render(
+    return list_page(
         request,
+        filtered,
         "agreements/list.html",
-        {
-            "filter": filtered,
-            "page": page,
-            "querystring": querystring(request),
-            "count": page.paginator.count,
-            "current_year": current_academic_year(),
-        },
+        columns=LIST_COLUMNS,
+        basename="agreements",
+        context=lambda page: {"count": page.paginator.count, "current_year": current_academic_year()},
     )
 
 
@@ -104,17 +101,18 @@ def agreement_create(request: HttpRequest) -> HttpResponse:
     """Draft a partnership agreement from the template of the partner's type."""
     form = AgreementCreateForm(request.POST or None, initial={"partner": request.GET.get("partner")})
     if request.method == "POST" and form.is_valid():
-        try:
-            agreement = services.agreement_draft(
+        drafted = attempt(
+            request,
+            lambda: services.agreement_draft(
                 partner=form.cleaned_data["partner"],
                 academic_year=form.cleaned_data["academic_year"],
                 actor=request.user,
-            )
-        except ActionRefused as refusal:
-            form.add_error(None, str(refusal))
-        else:
-            messages.success(request, "Drafted from the template. Edit it, add the agreed outcomes, then issue it.")
-            return redirect("agreements:edit", pk=agreement.pk)
+            ),
+            "Drafted from the template. Edit it, add the agreed outcomes, then issue it.",
+            form=form,
+        )
+        if drafted:
+            return redirect("agreements:edit", pk=drafted.result.pk)
     return render(request, "agreements/create.html", {"form": form})
 
 
@@ -142,20 +140,19 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     instalments = InstalmentFormSet(data, instance=agreement, prefix="instalments") if agreement.is_project else None
     if request.method == "POST":
         valid = form.is_valid() & outcomes.is_valid() & (instalments.is_valid() if instalments else True)
-        if valid:
-            try:
-                services.agreement_update(
-                    agreement=agreement,
-                    actor=request.user,
-                    fields=form.cleaned_data,
-                    outcomes=formset_rows(outcomes),
-                    instalments=formset_rows(instalments) if instalments else None,
-                )
-            except ActionRefused as refusal:
-                form.add_error(None, str(refusal))
-            else:
-                messages.success(request, "Saved.")
-                return redirect("agreements:detail", pk=agreement.pk)
+        if valid and attempt(
+            request,
+            lambda: services.agreement_update(
+                agreement=agreement,
+                actor=request.user,
+                fields=form.cleaned_data,
+                outcomes=formset_rows(outcomes),
+                instalments=formset_rows(instalments) if instalments else None,
+            ),
+            "Saved.",
+            form=form,
+        ):
+            return redirect("agreements:detail", pk=agreement.pk)
     return render(
         request,
         "agreements/edit.html",
@@ -179,17 +176,16 @@ def agreement_issue_view(request: HttpRequest, pk: int) -> HttpResponse:
             "agreements/issue_confirm.html",
             {
                 "agreement": agreement,
-                "recipients": selectors.partner_users(agreement.partner),
+                "recipients": partner_users(agreement.partner),
                 "problem_links": [(detail, problem) for problem in problems],
                 "sign_by": timezone.localdate() + datetime.timedelta(services.SIGN_WITHIN_DAYS),
             },
         )
-    try:
-        services.agreement_issue(agreement=agreement, actor=request.user)
-    except ActionRefused as refusal:
-        messages.error(request, str(refusal))
-    else:
-        messages.success(request, f"Issued. {agreement.partner.name}'s users have been asked to sign it.")
+    attempt(
+        request,
+        lambda: services.agreement_issue(agreement=agreement, actor=request.user),
+        f"Issued. {agreement.partner.name}'s users have been asked to sign it.",
+    )
     return redirect("agreements:detail", pk=agreement.pk)
 
 
@@ -201,14 +197,19 @@ def agreement_reopen_view(request: HttpRequest, pk: int) -> HttpResponse:
     if not permissions.can_reopen(request.user, agreement):
         return _not_now(request, agreement, "Only an agreement waiting for a signature returns to draft.")
     form = ReasonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.agreement_reopen(agreement=agreement, actor=request.user, reason=form.cleaned_data["reason"])
-        except ActionRefused as refusal:
-            form.add_error(None, str(refusal))
-        else:
-            messages.success(request, "Back in draft as a new version. Make the change, then issue it again.")
-            return redirect("agreements:edit", pk=agreement.pk)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and attempt(
+            request,
+            lambda: services.agreement_reopen(
+                agreement=agreement, actor=request.user, reason=form.cleaned_data["reason"]
+            ),
+            "Back in draft as a new version. Make the change, then issue it again.",
+            form=form,
+        )
+    ):
+        return redirect("agreements:edit", pk=agreement.pk)
     return render(request, "agreements/reopen.html", {"agreement": agreement, "form": form})
 
 
@@ -221,16 +222,19 @@ def agreement_review_exception_view(request: HttpRequest, pk: int) -> HttpRespon
     if not permissions.can_record_review_exception(request.user, agreement):
         return _not_now(request, agreement, "Only a partnership agreement in force, with no exception yet, takes one.")
     form = ReviewExceptionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.agreement_review_exception(
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and attempt(
+            request,
+            lambda: services.agreement_review_exception(
                 agreement=agreement, actor=request.user, reason=form.cleaned_data["reason"]
-            )
-        except ActionRefused as refusal:
-            form.add_error(None, str(refusal))
-        else:
-            messages.success(request, "Recorded. Roll-forward can now draft next year's agreement for it.")
-            return redirect("agreements:detail", pk=agreement.pk)
+            ),
+            "Recorded. Roll-forward can now draft next year's agreement for it.",
+            form=form,
+        )
+    ):
+        return redirect("agreements:detail", pk=agreement.pk)
     return render(request, "agreements/review_exception.html", {"agreement": agreement, "form": form})
 
 
@@ -273,14 +277,19 @@ def agreement_complete_view(request: HttpRequest, pk: int) -> HttpResponse:
     if not permissions.can_complete(request.user, agreement):
         return _not_now(request, agreement, "Only a live project agreement is completed.")
     form = CompleteForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.agreement_complete(agreement=agreement, actor=request.user, note=form.cleaned_data["note"])
-        except ActionRefused as refusal:
-            form.add_error(None, str(refusal))
-        else:
-            messages.success(request, "Completed. The partner has been told their evaluation and case studies are due.")
-            return redirect("agreements:detail", pk=agreement.pk)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and attempt(
+            request,
+            lambda: services.agreement_complete(
+                agreement=agreement, actor=request.user, note=form.cleaned_data["note"]
+            ),
+            "Completed. The partner has been told their evaluation and case studies are due.",
+            form=form,
+        )
+    ):
+        return redirect("agreements:detail", pk=agreement.pk)
     return render(request, "agreements/complete.html", {"agreement": agreement, "form": form})
 
 
@@ -291,16 +300,19 @@ def instalment_paid(request: HttpRequest, pk: int) -> HttpResponse:
     if not permissions.can_record_payment(request.user, instalment):
         return _not_now(request, instalment.agreement, "This instalment is paid, or its agreement is not yet signed.")
     form = PaymentForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.instalment_record_payment(
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and attempt(
+            request,
+            lambda: services.instalment_record_payment(
                 instalment=instalment, actor=request.user, paid_on=form.cleaned_data["paid_on"]
-            )
-        except ActionRefused as refusal:
-            form.add_error(None, str(refusal))
-        else:
-            messages.success(request, "Payment recorded.")
-            return redirect("agreements:detail", pk=instalment.agreement_id)
+            ),
+            "Payment recorded.",
+            form=form,
+        )
+    ):
+        return redirect("agreements:detail", pk=instalment.agreement_id)
     return render(request, "agreements/instalment_paid.html", {"instalment": instalment, "form": form})
 
 

@@ -6,7 +6,6 @@ Four audiences: Hub staff (/staff/complaints/), partner users
 """
 
 from complaints.views.portal import (
-    COMPLAINANT_ONLY,
     portal_accept,
     portal_detail,
     portal_escalate,
@@ -28,7 +27,6 @@ from complaints.views.public import (
 )
 from complaints.views.shared import attachment_download
 from complaints.views.staff import (
-    STAGE_ONE_ONLY,
     chair_case,
     chair_decide,
     chair_list,
@@ -50,9 +48,7 @@ from complaints.views.staff import (
 )
 
 __all__ = [
-    "COMPLAINANT_ONLY",
     "COMPLAINT_LIMIT_MESSAGE",
-    "STAGE_ONE_ONLY",
     "attachment_download",
     "chair_case",
     "chair_decide",

@@ -10,16 +10,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from complaints import forms, permissions, selectors, services
 from complaints.filters import PortalComplaintFilter
 from complaints.models import Complaint
-from complaints.views.shared import _complainant_context, _promises, _run
-from hubportal.errors import ActionRefused, require
+from complaints.views.shared import _complainant_context, _promises
+from hubportal.core.actions import attempt, forbid_unless
+from hubportal.errors import ActionRefused
 from hubportal.exports import export_format, export_rows
 from hubportal.lists import page_of, querystring
 from hubportal.roles import (
     partner_required,
 )
-
-COMPLAINANT_ONLY = "Only the partner that made the complaint can do this."
-
 
 # The partner portal ---------------------------------------------------------
 
@@ -105,8 +103,8 @@ def portal_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def portal_accept(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = selectors.get_complaint_for(request.user, pk)
-    require(permissions.is_complainant(request.user, complaint), COMPLAINANT_ONLY)
-    _run(
+    forbid_unless(permissions.may_accept(request.user, complaint))
+    attempt(
         request,
         lambda: services.complaint_accept(complaint=complaint, actor=request.user),
         "Thank you. You have accepted the resolution and the complaint is closed.",
@@ -118,10 +116,11 @@ def portal_accept(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def portal_escalate(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = selectors.get_complaint_for(request.user, pk)
-    require(permissions.is_complainant(request.user, complaint), COMPLAINANT_ONLY)
+    allowed, reason = permissions.may_escalate(request.user, complaint)
+    forbid_unless((allowed, reason))
     form = forms.EscalateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if _run(
+        if attempt(
             request,
             lambda: services.complaint_escalate(
                 complaint=complaint, actor=request.user, reasons=form.cleaned_data["reasons"]
@@ -129,8 +128,8 @@ def portal_escalate(request: HttpRequest, pk: int) -> HttpResponse:
             "Your complaint has been escalated to the Chair of the Hub Executive Board.",
         ):
             return redirect("complaints:portal_detail", pk=pk)
-    elif request.method == "GET" and not permissions.can_escalate(request.user, complaint):
-        messages.error(request, "This complaint cannot be escalated now.")
+    elif request.method == "GET" and not allowed:
+        messages.error(request, reason)
         return redirect("complaints:portal_detail", pk=pk)
     return render(request, "complaints/escalate.html", {"complaint": complaint, "form": form, "token": None})
 
@@ -139,9 +138,9 @@ def portal_escalate(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def portal_message(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = selectors.get_complaint_for(request.user, pk)
-    require(permissions.is_complainant(request.user, complaint), COMPLAINANT_ONLY)
+    forbid_unless(permissions.may_message_as_complainant(request.user, complaint))
     form = forms.MessageForm(request.POST)
-    if form.is_valid() and _run(
+    if form.is_valid() and attempt(
         request,
         lambda: services.complaint_message_from_complainant(
             complaint=complaint, actor=request.user, body=form.cleaned_data["body"]

@@ -11,7 +11,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from complaints import forms, permissions, selectors, services
 from complaints.models import Complaint
-from complaints.views.shared import _complainant_context, _promises, _run
+from complaints.views.shared import _complainant_context, _promises
+from hubportal.core.actions import attempt
 from hubportal.errors import ActionRefused
 from hubportal.ratelimits import over_limit
 from hubportal.ratelimits import refused as ratelimit_refused
@@ -132,7 +133,7 @@ def track(request: HttpRequest, complaint: Complaint, token: str) -> HttpRespons
 @require_POST
 @tracked
 def track_accept(request: HttpRequest, complaint: Complaint, token: str) -> HttpResponse:
-    _run(
+    attempt(
         request,
         lambda: services.complaint_accept(complaint=complaint, token=token),
         "Thank you. You have accepted the resolution and the complaint is closed.",
@@ -143,16 +144,17 @@ def track_accept(request: HttpRequest, complaint: Complaint, token: str) -> Http
 @require_http_methods(["GET", "POST"])
 @tracked
 def track_escalate(request: HttpRequest, complaint: Complaint, token: str) -> HttpResponse:
+    allowed, reason = permissions.may_escalate(None, complaint, token)
     form = forms.EscalateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if _run(
+        if attempt(
             request,
             lambda: services.complaint_escalate(complaint=complaint, reasons=form.cleaned_data["reasons"], token=token),
             "Your complaint has been escalated to the Chair of the Hub Executive Board.",
         ):
             return redirect("complaints:track", token=token)
-    elif request.method == "GET" and not permissions.can_escalate(None, complaint, token):
-        messages.error(request, "This complaint cannot be escalated now.")
+    elif request.method == "GET" and not allowed:
+        messages.error(request, reason)
         return redirect("complaints:track", token=token)
     return render(request, "complaints/escalate.html", {"complaint": complaint, "form": form, "token": token})
 
@@ -161,7 +163,7 @@ def track_escalate(request: HttpRequest, complaint: Complaint, token: str) -> Ht
 @tracked
 def track_message(request: HttpRequest, complaint: Complaint, token: str) -> HttpResponse:
     form = forms.MessageForm(request.POST)
-    if form.is_valid() and _run(
+    if form.is_valid() and attempt(
         request,
         lambda: services.complaint_message_from_complainant(
             complaint=complaint, body=form.cleaned_data["body"], token=token

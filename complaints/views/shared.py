@@ -1,13 +1,12 @@
 """Pages both Hub staff and partner users open, and helpers the audiences share."""
 
-from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from complaints import forms, permissions, selectors
 from complaints.models import Complaint
-from hubportal.errors import ActionRefused, require
+from hubportal.errors import require
 from hubportal.roles import (
     is_chair,
     is_partner_user,
@@ -21,17 +20,6 @@ def _promises() -> dict:
 
     hub = current_hub()
     return {"ack_days": hub.complaint_acknowledge_working_days, "respond_days": hub.complaint_respond_working_days}
-
-
-def _run(request: HttpRequest, action, success: str):
-    """Call a service; on success say so and return True, on a refusal show why."""
-    try:
-        action()
-    except ActionRefused as exc:
-        messages.error(request, str(exc))
-        return False
-    messages.success(request, success)
-    return True
 
 
 def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
@@ -51,9 +39,9 @@ def _complainant_context(complaint: Complaint, *, user=None, token=None, **bound
         "steps": selectors.steps_for_complainant(complaint),
         "notes": selectors.notes_for_complainant(complaint),
         "attachments": complaint.attachments.all(),
-        "can_accept": permissions.can_accept(user, complaint, token),
-        "can_escalate": permissions.can_escalate(user, complaint, token),
-        "can_message": permissions.can_message_as_complainant(user, complaint, token),
+        "can_accept": permissions.may_accept(user, complaint, token)[0],
+        "can_escalate": permissions.may_escalate(user, complaint, token)[0],
+        "can_message": permissions.may_message_as_complainant(user, complaint, token)[0],
         "message_form": bound.get("message_form") or forms.MessageForm(),
         "escalate_form": bound.get("escalate_form") or forms.EscalateForm(),
         "token": token,

@@ -13,14 +13,14 @@ from complaints import forms, permissions, selectors, services
 from complaints.exports import CHAIR_COLUMNS, columns_for
 from complaints.filters import DECIDED, WAITING, ChairComplaintFilter, ComplaintFilter
 from complaints.models import Complaint
-from complaints.views.shared import _promises, _run
-from hubportal.errors import ActionRefused, require
+from complaints.views.shared import _promises
+from hubportal.core.actions import attempt, forbid_unless
+from hubportal.errors import ActionRefused
 from hubportal.exports import export_format, export_rows
 from hubportal.hub import current_hub
 from hubportal.lists import page_of, querystring
 from hubportal.roles import (
     chair_required,
-    is_hub_staff,
     is_safeguarding_lead,
     role_required,
 )
@@ -30,7 +30,6 @@ staff_area_required = role_required(permissions.can_use_staff_area, "This page i
 safeguarding_lead_required = role_required(
     is_safeguarding_lead, "Safeguarding concerns are for the Service Manager and the safeguarding leads."
 )
-STAGE_ONE_ONLY = "Only the Service Manager handles the first stage of a complaint."
 
 
 # Staff ---------------------------------------------------------------------
@@ -57,7 +56,7 @@ def _staff_list(request: HttpRequest, *, safeguarding: bool) -> HttpResponse:
             if not safeguarding and is_safeguarding_lead(request.user)
             else 0
         ),
-        "can_raise": permissions.can_raise_on_behalf(request.user),
+        "can_raise": permissions.may_raise_on_behalf(request.user)[0],
         **_promises(),
     }
     return render(request, "complaints/staff_list.html", context)
@@ -77,8 +76,7 @@ def safeguarding_list(request: HttpRequest) -> HttpResponse:
 @staff_area_required
 def complaint_new(request: HttpRequest) -> HttpResponse:
     """Staff record a written complaint someone made to the Hub."""
-    if not permissions.can_raise_on_behalf(request.user):
-        raise PermissionDenied("Only Hub staff can record a complaint for someone.")
+    forbid_unless(permissions.may_raise_on_behalf(request.user))
     form = forms.StaffComplaintForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -122,15 +120,16 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
 
 def _staff_context(request: HttpRequest, complaint: Complaint, **bound) -> dict:
     user = request.user
-    can = {
-        "acknowledge": permissions.can_acknowledge(user, complaint),
-        "investigate": permissions.can_investigate(user, complaint),
-        "resolve": permissions.can_resolve(user, complaint),
-        "update_details": permissions.can_update_details(user, complaint),
-        "add_note": permissions.can_add_note(user, complaint),
-        "suspend_partner": permissions.can_suspend_partner(user, complaint),
-        "recommend": permissions.can_recommend_termination(user, complaint),
+    verdicts = {
+        "acknowledge": permissions.may_acknowledge(user, complaint),
+        "investigate": permissions.may_investigate(user, complaint),
+        "resolve": permissions.may_resolve(user, complaint),
+        "update_details": permissions.may_update_details(user, complaint),
+        "add_note": permissions.may_add_note(user, complaint),
+        "suspend_partner": permissions.may_suspend_partner(user, complaint),
+        "recommend": permissions.may_recommend_termination(user, complaint),
     }
+    can = {action: allowed for action, (allowed, _) in verdicts.items()}
     steps = ("acknowledge", "investigate", "resolve")
     # The form just posted stays on screen (with what was typed) even if the
     # complaint has moved on meanwhile; otherwise the step the stage allows.
@@ -138,6 +137,7 @@ def _staff_context(request: HttpRequest, complaint: Complaint, **bound) -> dict:
     context = {
         "complaint": complaint,
         "can": can,
+        "why_not": {action: reason for action, (allowed, reason) in verdicts.items() if not allowed},
         "step": step,
         "timeline": selectors.timeline(complaint),
         "attachments": complaint.attachments.all(),
@@ -166,9 +166,9 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def complaint_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = selectors.get_complaint_for(request.user, pk)
-    require(permissions.handles_stage_one(request.user), STAGE_ONE_ONLY)
+    forbid_unless(permissions.may_acknowledge(request.user, complaint))
     form = forms.AcknowledgeForm(request.POST)
-    if form.is_valid() and _run(
+    if form.is_valid() and attempt(
         request,
         lambda: services.complaint_acknowledge(
             complaint=complaint, actor=request.user, message=form.cleaned_data["message"]
@@ -183,9 +183,9 @@ def complaint_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def complaint_investigate(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = selectors.get_complaint_for(request.user, pk)
-    require(permissions.handles_stage_one(request.user), STAGE_ONE_ONLY)
+    forbid_unless(permissions.may_investigate(request.user, complaint))
     form = forms.InvestigateForm(request.POST)
-    if form.is_valid() and _run(
+    if form.is_valid() and attempt(
         request,
         lambda: services.complaint_investigate(complaint=complaint, actor=request.user, note=form.cleaned_data["note"]),
         "The investigation has started.",
@@ -198,11 +198,12 @@ def complaint_investigate(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def complaint_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = selectors.get_complaint_for(request.user, pk)
-    require(permissions.handles_stage_one(request.user), STAGE_ONE_ONLY)
+    forbid_unless(permissions.may_resolve(request.user, complaint))
     form = forms.ResolveForm(request.POST)
     if request.POST.get("change"):  # back from the confirm step, with the text as it was
         return _staff_detail(request, complaint, resolve_form=forms.ResolveForm(initial=request.POST.dict()))
-    if form.is_valid() and request.POST.get("confirmed") != "yes" and permissions.can_resolve(request.user, complaint):
+    confirmed = request.POST.get("confirmed") == "yes"
+    if form.is_valid() and not confirmed and permissions.may_resolve(request.user, complaint)[0]:
         # Say what will be sent to whom, and ask to confirm; the POST that follows does it.
         return render(
             request,
@@ -214,7 +215,7 @@ def complaint_resolve(request: HttpRequest, pk: int) -> HttpResponse:
                 "escalate_by": add_working_days(timezone.localdate(), current_hub().complaint_escalation_working_days),
             },
         )
-    if form.is_valid() and _run(
+    if form.is_valid() and attempt(
         request,
         lambda: services.complaint_resolve(
             complaint=complaint, actor=request.user, resolution=form.cleaned_data["resolution"]
@@ -229,10 +230,10 @@ def complaint_resolve(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def complaint_update_details(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = selectors.get_complaint_for(request.user, pk)
-    require(permissions.handles_stage_one(request.user), STAGE_ONE_ONLY)
+    forbid_unless(permissions.may_update_details(request.user, complaint))
     # A copy: the unsaved form must not change the complaint shown beside it.
     form = forms.DetailsForm(request.POST, instance=Complaint.objects.get(pk=complaint.pk), prefix="details")
-    if form.is_valid() and _run(
+    if form.is_valid() and attempt(
         request,
         lambda: services.complaint_update_details(
             complaint=complaint,
@@ -252,14 +253,9 @@ def complaint_update_details(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def complaint_note(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = selectors.get_complaint_for(request.user, pk)
-    if not permissions.can_add_note(request.user, complaint):
-        raise PermissionDenied(
-            "The Chair's decision is final: only the Chair or the Service Manager may add a correction."
-            if complaint.is_decided
-            else "You cannot add notes to this complaint."
-        )
+    forbid_unless(permissions.may_add_note(request.user, complaint))
     form = forms.NoteForm(request.POST, user=request.user, complaint=complaint, prefix="note")
-    if form.is_valid() and _run(
+    if form.is_valid() and attempt(
         request,
         lambda: services.complaint_note_add(
             complaint=complaint,
@@ -278,12 +274,9 @@ def complaint_note(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def complaint_suspend_partner(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = selectors.get_complaint_for(request.user, pk)
-    require(
-        is_hub_staff(request.user) and is_safeguarding_lead(request.user) and complaint.is_safeguarding,
-        "Only a safeguarding lead can suspend a partnership, from a safeguarding concern.",
-    )
+    forbid_unless(permissions.may_suspend_partner(request.user, complaint))
     form = forms.SuspendForm(request.POST, prefix="suspend")
-    if form.is_valid() and _run(
+    if form.is_valid() and attempt(
         request,
         lambda: services.complaint_suspend_partner(
             complaint=complaint, actor=request.user, reason=form.cleaned_data["reason"]
@@ -299,12 +292,13 @@ def complaint_suspend_partner(request: HttpRequest, pk: int) -> HttpResponse:
 def complaint_recommend(request: HttpRequest, pk: int) -> HttpResponse:
     """Recommend the Chair ends the partnership, from a safeguarding concern."""
     complaint = selectors.get_complaint_for(request.user, pk)
-    if not permissions.can_recommend_termination(request.user, complaint):
-        raise PermissionDenied("A termination recommendation is raised from a safeguarding concern by its leads.")
+    allowed, reason = permissions.may_recommend_termination(request.user, complaint)
+    if not allowed:  # the form page itself: no page to show it on
+        raise PermissionDenied(reason)
     form = forms.RecommendationForm(request.POST or None, request.FILES or None, complaint=complaint)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _run(
+        if attempt(
             request,
             lambda: services.complaint_recommend_termination(
                 complaint=complaint,
@@ -361,9 +355,9 @@ def _chair_context(request: HttpRequest, complaint: Complaint, **bound) -> dict:
         "timeline": selectors.timeline(complaint),
         "attachments": complaint.attachments.all(),
         "recommendations": services.open_recommendations(complaint) if complaint.partner_id else [],
-        "can_take_into_review": permissions.can_take_into_review(user, complaint),
-        "can_decide": permissions.can_decide(user, complaint),
-        "can_add_note": permissions.can_add_note(user, complaint),
+        "can_take_into_review": permissions.may_take_into_review(user, complaint)[0],
+        "can_decide": permissions.may_decide(user, complaint)[0],
+        "can_add_note": permissions.may_add_note(user, complaint)[0],
         "decision_form": bound.get("decision_form") or forms.DecisionForm(),
         "note_form": bound.get("note_form") or forms.NoteForm(user=user, complaint=complaint, prefix="note"),
     }
@@ -387,7 +381,7 @@ def chair_case(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def chair_review(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = _chair_complaint(request, pk)
-    _run(
+    attempt(
         request,
         lambda: services.complaint_take_into_review(complaint=complaint, actor=request.user),
         "You have taken the complaint into review. The complainant has been told.",
@@ -400,17 +394,13 @@ def chair_review(request: HttpRequest, pk: int) -> HttpResponse:
 def chair_decide(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = _chair_complaint(request, pk)
     if complaint.is_decided:
-        messages.error(
-            request,
-            "This complaint has been decided and the decision is final: it cannot be changed. "
-            "If something in it is wrong, add a correction note.",
-        )
+        messages.error(request, permissions.undecided(complaint)[1])
         return redirect("complaints:chair_case", pk=pk)
     form = forms.DecisionForm(request.POST)
     if request.POST.get("change"):  # back from the confirm step, with what was typed
         values = {k: request.POST.get(k, "") for k in ("findings", "decision", "reasons")}
         return _chair_case(request, complaint, decision_form=forms.DecisionForm(initial=values))
-    if not form.is_valid() and set(form.errors) == {"confirm"} and permissions.can_decide(request.user, complaint):
+    if not form.is_valid() and set(form.errors) == {"confirm"} and permissions.may_decide(request.user, complaint)[0]:
         # Complete but not yet confirmed: say what the decision does and to whom, and ask.
         if request.POST.get("step") != "confirm":
             form.errors.pop("confirm")
@@ -427,7 +417,7 @@ def chair_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 "effects": services.decision_effects(complaint),
             },
         )
-    if form.is_valid() and _run(
+    if form.is_valid() and attempt(
         request,
         lambda: services.complaint_decide(
             complaint=complaint,
@@ -448,10 +438,9 @@ def chair_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def chair_note(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = _chair_complaint(request, pk)
-    if not permissions.can_add_note(request.user, complaint):
-        raise PermissionDenied("You cannot add notes to this complaint.")
+    forbid_unless(permissions.may_add_note(request.user, complaint))
     form = forms.NoteForm(request.POST, user=request.user, complaint=complaint, prefix="note")
-    if form.is_valid() and _run(
+    if form.is_valid() and attempt(
         request,
         lambda: services.complaint_note_add(
             complaint=complaint,

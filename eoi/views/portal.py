@@ -28,9 +28,9 @@ from eoi.forms import (
 from eoi.funding import HUB_GRANT, check_eoi
 from eoi.models import Call, ExpressionOfInterest
 from eoi.views.shared import _agreement_of, _money_context, _share
+from hubportal.core.actions import attempt
+from hubportal.core.listpage import list_page
 from hubportal.errors import ActionRefused
-from hubportal.exports import export_format, export_rows
-from hubportal.lists import page_of, querystring
 from hubportal.roles import (
     partner_required,
 )
@@ -69,19 +69,13 @@ def portal_calls(request: HttpRequest) -> HttpResponse:
         .order_by("-open_now", F("open_closes").asc(nulls_last=True), F("closed_closes").desc(), "pk")
     )
     found = PortalCallFilter(request.GET, queryset=calls)
-    if export_format(request):
-        return export_rows(request, found.qs, PORTAL_CALL_COLUMNS, "calls")
-    page = page_of(request, found.qs)
-    eois = {e.call_id: e for e in ExpressionOfInterest.objects.visible_to(request.user).filter(call__in=list(page))}
-    return render(
-        request,
-        "eoi/portal_calls.html",
-        {
-            "filter": found,
-            "page": page,
-            "rows": [(call, eois.get(call.pk)) for call in page],
-            "querystring": querystring(request),
-        },
+
+    def rows(page) -> dict:
+        eois = {e.call_id: e for e in ExpressionOfInterest.objects.visible_to(request.user).filter(call__in=list(page))}
+        return {"rows": [(call, eois.get(call.pk)) for call in page]}
+
+    return list_page(
+        request, found, "eoi/portal_calls.html", columns=PORTAL_CALL_COLUMNS, basename="calls", context=rows
     )
 
 
@@ -127,13 +121,8 @@ PORTAL_EOI_COLUMNS = [
 @partner_required
 def portal_eois(request: HttpRequest) -> HttpResponse:
     mine = PortalEoiFilter(request.GET, queryset=selectors.eois_for_partner(request.user))
-    if export_format(request):
-        return export_rows(request, mine.qs, PORTAL_EOI_COLUMNS, "our-expressions-of-interest")
-    page = page_of(request, mine.qs)
-    return render(
-        request,
-        "eoi/portal_eois.html",
-        {"filter": mine, "page": page, "querystring": querystring(request)},
+    return list_page(
+        request, mine, "eoi/portal_eois.html", columns=PORTAL_EOI_COLUMNS, basename="our-expressions-of-interest"
     )
 
 
@@ -301,12 +290,11 @@ def eoi_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     eoi = selectors.get_eoi_for(request.user, pk)
     form = WithdrawForm(request.POST)
     form.is_valid()
-    try:
-        services.eoi_withdraw(eoi=eoi, actor=request.user, reason=form.cleaned_data.get("reason", ""))
-    except ActionRefused as refusal:
-        messages.error(request, str(refusal))
-    else:
-        messages.success(request, "Your expression of interest is withdrawn.")
+    attempt(
+        request,
+        lambda: services.eoi_withdraw(eoi=eoi, actor=request.user, reason=form.cleaned_data.get("reason", "")),
+        "Your expression of interest is withdrawn.",
+    )
     return redirect("eoi:portal_eoi", pk=eoi.pk)
 
 
@@ -319,12 +307,11 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
         for error in form.errors.get("file", ["Choose a file to attach."]):
             messages.error(request, error)
         return redirect("eoi:eoi_edit", pk=eoi.pk)
-    try:
-        services.attachment_add(eoi=eoi, actor=request.user, file=form.cleaned_data["file"])
-    except ActionRefused as refusal:
-        messages.error(request, str(refusal))
-    else:
-        messages.success(request, f"{form.cleaned_data['file'].name} attached.")
+    attempt(
+        request,
+        lambda: services.attachment_add(eoi=eoi, actor=request.user, file=form.cleaned_data["file"]),
+        f"{form.cleaned_data['file'].name} attached.",
+    )
     return redirect("eoi:eoi_edit", pk=eoi.pk)
 
 
@@ -337,12 +324,9 @@ def attachment_remove(request: HttpRequest, pk: int) -> HttpResponse:
     if attachment is None:
         messages.error(request, "Choose the attachment to remove.")
         return redirect("eoi:eoi_edit", pk=eoi.pk)
-    try:
-        services.attachment_remove(attachment=attachment, actor=request.user)
-    except ActionRefused as refusal:
-        messages.error(request, str(refusal))
-    else:
-        messages.success(request, "Attachment removed.")
+    attempt(
+        request, lambda: services.attachment_remove(attachment=attachment, actor=request.user), "Attachment removed."
+    )
     return redirect("eoi:eoi_edit", pk=eoi.pk)
 
 

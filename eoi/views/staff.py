@@ -34,6 +34,8 @@ from eoi.forms import (
 from eoi.funding import check_eoi
 from eoi.models import Call, ExpressionOfInterest, Gap, NeedsAnalysis
 from eoi.views.shared import _agreement_of, _money_context, _share
+from hubportal.core.actions import attempt
+from hubportal.core.listpage import list_page
 from hubportal.errors import ActionRefused
 from hubportal.exports import export_format, export_rows
 from hubportal.history import history_for
@@ -68,26 +70,21 @@ def needs_list(request: HttpRequest) -> HttpResponse:
         gap_count=Count("gaps"), high_count=Count("gaps", filter=Q(gaps__priority=Gap.Priority.HIGH))
     ).order_by("-academic_year")
     found = NeedsAnalysisFilter(request.GET, queryset=analyses)
-    if export_format(request):
-        return export_rows(request, found.qs, NEEDS_COLUMNS, "needs-analyses")
-    return render(
-        request,
-        "eoi/needs_list.html",
-        {"filter": found, "page": page_of(request, found.qs), "querystring": querystring(request)},
-    )
+    return list_page(request, found, "eoi/needs_list.html", columns=NEEDS_COLUMNS, basename="needs-analyses")
 
 
 @hub_staff_required
 def needs_create(request: HttpRequest) -> HttpResponse:
     form = NeedsAnalysisForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            analysis = services.needs_analysis_save(actor=request.user, **form.cleaned_data)
-        except ActionRefused as refusal:
-            form.add_error(None, str(refusal))
-        else:
-            messages.success(request, "Needs analysis created. Now record the gaps in provision it found.")
-            return redirect("eoi:needs_detail", pk=analysis.pk)
+        saved = attempt(
+            request,
+            lambda: services.needs_analysis_save(actor=request.user, **form.cleaned_data),
+            "Needs analysis created. Now record the gaps in provision it found.",
+            form=form,
+        )
+        if saved:
+            return redirect("eoi:needs_detail", pk=saved.result.pk)
     return render(request, "eoi/needs_form.html", {"form": form})
 
 
@@ -188,13 +185,7 @@ CALL_COLUMNS = [
 @hub_staff_required
 def call_list(request: HttpRequest) -> HttpResponse:
     calls = CallFilter(request.GET, queryset=selectors.calls_for_staff())
-    if export_format(request):
-        return export_rows(request, calls.qs, CALL_COLUMNS, "calls")
-    return render(
-        request,
-        "eoi/call_list.html",
-        {"filter": calls, "page": page_of(request, calls.qs), "querystring": querystring(request)},
-    )
+    return list_page(request, calls, "eoi/call_list.html", columns=CALL_COLUMNS, basename="calls")
 
 
 def _call_form(request: HttpRequest, call: Call | None = None) -> HttpResponse:
@@ -263,12 +254,11 @@ def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def call_open(request: HttpRequest, pk: int) -> HttpResponse:
     call = selectors.get_call_for(request.user, pk)
-    try:
-        services.call_open(call=call, actor=request.user)
-    except ActionRefused as refusal:
-        messages.error(request, str(refusal))
-    else:
-        messages.success(request, "The call is open. Eligible partners have been told by email and in the portal.")
+    attempt(
+        request,
+        lambda: services.call_open(call=call, actor=request.user),
+        "The call is open. Eligible partners have been told by email and in the portal.",
+    )
     return redirect("eoi:call_detail", pk=call.pk)
 
 
@@ -405,12 +395,11 @@ def eoi_assign(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Choose an assessor to assign.")
         return redirect("eoi:eoi_detail", pk=eoi.pk)
-    try:
-        services.assessor_assign(eoi=eoi, assessor=form.cleaned_data["assessor"], actor=request.user)
-    except ActionRefused as refusal:
-        messages.error(request, str(refusal))
-    else:
-        messages.success(request, f"{form.cleaned_data['assessor']} is assigned and has been told.")
+    attempt(
+        request,
+        lambda: services.assessor_assign(eoi=eoi, assessor=form.cleaned_data["assessor"], actor=request.user),
+        f"{form.cleaned_data['assessor']} is assigned and has been told.",
+    )
     return redirect("eoi:eoi_detail", pk=eoi.pk)
 
 
@@ -423,12 +412,11 @@ def assignment_remove(request: HttpRequest, pk: int) -> HttpResponse:
     if assignment is None:
         messages.error(request, "Choose the assessor to remove.")
         return redirect("eoi:eoi_detail", pk=eoi.pk)
-    try:
-        services.assignment_remove(assignment=assignment, actor=request.user)
-    except ActionRefused as refusal:
-        messages.error(request, str(refusal))
-    else:
-        messages.success(request, "The assessor is no longer assigned.")
+    attempt(
+        request,
+        lambda: services.assignment_remove(assignment=assignment, actor=request.user),
+        "The assessor is no longer assigned.",
+    )
     return redirect("eoi:eoi_detail", pk=eoi.pk)
 
 
@@ -438,12 +426,11 @@ def eoi_moderate(request: HttpRequest, pk: int) -> HttpResponse:
     eoi = selectors.get_eoi_for(request.user, pk)
     form = ModerationForm(request.POST)
     if form.is_valid():
-        try:
-            services.eoi_moderate(eoi=eoi, actor=request.user, **form.cleaned_data)
-        except ActionRefused as refusal:
-            messages.error(request, str(refusal))
-        else:
-            messages.success(request, "Moderated score saved: the ranking uses it.")
+        attempt(
+            request,
+            lambda: services.eoi_moderate(eoi=eoi, actor=request.user, **form.cleaned_data),
+            "Moderated score saved: the ranking uses it.",
+        )
         return redirect("eoi:eoi_detail", pk=eoi.pk)
     return _eoi_detail(request, eoi, moderation_form=form)
 
@@ -479,14 +466,18 @@ def award(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "eoi/award.html", {"eoi": eoi, "award": eoi.award, "agreement": _agreement_of(eoi)})
     form = AwardForm(request.POST or None)
     band = selectors.band_for(eoi.hub_grant_requested)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.eoi_award(eoi=eoi, actor=request.user, procurement_notes=form.cleaned_data["procurement_notes"])
-        except ActionRefused as refusal:
-            messages.error(request, str(refusal))
-        else:
-            messages.success(request, "Awarded. The project agreement is drafted: complete it and issue it to sign.")
-            return redirect("eoi:award", pk=eoi.pk)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and attempt(
+            request,
+            lambda: services.eoi_award(
+                eoi=eoi, actor=request.user, procurement_notes=form.cleaned_data["procurement_notes"]
+            ),
+            "Awarded. The project agreement is drafted: complete it and issue it to sign.",
+        )
+    ):
+        return redirect("eoi:award", pk=eoi.pk)
     can_award, award_refusal = perms.can_award(request.user, eoi)
     return render(
         request,
@@ -585,14 +576,17 @@ def score(request: HttpRequest, pk: int) -> HttpResponse:
     eoi = selectors.get_eoi_for(request.user, assignment.eoi_id)
     existing = {s.criterion_id: s for s in assignment.scores.all()}
     form = ScoreForm(request.POST or None, criteria=eoi.call.criteria.all(), existing=existing)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.scores_save(assignment=assignment, actor=request.user, scores=form.scores())
-        except ActionRefused as refusal:
-            form.add_error(None, str(refusal))
-        else:
-            messages.success(request, "Scores saved. Thank you.")
-            return redirect("eoi:assessments")
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and attempt(
+            request,
+            lambda: services.scores_save(assignment=assignment, actor=request.user, scores=form.scores()),
+            "Scores saved. Thank you.",
+            form=form,
+        )
+    ):
+        return redirect("eoi:assessments")
     return render(
         request,
         "eoi/score.html",

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from hubportal.core.listpage import list_page
 from hubportal.errors import ActionRefused, require
 from hubportal.exports import export_format, export_rows, rows_by_chunk
 from hubportal.health import health_for, listed_health
@@ -420,17 +421,13 @@ def evidence_list(request: HttpRequest) -> HttpResponse:
         .select_related("partner", "evidence_type", "reviewed_by")
         .order_by("expires_on", "partner__name", "evidence_type__sort_order"),
     )
-    if export_format(request):
-        return export_rows(request, items.qs, EVIDENCE_COLUMNS, "evidence")
-    return render(
+    return list_page(
         request,
+        items,
         "partners/evidence_list.html",
-        {
-            "filter": items,
-            "page": page_of(request, items.qs),
-            "querystring": querystring(request),
-            "today": timezone.localdate(),
-        },
+        columns=EVIDENCE_COLUMNS,
+        basename="evidence",
+        context={"today": timezone.localdate()},
     )
 
 
