@@ -33,6 +33,15 @@
       }
     });
     var round = type === "doughnut" || type === "pie";
+    // Counts tick in whole numbers (never 0.5 of a child); the value axis keeps
+    // headroom above the tallest bar so no bar touches or leaves the top.
+    var counts = canvas.getAttribute("data-money") !== "true";
+    var unit = canvas.getAttribute("data-unit");
+    var valueAxis = { beginAtZero: true, stacked: stacked, grace: "10%", ticks: counts ? { precision: 0 } : {} };
+    if (unit) {
+      valueAxis.title = { display: true, text: unit };
+    }
+    var categoryAxis = { stacked: stacked, ticks: { autoSkip: false } };
     new Chart(canvas, {
       type: type,
       data: data,
@@ -43,8 +52,8 @@
         indexAxis: horizontal ? "y" : "x",
         plugins: { legend: { display: data.datasets.length > 1 || round } },
         scales: round ? {} : {
-          x: { beginAtZero: true, stacked: stacked },
-          y: { beginAtZero: true, stacked: stacked }
+          x: horizontal ? valueAxis : categoryAxis,
+          y: horizontal ? categoryAxis : valueAxis
         }
       }
     });
