@@ -32,7 +32,7 @@ class Need:
 
     text: str
     url: str  # the page where it is done: one click
-    when: date  # the deadline if ``due``, else the day it began waiting
+    when: date | None  # the deadline if ``due``, else the day it began waiting (None: no date)
     kind: str
     due: bool = False
     today: date | None = None
@@ -40,11 +40,13 @@ class Need:
 
     @property
     def waiting_days(self) -> int:
-        return 0 if self.due or self.today is None else max((self.today - self.when).days, 0)
+        if self.due or self.today is None or self.when is None:
+            return 0
+        return max((self.today - self.when).days, 0)
 
     @property
     def overdue(self) -> bool:
-        return self.due and self.today is not None and self.when < self.today
+        return self.due and self.today is not None and self.when is not None and self.when < self.today
 
 
 @dataclass
@@ -89,7 +91,7 @@ def _oldest(queryset: QuerySet, limit: int = SHOWN) -> tuple[list, int]:
 
 def urgency(need: Need) -> tuple:
     """Overdue first, then by date: the soonest deadline or the longest wait."""
-    return (not need.overdue, need.when, need.text)
+    return (not need.overdue, need.when is None, need.when or date.max, need.text)
 
 
 def gather(sources: list[Callable[[], tuple[list[Need], Kind]]]) -> Needs:
@@ -360,8 +362,6 @@ def chair_needs(today: date) -> Needs:
 
 def partner_needs(todos: list, today: date) -> Needs:
     """The partner's to-do list (hubportal.todo, soonest due first, undated last) as "Needs you now"."""
-    items = [
-        Need(t.text, t.url, t.due_on or today, t.kind or "todo", due=t.due_on is not None, today=today) for t in todos
-    ]
+    items = [Need(t.text, t.url, t.due_on, t.kind or "todo", due=t.due_on is not None, today=today) for t in todos]
     kinds = [Kind("things to do", len(items), reverse("portal_home"), "todo")] if items else []
     return Needs(items=items, kinds=kinds)
