@@ -7,7 +7,10 @@ Each app says what it knows in ``<app>/health.py``:
         ...  # a few queries for all the partners at once, never one per partner
 
 A partner with no reasons is green; any red reason makes it red; otherwise
-amber. A reason marked ``staff_only`` (e.g. an open complaint about the
+amber. A partner outside the stages that are rated (before the standards
+review, or after the partnership ended) is "Not rated", with the reason: an
+app says which partners those are with ``@health_scope`` (partners does,
+from the stage), and no signal is asked about them. A reason marked ``staff_only`` (e.g. an open complaint about the
 partner, which staff may not have shared) counts only in the Hub's view: the
 partner's own view is rated from the reasons they may see. A reason marked
 ``safeguarding_only`` (an open safeguarding concern) reads in full only for
@@ -31,8 +34,12 @@ from hubportal.figures import cached_each
 from hubportal.registry import Registry
 
 GREEN, AMBER, RED = "green", "amber", "red"
-LABELS = {GREEN: "Green", AMBER: "Amber", RED: "Red"}
+UNRATED = "unrated"
+LABELS = {GREEN: "Green", AMBER: "Amber", RED: "Red", UNRATED: "Not rated"}
 signals = Registry("health")
+# Which partners are not rated, and why: functions of (partner_ids, today) -> {id: reason}.
+scopes = Registry("health")
+health_scope = scopes.register
 
 
 def health_signal(function=None, *, staff_only: bool = False):
@@ -62,6 +69,11 @@ CONFIDENTIAL = "A confidential matter about this partner is under review; the sa
 class Health:
     level: str = GREEN
     reasons: list[Reason] = field(default_factory=list)
+    not_rated: str = ""  # why the partner is not rated (level UNRATED), in a sentence
+
+    @property
+    def rated(self) -> bool:
+        return self.level != UNRATED
 
     @property
     def label(self) -> str:
@@ -95,7 +107,10 @@ def health_for(
     ``for_partner`` rates it as the partner sees it, without staff-only reasons."""
     today = today or timezone.localdate()
     ids = list(partner_ids)
-    return _as_seen(_reasons(ids, today, for_partner=for_partner), ids, viewer, for_partner=for_partner)
+    unrated = _unrated(ids, today)
+    rated = [pk for pk in ids if pk not in unrated]
+    health = _as_seen(_reasons(rated, today, for_partner=for_partner), rated, viewer, for_partner=for_partner)
+    return {pk: health[pk] if pk in health else Health(UNRATED, not_rated=unrated[pk]) for pk in ids}
 
 
 def listed_health(partner_ids: Iterable[int], *, viewer) -> dict[int, Health]:
@@ -105,8 +120,22 @@ def listed_health(partner_ids: Iterable[int], *, viewer) -> dict[int, Health]:
     again for the same partners."""
     today = timezone.localdate()
     ids = list(partner_ids)
-    reasons = cached_each(f"health:{today}", ids, lambda missing: _reasons(missing, today, for_partner=False))
-    return _as_seen(reasons, ids, viewer, for_partner=False)
+    unrated = _unrated(ids, today)
+    rated = [pk for pk in ids if pk not in unrated]
+    reasons = cached_each(f"health:{today}", rated, lambda missing: _reasons(missing, today, for_partner=False))
+    health = _as_seen(reasons, rated, viewer, for_partner=False)
+    return {pk: health[pk] if pk in health else Health(UNRATED, not_rated=unrated[pk]) for pk in ids}
+
+
+def _unrated(ids: list[int], today: date) -> dict[int, str]:
+    """The partners no rating applies to, with the reason (one query per scope)."""
+    found: dict[int, str] = {}
+    if not ids:
+        return found
+    for scope in scopes.functions():
+        for partner_id, reason in scope(ids, today).items():
+            found.setdefault(partner_id, reason)
+    return found
 
 
 def _reasons(ids: list[int], today: date, *, for_partner: bool) -> dict[int, list[Reason]]:
