@@ -583,7 +583,7 @@ def glance(figures: dict) -> list[dict]:
                 Stat("in onboarding", onboarding, "#pipeline-title"),
             ],
         },
-        {"title": "Health", "stats": figures["health"], "health": True},
+        {"title": "Health", "stats": [short(s, "partners") for s in figures["health"]], "health": True},
         {"title": "Evidence", "stats": figures["evidence"]},
         {
             "title": "Agreements",

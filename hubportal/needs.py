@@ -53,10 +53,15 @@ class Need:
 class Kind:
     """How many of one kind wait, and the list of them all."""
 
-    label: str  # "evidence to check"
+    label: str  # "survey returns to accept"
     count: int
     url: str
     key: str
+    one: str = ""  # the label for one, where it differs: "survey return to accept"
+
+    @property
+    def text(self) -> str:
+        return f"{self.count} {self.one if self.count == 1 and self.one else self.label}"
 
 
 @dataclass
@@ -105,6 +110,11 @@ def gather(sources: list[Callable[[], tuple[list[Need], Kind]]]) -> Needs:
     return Needs(items=sorted(items, key=urgency)[:SHOWN], kinds=kinds)
 
 
+def possessive(name: str) -> str:
+    """ "Blaby Youth Brass’s" but "Harborough Youth Strings’"."""
+    return f"{name}’" if name.endswith("s") else f"{name}’s"
+
+
 def _link(name: str, query: str = "") -> str:
     return f"{reverse(name)}?{query}" if query else reverse(name)
 
@@ -124,7 +134,7 @@ def evidence_to_check(user, today: date) -> tuple[list[Need], Kind]:
     )
     items = [
         Need(
-            f"Check {e.partner.name}’s {e.evidence_type.name}",
+            f"Check {possessive(e.partner.name)} {e.evidence_type.name}",
             reverse("partners:evidence_review", args=[e.pk]),
             _day(e.uploaded_at, today),
             "evidence",
@@ -146,7 +156,7 @@ def returns_to_accept(user, today: date) -> tuple[list[Need], Kind]:
     )
     items = [
         Need(
-            f"Accept or return {r.partner.name}’s {r.round.term} survey",
+            f"Accept or return {possessive(r.partner.name)} {r.round.term} survey",
             reverse("surveys:request_detail", args=[r.pk]),
             _day(r.submitted_at, today),
             "survey_returns",
@@ -155,7 +165,11 @@ def returns_to_accept(user, today: date) -> tuple[list[Need], Kind]:
         for r in rows
     ]
     return items, Kind(
-        "survey returns to accept", count, _link("surveys:request_list", "status=submitted"), "survey_returns"
+        "survey returns to accept",
+        count,
+        _link("surveys:request_list", "status=submitted"),
+        "survey_returns",
+        "survey return to accept",
     )
 
 
@@ -179,7 +193,11 @@ def evaluations_to_accept(user, today: date) -> tuple[list[Need], Kind]:
         for e in rows
     ]
     return items, Kind(
-        "project evaluations to accept", count, _link("surveys:evaluation_list", "state=submitted"), "evaluations"
+        "project evaluations to accept",
+        count,
+        _link("surveys:evaluation_list", "state=submitted"),
+        "evaluations",
+        "project evaluation to accept",
     )
 
 
@@ -208,7 +226,9 @@ def meetings_to_record(user, today: date) -> tuple[list[Need], Kind]:
         )
         for m in rows
     ]
-    return items, Kind("meetings to record", count, _link("partners:list", "stage=meeting_scheduled"), "meetings")
+    return items, Kind(
+        "meetings to record", count, _link("partners:list", "stage=meeting_scheduled"), "meetings", "meeting to record"
+    )
 
 
 def agreements_to_countersign(user, today: date) -> tuple[list[Need], Kind]:
@@ -223,7 +243,7 @@ def agreements_to_countersign(user, today: date) -> tuple[list[Need], Kind]:
     )
     items = [
         Need(
-            f"Countersign {a.partner.name}’s {a.year.label} {a.get_kind_display().lower()}",
+            f"Countersign {possessive(a.partner.name)} {a.year.label} {a.get_kind_display().lower()}",
             reverse("agreements:countersign", args=[a.pk]),
             _day(a.updated_at, today),
             "countersign",
@@ -232,7 +252,11 @@ def agreements_to_countersign(user, today: date) -> tuple[list[Need], Kind]:
         for a in rows
     ]
     return items, Kind(
-        "agreements to countersign", count, _link("agreements:list", "status=partner_signed"), "countersign"
+        "agreements to countersign",
+        count,
+        _link("agreements:list", "status=partner_signed"),
+        "countersign",
+        "agreement to countersign",
     )
 
 
@@ -265,7 +289,9 @@ def complaints_due(user, today: date) -> tuple[list[Need], Kind]:
                 today=today,
             )
         )
-    return items, Kind("complaints to answer", count, _link("complaints:list", "sort=respond_by"), "complaints")
+    return items, Kind(
+        "complaints to answer", count, _link("complaints:list", "sort=respond_by"), "complaints", "complaint to answer"
+    )
 
 
 def staff_needs(user, today: date) -> Needs:
@@ -310,7 +336,13 @@ def assessor_needs(user, today: date) -> Needs:
             )
             for a in rows
         ]
-        return items, Kind("conflicts to declare", count, _link("eoi:assessments", "outstanding=true"), "declare")
+        return items, Kind(
+            "conflicts to declare",
+            count,
+            _link("eoi:assessments", "outstanding=true"),
+            "declare",
+            "conflict to declare",
+        )
 
     def score():
         rows, count = _oldest(
@@ -329,7 +361,11 @@ def assessor_needs(user, today: date) -> Needs:
             for a in rows
         ]
         return items, Kind(
-            "expressions of interest to score", count, _link("eoi:assessments", "outstanding=true"), "score"
+            "expressions of interest to score",
+            count,
+            _link("eoi:assessments", "outstanding=true"),
+            "score",
+            "expression of interest to score",
         )
 
     return gather([declare, score])
@@ -363,5 +399,5 @@ def chair_needs(today: date) -> Needs:
 def partner_needs(todos: list, today: date) -> Needs:
     """The partner's to-do list (hubportal.todo, soonest due first, undated last) as "Needs you now"."""
     items = [Need(t.text, t.url, t.due_on, t.kind or "todo", due=t.due_on is not None, today=today) for t in todos]
-    kinds = [Kind("things to do", len(items), reverse("portal_home"), "todo")] if items else []
+    kinds = [Kind("things to do", len(items), reverse("portal_home"), "todo", "thing to do")] if items else []
     return Needs(items=items, kinds=kinds)
