@@ -97,10 +97,10 @@ def chart(labels, *datasets) -> dict:
 # --- Health, as the viewer may see it -------------------------------------------------------------
 
 
-def health_as_seen_by(user, partner_ids, today: date) -> dict[int, Health]:
+def health_as_seen_by(user, partner_ids, today: date, stages: dict[int, str] | None = None) -> dict[int, Health]:
     """Each partner's health as this Hub user may see it: a safeguarding concern
     reads in full only for safeguarding leads (hubportal.health decides)."""
-    return health_for(partner_ids, today, viewer=user)
+    return health_for(partner_ids, today, viewer=user, stages=stages)
 
 
 def watched_partners():
@@ -132,13 +132,13 @@ def health_rows(user, partners, *, level: str, sort: str, today: date) -> Iterat
         yield from rows_by_chunk(ordered, lambda chunk, wanted=wanted: rated(chunk, wanted))
 
 
-def health_levels(user, watched_ids: list[int], today: date) -> Counter:
-    """How many of the watched partners are red, amber and green."""
-    return Counter(h.level for h in health_as_seen_by(user, watched_ids, today).values())
+def health_levels(user, watched: dict[int, str], today: date) -> Counter:
+    """How many of the watched partners (id: stage) are red, amber and green."""
+    return Counter(h.level for h in health_as_seen_by(user, list(watched), today, stages=watched).values())
 
 
-def health_stats(user, today: date, watched_ids: list[int]) -> list[Stat]:
-    levels = health_levels(user, watched_ids, today)
+def health_stats(user, today: date, watched: dict[int, str]) -> list[Stat]:
+    levels = health_levels(user, watched, today)
     return [
         Stat(LABELS[level], levels.get(level, 0), link("partner_health", level=level), key=level)
         for level in HEALTH_LEVELS
@@ -152,17 +152,17 @@ def partners_by_stage() -> dict[str, int]:
     return dict(Partner.objects.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
 
 
-def partner_census(**counts: Count) -> tuple[dict[str, int], list[int], Counter]:
-    """Partners by stage, the ids of those whose health is watched, and the sums of
+def partner_census(**counts: Count) -> tuple[dict[str, int], dict[int, str], Counter]:
+    """Partners by stage, those whose health is watched (id: stage), and the sums of
     ``counts`` (aggregates over each partner's rows, e.g. evidence_counts), in one
     query: a few small columns per partner, some 2,000 rows for a large Hub."""
     by_stage: Counter = Counter()
-    watched = []
+    watched: dict[int, str] = {}
     totals: Counter = Counter()
     for row in Partner.objects.order_by().annotate(**counts).values("pk", "status", *counts):
         by_stage[row["status"]] += 1
         if row["status"] in WATCHED_STAGES:
-            watched.append(row["pk"])
+            watched[row["pk"]] = row["status"]
         totals.update({name: row[name] for name in counts})
     return dict(by_stage), watched, totals
 

@@ -37,7 +37,8 @@ GREEN, AMBER, RED = "green", "amber", "red"
 UNRATED = "unrated"
 LABELS = {GREEN: "Green", AMBER: "Amber", RED: "Red", UNRATED: "Not rated"}
 signals = Registry("health")
-# Which partners are not rated, and why: functions of (partner_ids, today) -> {id: reason}.
+# Which partners are not rated, and why: functions of (partner_ids, today, stages) -> {id: reason},
+# where ``stages`` is each partner's stage when the caller has it at hand (else None: read it).
 scopes = Registry("health")
 health_scope = scopes.register
 
@@ -100,40 +101,46 @@ def as_seen_by(reason: Reason, viewer, *, for_partner: bool) -> Reason | None:
 
 
 def health_for(
-    partner_ids: Iterable[int], today: date | None = None, *, viewer=None, for_partner: bool = False
+    partner_ids: Iterable[int],
+    today: date | None = None,
+    *,
+    viewer=None,
+    for_partner: bool = False,
+    stages: dict[int, str] | None = None,
 ) -> dict[int, Health]:
     """Every partner's health, from every app's signals, as ``viewer`` may see
     it (no viewer: a report with no links and no confidential details);
-    ``for_partner`` rates it as the partner sees it, without staff-only reasons."""
+    ``for_partner`` rates it as the partner sees it, without staff-only reasons.
+    ``stages``: each partner's stage, where the caller has read it, saving a query."""
     today = today or timezone.localdate()
     ids = list(partner_ids)
-    unrated = _unrated(ids, today)
+    unrated = _unrated(ids, today, stages)
     rated = [pk for pk in ids if pk not in unrated]
     health = _as_seen(_reasons(rated, today, for_partner=for_partner), rated, viewer, for_partner=for_partner)
     return {pk: health[pk] if pk in health else Health(UNRATED, not_rated=unrated[pk]) for pk in ids}
 
 
-def listed_health(partner_ids: Iterable[int], *, viewer) -> dict[int, Health]:
+def listed_health(partner_ids: Iterable[int], *, viewer, stages: dict[int, str] | None = None) -> dict[int, Health]:
     """health_for a page of a staff list. Each partner's reasons are worked out
     once per change (hubportal.figures) for everyone who lists it, then shown
     as this viewer may see them: paging through lists does not ask every app
     again for the same partners."""
     today = timezone.localdate()
     ids = list(partner_ids)
-    unrated = _unrated(ids, today)
+    unrated = _unrated(ids, today, stages)
     rated = [pk for pk in ids if pk not in unrated]
     reasons = cached_each(f"health:{today}", rated, lambda missing: _reasons(missing, today, for_partner=False))
     health = _as_seen(reasons, rated, viewer, for_partner=False)
     return {pk: health[pk] if pk in health else Health(UNRATED, not_rated=unrated[pk]) for pk in ids}
 
 
-def _unrated(ids: list[int], today: date) -> dict[int, str]:
-    """The partners no rating applies to, with the reason (one query per scope)."""
+def _unrated(ids: list[int], today: date, stages: dict[int, str] | None = None) -> dict[int, str]:
+    """The partners no rating applies to, with the reason (a query per scope, none with ``stages``)."""
     found: dict[int, str] = {}
     if not ids:
         return found
     for scope in scopes.functions():
-        for partner_id, reason in scope(ids, today).items():
+        for partner_id, reason in scope(ids, today, stages=stages).items():
             found.setdefault(partner_id, reason)
     return found
 

@@ -112,7 +112,7 @@ def gather(sources: list[Callable[[], tuple[list[Need], Kind]]]) -> Needs:
 
 def possessive(name: str) -> str:
     """ "Blaby Youth Brass’s" but "Harborough Youth Strings’"."""
-    return f"{name}’" if name.endswith("s") else f"{name}’s"
+    return f"{name}’" if name.endswith("s") and not name.endswith("ss") else f"{name}’s"
 
 
 def _link(name: str, query: str = "") -> str:

@@ -175,7 +175,9 @@ def portal_home(request: HttpRequest) -> HttpResponse:
         with reads_shared():  # what the to-do list and health both read (evidence, agreements to sign), once
             return {
                 "todos": todos_for(partner, today),
-                "health": health_for([partner.pk], today, for_partner=True)[partner.pk],
+                "health": health_for([partner.pk], today, for_partner=True, stages={partner.pk: partner.status})[
+                    partner.pk
+                ],
                 "summary": dashboard.portal_summary(request.user),
             }
 

@@ -22,10 +22,16 @@ NOT_RATED = {
 
 
 @health_scope
-def stages_not_rated(partner_ids: list[int], today: date) -> dict[int, str]:
+def stages_not_rated(partner_ids: list[int], today: date, stages: dict[int, str] | None = None) -> dict[int, str]:
     """Partners outside the stages that are rated (the standards review on, while
-    the partnership lasts), with the reason: one query."""
-    rows = Partner.objects.filter(pk__in=partner_ids).exclude(status__in=EVIDENCE_STAGES).values_list("pk", "status")
+    the partnership lasts), with the reason: one query, or none if the caller
+    gives every partner's stage."""
+    if stages is not None and all(pk in stages for pk in partner_ids):
+        rows = [(pk, stages[pk]) for pk in partner_ids if stages[pk] not in EVIDENCE_STAGES]
+    else:
+        rows = (
+            Partner.objects.filter(pk__in=partner_ids).exclude(status__in=EVIDENCE_STAGES).values_list("pk", "status")
+        )
     return {pk: NOT_RATED.get(status, f"Not rated at this stage. {RATED_FROM}") for pk, status in rows}
 
 
