@@ -52,7 +52,7 @@ def test_the_staff_dashboard_draws_every_chart_with_data(page, demo):
         assert chart_points(page, chart_id) > 0, chart_id
     # Each chart has its figures in text too.
     assert page.get_by_role("table", name="Requests in each state, by round").is_visible()
-    assert page.locator("caption", has_text="Reach by district").is_visible()
+    assert page.locator("caption", has_text="Children and young people reached, by district").is_visible()
     assert_accessible(page)
 
 
