@@ -200,3 +200,26 @@ def test_needs_cost_one_query_per_kind_however_much_waits(manager):
     assert len(few) == len(many) <= NEEDS_QUERIES
     assert small.total == 3 and large.total == 3 + needs.SHOWN + 4 + needs.SHOWN + 4
     assert len(large.items) == needs.SHOWN
+
+
+def test_recent_activity_never_opens_with_an_event_dated_after_now(client_for, staff):
+    from hubportal.history import record
+    from hubportal.models import HistoryEntry
+
+    partner = PartnerFactory()
+    record(partner, actor=staff, action="noted today")
+    ahead = record(partner, actor=staff, action="stamped next week")
+    HistoryEntry.objects.filter(pk=ahead.pk).update(at=timezone.now() + 7 * DAY)
+    recent = [e.action for e in client_for(staff).get(reverse("staff_home")).context["recent"]]
+    assert recent[0] == "noted today" and "stamped next week" not in recent
+
+
+def test_complaints_are_headed_by_how_many_are_open_apart_from_closed_and_decided(client_for, staff):
+    ComplaintFactory()
+    ComplaintFactory(status=Complaint.Status.CLOSED)
+    ComplaintFactory(status=Complaint.Status.DECIDED)
+    html = client_for(staff).get(reverse("staff_home")).content.decode()
+    block = html.split('id="complaints-title"')[1].split("</section>")[0]
+    assert "1 open, by stage" in block and "2 closed or decided" in block
+    opened, finished = block.split("2 closed or decided")
+    assert 'data-stat="closed"' not in opened and 'data-stat="closed"' in finished
