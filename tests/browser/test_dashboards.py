@@ -56,6 +56,31 @@ def test_the_staff_dashboard_draws_every_chart_with_data(page, demo):
     assert_accessible(page)
 
 
+def test_count_axes_tick_in_whole_numbers_with_room_above_the_tallest_bar(page, demo):
+    login(page, "manager", DEMO_PASSWORD)
+    page.wait_for_function("() => typeof Chart !== 'undefined' && document.querySelectorAll('canvas').length >= 4")
+    for chart_id in CHARTS:
+        axis = page.evaluate(
+            """id => {
+                const chart = Chart.getChart(document.getElementById(id + "-canvas"));
+                const scale = chart.options.indexAxis === "y" ? chart.scales.x : chart.scales.y;
+                const n = chart.data.labels.length;
+                let tallest = 0;
+                for (let i = 0; i < n; i++) {
+                    const values = chart.data.datasets.map(d => d.data[i] || 0);
+                    const bar = scale.options.stacked ? values.reduce((a, b) => a + b, 0) : Math.max(...values);
+                    tallest = Math.max(tallest, bar);
+                }
+                return {ticks: scale.ticks.map(t => t.value), max: scale.max, tallest: tallest,
+                        title: scale.options.title.text};
+            }""",
+            chart_id,
+        )
+        assert all(float(t).is_integer() for t in axis["ticks"]), (chart_id, axis)
+        assert axis["max"] > axis["tallest"], (chart_id, axis)  # no bar reaches the top
+        assert axis["title"], chart_id  # the axis says what it counts
+
+
 def test_a_dashboard_number_opens_the_list_behind_it(page, demo):
     login(page, "staff", DEMO_PASSWORD)
     link = page.locator('[data-stat="issued"]').first
