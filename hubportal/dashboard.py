@@ -19,6 +19,7 @@ from urllib.parse import urlencode
 
 from django.db.models import Case, Count, Q, Value, When
 from django.urls import reverse
+from django.utils import timezone
 
 from agreements.filters import expiring as ending_soon
 from agreements.filters import this_term_ends_on
@@ -96,10 +97,10 @@ def chart(labels, *datasets) -> dict:
 # --- Health, as the viewer may see it -------------------------------------------------------------
 
 
-def health_as_seen_by(user, partner_ids, today: date) -> dict[int, Health]:
+def health_as_seen_by(user, partner_ids, today: date, stages: dict[int, str] | None = None) -> dict[int, Health]:
     """Each partner's health as this Hub user may see it: a safeguarding concern
     reads in full only for safeguarding leads (hubportal.health decides)."""
-    return health_for(partner_ids, today, viewer=user)
+    return health_for(partner_ids, today, viewer=user, stages=stages)
 
 
 def watched_partners():
@@ -131,13 +132,13 @@ def health_rows(user, partners, *, level: str, sort: str, today: date) -> Iterat
         yield from rows_by_chunk(ordered, lambda chunk, wanted=wanted: rated(chunk, wanted))
 
 
-def health_levels(user, watched_ids: list[int], today: date) -> Counter:
-    """How many of the watched partners are red, amber and green."""
-    return Counter(h.level for h in health_as_seen_by(user, watched_ids, today).values())
+def health_levels(user, watched: dict[int, str], today: date) -> Counter:
+    """How many of the watched partners (id: stage) are red, amber and green."""
+    return Counter(h.level for h in health_as_seen_by(user, list(watched), today, stages=watched).values())
 
 
-def health_stats(user, today: date, watched_ids: list[int]) -> list[Stat]:
-    levels = health_levels(user, watched_ids, today)
+def health_stats(user, today: date, watched: dict[int, str]) -> list[Stat]:
+    levels = health_levels(user, watched, today)
     return [
         Stat(LABELS[level], levels.get(level, 0), link("partner_health", level=level), key=level)
         for level in HEALTH_LEVELS
@@ -151,17 +152,17 @@ def partners_by_stage() -> dict[str, int]:
     return dict(Partner.objects.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
 
 
-def partner_census(**counts: Count) -> tuple[dict[str, int], list[int], Counter]:
-    """Partners by stage, the ids of those whose health is watched, and the sums of
+def partner_census(**counts: Count) -> tuple[dict[str, int], dict[int, str], Counter]:
+    """Partners by stage, those whose health is watched (id: stage), and the sums of
     ``counts`` (aggregates over each partner's rows, e.g. evidence_counts), in one
     query: a few small columns per partner, some 2,000 rows for a large Hub."""
     by_stage: Counter = Counter()
-    watched = []
+    watched: dict[int, str] = {}
     totals: Counter = Counter()
     for row in Partner.objects.order_by().annotate(**counts).values("pk", "status", *counts):
         by_stage[row["status"]] += 1
         if row["status"] in WATCHED_STAGES:
-            watched.append(row["pk"])
+            watched[row["pk"]] = row["status"]
         totals.update({name: row[name] for name in counts})
     return dict(by_stage), watched, totals
 
@@ -457,13 +458,19 @@ def _complaint_counts(user, kinds: list[bool]) -> dict[bool, dict]:
 
 
 def _complaint_block(counts: dict, *, safeguarding: bool) -> dict:
+    """One kind's counts: the open stages apart from the closed and decided ones, so
+    a heading that says how many are open sits over the stages it counts."""
     name = "complaints:safeguarding" if safeguarding else "complaints:list"
+    stages = [
+        Stat(label, counts[value], link(name, status=value), key=value) for value, label in Complaint.Status.choices
+    ]
     return {
         "title": "Safeguarding concerns" if safeguarding else "Complaints",
         "url": reverse(name),
-        "stages": [
-            Stat(label, counts[value], link(name, status=value), key=value) for value, label in Complaint.Status.choices
-        ],
+        "stages": stages,
+        "open_stages": [s for s in stages if s.key not in Complaint.FINAL],
+        "finished_stages": [s for s in stages if s.key in Complaint.FINAL],
+        "finished": sum(counts[value] for value in Complaint.FINAL),
         "due": Stat("Deadline due within 3 working days", counts["due"], link(name, deadline="due")),
         "breached": Stat("Deadline breached", counts["overdue"], link(name, deadline="overdue")),
         "open": sum(counts[value] for value in Complaint.Status.values if value not in Complaint.FINAL),
@@ -518,7 +525,8 @@ def recent_activity(user, limit: int = 10):
 
     from hubportal.models import HistoryEntry
 
-    entries = HistoryEntry.objects.select_related("content_type").order_by("-at", "-pk")
+    # Nothing dated after now: a row stamped ahead (a clock, an import) must not sit on top for weeks.
+    entries = HistoryEntry.objects.select_related("content_type").filter(at__lte=timezone.now()).order_by("-at", "-pk")
     if not roles.is_safeguarding_lead(user):
         entries = entries.exclude(
             content_type=ContentType.objects.get_for_model(Complaint),
@@ -549,6 +557,76 @@ def staff_dashboard(user, today: date) -> dict:
         "evidence": evidence_stats(evidence),
         "health": health_stats(user, today, watched),
     }
+
+
+# --- At a glance: the figures after "Needs you now", short ----------------------------------------------
+
+
+def glance(figures: dict) -> list[dict]:
+    """The staff dashboard's headline figures in a few small groups, each a short
+    label over the same count and list as the full figure further down."""
+
+    def short(stat: Stat, label: str) -> Stat:
+        return Stat(label, stat.count, stat.url, key=stat.key)
+
+    stages = {s.key: s for s in figures["pipeline"]}
+    onboarding = sum(stages[s].count for s in Partner.BEFORE_ACTIVE if s in stages)
+    agreements = figures["agreements"]
+    surveys = figures["surveys"]
+    states = {s.key: s for s in surveys["states"]}
+    groups = [
+        {
+            "title": "Partners",
+            "stats": [
+                Stat("in all", figures["partner_total"], link("partners:list")),
+                short(stages[Partner.Stage.ACTIVE], "active"),
+                Stat("in onboarding", onboarding, "#pipeline-title"),
+            ],
+        },
+        {"title": "Health", "stats": [short(s, "partners") for s in figures["health"]], "health": True},
+        {"title": "Evidence", "stats": figures["evidence"]},
+        {
+            "title": "Agreements",
+            "stats": [
+                short(agreements["awaiting_partner"], "waiting for the partner to sign"),
+                short(agreements["awaiting_hub"], "waiting for the Hub to countersign"),
+                short(agreements["expiring"], "ending soon"),
+            ],
+        },
+    ]
+    if surveys["round"] is not None:
+        groups.append(
+            {
+                "title": f"{surveys['round'].term} survey",
+                "stats": [
+                    short(states[SurveyRequest.Status.SUBMITTED], "submitted, to accept"),
+                    short(surveys["overdue"], "overdue"),
+                    short(states[SurveyRequest.Status.ACCEPTED], "accepted"),
+                ],
+            }
+        )
+    commissioning = figures["commissioning"]
+    groups.append(
+        {
+            "title": "Commissioning",
+            "stats": [
+                short(commissioning["open_calls"], "open calls"),
+                Stat("EOIs awaiting assessment", commissioning["awaiting_total"], link("eoi:call_list")),
+            ],
+        }
+    )
+    for block in figures["complaints"]:
+        groups.append(
+            {
+                "title": block["title"],
+                "stats": [
+                    Stat("open", block["open"], ""),  # no list shows open ones alone: the stages below do
+                    short(block["breached"], "deadline breached"),
+                    short(block["due"], "due within 3 working days"),
+                ],
+            }
+        )
+    return groups
 
 
 # --- The partner portal's home ---------------------------------------------------------------------------------

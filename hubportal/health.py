@@ -7,7 +7,10 @@ Each app says what it knows in ``<app>/health.py``:
         ...  # a few queries for all the partners at once, never one per partner
 
 A partner with no reasons is green; any red reason makes it red; otherwise
-amber. A reason marked ``staff_only`` (e.g. an open complaint about the
+amber. A partner outside the stages that are rated (before the standards
+review, or after the partnership ended) is "Not rated", with the reason: an
+app says which partners those are with ``@health_scope`` (partners does,
+from the stage), and no signal is asked about them. A reason marked ``staff_only`` (e.g. an open complaint about the
 partner, which staff may not have shared) counts only in the Hub's view: the
 partner's own view is rated from the reasons they may see. A reason marked
 ``safeguarding_only`` (an open safeguarding concern) reads in full only for
@@ -31,8 +34,13 @@ from hubportal.figures import cached_each
 from hubportal.registry import Registry
 
 GREEN, AMBER, RED = "green", "amber", "red"
-LABELS = {GREEN: "Green", AMBER: "Amber", RED: "Red"}
+UNRATED = "unrated"
+LABELS = {GREEN: "Green", AMBER: "Amber", RED: "Red", UNRATED: "Not rated"}
 signals = Registry("health")
+# Which partners are not rated, and why: functions of (partner_ids, today, stages) -> {id: reason},
+# where ``stages`` is each partner's stage when the caller has it at hand (else None: read it).
+scopes = Registry("health")
+health_scope = scopes.register
 
 
 def health_signal(function=None, *, staff_only: bool = False):
@@ -62,6 +70,11 @@ CONFIDENTIAL = "A confidential matter about this partner is under review; the sa
 class Health:
     level: str = GREEN
     reasons: list[Reason] = field(default_factory=list)
+    not_rated: str = ""  # why the partner is not rated (level UNRATED), in a sentence
+
+    @property
+    def rated(self) -> bool:
+        return self.level != UNRATED
 
     @property
     def label(self) -> str:
@@ -88,25 +101,48 @@ def as_seen_by(reason: Reason, viewer, *, for_partner: bool) -> Reason | None:
 
 
 def health_for(
-    partner_ids: Iterable[int], today: date | None = None, *, viewer=None, for_partner: bool = False
+    partner_ids: Iterable[int],
+    today: date | None = None,
+    *,
+    viewer=None,
+    for_partner: bool = False,
+    stages: dict[int, str] | None = None,
 ) -> dict[int, Health]:
     """Every partner's health, from every app's signals, as ``viewer`` may see
     it (no viewer: a report with no links and no confidential details);
-    ``for_partner`` rates it as the partner sees it, without staff-only reasons."""
+    ``for_partner`` rates it as the partner sees it, without staff-only reasons.
+    ``stages``: each partner's stage, where the caller has read it, saving a query."""
     today = today or timezone.localdate()
     ids = list(partner_ids)
-    return _as_seen(_reasons(ids, today, for_partner=for_partner), ids, viewer, for_partner=for_partner)
+    unrated = _unrated(ids, today, stages)
+    rated = [pk for pk in ids if pk not in unrated]
+    health = _as_seen(_reasons(rated, today, for_partner=for_partner), rated, viewer, for_partner=for_partner)
+    return {pk: health[pk] if pk in health else Health(UNRATED, not_rated=unrated[pk]) for pk in ids}
 
 
-def listed_health(partner_ids: Iterable[int], *, viewer) -> dict[int, Health]:
+def listed_health(partner_ids: Iterable[int], *, viewer, stages: dict[int, str] | None = None) -> dict[int, Health]:
     """health_for a page of a staff list. Each partner's reasons are worked out
     once per change (hubportal.figures) for everyone who lists it, then shown
     as this viewer may see them: paging through lists does not ask every app
     again for the same partners."""
     today = timezone.localdate()
     ids = list(partner_ids)
-    reasons = cached_each(f"health:{today}", ids, lambda missing: _reasons(missing, today, for_partner=False))
-    return _as_seen(reasons, ids, viewer, for_partner=False)
+    unrated = _unrated(ids, today, stages)
+    rated = [pk for pk in ids if pk not in unrated]
+    reasons = cached_each(f"health:{today}", rated, lambda missing: _reasons(missing, today, for_partner=False))
+    health = _as_seen(reasons, rated, viewer, for_partner=False)
+    return {pk: health[pk] if pk in health else Health(UNRATED, not_rated=unrated[pk]) for pk in ids}
+
+
+def _unrated(ids: list[int], today: date, stages: dict[int, str] | None = None) -> dict[int, str]:
+    """The partners no rating applies to, with the reason (a query per scope, none with ``stages``)."""
+    found: dict[int, str] = {}
+    if not ids:
+        return found
+    for scope in scopes.functions():
+        for partner_id, reason in scope(ids, today, stages=stages).items():
+            found.setdefault(partner_id, reason)
+    return found
 
 
 def _reasons(ids: list[int], today: date, *, for_partner: bool) -> dict[int, list[Reason]]:

@@ -413,6 +413,8 @@ def board_report_content(term: Term, today: date) -> dict:
         "complaints": complaints,
         "health": health,
         "leverage": leverage,
+        # This year's partners below the 1 : 1 aim (the report says "None" when there are none).
+        "below_aim": [(name, f) for _, name, f in this_year.partners if f.level == "below"],
         "charts": {
             "pipeline": svg_bars([(Partner.Stage(s).label, by_stage.get(s, 0)) for s in FUNNEL]),
             "reach_terms": svg_bars([(t["term"], t["reach"]) for t in terms]),

@@ -22,6 +22,7 @@ from hubportal.lists import int_param, page_of, querystring
 from hubportal.models import BoardReport
 from hubportal.report_forms import LEVEL_ORDER, BoardReportForm, PartnerHealthFilter
 from hubportal.reports import (
+    board_report_content,
     board_report_request,
     can_download_board_report,
     default_term,
@@ -206,14 +207,19 @@ def impact(request: HttpRequest) -> HttpResponse:
 def board_reports(request: HttpRequest) -> HttpResponse:
     """The reports made so far, and the form that prepares a new one."""
     today = timezone.localdate()
-    form = BoardReportForm(request.POST or None, terms=report_terms(today), initial_term=default_term(today))
+    # Its own ids (id_new_term): the filter of the reports below has a "term" field too.
+    form = BoardReportForm(
+        request.POST or None, terms=report_terms(today), initial_term=default_term(today), auto_id="id_new_%s"
+    )
     if request.method == "POST" and form.is_valid():
         try:
             report = board_report_request(term=form.cleaned_data["term"], actor=request.user)
         except ActionRefused as refusal:
             form.add_error(None, str(refusal))
         else:
-            messages.success(request, f"The report for {report.term} is being prepared. This page shows its progress.")
+            # No "being prepared" here: a message would stay on the page beside "Ready" (the
+            # progress line below it says where the report is, and updates itself).
+            messages.success(request, f"You asked for the board report for {report.term}.")
             return redirect("board_report", pk=report.pk)
     reports = BoardReportFilter(request.GET, queryset=BoardReport.objects.select_related("term", "requested_by"))
     if request.method == "GET" and export_format(request):
@@ -248,6 +254,20 @@ def board_report(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "reports/board_report.html",
         {"report": report, "stalled": is_stalled(report), "history": history_for(report).select_related("actor")},
+    )
+
+
+@staff_or_chair_required
+@require_GET
+def board_report_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """The report's pages on screen, from today's figures for its term (the same
+    template as the PDF's body), to read before or without downloading."""
+    report = get_object_or_404(BoardReport.objects.select_related("term", "requested_by"), pk=pk)
+    today = timezone.localdate()
+    return render(
+        request,
+        "reports/board_report_preview.html",
+        {"report": report, **board_report_content(report.term, today)},
     )
 
 

@@ -19,6 +19,7 @@ urlpatterns = [
     path("reports/leverage/", reports_views.leverage, name="leverage"),
     path("reports/board/", reports_views.board_reports, name="board_reports"),
     path("reports/board/<int:pk>/", reports_views.board_report, name="board_report"),
+    path("reports/board/<int:pk>/preview/", reports_views.board_report_preview, name="board_report_preview"),
     path("reports/board/<int:pk>/status.json", reports_views.board_report_status, name="board_report_status"),
     path("reports/board/<int:pk>/report.pdf", reports_views.board_report_pdf, name="board_report_pdf"),
     path("reports/board/<int:pk>/report.xlsx", reports_views.board_report_xlsx, name="board_report_xlsx"),

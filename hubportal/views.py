@@ -15,12 +15,11 @@ from django_otp import devices_for_user
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from hubportal import dashboard, roles, wording
+from hubportal import dashboard, needs, roles, wording
 from hubportal import reminder_log as log_scope
 from hubportal import two_factor as two_factor_tools
 from hubportal.audit import audit
 from hubportal.celery import app as celery_app
-from hubportal.chair import chair_queue
 from hubportal.exports import export_format, export_rows
 from hubportal.figures import cached
 from hubportal.filters import NotificationFilter, OutboundEmailFilter, ReminderFilter, WordingFilterForm
@@ -135,11 +134,21 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 @roles.hub_team_required
 def staff_home(request: HttpRequest) -> HttpResponse:
-    """What matters today: every count links to the list behind it. Assessors,
-    who score EOIs and see no partnership figures, get their assignments."""
+    """What needs this person now, then the figures: every count links to the list
+    behind it. Assessors, who score EOIs and see no partnership figures, get
+    their assignments. "Needs you now" is read fresh (not cached): what someone
+    has just done must leave it at once."""
     today = timezone.localdate()
     if not roles.is_hub_staff(request.user):
-        return render(request, "staff/assessor_home.html", {"assessments": dashboard.assessor_stats(request.user)})
+        return render(
+            request,
+            "staff/assessor_home.html",
+            {
+                "needs": needs.assessor_needs(request.user, today),
+                "assessments": dashboard.assessor_stats(request.user),
+                "today": today,
+            },
+        )
     user = request.user
     # The same for every Hub staff member, but for what only safeguarding leads may see.
     audience = "safeguarding" if roles.is_safeguarding_lead(user) else "staff"
@@ -147,7 +156,11 @@ def staff_home(request: HttpRequest) -> HttpResponse:
         f"staff-dashboard:{today}:{audience}",
         lambda: {**dashboard.staff_dashboard(user, today), "recent": list(dashboard.recent_activity(user))},
     )
-    return render(request, "staff/home.html", {**figures, "today": today})
+    return render(
+        request,
+        "staff/home.html",
+        {**figures, "glance": dashboard.glance(figures), "needs": needs.staff_needs(user, today), "today": today},
+    )
 
 
 @roles.partner_required
@@ -162,7 +175,9 @@ def portal_home(request: HttpRequest) -> HttpResponse:
         with reads_shared():  # what the to-do list and health both read (evidence, agreements to sign), once
             return {
                 "todos": todos_for(partner, today),
-                "health": health_for([partner.pk], today, for_partner=True)[partner.pk],
+                "health": health_for([partner.pk], today, for_partner=True, stages={partner.pk: partner.status})[
+                    partner.pk
+                ],
                 "summary": dashboard.portal_summary(request.user),
             }
 
@@ -173,7 +188,14 @@ def portal_home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "portal/home.html",
-        {"partner": partner, "latest": latest, "today": today, "standing": standing, **figures},
+        {
+            "partner": partner,
+            "latest": latest,
+            "today": today,
+            "standing": standing,
+            "needs": needs.partner_needs(figures["todos"], today),
+            **figures,
+        },
     )
 
 
@@ -187,7 +209,7 @@ def chair_home(request: HttpRequest) -> HttpResponse:
         request,
         "chair/home.html",
         {
-            "queue": chair_queue(),
+            "needs": needs.chair_needs(today),
             # The same for every Chair: counts, health levels, leverage and reach.
             "summary": cached(f"chair-summary:{today}", lambda: dashboard.chair_summary(request.user, today)),
         },

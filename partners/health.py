@@ -4,8 +4,35 @@
 
 from datetime import date
 
-from hubportal.health import AMBER, RED, Reason, health_signal
-from partners.evidence_status import ONBOARDING_STAGES, findings
+from hubportal.health import AMBER, RED, Reason, health_scope, health_signal
+from partners.evidence_status import EVIDENCE_STAGES, ONBOARDING_STAGES, findings
+from partners.models import Partner
+
+Stage = Partner.Stage
+RATED_FROM = "Ratings start at the standards review, when the Hub first asks for minimum-standards evidence."
+# Why a partner at each stage outside EVIDENCE_STAGES is not rated.
+NOT_RATED = {
+    Stage.ENQUIRY: f"Not rated yet: still an enquiry. {RATED_FROM}",
+    Stage.MEETING_SCHEDULED: f"Not rated yet: the introductory meeting is still to come. {RATED_FROM}",
+    Stage.MEETING_HELD: f"Not rated yet: the introductory meeting has been held. {RATED_FROM}",
+    Stage.DECLINED: "Not rated: the partnership was declined before it began.",
+    Stage.LAPSED: "Not rated: the partnership has lapsed (its agreement ended and was not renewed).",
+    Stage.TERMINATED: "Not rated: the partnership was terminated.",
+}
+
+
+@health_scope
+def stages_not_rated(partner_ids: list[int], today: date, stages: dict[int, str] | None = None) -> dict[int, str]:
+    """Partners outside the stages that are rated (the standards review on, while
+    the partnership lasts), with the reason: one query, or none if the caller
+    gives every partner's stage."""
+    if stages is not None and all(pk in stages for pk in partner_ids):
+        rows = [(pk, stages[pk]) for pk in partner_ids if stages[pk] not in EVIDENCE_STAGES]
+    else:
+        rows = (
+            Partner.objects.filter(pk__in=partner_ids).exclude(status__in=EVIDENCE_STAGES).values_list("pk", "status")
+        )
+    return {pk: NOT_RATED.get(status, f"Not rated at this stage. {RATED_FROM}") for pk, status in rows}
 
 
 @health_signal

@@ -53,7 +53,7 @@ def partner_list(request: HttpRequest) -> HttpResponse:
 
         def rated(chunk: list) -> list:
             # Health a chunk of partners at a time, as they are written, never the whole Hub at once.
-            health = health_for([p.pk for p in chunk], viewer=request.user)
+            health = health_for([p.pk for p in chunk], viewer=request.user, stages={p.pk: p.status for p in chunk})
             return [(p, health[p.pk]) for p in chunk]
 
         rows = rows_by_chunk(partners.qs.prefetch_related("strands"), rated)
@@ -61,7 +61,7 @@ def partner_list(request: HttpRequest) -> HttpResponse:
         return export_rows(request, rows, [*columns, ("Health", lambda row: row[1].label)], "partners")
     page = page_of(request, partners.qs)
     # Health for the page's partners only: the same few queries for 25 rows of any list.
-    health = listed_health([p.pk for p in page], viewer=request.user)
+    health = listed_health([p.pk for p in page], viewer=request.user, stages={p.pk: p.status for p in page})
     rows = [(p, health[p.pk]) for p in page]
     return render(
         request,
@@ -120,7 +120,7 @@ def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else "",
         "show_reason": partner.status in services.REASONED,
         "staff_next_step": STAFF_NEXT_STEPS.get(partner.status, ""),
-        "health": health_for([partner.pk], viewer=request.user)[partner.pk],
+        "health": health_for([partner.pk], viewer=request.user, stages={partner.pk: partner.status})[partner.pk],
         "standing": standing_of(partner),
         "users": partner.users.order_by("first_name", "last_name"),
         "contacts": partner.contacts.all(),

@@ -33,6 +33,16 @@
       }
     });
     var round = type === "doughnut" || type === "pie";
+    // Counts tick in whole numbers (never 0.5 of a child); the value axis keeps
+    // headroom above the tallest bar so no bar touches or leaves the top.
+    var counts = canvas.getAttribute("data-money") !== "true";
+    // The value axis says what it counts: the chart's own unit, or its one dataset's name.
+    var unit = canvas.getAttribute("data-unit") || (data.datasets.length === 1 ? data.datasets[0].label : "");
+    var valueAxis = { beginAtZero: true, stacked: stacked, grace: "10%", ticks: counts ? { precision: 0 } : {} };
+    if (unit) {
+      valueAxis.title = { display: true, text: unit };
+    }
+    var categoryAxis = { stacked: stacked, ticks: { autoSkip: false } };
     new Chart(canvas, {
       type: type,
       data: data,
@@ -43,8 +53,8 @@
         indexAxis: horizontal ? "y" : "x",
         plugins: { legend: { display: data.datasets.length > 1 || round } },
         scales: round ? {} : {
-          x: { beginAtZero: true, stacked: stacked },
-          y: { beginAtZero: true, stacked: stacked }
+          x: horizontal ? valueAxis : categoryAxis,
+          y: horizontal ? categoryAxis : valueAxis
         }
       }
     });

@@ -52,8 +52,33 @@ def test_the_staff_dashboard_draws_every_chart_with_data(page, demo):
         assert chart_points(page, chart_id) > 0, chart_id
     # Each chart has its figures in text too.
     assert page.get_by_role("table", name="Requests in each state, by round").is_visible()
-    assert page.locator("caption", has_text="Reach by district").is_visible()
+    assert page.locator("caption", has_text="Children and young people reached, by district").is_visible()
     assert_accessible(page)
+
+
+def test_count_axes_tick_in_whole_numbers_with_room_above_the_tallest_bar(page, demo):
+    login(page, "manager", DEMO_PASSWORD)
+    page.wait_for_function("() => typeof Chart !== 'undefined' && document.querySelectorAll('canvas').length >= 4")
+    for chart_id in CHARTS:
+        axis = page.evaluate(
+            """id => {
+                const chart = Chart.getChart(document.getElementById(id + "-canvas"));
+                const scale = chart.options.indexAxis === "y" ? chart.scales.x : chart.scales.y;
+                const n = chart.data.labels.length;
+                let tallest = 0;
+                for (let i = 0; i < n; i++) {
+                    const values = chart.data.datasets.map(d => d.data[i] || 0);
+                    const bar = scale.options.stacked ? values.reduce((a, b) => a + b, 0) : Math.max(...values);
+                    tallest = Math.max(tallest, bar);
+                }
+                return {ticks: scale.ticks.map(t => t.value), max: scale.max, tallest: tallest,
+                        title: scale.options.title.text};
+            }""",
+            chart_id,
+        )
+        assert all(float(t).is_integer() for t in axis["ticks"]), (chart_id, axis)
+        assert axis["max"] > axis["tallest"], (chart_id, axis)  # no bar reaches the top
+        assert axis["title"], chart_id  # the axis says what it counts
 
 
 def test_a_dashboard_number_opens_the_list_behind_it(page, demo):

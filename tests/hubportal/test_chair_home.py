@@ -45,5 +45,5 @@ def test_the_summary_gives_counts_health_leverage_and_reach(client_for, chair, s
 
 def test_the_queue_is_still_there(client_for, chair):
     html = client_for(chair).get(reverse("chair_home")).content.decode()
-    assert "Awaiting your decision" in html
-    assert "No cases are waiting for your decision." in html
+    assert "Needs you now" in html
+    assert "Nothing needs you today." in html

@@ -98,7 +98,7 @@ def test_portal_home_shows_the_to_do_list_and_health(partner_a_user, client_for,
     contributed(todo.sources, lambda partner, today: [Todo("Sign your agreement", "/sign/", today)])
     contributed(health.signals, lambda ids, today: {partner_id: [Reason(RED, "Your safeguarding policy expired.")]})
     response = client_for(partner_a_user).get(reverse("portal_home"))
-    assert '<a class="ms-2 me-auto" href="/sign/">Sign your agreement</a>' in response.text
+    assert '<a href="/sign/">Sign your agreement</a>' in response.text
     assert "Your safeguarding policy expired." in response.text
     assert response.context["health"].level == RED
 
@@ -113,8 +113,8 @@ def test_the_chair_queue_is_oldest_first_with_its_age(chair, client_for, contrib
         ],
     )
     response = client_for(chair).get(reverse("chair_home"))
-    assert [c.url for c in response.context["queue"]] == ["/one/", "/two/"]
-    assert "9 days" in response.text
+    assert [c.url for c in response.context["needs"].items] == ["/one/", "/two/"]
+    assert "Waiting 9 days" in response.text
 
 
 def test_partner_move_records_the_stage_and_the_reason(partner_a, staff):

@@ -78,7 +78,7 @@ def test_the_to_do_list_is_ordered_by_due_date_and_holds_only_the_partners_items
 def test_the_to_do_list_is_shown_soonest_first_with_due_dates(client_for, partner_a, partner_a_user, staff):
     records_for(partner_a, staff, prefix="A")
     html = client_for(partner_a_user).get(reverse("portal_home")).content.decode()
-    section = html.split('id="todo-title"')[1].split("</section>")[0]
+    section = html.split('id="needs-title"')[1].split("</section>")[0]
     assert section.index("Respond to the Hub") < section.index("Sign your") < section.index("Complete the")
     assert "Due 22 Nov 2026" in section
 
