@@ -3,13 +3,14 @@ from django import forms
 from django.db.models import Q
 
 from hubportal.academic_years import TERM_CHOICES, AcademicYear
+from hubportal.lists import YesNoAny
 from hubportal.models import BoardReport, Notification, OutboundEmail, Reminder
 
 
 class ReminderFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=[], empty_label="All kinds")
-    sent = django_filters.BooleanFilter(method="sent_or_not", label="Sent")
-    failed = django_filters.BooleanFilter(method="failed_or_not", label="Failed")
+    sent = django_filters.BooleanFilter(method="sent_or_not", label="Sent", widget=YesNoAny())
+    failed = django_filters.BooleanFilter(method="failed_or_not", label="Failed", widget=YesNoAny())
     recipient = django_filters.CharFilter(field_name="recipient__username", lookup_expr="icontains", label="Recipient")
     due_after = django_filters.DateFilter(field_name="due_on", lookup_expr="gte", label="Due on or after")
     sort = django_filters.OrderingFilter(

@@ -3,6 +3,7 @@ pagination, sorting and export links carry (the filters, without the page)."""
 
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest
+from django_filters.widgets import BooleanWidget
 
 PER_PAGE = 25
 
@@ -30,3 +31,11 @@ def int_param(request: HttpRequest, name: str, *, low: int = 1, high: int = 2**3
         return None
     value = int(raw)
     return value if low <= value <= high else None
+
+
+class YesNoAny(BooleanWidget):
+    """A yes/no filter whose empty choice reads "Any", not django-filter's "Unknown"."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = [("", "Any"), ("true", "Yes"), ("false", "No")]
