@@ -3,7 +3,7 @@ from django import forms
 from django.db.models import Q
 
 from hubportal.academic_years import TERM_CHOICES, AcademicYear
-from hubportal.lists import YesNoAny
+from hubportal.lists import FilterIdsApart, YesNoAny
 from hubportal.models import BoardReport, Notification, OutboundEmail, Reminder
 
 
@@ -84,7 +84,7 @@ class NotificationFilter(django_filters.FilterSet):
         return queryset.filter(read_at__isnull=value == "unread")
 
 
-class BoardReportFilter(django_filters.FilterSet):
+class BoardReportFilter(FilterIdsApart, django_filters.FilterSet):
     year = django_filters.ChoiceFilter(
         field_name="term__academic_year", choices=[], empty_label="Any year", label="Academic year"
     )

@@ -39,3 +39,15 @@ class YesNoAny(BooleanWidget):
     def __init__(self, attrs=None):
         super().__init__(attrs)
         self.choices = [("", "Any"), ("true", "Yes"), ("false", "No")]
+
+
+class FilterIdsApart:
+    """For a FilterSet shown on a page with another form that has a field of
+    the same name: the filter's fields take ids "filter_<name>", so no id is
+    used twice (the query string keeps the plain names)."""
+
+    @property
+    def form(self):
+        form = super().form
+        form.auto_id = "filter_%s"
+        return form
