@@ -34,7 +34,7 @@ WRONG_WORDS = {
     "Python's None": re.compile(r"\bby None\b|^None$|: None$|£None|\bNone%"),
     "'Unknown' as a value": re.compile(r"\bUnknown\b"),
     "Django's empty choice": re.compile(r"-{5,}"),
-    "a raw field name": re.compile(r"\b[a-z]+_[a-z_]+\b"),
+    "a raw field name": re.compile(r"(?<!e\.g\. )\b[a-z]+_[a-z_]+\b"),  # "e.g. reach_total" explains a key
     "a lowercased proper name": re.compile(r"(?<![\w/.-])(dbs|ofsted|hub grant|arts council england)(?![\w-])"),
     "a full stop before a colon": re.compile(r"\.:"),
     "a possessive s's": re.compile(r"\ws's\b"),
