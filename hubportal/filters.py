@@ -36,7 +36,7 @@ class ReminderFilter(django_filters.FilterSet):
         kinds = sorted(settings.REMINDER_OFFSETS)
         if self.request is None or not can_see_complaint_messages(self.request.user):
             kinds = [k for k in kinds if not is_complaint_kind(k)]
-        self.filters["kind"].extra["choices"] = [(k, k) for k in kinds]
+        self.filters["kind"].extra["choices"] = [(k, k.replace("_", " ").capitalize()) for k in kinds]
 
     def sent_or_not(self, queryset, name, value):
         """Sent: the notice is in the person's notifications and its email, if
