@@ -28,20 +28,28 @@
     if (!labels || !labels.some(Boolean)) {
       return;
     }
-    table.setAttribute("role", "table");
+    // ARIA lets a table own only rows and row groups: a caption holding a link
+    // would be refused, so such a table keeps the browser's own roles.
+    var roles = !(table.caption && table.caption.querySelector("a, button, input, select, textarea"));
+    function role(element, name) {
+      if (roles) {
+        element.setAttribute("role", name);
+      }
+    }
+    role(table, "table");
     Array.prototype.forEach.call(table.querySelectorAll(":scope > thead, :scope > tbody, :scope > tfoot"), function (group) {
-      group.setAttribute("role", "rowgroup");
+      role(group, "rowgroup");
     });
     Array.prototype.forEach.call(table.rows, function (row) {
-      row.setAttribute("role", "row");
+      role(row, "row");
       var column = 0;
       Array.prototype.forEach.call(row.cells, function (cell) {
         var span = cell.colSpan || 1;
         var inHead = row.parentNode === table.tHead;
         if (cell.tagName === "TH") {
-          cell.setAttribute("role", inHead || cell.getAttribute("scope") === "col" ? "columnheader" : "rowheader");
+          role(cell, inHead || cell.getAttribute("scope") === "col" ? "columnheader" : "rowheader");
         } else {
-          cell.setAttribute("role", "cell");
+          role(cell, "cell");
         }
         if (!inHead && span === 1 && labels[column] && !cell.hasAttribute("data-label")) {
           cell.setAttribute("data-label", labels[column]);
