@@ -57,6 +57,7 @@ from hubportal.history import can_move, record, transition
 from hubportal.money import to_money
 from hubportal.notifications import notify
 from hubportal.roles import is_chair, is_hub_staff, is_partner_user, is_service_manager
+from hubportal.words import possessive
 from partners.models import Partner
 from partners.services import partner_move
 from partners.standing import Action, require_standing, standings_of
@@ -842,8 +843,8 @@ def _review_completed(agreement, review, *, actor, reasons, evidence, other_reas
         )
         if newer is not None:
             raise ActionRefused(
-                f"{agreement.partner.name}'s {newer.year.label} agreement is already live, so this one cannot "
-                "continue: record the review as not renewed, or review the live agreement instead."
+                f"{possessive(agreement.partner.name)} {newer.year.label} agreement is already live, so this one "
+                "cannot continue: record the review as not renewed, or review the live agreement instead."
             )
         agreement.renewal_conditions = (
             review.conditions if review.recommendation == Recommendation.RENEW_WITH_CONDITIONS else ""

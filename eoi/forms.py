@@ -227,6 +227,7 @@ class EoiForm(forms.ModelForm):
                 "I confirm our safeguarding policy, DBS checks and training cover everyone working on this project"
             ),
         }
+        help_texts = {"safeguarding_confirmed": "You confirm your safeguarding policy and checks cover this work."}
         widgets = {
             name: forms.Textarea(attrs={"rows": 3})
             for name in (

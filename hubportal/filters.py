@@ -3,13 +3,14 @@ from django import forms
 from django.db.models import Q
 
 from hubportal.academic_years import TERM_CHOICES, AcademicYear
+from hubportal.lists import FilterIdsApart, YesNoAny
 from hubportal.models import BoardReport, Notification, OutboundEmail, Reminder
 
 
 class ReminderFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=[], empty_label="All kinds")
-    sent = django_filters.BooleanFilter(method="sent_or_not", label="Sent")
-    failed = django_filters.BooleanFilter(method="failed_or_not", label="Failed")
+    sent = django_filters.BooleanFilter(method="sent_or_not", label="Sent", widget=YesNoAny())
+    failed = django_filters.BooleanFilter(method="failed_or_not", label="Failed", widget=YesNoAny())
     recipient = django_filters.CharFilter(field_name="recipient__username", lookup_expr="icontains", label="Recipient")
     due_after = django_filters.DateFilter(field_name="due_on", lookup_expr="gte", label="Due on or after")
     sort = django_filters.OrderingFilter(
@@ -35,7 +36,7 @@ class ReminderFilter(django_filters.FilterSet):
         kinds = sorted(settings.REMINDER_OFFSETS)
         if self.request is None or not can_see_complaint_messages(self.request.user):
             kinds = [k for k in kinds if not is_complaint_kind(k)]
-        self.filters["kind"].extra["choices"] = [(k, k) for k in kinds]
+        self.filters["kind"].extra["choices"] = [(k, k.replace("_", " ").capitalize()) for k in kinds]
 
     def sent_or_not(self, queryset, name, value):
         """Sent: the notice is in the person's notifications and its email, if
@@ -83,7 +84,7 @@ class NotificationFilter(django_filters.FilterSet):
         return queryset.filter(read_at__isnull=value == "unread")
 
 
-class BoardReportFilter(django_filters.FilterSet):
+class BoardReportFilter(FilterIdsApart, django_filters.FilterSet):
     year = django_filters.ChoiceFilter(
         field_name="term__academic_year", choices=[], empty_label="Any year", label="Academic year"
     )

@@ -3,6 +3,7 @@ pagination, sorting and export links carry (the filters, without the page)."""
 
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest
+from django_filters.widgets import BooleanWidget
 
 PER_PAGE = 25
 
@@ -30,3 +31,23 @@ def int_param(request: HttpRequest, name: str, *, low: int = 1, high: int = 2**3
         return None
     value = int(raw)
     return value if low <= value <= high else None
+
+
+class YesNoAny(BooleanWidget):
+    """A yes/no filter whose empty choice reads "Any", not django-filter's "Unknown"."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = [("", "Any"), ("true", "Yes"), ("false", "No")]
+
+
+class FilterIdsApart:
+    """For a FilterSet shown on a page with another form that has a field of
+    the same name: the filter's fields take ids "filter_<name>", so no id is
+    used twice (the query string keeps the plain names)."""
+
+    @property
+    def form(self):
+        form = super().form
+        form.auto_id = "filter_%s"
+        return form

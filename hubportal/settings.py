@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # its widget templates, for FORM_RENDERER below
     "crispy_forms",
     "crispy_bootstrap5",
     "django_filters",
@@ -99,6 +100,14 @@ TEMPLATES = [
         },
     },
 ]
+
+# Form widgets render through TEMPLATES, so templates/django/forms/ can word
+# them (an empty choice reads "Choose one", never Django's "---------").
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+# django-filter's empty choices: "Any", not "---------" (and YesNoAny for
+# yes/no filters, not "Unknown").
+FILTERS_EMPTY_CHOICE_LABEL = "Any"
+FILTERS_NULL_CHOICE_LABEL = "None of these"
 
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'hubportal.sqlite3'}"),

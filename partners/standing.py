@@ -38,6 +38,7 @@ from datetime import date
 from django.utils import timezone
 
 from hubportal.errors import ActionRefused
+from hubportal.words import possessive
 from partners.models import EvidenceItem, EvidenceType, Partner
 
 Stage = Partner.Stage
@@ -159,18 +160,19 @@ class PartnerStanding:
     def summary(self) -> str:
         """One sentence on what the standing means for this partner now."""
         name = self.partner.name
+        owner = possessive(name)  # "Harborough Youth Strings'", not "Strings's"
         match self.standing:
             case Standing.STANDARDS_LAPSED:
-                return f"{name}'s minimum standards have lapsed. To renew: {'; '.join(self.gaps)}."
+                return f"{owner} minimum standards have lapsed. To renew: {'; '.join(self.gaps)}."
             case Standing.SUSPENDED:
-                return f"{name}'s partnership is suspended: it may read its records and renew evidence, nothing more."
+                return f"{owner} partnership is suspended: it may read its records and renew evidence, nothing more."
             case Standing.TERMINATED:
-                return f"{name}'s partnership was terminated; its records can be read."
+                return f"{owner} partnership was terminated; its records can be read."
             case Standing.LAPSED:
-                return f"{name}'s partnership has lapsed: its last agreement ended. A new agreement makes it active."
+                return f"{owner} partnership has lapsed: its last agreement ended. A new agreement makes it active."
             case Standing.NOT_RENEWED:
                 return (
-                    f"The Chair decided not to renew {name}'s partnership: its current agreement runs to "
+                    f"The Chair decided not to renew {owner} partnership: its current agreement runs to "
                     "31 August and no agreement for a later year can be made."
                 )
             case _:
@@ -184,17 +186,18 @@ class PartnerStanding:
         """
         action = Action(action)
         partner, name = self.partner, self.partner.name
+        owner = possessive(name)
         stage = partner.status
         if stage == Stage.TERMINATED or self.terminated_by_chair:
             return False, (
-                f"The Chair of the Hub Executive Board terminated {name}'s partnership and the decision is final: "
+                f"The Chair of the Hub Executive Board terminated {owner} partnership and the decision is final: "
                 "its records can be read, but nothing new can be done for it."
             )
         if stage == Stage.DECLINED:
             return False, f"{name} was declined at onboarding. A new enquiry starts onboarding again."
         if stage == Stage.SUSPENDED and action not in WHILE_SUSPENDED:
             return False, (
-                f"{name}'s partnership is suspended: it may read its records and renew its evidence, nothing more. "
+                f"{owner} partnership is suspended: it may read its records and renew its evidence, nothing more. "
                 "Only the Service Manager can lift the suspension, with a reason."
             )
         if action in (Action.EVIDENCE_RENEW, Action.INVITE_USER):
@@ -206,14 +209,14 @@ class PartnerStanding:
             and action in AGREEMENT_ACTIONS | {Action.ROLL_FORWARD}
         ):
             return False, (
-                f"The Chair decided not to renew {name}'s partnership after {_year_label(self.not_renewed_year)}; "
+                f"The Chair decided not to renew {owner} partnership after {_year_label(self.not_renewed_year)}; "
                 "that decision is final, so no agreement for a later year can be made."
             )
         if stage in ONBOARDING_STAGES:
             return False, _onboarding_reason(partner, action)
         if action in NEED_STANDARDS and self.gaps:
             return False, (
-                f"{name}'s minimum standards have lapsed, so it cannot {_VERBS[action]} until they are renewed and "
+                f"{owner} minimum standards have lapsed, so it cannot {_VERBS[action]} until they are renewed and "
                 f"verified. To renew: {'; '.join(self.gaps)}."
             )
         if action == Action.AGREEMENT_ISSUE and self.signers == 0:
@@ -222,11 +225,11 @@ class PartnerStanding:
             if stage == Stage.AGREEMENT_PENDING:
                 return False, f"{name} can {_VERBS[action]} once its first partnership agreement is live."
             return False, (
-                f"{name}'s partnership has lapsed: it needs a live partnership agreement to {_VERBS[action]}."
+                f"{owner} partnership has lapsed: it needs a live partnership agreement to {_VERBS[action]}."
             )
         if action == Action.ROLL_FORWARD and self.not_renewed_year is not None:
             return False, (
-                f"The Chair decided not to renew {name}'s partnership after {_year_label(self.not_renewed_year)}."
+                f"The Chair decided not to renew {owner} partnership after {_year_label(self.not_renewed_year)}."
             )
         if action in (Action.SURVEY_REQUEST, Action.SURVEY_ANSWER) and stage not in (Stage.ACTIVE, Stage.LAPSED):
             return False, f"{name} has no partnership agreement in force, so it is not asked for termly returns."
@@ -254,10 +257,11 @@ def _year_label(start_year: int) -> str:
 
 def _onboarding_reason(partner: Partner, action: Action) -> str:
     name, stage = partner.name, partner.get_status_display().lower()
+    owner = possessive(name)
     if action in AGREEMENT_ACTIONS:
         if partner.status == Stage.STANDARDS_REVIEW:
             return (
-                f"{name}'s minimum-standards review is not complete: verify its evidence and complete the review "
+                f"{owner} minimum-standards review is not complete: verify its evidence and complete the review "
                 "before an agreement is drafted or issued."
             )
         return (

@@ -11,6 +11,7 @@ from datetime import date
 
 from django.utils import timezone
 
+from hubportal.words import midsentence
 from surveys.models import CaseStudy, Consent
 
 # Publishing a case study puts it on the Hub's website and publicity.
@@ -33,7 +34,7 @@ def consent_blocker(case_study: CaseStudy, *, use: str, today: date | None = Non
         return ""
     what = "tells a young person's story" if case_study.about_young_person else "has an image showing a young person"
     return (
-        f"“{case_study.title}” {what}, and no consent for {str(USE_LABELS.get(use, use)).lower()} is recorded. "
+        f"“{case_study.title}” {what}, and no consent for {midsentence(USE_LABELS.get(use, use))} is recorded. "
         "The partner must record that consent (who gave it, when, and for which uses) before it can be used this way."
     )
 

@@ -3,6 +3,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from hubportal.academic_years import academic_year_choices
+from hubportal.lists import YesNoAny
 from partners.models import Partner
 from surveys.models import CaseStudy, IncomeRecord, ProjectEvaluation, QuestionSet, SurveyRequest, SurveyRound
 
@@ -14,7 +15,7 @@ def _year_choices():
 class QuestionSetFilter(django_filters.FilterSet):
     term = django_filters.ChoiceFilter(choices=QuestionSet.Term.choices, empty_label="Any term")
     include_old = django_filters.BooleanFilter(
-        label="Show replaced versions", method="filter_old", widget=django_filters.widgets.BooleanWidget()
+        label="Show replaced versions", method="filter_old", widget=YesNoAny()
     )
     # Only the newest version of each set is listed unless asked (see qs).
     sort = django_filters.OrderingFilter(fields=(("name", "name"), ("created_at", "created")))
@@ -56,7 +57,7 @@ class RequestFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=SurveyRequest.Status.choices, empty_label="Any status")
     partner = django_filters.ModelChoiceFilter(queryset=Partner.objects.all(), empty_label="Any partner")
     overdue = django_filters.BooleanFilter(
-        label="Overdue", method="filter_overdue", widget=django_filters.widgets.BooleanWidget()
+        label="Overdue", method="filter_overdue", widget=YesNoAny()
     )
     sort = django_filters.OrderingFilter(
         fields=(
@@ -176,7 +177,7 @@ class PortalEvaluationFilter(EvaluationFilter):
     """The partner's own completed projects (no partner choice: they see only theirs)."""
 
     overdue = django_filters.BooleanFilter(
-        label="Overdue", method="filter_overdue", widget=django_filters.widgets.BooleanWidget()
+        label="Overdue", method="filter_overdue", widget=YesNoAny()
     )
 
     def __init__(self, *args, **kwargs):

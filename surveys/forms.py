@@ -290,12 +290,12 @@ class CaseStudyForm(forms.ModelForm):
         self.fields["evaluation"].queryset = ProjectEvaluation.objects.filter(
             agreement__partner=partner
         ).select_related("agreement")
-        self.fields["evaluation"].empty_label = "None"
+        self.fields["evaluation"].empty_label = "Not from a project"
         self.fields["evaluation"].label_from_instance = lambda e: e.agreement.title
         self.fields["survey_request"].queryset = SurveyRequest.objects.filter(partner=partner).select_related(
             "round__term"
         )
-        self.fields["survey_request"].empty_label = "None"
+        self.fields["survey_request"].empty_label = "Not from a termly survey"
         self.fields["survey_request"].label_from_instance = lambda r: str(r.round)
 
 

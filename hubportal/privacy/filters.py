@@ -1,9 +1,10 @@
 import django_filters
 
+from hubportal.lists import FilterIdsApart
 from hubportal.privacy.models import DataRequest
 
 
-class DataRequestFilter(django_filters.FilterSet):
+class DataRequestFilter(FilterIdsApart, django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=DataRequest.Kind.choices, empty_label="Any request")
     status = django_filters.ChoiceFilter(choices=DataRequest.Status.choices, empty_label="Open or fulfilled")
     sort = django_filters.OrderingFilter(

@@ -2,6 +2,8 @@ from decimal import Decimal
 
 from django import template
 
+from hubportal import words
+
 register = template.Library()
 
 
@@ -25,3 +27,8 @@ def money(value) -> str:
 def status_badge(obj, field: str = "status"):
     value = getattr(obj, field)
     return {"value": value, "label": getattr(obj, f"get_{field}_display")()}
+
+
+register.filter("possessive", words.possessive)
+register.filter("midsentence", words.midsentence)
+register.filter("clause", words.clause)

@@ -1,0 +1,43 @@
+"""The small helpers for words people read (hubportal.words)."""
+
+import pytest
+from django.template import Context, Template
+
+from hubportal.words import clause, midsentence, possessive
+
+
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("Charnwood Music Collective", "Charnwood Music Collective's"),
+        ("Harborough Youth Strings", "Harborough Youth Strings'"),
+        ("", "'s"),
+    ],
+)
+def test_possessive(name, expected):
+    assert possessive(name) == expected
+
+
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("Safeguarding policy", "safeguarding policy"),
+        ("DBS Update Service subscription", "DBS Update Service subscription"),
+        ("Reports to Arts Council England and funders", "reports to Arts Council England and funders"),
+    ],
+)
+def test_midsentence_keeps_proper_names(name, expected):
+    assert midsentence(name) == expected
+
+
+def test_clause_drops_the_full_stop_before_a_colon():
+    assert f"{clause('Participants perform in a public concert.')}: 38 performed" == (
+        "Participants perform in a public concert: 38 performed"
+    )
+
+
+def test_the_filters_in_a_template():
+    template = Template("{% load hub %}{{ name|possessive }} {{ kind|midsentence }}")
+    assert template.render(Context({"name": "Harborough Youth Strings", "kind": "Enhanced DBS check"})) == (
+        "Harborough Youth Strings&#x27; enhanced DBS check"  # escaped, as HTML shows it
+    )
