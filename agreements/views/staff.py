@@ -79,13 +79,14 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
     filtered = AgreementFilter(request.GET, queryset=queryset)
     if export_format(request):
         return export_rows(request, filtered.qs, LIST_COLUMNS, "agreements")
-    page = page_of(request, filtered.qs)
+    page = page_of(request, selectors.agreement_list_values(filtered.qs))
     return render(
         request,
         "agreements/list.html",
         {
             "filter": filtered,
             "page": page,
+            "rows": selectors.agreement_list_rows(page),
             "querystring": querystring(request),
             "count": page.paginator.count,
             "current_year": current_academic_year(),
