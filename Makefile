@@ -87,11 +87,14 @@ lint: dev-venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/bandit -q -r $(APPS) -x '*/migrations/*' -ll
 
-# Performance at hub scale (issue 11): against the PostgreSQL and Redis in DATABASE_URL and
-# REDIS_URL, seed BENCH_PARTNERS partners with ten years of data (once: seed_scale says so and
-# does nothing when they are there), then serve with gunicorn as make serve does and load each
-# key page with wrk at 10 connections. Prints the table; figures go to var/bench-results.json.
-BENCH_PARTNERS ?= 2000
+# Performance at hub scale (issues 11 and 24): against the PostgreSQL and Redis in DATABASE_URL
+# and REDIS_URL, for each size in BENCH_SIZES (partners), in a database of its own named after
+# DATABASE_URL's with _<size> added: seed that many partners with ten years of data (once:
+# seed_scale says so and does nothing when they are there), serve with gunicorn as make serve
+# does, load each key page with wrk at 10 connections and then alone (one request at a time),
+# and time the jobs. Prints each size's table (figures in var/bench-<size>.json), then the
+# scaling table: each page's p50 at every size.
+BENCH_SIZES ?= 500 2000
 BENCH_DURATION ?= 10
 
 bench: venv
@@ -105,10 +108,17 @@ bench: venv
 	export HTTPS=$${HTTPS:-false} REQUIRE_2FA=false
 	export ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost}
 	export SECRET_KEY=$${SECRET_KEY:-local-bench-$$(hostname)-not-for-production-0123456789abcdef}
-	$(PY) manage.py create_database
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py seed_scale --partners $(BENCH_PARTNERS)
-	$(PY) manage.py bench --duration $(BENCH_DURATION)
+	base_url="$$DATABASE_URL"; results=()
+	for size in $(BENCH_SIZES); do
+		export DATABASE_URL="$${base_url}_$${size}"
+		echo "== $$size partners ($${DATABASE_URL##*/})"
+		$(PY) manage.py create_database || exit 1
+		$(PY) manage.py migrate --noinput >/dev/null || exit 1
+		$(PY) manage.py seed_scale --partners $$size || exit 1
+		$(PY) manage.py bench --duration $(BENCH_DURATION) --json var/bench-$$size.json || exit 1
+		results+=("var/bench-$$size.json")
+	done
+	$(PY) manage.py bench --scaling "$${results[@]}"
 
 # Faults (issue 25): what the portal does when Redis stops or a worker dies, against
 # the PostgreSQL in DATABASE_URL and a redis-server of its own on FAULTS_REDIS_PORT

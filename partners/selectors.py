@@ -3,6 +3,8 @@
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.template.defaultfilters import date as date_format
+from django.urls import reverse
 
 from hubportal.models import HistoryEntry
 from partners.models import Contact, EvidenceItem, EvidenceType, Meeting, Partner
@@ -77,3 +79,32 @@ def partners_for_list(user) -> QuerySet[Partner]:
         .select_related("partner_type")
         .prefetch_related(Prefetch("districts"), Prefetch("contacts", queryset=Contact.objects.order_by("-is_primary")))
     )
+
+
+def partner_list_rows(partners, health: dict) -> list[dict]:
+    """A page of partners_for_list shaped for the list's template, each with its health
+    (hubportal.health.listed_health): names, links, badges and dates worked out here, once, so
+    the template only places them (issue 24: no include, {% url %} or display lookup per row)."""
+    detail = reverse("partners:detail", args=[0]).removesuffix("0/")
+    stages = dict(Partner.Stage.choices)
+    rows = []
+    for partner in partners:
+        rated = health[partner.pk]
+        rows.append(
+            {
+                "pk": partner.pk,
+                "name": partner.name,
+                "url": f"{detail}{partner.pk}/",
+                "type": str(partner.partner_type) if partner.partner_type_id else "Not yet agreed",
+                "stage": partner.status,
+                "stage_label": stages.get(partner.status, partner.status),
+                "districts": ", ".join(d.name for d in partner.districts.all()) or "\u2014",
+                "primary_contacts": [(c.name, c.email) for c in partner.contacts.all() if c.is_primary],
+                "health": rated.level,
+                "health_label": rated.label,
+                "reasons": len(rated.reasons),
+                "not_rated": "" if rated.rated else rated.not_rated,
+                "added": date_format(partner.created_at, "j M Y"),
+            }
+        )
+    return rows

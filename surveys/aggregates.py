@@ -13,7 +13,7 @@ from decimal import Decimal
 from uuid import uuid4
 
 from django.core.cache import cache
-from django.db.models import CharField, Prefetch, Q, Sum, Value
+from django.db.models import CharField, Q, Sum, Value
 
 from hubportal.academic_years import AUTUMN, SPRING, SUMMER, TERM_CHOICES, AcademicYear
 from hubportal.leverage import awarded_projects
@@ -289,65 +289,73 @@ def answer_years() -> list[int]:
     )
 
 
-def _answer_value(answer: Answer):
-    if answer.question.type in {Question.Type.SINGLE_CHOICE, Question.Type.MULTIPLE_CHOICE}:
-        return "; ".join(str(option) for option in answer.selected)
-    if answer.number is not None:
-        return int(answer.number) if answer.question.type in WHOLE_NUMBERS else answer.number
-    return answer.text
+CHOICE_TYPES = {Question.Type.SINGLE_CHOICE, Question.Type.MULTIPLE_CHOICE}
+REQUESTS_PER_CHUNK = 100  # a term's returns read at a time: about 6,000 answers and their cells
+
+
+def _answer_value(question_type: str, number, text: str, selected):
+    if question_type in CHOICE_TYPES:
+        return "; ".join(str(option) for option in selected or [])
+    if number is not None:
+        return int(number) if question_type in WHOLE_NUMBERS else number
+    return text
 
 
 def year_answer_rows(year: int) -> Iterator[tuple]:
     """Every answer partners sent for the year's termly surveys, one row each (ANSWER_HEADERS), and
-    one row per breakdown row of a grid. Read ANSWER_CHUNK answers at a time, each chunk's grid
-    cells in one more query: two queries per chunk, memory flat however many answers there are."""
-    answers = (
-        Answer.objects.filter(request__round__term__academic_year=year, request__status__in=EXPORTED)
-        .select_related("request__partner", "request__round__term", "question", "outcome")
-        .only(
-            "number",
-            "text",
-            "selected",
-            "request__status",
-            "request__submitted_at",
-            "request__partner__name",
-            "request__round__term__name",
-            "request__round__term__academic_year",
-            "question__code",
-            "question__section",
-            "question__text",
-            "question__type",
-            "outcome__description",
-        )
-        .prefetch_related(Prefetch("cells", queryset=GridCell.objects.only("answer", "row", "count")))
-        .order_by(
-            "request__round__term__starts_on",
-            "request__partner__name",
-            "request_id",
-            "question__order",
-            "question_id",
-            "outcome_id",
-            "pk",
-        )
+    one row per breakdown row of a grid; ordered by term, partner, return, question.
+
+    Read as plain values, never a model instance per answer (2.4 million of them over ten years):
+    the year's returns and the questions once, then REQUESTS_PER_CHUNK returns at a time, their
+    answers in one query and the answers' grid cells in one more. Memory stays flat."""
+    from hubportal.models import Term
+
+    terms = {term.pk: str(term) for term in Term.objects.filter(academic_year=year)}
+    statuses = dict(SurveyRequest.Status.choices)
+    requests = list(
+        SurveyRequest.objects.filter(round__term__academic_year=year, status__in=EXPORTED)
+        .order_by("round__term__starts_on", "partner__name", "pk")
+        .values_list("pk", "round__term_id", "partner__name", "status", "submitted_at")
     )
-    for answer in answers.iterator(chunk_size=ANSWER_CHUNK):
-        survey_request, question = answer.request, answer.question
-        start = (
-            str(survey_request.round.term),
-            survey_request.partner.name,
-            survey_request.get_status_display(),
-            survey_request.submitted_at,
-            question.section,
-            question.code,
-            question.text,
-            answer.outcome.description if answer.outcome_id else "",
-            _answer_value(answer),
+    questions = {
+        pk: (section, code, text, qtype)
+        for pk, section, code, text, qtype in Question.objects.values_list("pk", "section", "code", "text", "type")
+    }
+    for first in range(0, len(requests), REQUESTS_PER_CHUNK):
+        chunk = requests[first : first + REQUESTS_PER_CHUNK]
+        answers = list(
+            Answer.objects.filter(request_id__in=[r[0] for r in chunk])
+            .order_by("request_id", "question__order", "question_id", "outcome_id", "pk")
+            .values_list("pk", "request_id", "question_id", "outcome__description", "number", "text", "selected")
         )
-        cells = answer.cells.all()
-        if not cells:
-            yield (*start, "", "")
-        for cell in cells:
-            yield (*start, cell.row, cell.count)
+        cells: dict[int, list[tuple]] = defaultdict(list)
+        for answer_id, row, count in (
+            GridCell.objects.filter(answer_id__in=[a[0] for a in answers])
+            .order_by("pk")
+            .values_list("answer_id", "row", "count")
+        ):
+            cells[answer_id].append((row, count))
+        by_request: dict[int, list[tuple]] = defaultdict(list)
+        for answer in answers:
+            by_request[answer[1]].append(answer)
+        for request_id, term_id, partner, status, submitted_at in chunk:
+            head = (terms[term_id], partner, statuses.get(status, status), submitted_at)
+            for answer_id, _, question_id, outcome, number, text, selected in by_request.get(request_id, ()):
+                section, code, question_text, question_type = questions[question_id]
+                start = (
+                    *head,
+                    section,
+                    code,
+                    question_text,
+                    outcome or "",
+                    _answer_value(question_type, number, text, selected),
+                )
+                answer_cells = cells.get(answer_id)
+                if not answer_cells:
+                    yield (*start, "", "")
+                    continue
+                for row, count in answer_cells:
+                    yield (*start, row, count)
 
 
 # Income against the Hub Grant --------------------------------------------------------

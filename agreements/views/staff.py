@@ -91,7 +91,12 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
         "agreements/list.html",
         columns=LIST_COLUMNS,
         basename="agreements",
-        context=lambda page: {"count": page.paginator.count, "current_year": current_academic_year()},
+        shaped=selectors.agreement_list_values,
+        context=lambda page: {
+            "rows": selectors.agreement_list_rows(page),
+            "count": page.paginator.count,
+            "current_year": current_academic_year(),
+        },
     )
 
 

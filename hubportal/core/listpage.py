@@ -24,10 +24,13 @@ def list_page(
     columns: Columns,
     basename: str,
     context: dict | Callable | None = None,
+    shaped: Callable | None = None,
 ) -> HttpResponse:
-    """``found`` is the bound filter set: its ``qs`` is what is exported or paged."""
+    """``found`` is the bound filter set: its ``qs`` is what is exported or paged.
+    ``shaped``, given, turns that queryset into what the page lists (plain values
+    read by a selector, say) before paging."""
     if export_format(request):
         return export_rows(request, found.qs, columns, basename)
-    page = page_of(request, found.qs)
+    page = page_of(request, shaped(found.qs) if shaped else found.qs)
     extra = context(page) if callable(context) else (context or {})
     return render(request, template, {"filter": found, "page": page, "querystring": querystring(request), **extra})

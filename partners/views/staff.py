@@ -62,7 +62,7 @@ def partner_list(request: HttpRequest) -> HttpResponse:
     page = page_of(request, partners.qs)
     # Health for the page's partners only: the same few queries for 25 rows of any list.
     health = listed_health([p.pk for p in page], viewer=request.user, stages={p.pk: p.status for p in page})
-    rows = [(p, health[p.pk]) for p in page]
+    rows = selectors.partner_list_rows(page, health)
     return render(
         request,
         "partners/partner_list.html",

@@ -216,6 +216,25 @@ def test_the_pdf_lists_only_partners_needing_attention_and_the_workbook_every_pa
     assert not [name for name in green if name in section]
 
 
+def test_the_pdf_names_at_most_attention_rows_partners_and_counts_the_rest(
+    staff, world, django_capture_on_commit_callbacks, monkeypatch
+):
+    """A bounded PDF at any number of partners: the rest are counted, and are in the workbook."""
+    from hubportal import reports
+
+    content = board_report_content(current_term(), TODAY)
+    attention = [r["partner"] for r in content["health"]["rows"] if r["level"] != "green"]
+    assert len(attention) >= 2, "the fixture needs two partners needing attention"
+    monkeypatch.setattr(reports, "ATTENTION_ROWS", 1)
+    content = board_report_content(current_term(), TODAY)
+    assert [r["partner"] for r in content["health"]["attention"]] == attention[:1]
+    html = " ".join(render_html("pdf/board_report.html", content).split())
+    section = html.split("Partners needing attention")[1].split("Complaints summary")[0]
+    assert attention[0] in section and attention[1] not in section
+    more = len(attention) - 1
+    assert f"And {more} more partner{'s' if more > 1 else ''} rated red or amber" in section
+
+
 def chart_bars(html: str) -> dict[str, dict[str, float]]:
     """Each bar chart the report draws, by its accessible name: the width of each labelled bar."""
     charts = {}

@@ -3,14 +3,15 @@ starts is make serve's, and its report (the table and the JSON) of given rows an
 
 import json
 import shlex
-from dataclasses import fields
+from dataclasses import asdict, fields
 from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 
-from hubportal.bench import LIVEZ, SERVE_WORKERS, gunicorn_command
+from hubportal.bench import LIVEZ, SERVE_WORKERS, Page, gunicorn_command
 from hubportal.management.commands.bench import Command, Row
 
 
@@ -57,6 +58,8 @@ def fake_rows() -> list[Row]:
             errors=0,
             floor_ratio=5.0,
             misses="p95 ≥ 250 ms, p50 > 4× floor",
+            alone_p50_ms=8.0,
+            alone_ratio=4.0,
         ),
         Row(
             page="Reach aggregation",
@@ -106,6 +109,7 @@ def report(tmp_path, monkeypatch):
     """The command's report of fake rows and jobs: (the printed lines, the JSON written)."""
     monkeypatch.setattr(Command, "machine", staticmethod(lambda: "Test CPU, 2 cores"))
     monkeypatch.setattr(Command, "data_size", staticmethod(lambda: "2,000 partners"))
+    monkeypatch.setattr(Command, "partners", staticmethod(lambda: 2000))
     out = StringIO()
     command = Command(stdout=out)
     command.load_before = (0.5, 0.4, 0.3)
@@ -140,9 +144,10 @@ def test_the_page_table_has_a_row_per_page_with_its_figures_and_verdict(report):
     lines, _ = report
     header, rule, *rows = table(lines, "page")
     assert header == [
-        "page", "queries (first look)", "p50 ms", "p95 ms", "× floor", "× admin", "req/s", "errors", "targets",
+        "page", "queries (first look)", "alone p50 ms", "alone × floor",
+        "p50 ms", "p95 ms", "× floor", "× admin", "req/s", "errors", "targets",
     ]  # fmt: skip
-    assert rule == ["---", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---"]
+    assert rule == ["---", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---"]
     by_page = {row[0]: dict(zip(header, row, strict=True)) for row in rows}
     assert list(by_page) == [r.page for r in fake_rows()]
     # The floor and the admin pages are measured, not judged.
@@ -153,6 +158,7 @@ def test_the_page_table_has_a_row_per_page_with_its_figures_and_verdict(report):
     assert (dashboard["p50 ms"], dashboard["p95 ms"], dashboard["× floor"], dashboard["× admin"]) == (
         "10.0", "300.0", "5.0", "—",
     )  # fmt: skip
+    assert (dashboard["alone p50 ms"], dashboard["alone × floor"]) == ("8.0", "4.0")
     assert dashboard["req/s"] == "90"  # 900 requests in 10 s
     assert dashboard["targets"] == "✗ p95 ≥ 250 ms, p50 > 4× floor"
     reach = by_page["Reach aggregation"]
@@ -172,7 +178,7 @@ def test_the_job_table_has_seconds_queries_memory_and_the_target_met_or_missed(r
 
 def test_the_json_holds_every_figure_of_the_table(report):
     lines, written = report
-    assert set(written) == {"machine", "data", "when", "max_rss_mb", "pages", "jobs"}
+    assert set(written) == {"machine", "data", "partners", "when", "max_rss_mb", "pages", "jobs"}
     assert written["machine"] == "Test CPU, 2 cores" and written["data"] == "2,000 partners"
     assert written["when"].endswith("Z")
     assert [page["page"] for page in written["pages"]] == [r.page for r in fake_rows()]
@@ -180,3 +186,38 @@ def test_the_json_holds_every_figure_of_the_table(report):
     assert written["pages"][1]["misses"] == "p95 ≥ 250 ms, p50 > 4× floor"
     assert written["jobs"] == FAKE_JOBS
     assert lines[-1].startswith("Figures written to ")
+
+
+def test_a_page_over_3x_the_floor_alone_misses_that_target():
+    pages = [Page(LIVEZ, "/livez", None), Page("Agreement list", "/staff/agreements/", None)]
+    row = Row(page="Agreement list", path="/", queries=10, queries_first=10, p50_ms=9.0, p95_ms=20.0,
+              requests=100, errors=0, floor_ratio=3.0, alone_ratio=3.5)  # fmt: skip
+    assert Command.misses(row, pages) == "alone > 3× floor"
+    row.alone_ratio = 2.9
+    assert Command.misses(row, pages) == ""
+
+
+def test_a_job_with_a_time_and_a_memory_target_is_judged_on_both():
+    job = {"job": "Every survey answer, all years, CSV", "seconds": 70.0, "peak_mb": 120.0,
+           "target_seconds": 60, "target_mb": 300}  # fmt: skip
+    assert Command.job_verdict(job) == "✗ < 60 s, ✓ < 300 MB"
+
+
+def test_the_scaling_table_gives_each_pages_p50_at_each_size(tmp_path):
+    def run(partners: int, alone: float, p50: float) -> Path:
+        path = tmp_path / f"bench-{partners}.json"
+        rows = [asdict(r) for r in fake_rows()]
+        for row in rows:
+            row.update(alone_p50_ms=alone, p50_ms=p50)
+        path.write_text(json.dumps({"partners": partners, "data": f"{partners} partners", "when": "now",
+                                    "pages": rows}))  # fmt: skip
+        return path
+
+    out = StringIO()
+    call_command("bench", scaling=[str(run(2000, 9.0, 30.0)), str(run(500, 8.0, 28.0))], stdout=out)
+    header, _rule, *rows = table(out.getvalue().splitlines(), "page")
+    assert header == ["page", "alone p50 ms at 500", "alone p50 ms at 2,000", "p50 ms at 500", "p50 ms at 2,000",
+                      "queries at 500", "queries at 2,000"]  # fmt: skip
+    by_page = {row[0]: row[1:] for row in rows}
+    assert list(by_page) == [r.page for r in fake_rows()]
+    assert by_page["Staff dashboard"] == ["8.0", "9.0", "28.0", "30.0", "12", "12"]

@@ -11,6 +11,7 @@ responses (seconds and peak memory). The same figures go to a JSON file so
 runs can be compared.
 """
 
+import http.client
 import json
 import logging
 import os
@@ -18,6 +19,7 @@ import platform
 import resource
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -57,6 +59,8 @@ class Row:
     admin_ratio: float | None = None
     admin_p50_ms: float | None = None
     misses: str = ""  # the targets this page misses, empty when it meets them all
+    alone_p50_ms: float | None = None  # sequential requests, one at a time (Command.alone)
+    alone_ratio: float | None = None
 
 
 # The issue's targets, at 2,000 partners and ten years of data.
@@ -64,6 +68,8 @@ MAX_QUERIES = 25
 MAX_P95_MS = 250
 MAX_FLOOR_RATIO = 4
 MAX_ADMIN_RATIO = 1
+MAX_ALONE_RATIO = 3
+ALONE_ROUNDS = 25
 
 
 def dash(value) -> str:
@@ -84,8 +90,18 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=serve_workers(), help="gunicorn workers (WEB_CONCURRENCY).")
         parser.add_argument("--port", type=int, default=8765)
         parser.add_argument("--json", default=str(Path(settings.BASE_DIR) / "var" / "bench-results.json"))
+        parser.add_argument("--rounds", type=int, default=ALONE_ROUNDS, help="Sequential rounds for 'alone'.")
+        parser.add_argument(
+            "--scaling",
+            nargs="+",
+            metavar="JSON",
+            help="Print each page's p50 at the sizes of these earlier runs' JSON files, and stop.",
+        )
 
-    def handle(self, *args, duration, connections, workers, port, json: str, **options):
+    def handle(self, *args, duration, connections, workers, port, json: str, rounds, scaling=None, **options):
+        if scaling:
+            self.stdout.write(scaling_table([Path(p) for p in scaling]))
+            return
         if connection.vendor != "postgresql" or not settings.REDIS_URL:
             raise CommandError("make bench measures production's parts: set DATABASE_URL (PostgreSQL) and REDIS_URL.")
         if not shutil.which("wrk"):
@@ -97,8 +113,10 @@ class Command(BaseCommand):
         self.load_before = os.getloadavg()
         base = f"http://127.0.0.1:{port}"
         server = self.start_server(port, workers)
+        self.cookies: dict[str, str] = {}
         try:
             rows = [self.measure(page, base, duration, connections) for page in pages]
+            alone = self.alone(pages, port, rounds)
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -107,6 +125,9 @@ class Command(BaseCommand):
         pairs = admin_pairs(pages)
         for row in rows:
             row.floor_ratio = round(row.p50_ms / floor.p50_ms, 2) if row.p50_ms and floor.p50_ms else None
+            row.alone_p50_ms = alone.get(row.page)
+            if row.alone_p50_ms and alone.get(LIVEZ):
+                row.alone_ratio = round(row.alone_p50_ms / alone[LIVEZ], 2)
             if row.page in pairs:
                 admin = by_label[pairs[row.page]]
                 row.admin_p50_ms = admin.p50_ms
@@ -194,6 +215,7 @@ class Command(BaseCommand):
         if response.status_code != 200:
             raise CommandError(f"{page.label}: {page.path} answered {response.status_code}")
         cookie = "; ".join(f"{k}={v.value}" for k, v in client.cookies.items())
+        self.cookies[page.label] = cookie
         self.stdout.write(f"  loading {page.label} …")
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
             script.write(WRK_SCRIPT)
@@ -221,6 +243,31 @@ class Command(BaseCommand):
             errors=figures["errors"] + figures["non2xx"],
         )
 
+    def alone(self, pages: list[Page], port: int, rounds: int) -> dict[str, float]:
+        """p50 ms of each key page (not the admin's) requested alone: one request at a time, the
+        pages interleaved round after round so that a change in the machine's load falls on all
+        of them alike. The issue's 'alone' column, beside wrk's 10 connections."""
+        measured = [page for page in pages if not page.admin_of]
+        self.settle()
+        self.stdout.write(f"  {rounds} rounds of one request a page, alone …")
+        times: dict[str, list[float]] = {page.label: [] for page in measured}
+        for n in range(rounds + 2):
+            for page in measured:
+                headers = {"Host": "127.0.0.1"}
+                if self.cookies.get(page.label):
+                    headers["Cookie"] = self.cookies[page.label]
+                started = time.perf_counter()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+                conn.request("GET", page.path, headers=headers)
+                response = conn.getresponse()
+                response.read()
+                conn.close()
+                if n >= 2:  # two rounds of warm-up
+                    times[page.label].append((time.perf_counter() - started) * 1000)
+                if response.status != 200:
+                    raise CommandError(f"{page.label}: {page.path} answered {response.status} alone")
+        return {label: round(statistics.median(ms), 1) for label, ms in times.items() if ms}
+
     @staticmethod
     def misses(row: Row, pages: list[Page]) -> str:
         """Which of the issue's targets a key page misses (the floor and admin pages have none)."""
@@ -234,6 +281,8 @@ class Command(BaseCommand):
             missed.append(f"p95 ≥ {MAX_P95_MS} ms")
         if row.floor_ratio is not None and row.floor_ratio > MAX_FLOOR_RATIO:
             missed.append(f"p50 > {MAX_FLOOR_RATIO}× floor")
+        if row.alone_ratio is not None and row.alone_ratio > MAX_ALONE_RATIO:
+            missed.append(f"alone > {MAX_ALONE_RATIO}× floor")
         if row.admin_ratio is not None and row.admin_ratio > MAX_ADMIN_RATIO:
             missed.append("slower than admin")
         if row.errors or not row.requests:
@@ -244,13 +293,14 @@ class Command(BaseCommand):
     def job_verdict(job: dict) -> str:
         if job.get("seconds") is None:
             return "—"
+        verdicts = []
         if job.get("target_seconds") is not None:
             limit = job["target_seconds"]
-            return f"✓ < {limit} s" if job["seconds"] < limit else f"✗ < {limit} s"
+            verdicts.append(f"✓ < {limit} s" if job["seconds"] < limit else f"✗ < {limit} s")
         if job.get("target_mb") is not None:
             limit = job["target_mb"]
-            return f"✓ < {limit} MB" if job["peak_mb"] < limit else f"✗ < {limit} MB"
-        return "—"
+            verdicts.append(f"✓ < {limit} MB" if job["peak_mb"] < limit else f"✗ < {limit} MB")
+        return ", ".join(verdicts) or "—"
 
     @staticmethod
     def machine() -> str:
@@ -276,6 +326,12 @@ class Command(BaseCommand):
         )
 
     @staticmethod
+    def partners() -> int:
+        from partners.models import Partner
+
+        return Partner.objects.count()
+
+    @staticmethod
     def data_size() -> str:
         from agreements.models import Agreement
         from partners.models import Partner
@@ -298,15 +354,17 @@ class Command(BaseCommand):
             f"Data: {data}.",
             f"gunicorn {workers} workers; wrk {connections} connections, {duration} s a page.",
             "",
-            "| page | queries (first look) | p50 ms | p95 ms | × floor | × admin | req/s | errors | targets |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|---|",
+            "| page | queries (first look) | alone p50 ms | alone × floor "
+            "| p50 ms | p95 ms | × floor | × admin | req/s | errors | targets |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
         ]
         for r in rows:
             admin = f"{r.admin_ratio}" if r.admin_ratio is not None else "—"
             verdict = "—" if r.page == LIVEZ or r.page.startswith("Admin") else (f"✗ {r.misses}" if r.misses else "✓")
             rate = round(r.requests / duration)
             lines.append(
-                f"| {r.page} | {r.queries}{first_look(r)} | {dash(r.p50_ms)} | {dash(r.p95_ms)} "
+                f"| {r.page} | {r.queries}{first_look(r)} | {dash(r.alone_p50_ms)} | {dash(r.alone_ratio)} "
+                f"| {dash(r.p50_ms)} | {dash(r.p95_ms)} "
                 f"| {dash(r.floor_ratio)} | {admin} | {rate} | {r.errors} | {verdict} |"
             )
         lines += ["", "| job | seconds | queries | peak memory MB | target | note |", "|---|---:|---:|---:|---|---|"]
@@ -324,6 +382,7 @@ class Command(BaseCommand):
                 {
                     "machine": machine,
                     "data": data,
+                    "partners": self.partners(),
                     "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                     "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                     "pages": [asdict(r) for r in rows],
@@ -333,3 +392,33 @@ class Command(BaseCommand):
             )
         )
         self.stdout.write(self.style.SUCCESS(f"Figures written to {path}"))
+
+
+def scaling_table(paths: list[Path]) -> str:
+    """Each page's p50 (alone and at 10 connections) and queries at each size of data, from the
+    JSON of runs on the same machine (make bench runs one a size): flat in N, for time as well
+    as for queries, when each page's figures stay the same from the smallest size to the largest."""
+    runs = sorted((json.loads(p.read_text()) for p in paths), key=lambda run: run.get("partners", 0))
+    sizes = [f"{run.get('partners', 0):,}" for run in runs]
+    header = (
+        ["page"]
+        + [f"alone p50 ms at {n}" for n in sizes]
+        + [f"p50 ms at {n}" for n in sizes]
+        + [f"queries at {n}" for n in sizes]
+    )
+    lines = [
+        "Scaling: " + "; ".join(f"{run.get('partners', 0):,} partners ({run['data']}, {run['when']})" for run in runs),
+        "",
+        "| " + " | ".join(header) + " |",
+        "|---|" + "---:|" * (len(header) - 1),
+    ]
+    by_run = [{page["page"]: page for page in run["pages"]} for run in runs]
+    for label in [page["page"] for page in runs[-1]["pages"]]:
+        pages = [run.get(label, {}) for run in by_run]
+        cells = (
+            [dash(page.get("alone_p50_ms")) for page in pages]
+            + [dash(page.get("p50_ms")) for page in pages]
+            + [dash(page.get("queries")) for page in pages]
+        )
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
