@@ -33,8 +33,10 @@ KEY_PAGES = [
     (
         "Staff dashboard",
         # Conditional aggregates: one query per table (partners with their evidence, rounds
-        # with their requests, agreements, calls with their EOIs, complaints), plus health.
-        TARGET,
+        # with their requests, agreements, calls with their EOIs, complaints), plus health,
+        # plus one read per kind of work in "Needs you now" (issue 21), never cached so
+        # that what a person has just done leaves the list at once.
+        TARGET + 6,
         "a count or a health rating per partner, agreement, round, call or complaint",
     ),
     ("Partner list (active, one district)", TARGET, "a health rating, type or district query per partner listed"),
