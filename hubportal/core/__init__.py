@@ -1,0 +1,1 @@
+"""The shared kernel: imports no app."""
