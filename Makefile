@@ -58,7 +58,7 @@ serve: venv
 	trap 'kill $$worker $$beat 2>/dev/null || true' EXIT INT TERM
 	$(VENV)/bin/gunicorn hubportal.wsgi:application --bind $(HOST):$(PORT) \
 		--workers $${WEB_CONCURRENCY:-4} --access-logfile - --timeout 60 \
-		--logger-class hubportal.redaction.RedactingGunicornLogger
+		--logger-class hubportal.security.redaction.RedactingGunicornLogger
 
 APPS := hubportal partners agreements eoi surveys complaints
 

@@ -20,10 +20,10 @@ from django.utils import timezone
 from agreements.models import Agreement, AnnualReview
 from agreements.selectors import hub_staff_users
 from agreements.services import sign_url, staff_url
-from hubportal import roles
-from hubportal.academic_years import AcademicYear, academic_year_for
+from hubportal.core import roles
+from hubportal.core.academic_years import AcademicYear, academic_year_for
+from hubportal.messaging.reminders import Due, dates_due, reminder_kind
 from hubportal.models import User
-from hubportal.reminders import Due, dates_due, reminder_kind
 
 RENEWAL, REVIEW, UNSIGNED = "agreements_renewal_due", "agreements_review_due", "agreements_unsigned"
 

@@ -15,9 +15,9 @@ from agreements.models import (
     TerminationRecommendation,
 )
 from agreements.permissions import can_see_recommendation
-from hubportal import roles
+from hubportal.core import roles
+from hubportal.core.shared_reads import read_once
 from hubportal.models import User
-from hubportal.shared_reads import read_once
 
 
 def agreements_for(user) -> QuerySet[Agreement]:
@@ -59,7 +59,7 @@ def get_agreement_detail_for(user, pk: int) -> Agreement:
 def issued_to_sign(partner_ids) -> list[Agreement]:
     """The agreements of these partners issued and waiting for the partner's signature,
     oldest issue first: one query, read once for a page that asks twice (the portal
-    home's to-do list and health, hubportal.shared_reads)."""
+    home's to-do list and health, hubportal.core.shared_reads)."""
     ids = tuple(partner_ids)
     return read_once(
         ("agreements.issued_to_sign", ids),

@@ -31,14 +31,14 @@ from agreements.forms import (
 )
 from agreements.models import Agreement, AnnualReview, Reason, Signature, TerminationRecommendation
 from agreements.text import verify
-from hubportal.academic_years import AcademicYear, current_academic_year
-from hubportal.errors import ActionRefused, require
-from hubportal.exports import export_format, export_rows
-from hubportal.history import history_for
-from hubportal.hub import current_hub
-from hubportal.lists import page_of, querystring
-from hubportal.pdf import pdf_response, render_pdf
-from hubportal.roles import (
+from hubportal.core.academic_years import AcademicYear, current_academic_year
+from hubportal.core.errors import ActionRefused, require
+from hubportal.core.exports import export_format, export_rows
+from hubportal.core.history import history_for
+from hubportal.core.hub import current_hub
+from hubportal.core.lists import page_of, querystring
+from hubportal.core.pdf import pdf_response, render_pdf
+from hubportal.core.roles import (
     chair_required,
     hub_staff_required,
     is_hub_staff,
@@ -46,7 +46,7 @@ from hubportal.roles import (
     is_service_manager,
     partner_required,
 )
-from hubportal.uploads import serve_private_file
+from hubportal.core.uploads import serve_private_file
 from partners.models import PartnerType
 from partners.standing import Action
 

@@ -14,7 +14,7 @@ from datetime import date
 from django.utils import timezone
 
 from complaints.models import Complaint, ComplaintNote
-from hubportal.roles import (
+from hubportal.core.roles import (
     is_admin,
     is_chair,
     is_hub_staff,

@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from complaints.models import Complaint
 from complaints.services import service_managers
-from hubportal.reminders import Due, catch_up, reminder_kind
-from hubportal.working_days import add_working_days, is_working_day, subtract_working_days
+from hubportal.core.working_days import add_working_days, is_working_day, subtract_working_days
+from hubportal.messaging.reminders import Due, catch_up, reminder_kind
 
 
 def working_dates_due(today: date, kind: str) -> dict[date, str]:

@@ -22,12 +22,10 @@ from complaints import forms, permissions, selectors, services
 from complaints.exports import CHAIR_COLUMNS, columns_for
 from complaints.filters import DECIDED, WAITING, ChairComplaintFilter, ComplaintFilter, PortalComplaintFilter
 from complaints.models import Complaint
-from hubportal.errors import ActionRefused, require
-from hubportal.exports import export_format, export_rows
-from hubportal.lists import page_of, querystring
-from hubportal.ratelimits import over_limit
-from hubportal.ratelimits import refused as ratelimit_refused
-from hubportal.roles import (
+from hubportal.core.errors import ActionRefused, require
+from hubportal.core.exports import export_format, export_rows
+from hubportal.core.lists import page_of, querystring
+from hubportal.core.roles import (
     chair_required,
     is_chair,
     is_hub_staff,
@@ -36,7 +34,9 @@ from hubportal.roles import (
     partner_required,
     role_required,
 )
-from hubportal.uploads import serve_private_file
+from hubportal.core.uploads import serve_private_file
+from hubportal.security.ratelimits import over_limit
+from hubportal.security.ratelimits import refused as ratelimit_refused
 
 staff_area_required = role_required(permissions.can_use_staff_area, "This page is for Hub staff.")
 safeguarding_lead_required = role_required(
@@ -53,7 +53,7 @@ COMPLAINT_LIMIT_MESSAGE = (
 
 def _promises() -> dict:
     """The Hub's deadlines, in working days, as the pages state them."""
-    from hubportal.hub import current_hub
+    from hubportal.core.hub import current_hub
 
     hub = current_hub()
     return {"ack_days": hub.complaint_acknowledge_working_days, "respond_days": hub.complaint_respond_working_days}

@@ -8,9 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from eoi.models import Call, ExpressionOfInterest
+from hubportal.core.roles import PARTNER
+from hubportal.messaging.reminders import Due, dates_due, reminder_kind
 from hubportal.models import User
-from hubportal.reminders import Due, dates_due, reminder_kind
-from hubportal.roles import PARTNER
 
 
 def _day_bounds(day: date) -> tuple[datetime, datetime]:

@@ -50,12 +50,12 @@ from eoi.forms import (
 )
 from eoi.funding import HUB_GRANT, check_eoi
 from eoi.models import Call, ExpressionOfInterest, Gap, NeedsAnalysis
-from hubportal.errors import ActionRefused
-from hubportal.exports import export_format, export_rows
-from hubportal.history import history_for
-from hubportal.hub import match_funding_floor
-from hubportal.lists import page_of, querystring
-from hubportal.roles import (
+from hubportal.core.errors import ActionRefused
+from hubportal.core.exports import export_format, export_rows
+from hubportal.core.history import history_for
+from hubportal.core.hub import match_funding_floor
+from hubportal.core.lists import page_of, querystring
+from hubportal.core.roles import (
     hub_staff_required,
     hub_team_required,
     is_assessor,
@@ -64,7 +64,7 @@ from hubportal.roles import (
     partner_required,
     role_required,
 )
-from hubportal.uploads import serve_private_file
+from hubportal.core.uploads import serve_private_file
 
 assessor_required = role_required(is_assessor, "This page is for assessors.")
 eoi_reader_required = role_required(

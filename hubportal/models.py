@@ -9,9 +9,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
-from hubportal import text_limits
-from hubportal.academic_years import TERM_CHOICES, AcademicYear, default_term_dates
-from hubportal.uploads import PrivateUploadTo
+from hubportal.core import text_limits
+from hubportal.core.academic_years import TERM_CHOICES, AcademicYear, default_term_dates
+from hubportal.core.uploads import PrivateUploadTo
 
 
 class User(AbstractUser):
@@ -253,7 +253,7 @@ class MessageTemplate(models.Model):
 
 class BoardReport(models.Model):
     """The termly report for the Hub Executive Board: built in the background
-    (hubportal.tasks.generate_board_report) as a PDF and an XLSX workbook."""
+    (hubportal.insights.reports.generate_board_report) as a PDF and an XLSX workbook."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Waiting to start"
@@ -275,7 +275,7 @@ class BoardReport(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
-    # Who is building it (hubportal.reports): the Celery delivery (task id)
+    # Who is building it (hubportal.insights.reports): the Celery delivery (task id)
     # that claimed it, and when that run last said it was alive. A run whose
     # heartbeat stopped belongs to a worker that died; a delivery of the same
     # task id again means the run that had it is gone.
@@ -308,8 +308,8 @@ class Hub(models.Model):
     """The Hub this portal runs for: its identity and its terms, as data.
 
     One row (pk 1), edited in the admin by an admin, every change written to
-    the history (hubportal.hub.hub_update). Read it through
-    hubportal.hub.current_hub(), which caches it. Secrets and infrastructure
+    the history (hubportal.core.hub.hub_update). Read it through
+    hubportal.core.hub.current_hub(), which caches it. Secrets and infrastructure
     (database, Redis, email server, site URL) stay in the environment;
     reference data (districts, partner types, evidence types, procurement
     bands) keeps its own tables.
@@ -396,7 +396,7 @@ class Hub(models.Model):
     def clean(self):
         from django.core.exceptions import ValidationError
 
-        from hubportal.hub import check_reminder_offsets
+        from hubportal.core.hub import check_reminder_offsets
 
         errors = {}
         for field in ("primary_colour", "accent_colour"):

@@ -6,7 +6,7 @@ it decides whether the button makes sense, the state; services check the same
 function and then refuse a wrong state with a sentence saying what to do.
 """
 
-from hubportal.roles import is_hub_staff, is_partner_user, is_service_manager
+from hubportal.core.roles import is_hub_staff, is_partner_user, is_service_manager
 from partners.models import EvidenceItem, Meeting, Partner
 from partners.selectors import last_recorded_meeting
 

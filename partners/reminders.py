@@ -10,8 +10,8 @@ from datetime import date
 from django.db.models import Prefetch, Q
 from django.urls import reverse
 
+from hubportal.messaging.reminders import Due, dates_due, reminder_kind
 from hubportal.models import User
-from hubportal.reminders import Due, dates_due, reminder_kind
 from partners.evidence_status import EVIDENCE_STAGES
 from partners.models import EvidenceItem
 

@@ -4,7 +4,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from hubportal import roles
+from hubportal.core import roles
 from hubportal.models import HistoryEntry, User
 from partners.models import Contact, EvidenceItem, EvidenceType, Meeting, Partner
 

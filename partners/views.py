@@ -13,22 +13,22 @@ from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from hubportal.errors import ActionRefused, require
-from hubportal.exports import export_format, export_rows, rows_by_chunk
-from hubportal.health import health_for, listed_health
-from hubportal.lists import page_of, querystring
-from hubportal.models import User
-from hubportal.partner_tabs import tabs_for
-from hubportal.ratelimits import limit_requests, over_limit
-from hubportal.roles import (
+from hubportal.core.errors import ActionRefused, require
+from hubportal.core.exports import export_format, export_rows, rows_by_chunk
+from hubportal.core.health import health_for, listed_health
+from hubportal.core.lists import page_of, querystring
+from hubportal.core.partner_tabs import tabs_for
+from hubportal.core.roles import (
     hub_staff_required,
     is_hub_staff,
     is_partner_user,
     partner_required,
     role_required,
 )
-from hubportal.todo import todos_for
-from hubportal.uploads import serve_private_file
+from hubportal.core.todo import todos_for
+from hubportal.core.uploads import serve_private_file
+from hubportal.models import User
+from hubportal.security.ratelimits import limit_requests, over_limit
 from partners import forms, permissions, selectors, services
 from partners.calendar import ics_filename, meeting_ics
 from partners.filters import EvidenceFilter, PartnerFilter

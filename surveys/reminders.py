@@ -12,7 +12,7 @@ from datetime import date
 from django.db.models import Q
 from django.urls import reverse
 
-from hubportal.reminders import Due, dates_due, reminder_kind
+from hubportal.messaging.reminders import Due, dates_due, reminder_kind
 from surveys.models import ProjectEvaluation, SurveyRequest
 from surveys.selectors import partner_users, projects_owing_evaluation
 from surveys.services import hub_staff_users

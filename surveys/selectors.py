@@ -6,8 +6,8 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from agreements.models import Agreement, Outcome
+from hubportal.core.roles import PARTNER
 from hubportal.models import User
-from hubportal.roles import PARTNER
 from surveys.models import (
     Answer,
     CaseStudy,
@@ -117,7 +117,7 @@ def get_consent_for(user, pk: int) -> Consent:
 
 
 def income_for(user):
-    from hubportal.roles import is_hub_staff, is_partner_user
+    from hubportal.core.roles import is_hub_staff, is_partner_user
 
     if is_hub_staff(user):
         return IncomeRecord.objects.all()

@@ -17,7 +17,8 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from hubportal.hub import EDITABLE_FIELDS, can_edit_hub, hub_update
+from hubportal.core.hub import EDITABLE_FIELDS, can_edit_hub, hub_update
+from hubportal.core.uploads import SecureFileField
 from hubportal.models import (
     AuditEvent,
     HistoryEntry,
@@ -29,7 +30,6 @@ from hubportal.models import (
     Term,
     User,
 )
-from hubportal.uploads import SecureFileField
 
 
 @admin.register(User)
@@ -186,7 +186,7 @@ class MessageTemplateAdmin(admin.ModelAdmin):
 
 class DeviceViewOnly:
     """Second-factor devices are viewed in the admin, never added, edited or
-    deleted there: a reset goes through the audited page (hubportal.two_factor)."""
+    deleted there: a reset goes through the audited page (hubportal.security.two_factor)."""
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -281,7 +281,7 @@ class HubAdmin(admin.ModelAdmin):
         return request.user.is_staff
 
     def changelist_view(self, request, extra_context=None):
-        from hubportal.hub import current_hub
+        from hubportal.core.hub import current_hub
 
         hub = current_hub()
         return HttpResponseRedirect(reverse("admin:hubportal_hub_change", args=[hub.pk]))

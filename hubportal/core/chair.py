@@ -19,7 +19,7 @@ from datetime import datetime
 from django.db.models import Count, QuerySet, Window
 from django.utils import timezone
 
-from hubportal.registry import Registry
+from hubportal.core.registry import Registry
 
 sources = Registry("chair")
 chair_cases = sources.register

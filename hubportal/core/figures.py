@@ -1,7 +1,7 @@
 """Figures that cost real work (the dashboards' counts, partner health across
 the Hub, funding leverage, a partner's to-do list) are cached for a minute and
 dropped as soon as anything changes: every transition and notable change goes
-through hubportal.history, which calls figures_changed() once its transaction
+through hubportal.core.history, which calls figures_changed() once its transaction
 commits. So a page shows a change at once, and a busy morning of people
 opening the same dashboard costs the database once a minute."""
 

@@ -17,7 +17,7 @@ open the lists behind them.
 
 ``health_for`` takes many partners at once so a list page costs the same few
 queries whatever its length; ``listed_health`` is the same for the staff
-partner list, from reasons cached once per change (hubportal.figures).
+partner list, from reasons cached once per change (hubportal.core.figures).
 """
 
 from collections import defaultdict
@@ -27,8 +27,8 @@ from datetime import date
 
 from django.utils import timezone
 
-from hubportal.figures import cached_each
-from hubportal.registry import Registry
+from hubportal.core.figures import cached_each
+from hubportal.core.registry import Registry
 
 GREEN, AMBER, RED = "green", "amber", "red"
 LABELS = {GREEN: "Green", AMBER: "Amber", RED: "Red"}
@@ -76,7 +76,7 @@ def rate(reasons: list[Reason]) -> Health:
 
 def as_seen_by(reason: Reason, viewer, *, for_partner: bool) -> Reason | None:
     """The reason as this viewer may see it, or None if they may not."""
-    from hubportal.roles import is_hub_staff, is_safeguarding_lead
+    from hubportal.core.roles import is_hub_staff, is_safeguarding_lead
 
     if for_partner:
         return None if reason.staff_only or reason.safeguarding_only else reason
@@ -100,7 +100,7 @@ def health_for(
 
 def listed_health(partner_ids: Iterable[int], *, viewer) -> dict[int, Health]:
     """health_for a page of a staff list. Each partner's reasons are worked out
-    once per change (hubportal.figures) for everyone who lists it, then shown
+    once per change (hubportal.core.figures) for everyone who lists it, then shown
     as this viewer may see them: paging through lists does not ask every app
     again for the same partners."""
     today = timezone.localdate()

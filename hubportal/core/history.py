@@ -11,8 +11,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Model, QuerySet
 
-from hubportal.errors import ActionRefused
-from hubportal.figures import figures_changed
+from hubportal.core.errors import ActionRefused
+from hubportal.core.figures import figures_changed
 from hubportal.models import HistoryEntry
 
 
@@ -47,7 +47,7 @@ def transition(obj: Model, *, to: str, actor, note: str = "", field: str = "stat
 
 def record(obj: Model, *, actor, action: str, note: str = "", from_state: str = "", to_state: str = "") -> HistoryEntry:
     """Record a notable change that is not a state move (an edit, an upload, a note).
-    The dashboards' cached figures are dropped once it commits (hubportal.figures)."""
+    The dashboards' cached figures are dropped once it commits (hubportal.core.figures)."""
     # robust: a cache that is down must not turn a committed change into an
     # error page, nor stop the callbacks queued after this one.
     transaction.on_commit(figures_changed, robust=True)

@@ -3,8 +3,8 @@
     hub = current_hub()          # cached; works with the cache down
     hub.name, hub.match_funding_floor_percent, ...
 
-Every page (the ``hub`` context processor), email (hubportal.notifications),
-PDF (hubportal.pdf), export and rule (working days, reminder offsets,
+Every page (the ``hub`` context processor), email (hubportal.messaging.notifications),
+PDF (hubportal.core.pdf), export and rule (working days, reminder offsets,
 complaint deadlines, a new call's match floor) reads the Hub's name and terms
 through current_hub(), so a second Hub is a change of one row, not of code.
 """
@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
-from hubportal.errors import ActionRefused
+from hubportal.core.errors import ActionRefused
 from hubportal.models import Hub
 
 log = logging.getLogger(__name__)
@@ -116,7 +116,7 @@ def _shown(value) -> str:
 def hub_update(*, hub: Hub, actor, changes: dict) -> Hub:
     """Save the changed fields of the Hub record and write each change, old and
     new, to its history. Only an admin may change it (the admin asks can_edit_hub)."""
-    from hubportal.history import record
+    from hubportal.core.history import record
 
     allowed, reason = can_edit_hub(actor)
     if not allowed:

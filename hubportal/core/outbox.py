@@ -1,3 +1,11 @@
+"""The email outbox: every email is a row first, sent by a task after commit.
+
+``queue_email`` writes the row and queues ``deliver_email`` once the transaction
+commits; ``drain_email_outbox`` (beat, every minute) picks up whatever never left.
+In core so that every layer can send an email (two-factor, password reset,
+notifications). Task names stay "hubportal.tasks.*" (queued messages, beat).
+"""
+
 import logging
 from datetime import timedelta
 
@@ -7,6 +15,7 @@ from django.core.mail import EmailMessage
 from django.db.models import F, Q
 from django.utils import timezone
 
+from hubportal.core.queue import enqueue_on_commit
 from hubportal.models import OutboundEmail
 
 logger = logging.getLogger(__name__)
@@ -22,7 +31,7 @@ def backoff_seconds(attempts: int) -> int:
     return 30 * 2 ** (attempts - 1)
 
 
-@shared_task(bind=True, max_retries=MAX_ATTEMPTS, acks_late=True)
+@shared_task(name="hubportal.tasks.deliver_email", bind=True, max_retries=MAX_ATTEMPTS, acks_late=True)
 def deliver_email(self, email_id: int) -> str:
     """Send one outbox email. Claimed with a conditional UPDATE, so two workers
     (or a retry racing the drain) never send the same row twice."""
@@ -54,7 +63,7 @@ def deliver_email(self, email_id: int) -> str:
     return "sent"
 
 
-@shared_task(acks_late=True)
+@shared_task(name="hubportal.tasks.drain_email_outbox", acks_late=True)
 def drain_email_outbox() -> int:
     """Queue every email still pending after a minute (its queueing failed), or
     whose back-off after a failed try is over (its retry was lost), and release
@@ -75,51 +84,8 @@ def drain_email_outbox() -> int:
     return count
 
 
-@shared_task(acks_late=True)
-def reminders_daily_sweep() -> int:
-    from hubportal.reminders import sweep
-
-    return sweep()
-
-
-@shared_task(acks_late=True)
-def requeue_stranded_reminders() -> int:
-    from hubportal.reminders import requeue_stranded
-
-    return requeue_stranded()
-
-
-@shared_task(acks_late=True)
-def send_reminders(reminder_ids: list[int]) -> int:
-    from hubportal.reminders import send
-
-    return send(reminder_ids)
-
-
-@shared_task(acks_late=True)
-def send_daily_digests() -> int:
-    from hubportal.reminders import send_digests
-
-    return send_digests()
-
-
-@shared_task(bind=True, acks_late=True, soft_time_limit=300, time_limit=360)
-def generate_board_report(self, report_id: int) -> str:
-    """Build a queued board report (its PDF and workbook); safe to run twice,
-    and a redelivery after its worker died rebuilds it at once (the claim is
-    tied to this delivery's task id: hubportal.reports._claim)."""
-    from hubportal.reports import board_report_build
-
-    report = board_report_build(
-        report_id=report_id, delivery=self.request.id or "", heartbeat=not self.request.is_eager
-    )
-    return report.status if report else "not queued"
-
-
-@shared_task(acks_late=True)
-def requeue_stalled_board_reports() -> int:
-    """Queue again every board report whose worker died (heartbeat stopped) or
-    that never reached one, so it finishes by itself once a worker is back."""
-    from hubportal.reports import requeue_stalled
-
-    return requeue_stalled()
+def queue_email(*, to: str, subject: str, body: str, kind: str = "", attachments=()) -> OutboundEmail:
+    """Write the email to the outbox and send it once the transaction commits."""
+    email = OutboundEmail.objects.create(to=to, subject=subject, body=body, kind=kind, attachments=list(attachments))
+    enqueue_on_commit(deliver_email, email.pk)
+    return email

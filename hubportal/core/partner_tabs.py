@@ -11,7 +11,7 @@ Return None when the user should not see the tab.
 
 from dataclasses import dataclass, field
 
-from hubportal.registry import Registry
+from hubportal.core.registry import Registry
 
 tabs = Registry("partner_tabs")
 partner_tab = tabs.register

@@ -20,7 +20,7 @@ ALLOWED_PROTOCOLS = {"data"}
 
 
 def render_html(template_name: str, context: dict) -> str:
-    from hubportal.hub import current_hub, logo_data_uri
+    from hubportal.core.hub import current_hub, logo_data_uri
 
     hub = current_hub()
     context = {

@@ -14,7 +14,7 @@ from datetime import date
 
 from django.utils import timezone
 
-from hubportal.registry import Registry
+from hubportal.core.registry import Registry
 
 sources = Registry("todo")
 todo_source = sources.register

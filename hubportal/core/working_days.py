@@ -23,7 +23,7 @@ def _calendar(year: int, region: str) -> dict[date, str]:
 
 
 def _region() -> str:
-    from hubportal.hub import current_hub
+    from hubportal.core.hub import current_hub
 
     return current_hub().holiday_region
 

@@ -21,9 +21,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from hubportal import roles
+from hubportal.core import roles
+from hubportal.devtools.scale import PREFIX
 from hubportal.models import User
-from hubportal.scale import PREFIX
 
 LIVEZ = "Trivial view (/livez)"
 # The issue's targets for the jobs.
@@ -44,7 +44,7 @@ SERVE_OPTIONS = [
     "--timeout",
     "60",
     "--logger-class",
-    "hubportal.redaction.RedactingGunicornLogger",
+    "hubportal.security.redaction.RedactingGunicornLogger",
 ]
 SERVE_WORKERS = 4
 
@@ -201,7 +201,7 @@ def _timed(label: str, work, **extra) -> dict:
 
 
 def _sweep_and_roll_back() -> dict:
-    from hubportal.reminders import sweep
+    from hubportal.messaging.reminders import sweep
 
     with transaction.atomic():
         claimed = sweep(timezone.localdate())
@@ -231,8 +231,8 @@ def _agreement_pdf() -> dict:
 
 def _board_report() -> dict:
     """The board report's figures, workbook and PDF, as its Celery task builds them (without saving files)."""
-    from hubportal.pdf import render_pdf
-    from hubportal.reports import board_report_content, board_report_xlsx, default_term
+    from hubportal.core.pdf import render_pdf
+    from hubportal.insights.reports import board_report_content, board_report_xlsx, default_term
 
     today = timezone.localdate()
     term = default_term(today)
@@ -298,7 +298,7 @@ def timed_jobs() -> list[dict]:
 def busiest_answer_year() -> int:
     """Of the years the reach page offers (its data return takes no others), the one with most
     survey returns sent to the Hub: the biggest year of answers to export."""
-    from hubportal.academic_years import academic_year_choices
+    from hubportal.core.academic_years import academic_year_choices
     from surveys.aggregates import EXPORTED
     from surveys.models import SurveyRequest
 
@@ -322,7 +322,7 @@ ALL_ANSWERS = "all-answers."  # an export target: every survey answer of every y
 def exports() -> list[tuple[str, str]]:
     """(label, target) of each export measured: every survey answer of every year, CSV and XLSX,
     and the data return of the busiest year (a path staff download)."""
-    from hubportal.academic_years import AcademicYear
+    from hubportal.core.academic_years import AcademicYear
 
     year = busiest_answer_year()
     label = AcademicYear(year).label
@@ -337,12 +337,12 @@ def all_answers_response(fmt: str, user: User):
     """Every answer partners sent, of every year, in one file, as staff download a year of them
     from /staff/monitoring/answers/ (surveys.views.answer_export): the view's rows
     (surveys.aggregates.year_answer_rows, oldest year first) and columns, through the same writers
-    (hubportal.exports). The CSV is one stream, year after year. The XLSX has a sheet a year: one
+    (hubportal.core.exports). The CSV is one stream, year after year. The XLSX has a sheet a year: one
     sheet holds at most 1,048,576 rows, fewer than ten years of answers."""
     from django.test import RequestFactory
 
-    from hubportal.academic_years import AcademicYear
-    from hubportal.exports import _rows, export_rows, xlsx_response
+    from hubportal.core.academic_years import AcademicYear
+    from hubportal.core.exports import _rows, export_rows, xlsx_response
     from surveys import aggregates
 
     request = RequestFactory().get("/staff/monitoring/answers/", {"export": fmt})
@@ -403,7 +403,7 @@ def export_child(target: str) -> dict:
 CHILD = """
 import json, sys, django
 django.setup()
-from hubportal.bench import export_child
+from hubportal.devtools.bench import export_child
 print("BENCH " + json.dumps(export_child(sys.argv[1])))
 """
 

@@ -7,7 +7,7 @@ changes nothing.
 
 from django.contrib.auth.models import Group
 
-from hubportal import roles
+from hubportal.core import roles
 from hubportal.models import User
 from partners.models import Partner, PartnerType
 

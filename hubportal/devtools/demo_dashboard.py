@@ -33,8 +33,8 @@ from eoi.models import (
     ProcurementBand,
     TargetGroup,
 )
-from hubportal.academic_years import current_academic_year
-from hubportal.demo import PARTNER_A, PARTNER_B
+from hubportal.core.academic_years import current_academic_year
+from hubportal.devtools.demo import PARTNER_A, PARTNER_B
 from hubportal.models import User
 from partners.models import District, NationalPlanStrand, Partner
 

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from hubportal.hub import current_hub, hub_update
+from hubportal.core.hub import current_hub, hub_update
 from hubportal.models import Hub, User
 
 

@@ -58,10 +58,10 @@ from eoi.models import (
     Score,
     TargetGroup,
 )
-from hubportal import roles
-from hubportal.academic_years import AcademicYear, academic_year_for
+from hubportal.core import roles
+from hubportal.core.academic_years import AcademicYear, academic_year_for
+from hubportal.core.working_days import add_working_days
 from hubportal.models import HistoryEntry, Reminder, Term, User
-from hubportal.working_days import add_working_days
 from partners.models import (
     ActivityType,
     Contact,

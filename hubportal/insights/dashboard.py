@@ -8,7 +8,7 @@ parameters the link carries, so the number and the list cannot drift apart.
 
 All of it is a fixed number of queries, whatever the number of partners,
 agreements, surveys or complaints (grouped counts in the database; health in
-bulk through ``hubportal.health.health_for``).
+bulk through ``hubportal.core.health.health_for``).
 """
 
 from collections import Counter, defaultdict
@@ -29,10 +29,10 @@ from complaints.selectors import complaints_for
 from eoi.filters import AssessmentFilter
 from eoi.models import Call, ExpressionOfInterest
 from eoi.selectors import assessments_for
-from hubportal import roles
-from hubportal.academic_years import AcademicYear, current_academic_year
-from hubportal.exports import rows_by_chunk
-from hubportal.health import AMBER, GREEN, LABELS, RED, Health, health_for
+from hubportal.core import roles
+from hubportal.core.academic_years import AcademicYear, current_academic_year
+from hubportal.core.exports import rows_by_chunk
+from hubportal.core.health import AMBER, GREEN, LABELS, RED, Health, health_for
 from partners.evidence_status import EVIDENCE_STAGES
 from partners.filters import EvidenceFilter
 from partners.models import EvidenceItem, Partner
@@ -98,7 +98,7 @@ def chart(labels, *datasets) -> dict:
 
 def health_as_seen_by(user, partner_ids, today: date) -> dict[int, Health]:
     """Each partner's health as this Hub user may see it: a safeguarding concern
-    reads in full only for safeguarding leads (hubportal.health decides)."""
+    reads in full only for safeguarding leads (hubportal.core.health decides)."""
     return health_for(partner_ids, today, viewer=user)
 
 
@@ -600,7 +600,7 @@ def portal_summary(user) -> dict:
 
 
 def chair_summary(user, today: date) -> dict:
-    from hubportal.leverage import leverage_totals
+    from hubportal.insights.leverage import leverage_totals
 
     by_stage, watched, _ = partner_census()
     in_force = Agreement.objects.filter(status__in=Agreement.IN_FORCE).aggregate(

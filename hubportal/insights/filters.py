@@ -2,7 +2,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
-from hubportal.academic_years import TERM_CHOICES, AcademicYear
+from hubportal.core.academic_years import TERM_CHOICES, AcademicYear
 from hubportal.models import BoardReport, Notification, OutboundEmail, Reminder
 
 
@@ -30,7 +30,7 @@ class ReminderFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         from django.conf import settings
 
-        from hubportal.reminder_log import can_see_complaint_messages, is_complaint_kind
+        from hubportal.insights.reminder_log import can_see_complaint_messages, is_complaint_kind
 
         kinds = sorted(settings.REMINDER_OFFSETS)
         if self.request is None or not can_see_complaint_messages(self.request.user):

@@ -17,7 +17,7 @@ from django.db.models import Case, Count, Prefetch, Q, QuerySet, Sum, When
 
 from eoi.filters import GapFilter
 from eoi.models import Call, ExpressionOfInterest, Gap, NeedsAnalysis
-from hubportal.academic_years import AcademicYear
+from hubportal.core.academic_years import AcademicYear
 from surveys import codes
 from surveys.aggregates import COUNTED
 from surveys.models import Answer, OutcomeResult, ProjectEvaluation

@@ -23,9 +23,9 @@ from decimal import ROUND_DOWN, Decimal
 from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum
 
 from agreements.models import Agreement
-from hubportal import exports
-from hubportal.academic_years import AcademicYear, current_academic_year
-from hubportal.money import to_money
+from hubportal.core import exports
+from hubportal.core.academic_years import AcademicYear, current_academic_year
+from hubportal.core.money import to_money
 from partners.models import Partner
 from surveys.models import IncomeRecord
 

@@ -1,10 +1,10 @@
-"""Forms and filters of the dashboards and reports (hubportal/reports_views.py)."""
+"""Forms and filters of the dashboards and reports (hubportal/insights/reports_views.py)."""
 
 import django_filters
 from django import forms
 
-from hubportal.dashboard import HEALTH_LEVELS, WATCHED_STAGES
-from hubportal.health import LABELS
+from hubportal.core.health import LABELS
+from hubportal.insights.dashboard import HEALTH_LEVELS, WATCHED_STAGES
 from hubportal.models import Term
 from partners.models import District, NationalPlanStrand, Partner, PartnerType
 

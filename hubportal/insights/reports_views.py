@@ -1,6 +1,6 @@
 """Pages that look across the whole partnership: partner health, funding
 leverage, from need to impact, and the board report. Thin: the figures come
-from hubportal.dashboard, .leverage, .impact and .reports."""
+from hubportal.insights.dashboard, .leverage, .impact and .reports."""
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -9,26 +9,26 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from hubportal import roles
-from hubportal.academic_years import current_academic_year
-from hubportal.dashboard import chart, health_as_seen_by, health_rows, watched_partners
-from hubportal.errors import ActionRefused
-from hubportal.exports import export_format, export_rows, rows_by_chunk
-from hubportal.filters import BoardReportFilter
-from hubportal.history import history_for
-from hubportal.impact import ImpactFilter, gaps_queryset, trace
-from hubportal.leverage import leverage_by_year, leverage_rows
-from hubportal.lists import int_param, page_of, querystring
-from hubportal.models import BoardReport
-from hubportal.report_forms import LEVEL_ORDER, BoardReportForm, PartnerHealthFilter
-from hubportal.reports import (
+from hubportal.core import roles
+from hubportal.core.academic_years import current_academic_year
+from hubportal.core.errors import ActionRefused
+from hubportal.core.exports import export_format, export_rows, rows_by_chunk
+from hubportal.core.history import history_for
+from hubportal.core.lists import int_param, page_of, querystring
+from hubportal.core.uploads import serve_private_file
+from hubportal.insights.dashboard import chart, health_as_seen_by, health_rows, watched_partners
+from hubportal.insights.filters import BoardReportFilter
+from hubportal.insights.impact import ImpactFilter, gaps_queryset, trace
+from hubportal.insights.leverage import leverage_by_year, leverage_rows
+from hubportal.insights.report_forms import LEVEL_ORDER, BoardReportForm, PartnerHealthFilter
+from hubportal.insights.reports import (
     board_report_request,
     can_download_board_report,
     default_term,
     is_stalled,
     report_terms,
 )
-from hubportal.uploads import serve_private_file
+from hubportal.models import BoardReport
 
 staff_or_chair_required = roles.role_required(
     lambda user: roles.is_hub_staff(user) or roles.is_chair(user),

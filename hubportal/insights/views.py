@@ -15,16 +15,26 @@ from django_otp import devices_for_user
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from hubportal import dashboard, roles, wording
-from hubportal import reminder_log as log_scope
-from hubportal import two_factor as two_factor_tools
-from hubportal.audit import audit
 from hubportal.celery import app as celery_app
-from hubportal.chair import chair_queue
-from hubportal.exports import export_format, export_rows
-from hubportal.figures import cached
-from hubportal.filters import NotificationFilter, OutboundEmailFilter, ReminderFilter, WordingFilterForm
-from hubportal.forms import (
+from hubportal.core import roles
+from hubportal.core.chair import chair_queue
+from hubportal.core.exports import export_format, export_rows
+from hubportal.core.figures import cached
+from hubportal.core.health import health_for
+from hubportal.core.history import record
+from hubportal.core.lists import page_of, querystring
+from hubportal.core.shared_reads import reads_shared
+from hubportal.core.todo import todos_for
+from hubportal.insights import dashboard
+from hubportal.insights import reminder_log as log_scope
+from hubportal.insights.filters import (
+    NotificationFilter,
+    OutboundEmailFilter,
+    ReminderFilter,
+    WordingFilterForm,
+)
+from hubportal.messaging import wording
+from hubportal.messaging.forms import (
     NotificationPreferencesForm,
     OutboxPasswordResetForm,
     RecoveryCodeForm,
@@ -32,14 +42,11 @@ from hubportal.forms import (
     TwoFactorResetForm,
     WordingForm,
 )
-from hubportal.health import health_for
-from hubportal.history import record
-from hubportal.lists import page_of, querystring
+from hubportal.messaging.notifications import notification_preferences_set
 from hubportal.models import MessageTemplate, Notification, OutboundEmail, User
-from hubportal.notifications import notification_preferences_set
-from hubportal.ratelimits import limit_requests, over_limit
-from hubportal.shared_reads import reads_shared
-from hubportal.todo import todos_for
+from hubportal.security import two_factor as two_factor_tools
+from hubportal.security.audit import audit
+from hubportal.security.ratelimits import limit_requests, over_limit
 from partners.models import Partner
 from partners.standing import standing_of
 
@@ -51,7 +58,7 @@ def landing(request: HttpRequest) -> HttpResponse:
 @require_GET
 def hub_theme(request: HttpRequest) -> HttpResponse:
     """The Hub's colours as CSS variables (a stylesheet, so the CSP needs no inline style)."""
-    from hubportal.hub import current_hub
+    from hubportal.core.hub import current_hub
 
     hub = current_hub()
     css = f":root {{ --hub-purple: {hub.primary_colour}; --hub-purple-dark: {hub.accent_colour}; }}\n"
@@ -65,7 +72,7 @@ def hub_logo(request: HttpRequest) -> HttpResponse:
     from django.http import FileResponse
     from django.templatetags.static import static
 
-    from hubportal.hub import current_hub
+    from hubportal.core.hub import current_hub
 
     hub = current_hub()
     if not hub.logo:
@@ -258,7 +265,7 @@ def _next_url(request: HttpRequest) -> str:
 
 class LimitedPasswordResetView(auth_views.PasswordResetView):
     """Password reset through the outbox, at most so many emails an hour per
-    address and per account (hubportal.ratelimits), so no one can flood an inbox."""
+    address and per account (hubportal.security.ratelimits), so no one can flood an inbox."""
 
     form_class = OutboxPasswordResetForm
 

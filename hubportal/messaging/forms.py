@@ -2,9 +2,9 @@ from django import forms
 from django.contrib.auth.forms import PasswordResetForm
 from django.template import loader
 
-from hubportal import text_limits
+from hubportal.core import text_limits
+from hubportal.core.outbox import queue_email
 from hubportal.models import User
-from hubportal.notifications import queue_email
 
 
 class OutboxPasswordResetForm(PasswordResetForm):
@@ -14,7 +14,7 @@ class OutboxPasswordResetForm(PasswordResetForm):
     def send_mail(
         self, subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=None
     ):
-        from hubportal.hub import current_hub
+        from hubportal.core.hub import current_hub
 
         context = {**context, "hub": current_hub()}
         subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
@@ -96,7 +96,7 @@ class WordingForm(forms.Form):
         self.kind = kind
 
     def clean(self):
-        from hubportal.wording import validate
+        from hubportal.messaging.wording import validate
 
         cleaned = super().clean()
         if "subject" in cleaned and "body" in cleaned:

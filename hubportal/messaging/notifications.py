@@ -12,8 +12,8 @@ from django.db import transaction
 from django.template import Context, Engine
 from django.utils import timezone
 
-from hubportal.models import Notification, OutboundEmail, User
-from hubportal.queue import enqueue_on_commit
+from hubportal.core.outbox import queue_email
+from hubportal.models import Notification, User
 
 # Emails are plain text: no HTML escaping of names like "O'Brien & Co".
 # Kinds emailed at once even to people who take the daily digest: a
@@ -25,8 +25,8 @@ _text_engine = Engine(dirs=[str(d) for d in settings.TEMPLATES[0]["DIRS"]], app_
 
 def render_kind(kind: str, context: dict) -> tuple[str, str]:
     """Subject and body for a kind: staff's own wording if they have set it, else the default file."""
-    from hubportal.hub import current_hub
-    from hubportal.wording import custom_text
+    from hubportal.core.hub import current_hub
+    from hubportal.messaging.wording import custom_text
 
     hub = current_hub()
     context = Context({"site_url": settings.SITE_URL, "hub": hub, "hub_name": hub.name, **context}, autoescape=False)
@@ -37,15 +37,6 @@ def render_kind(kind: str, context: dict) -> tuple[str, str]:
     text = _text_engine.get_template(f"notifications/{kind}.txt").render(context)
     subject, _, body = text.strip().partition("\n")
     return subject.strip(), body.strip()
-
-
-def queue_email(*, to: str, subject: str, body: str, kind: str = "", attachments=()) -> OutboundEmail:
-    """Write the email to the outbox and send it once the transaction commits."""
-    from hubportal.tasks import deliver_email
-
-    email = OutboundEmail.objects.create(to=to, subject=subject, body=body, kind=kind, attachments=list(attachments))
-    enqueue_on_commit(deliver_email, email.pk)
-    return email
 
 
 def notify(*, kind: str, recipients: Iterable[User], context: dict | None = None, url: str = "") -> list[Notification]:

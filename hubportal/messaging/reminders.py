@@ -20,14 +20,17 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from celery import shared_task
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
-from hubportal.models import Reminder, User
-from hubportal.notifications import notify
+from hubportal.core.outbox import queue_email
+from hubportal.core.queue import enqueue_on_commit
+from hubportal.messaging.notifications import notify
+from hubportal.models import Notification, Reminder, User
 
 logger = logging.getLogger(__name__)
 
@@ -75,7 +78,7 @@ def kinds() -> dict[str, Finder]:
 def offsets(kind: str) -> list[int]:
     """Days relative to the date: 14 is fourteen days before, -1 a day after
     (the Hub record's days for the kind, else the default)."""
-    from hubportal.hub import reminder_offsets
+    from hubportal.core.hub import reminder_offsets
 
     return reminder_offsets(kind)
 
@@ -140,8 +143,6 @@ def collect(today: date) -> list[Reminder]:
 def sweep(today: date | None = None) -> int:
     """Claim every reminder due today and queue its sending in batches.
     Returns how many this sweep claimed."""
-    from hubportal.queue import enqueue_on_commit
-    from hubportal.tasks import send_reminders
 
     today = today or timezone.localdate()
     sweep_id = uuid.uuid4()
@@ -206,8 +207,6 @@ def requeue_stranded() -> int:
     broker outage during the daily sweep delays reminders, never loses them.
     The claim time is reset, so each is queued again once per RESEND_AFTER;
     send() claims with sent_at, so a reminder queued twice is still sent once."""
-    from hubportal.queue import enqueue_on_commit
-    from hubportal.tasks import send_reminders
 
     now = timezone.now()
     with transaction.atomic():
@@ -259,8 +258,6 @@ def _send_one(reminder: Reminder) -> int:
 
 def send_digests() -> int:
     """One email a day to each digest user listing their notifications since the last one."""
-    from hubportal.models import Notification
-    from hubportal.notifications import queue_email
 
     sent = 0
     users = User.objects.filter(prefers_daily_digest=True, is_active=True).exclude(email="")
@@ -280,3 +277,30 @@ def send_digests() -> int:
             )
             sent += 1
     return sent
+
+
+# --- The tasks (names kept from hubportal/tasks.py: the beat schedule and queued messages use them) ---
+
+
+@shared_task(name="hubportal.tasks.reminders_daily_sweep", acks_late=True)
+def reminders_daily_sweep() -> int:
+
+    return sweep()
+
+
+@shared_task(name="hubportal.tasks.requeue_stranded_reminders", acks_late=True)
+def requeue_stranded_reminders() -> int:
+
+    return requeue_stranded()
+
+
+@shared_task(name="hubportal.tasks.send_reminders", acks_late=True)
+def send_reminders(reminder_ids: list[int]) -> int:
+
+    return send(reminder_ids)
+
+
+@shared_task(name="hubportal.tasks.send_daily_digests", acks_late=True)
+def send_daily_digests() -> int:
+
+    return send_digests()

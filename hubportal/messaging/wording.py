@@ -6,7 +6,7 @@ placeholder, in every branch of every {% if %}, is checked before it is
 saved, so a typo is refused with the reason instead of sending a blank:
 
 - a reminder kind is checked against the context its reminders are really
-  rendered with, filled with sample data (hubportal.wording_samples), down to
+  rendered with, filled with sample data (hubportal.messaging.wording_samples), down to
   each attribute: ``{{ obj.nonexistent }}`` is refused, and the preview shows
   the message at each stage of the series as it would be sent;
 - any other kind may use the names its default uses (plus recipient,
@@ -24,10 +24,10 @@ from django.template import Context, TemplateSyntaxError
 from django.template.base import FilterExpression, Variable
 from django.template.defaulttags import FilterNode, ForNode, IfNode, WithNode
 
+from hubportal.messaging.wording_samples import has_sample, sample_contexts
 from hubportal.models import MessageTemplate
-from hubportal.wording_samples import has_sample, sample_contexts
 
-# Every message is rendered with these (hubportal.notifications.render_kind).
+# Every message is rendered with these (hubportal.messaging.notifications.render_kind).
 ALWAYS_AVAILABLE = {"recipient", "site_url", "url", "hub", "hub_name"}
 
 
@@ -42,7 +42,7 @@ def kinds() -> list[str]:
 
 
 def default_text(kind: str) -> tuple[str, str]:
-    from hubportal.notifications import _text_engine
+    from hubportal.messaging.notifications import _text_engine
 
     source = _text_engine.get_template(f"notifications/{kind}.txt").source
     subject, _, body = source.strip().partition("\n")
@@ -51,7 +51,7 @@ def default_text(kind: str) -> tuple[str, str]:
 
 def _parse(text: str):
     """Parsed as sending parses it (plain text, only the built-in tags)."""
-    from hubportal.notifications import _text_engine
+    from hubportal.messaging.notifications import _text_engine
 
     return _text_engine.from_string(text).nodelist
 
@@ -242,7 +242,7 @@ def preview(kind: str, subject: str, body: str) -> list[Preview]:
     """The wording rendered as it would be sent: for a reminder kind, with
     sample data at each stage of its series; otherwise with each placeholder
     shown by name, e.g. [obj.partner.name]."""
-    from hubportal.notifications import _text_engine
+    from hubportal.messaging.notifications import _text_engine
 
     if has_sample(kind):
         contexts = sample_contexts(kind)

@@ -16,7 +16,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.utils import timezone
 
-from hubportal.academic_years import AUTUMN, academic_year_for
+from hubportal.core.academic_years import AUTUMN, academic_year_for
 from hubportal.models import Term, User
 
 SAMPLE_PK = 2_147_483_647  # the largest integer key
@@ -154,8 +154,8 @@ def sample_recipient() -> User:
 
 def sample_contexts(kind: str, today: date | None = None) -> list[tuple[str, dict]]:
     """One (stage, context) per stage of the kind's series, as its reminders are rendered."""
-    from hubportal.hub import current_hub
-    from hubportal.reminders import offsets, stage_name
+    from hubportal.core.hub import current_hub
+    from hubportal.messaging.reminders import offsets, stage_name
 
     today = today or timezone.localdate()
     obj = SAMPLE_OBJECTS[kind](today)

@@ -8,8 +8,8 @@ from datetime import date
 from django.urls import reverse
 
 from complaints.services import service_managers
+from hubportal.messaging.reminders import Due, dates_due, reminder_kind
 from hubportal.privacy.models import DataRequest
-from hubportal.reminders import Due, dates_due, reminder_kind
 
 KIND = "privacy_request_due"
 

@@ -11,7 +11,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 
 from hubportal.models import AuditEvent
-from hubportal.redaction import redact
+from hubportal.security.redaction import redact
 
 
 def client_ip(request) -> str | None:

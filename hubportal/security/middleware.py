@@ -8,7 +8,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from hubportal.audit import audit
+from hubportal.security.audit import audit
 
 SIGNED_IN_AT = "hubportal_signed_in_at"
 
@@ -41,7 +41,7 @@ class TwoFactorMiddleware:
     """A user who must use two-factor authentication can only enter a code (or
     a recovery code) or sign out until they have entered one this session. The
     set-up page is let through for first enrolment only: it refuses anyone who
-    already has an authenticator (hubportal.two_factor.can_change_devices)."""
+    already has an authenticator (hubportal.security.two_factor.can_change_devices)."""
 
     # The code pages, signing out, and the Hub's public look (its colours and
     # logo, which every page, these included, loads).
@@ -51,7 +51,7 @@ class TwoFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from hubportal.two_factor import two_factor_required
+        from hubportal.security.two_factor import two_factor_required
 
         user = request.user
         if two_factor_required(user) and not user.is_verified():

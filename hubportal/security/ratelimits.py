@@ -2,7 +2,7 @@
 
 One rule for all of them: a limit counts the events its caller names (a
 submission the form accepted, a robot's submission, a lookup) per key (the
-client's address, hubportal.audit.client_ip, or an account) in a fixed window,
+client's address, hubportal.security.audit.client_ip, or an account) in a fixed window,
 and refuses the event that goes over. The counts live in the `ratelimit`
 cache, which every web process shares: Redis when REDIS_URL is set, otherwise
 a table in the database (created by migrate). Never per-process memory, or
@@ -30,7 +30,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django_ratelimit.core import is_ratelimited
 
-from hubportal.audit import client_ip
+from hubportal.security.audit import client_ip
 
 logger = logging.getLogger(__name__)
 

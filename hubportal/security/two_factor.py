@@ -20,10 +20,10 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.qr import write_qrcode_image
 
-from hubportal import roles
-from hubportal.audit import audit
-from hubportal.errors import require
-from hubportal.notifications import queue_email
+from hubportal.core import roles
+from hubportal.core.errors import require
+from hubportal.core.outbox import queue_email
+from hubportal.security.audit import audit
 
 RECOVERY_DEVICE_NAME = "Recovery codes"
 RECOVERY_CODE_COUNT = 10

@@ -1,7 +1,7 @@
 """The three home pages cost the same number of queries with 5 partners as with
 50: every figure is a grouped count or a bulk read, never one per row.
 
-Each page caches its figures (hubportal.figures) under keys that do not depend
+Each page caches its figures (hubportal.core.figures) under keys that do not depend
 on the data, so a second request would read the cache and prove nothing. Every
 measurement here empties the cache first, so it counts the real work."""
 

@@ -3,8 +3,8 @@ dropped as soon as anything changes."""
 
 from django.urls import reverse
 
-from hubportal.figures import cached, figures_changed
-from hubportal.history import record
+from hubportal.core.figures import cached, figures_changed
+from hubportal.core.history import record
 from partners.models import Partner
 from partners.services import partner_move
 from tests.factories import PartnerFactory

@@ -16,10 +16,10 @@ import time_machine
 from django.db import connection
 from django.utils import timezone
 
-from hubportal import reminders
+from hubportal.core.outbox import STALE_CLAIM, drain_email_outbox
+from hubportal.messaging import reminders
+from hubportal.messaging.reminders import Due, dates_due, reminder_kind
 from hubportal.models import Notification, OutboundEmail, Reminder
-from hubportal.reminders import Due, dates_due, reminder_kind
-from hubportal.tasks import STALE_CLAIM, drain_email_outbox
 from tests.conftest import require_service
 from tests.hubportal.test_broker_outage import own_redis  # noqa: F401 - fixture
 from tests.hubportal.test_celery import PATIENCE
