@@ -207,3 +207,13 @@ def review_prefill(agreement: Agreement) -> dict:
             else f"No safeguarding concern raised in {year.label}."
         ),
     }
+
+
+def awarded_projects() -> QuerySet[Agreement]:
+    """The project agreements whose Hub Grant counts as awarded: the one rule for
+    every Hub Grant figure. Every project agreement counts, whatever its state: staff
+    award the grant when they award the expression of interest, and its project
+    agreement is drafted from the award in the same step, so a draft already holds an
+    awarded grant; a completed or terminated project still had its grant awarded.
+    Partnership agreements carry no grant."""
+    return Agreement.objects.filter(kind=Agreement.Kind.PROJECT, hub_contribution__isnull=False)

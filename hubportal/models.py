@@ -304,6 +304,21 @@ def _default_reminder_offsets() -> dict:
 _HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 
 
+def check_reminder_offsets(value) -> str:
+    """'' when ``value`` is a valid set of reminder-offset changes, else what is wrong."""
+    if not isinstance(value, dict):
+        return 'Give the changes as {"kind": [days, ...]}, e.g. {"surveys_deadline": [21, 7, 0, -2]}.'
+    known = settings.DEFAULT_REMINDER_OFFSETS.keys() | settings.REMINDER_OFFSETS.keys()
+    for kind, days in value.items():
+        if kind not in known:
+            return f"{kind} is not a kind of reminder. The kinds are: {', '.join(sorted(known))}."
+        if not isinstance(days, list) or not all(isinstance(d, int) and not isinstance(d, bool) for d in days):
+            return f"{kind}: give whole numbers of days in a list, e.g. [14, 3, 0, -1]; [] for none."
+        if len(set(days)) != len(days):
+            return f"{kind}: each day may appear once."
+    return ""
+
+
 class Hub(models.Model):
     """The Hub this portal runs for: its identity and its terms, as data.
 
@@ -395,8 +410,6 @@ class Hub(models.Model):
 
     def clean(self):
         from django.core.exceptions import ValidationError
-
-        from hubportal.core.hub import check_reminder_offsets
 
         errors = {}
         for field in ("primary_colour", "accent_colour"):

@@ -17,7 +17,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from hubportal.core.hub import EDITABLE_FIELDS, can_edit_hub, hub_update
+from hubportal.core.hub import EDITABLE_FIELDS, can_edit_hub, current_hub, hub_update
 from hubportal.core.uploads import SecureFileField
 from hubportal.models import (
     AuditEvent,
@@ -281,8 +281,6 @@ class HubAdmin(admin.ModelAdmin):
         return request.user.is_staff
 
     def changelist_view(self, request, extra_context=None):
-        from hubportal.core.hub import current_hub
-
         hub = current_hub()
         return HttpResponseRedirect(reverse("admin:hubportal_hub_change", args=[hub.pk]))
 

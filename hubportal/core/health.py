@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from hubportal.core.figures import cached_each
 from hubportal.core.registry import Registry
+from hubportal.core.roles import is_hub_staff, is_safeguarding_lead
 
 GREEN, AMBER, RED = "green", "amber", "red"
 LABELS = {GREEN: "Green", AMBER: "Amber", RED: "Red"}
@@ -76,8 +77,6 @@ def rate(reasons: list[Reason]) -> Health:
 
 def as_seen_by(reason: Reason, viewer, *, for_partner: bool) -> Reason | None:
     """The reason as this viewer may see it, or None if they may not."""
-    from hubportal.core.roles import is_hub_staff, is_safeguarding_lead
-
     if for_partner:
         return None if reason.staff_only or reason.safeguarding_only else reason
     if reason.safeguarding_only and not (viewer is not None and is_safeguarding_lead(viewer)):

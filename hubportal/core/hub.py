@@ -19,6 +19,7 @@ from django.core.cache import cache
 from django.db import transaction
 
 from hubportal.core.errors import ActionRefused
+from hubportal.core.history import record
 from hubportal.models import Hub
 
 log = logging.getLogger(__name__)
@@ -116,8 +117,6 @@ def _shown(value) -> str:
 def hub_update(*, hub: Hub, actor, changes: dict) -> Hub:
     """Save the changed fields of the Hub record and write each change, old and
     new, to its history. Only an admin may change it (the admin asks can_edit_hub)."""
-    from hubportal.core.history import record
-
     allowed, reason = can_edit_hub(actor)
     if not allowed:
         raise ActionRefused(reason)
@@ -148,21 +147,6 @@ def can_edit_hub(user) -> tuple[bool, str]:
     if user is None or not user.is_authenticated or not user.is_superuser:
         return False, "Only an admin can change the Hub's name and terms."
     return True, ""
-
-
-def check_reminder_offsets(value) -> str:
-    """'' when ``value`` is a valid set of reminder-offset changes, else what is wrong."""
-    if not isinstance(value, dict):
-        return 'Give the changes as {"kind": [days, ...]}, e.g. {"surveys_deadline": [21, 7, 0, -2]}.'
-    known = settings.DEFAULT_REMINDER_OFFSETS.keys() | settings.REMINDER_OFFSETS.keys()
-    for kind, days in value.items():
-        if kind not in known:
-            return f"{kind} is not a kind of reminder. The kinds are: {', '.join(sorted(known))}."
-        if not isinstance(days, list) or not all(isinstance(d, int) and not isinstance(d, bool) for d in days):
-            return f"{kind}: give whole numbers of days in a list, e.g. [14, 3, 0, -1]; [] for none."
-        if len(set(days)) != len(days):
-            return f"{kind}: each day may appear once."
-    return ""
 
 
 def reminder_offsets(kind: str) -> list[int]:

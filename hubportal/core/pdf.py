@@ -16,12 +16,12 @@ from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from hubportal.core.hub import current_hub, logo_data_uri
+
 ALLOWED_PROTOCOLS = {"data"}
 
 
 def render_html(template_name: str, context: dict) -> str:
-    from hubportal.core.hub import current_hub, logo_data_uri
-
     hub = current_hub()
     context = {
         "hub": hub,

@@ -16,6 +16,8 @@ from functools import lru_cache
 
 import holidays
 
+from hubportal.core.hub import current_hub
+
 
 @lru_cache(maxsize=64)
 def _calendar(year: int, region: str) -> dict[date, str]:
@@ -23,8 +25,6 @@ def _calendar(year: int, region: str) -> dict[date, str]:
 
 
 def _region() -> str:
-    from hubportal.core.hub import current_hub
-
     return current_hub().holiday_region
 
 

@@ -13,8 +13,11 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from agreements.models import AgreementTemplate
+from eoi.models import ProcurementBand
 from hubportal.core.hub import current_hub, hub_update
 from hubportal.models import Hub, User
+from partners.models import District, EvidenceType
 
 
 @dataclass(frozen=True)
@@ -46,9 +49,6 @@ def _replacements(before: Hub, after: dict) -> list[tuple[str, str]]:
 def reword_reference_text(replacements: list[tuple[str, str]]) -> int:
     """Put the new Hub's names into the seeded templates and descriptions.
     Signed agreements are records and keep the words they were signed in."""
-    from agreements.models import AgreementTemplate
-    from partners.models import EvidenceType
-
     changed = 0
     for model, fields in (
         (AgreementTemplate, ["name", "basis", "hub_expectations", "partner_expectations", "monitoring", "conditions"]),
@@ -67,8 +67,6 @@ def reword_reference_text(replacements: list[tuple[str, str]]) -> int:
 def districts_set(names: list[str]) -> None:
     """The Hub's districts are exactly ``names``: others in use are kept on old
     records but no longer offered; others never used are removed."""
-    from partners.models import District
-
     names = [n.strip() for n in names if n.strip()]
     for order, name in enumerate(names):
         District.objects.update_or_create(name=name, defaults={"is_active": True, "sort_order": order})
@@ -79,8 +77,6 @@ def districts_set(names: list[str]) -> None:
 
 def bands_set(bands: list[Band]) -> None:
     """Replace the procurement bands (awards keep the route they were given)."""
-    from eoi.models import ProcurementBand
-
     ProcurementBand.objects.all().delete()
     for band in bands:
         ProcurementBand.objects.create(name=band.name, minimum=band.minimum, maximum=band.maximum, route=band.route)

@@ -1,4 +1,5 @@
 from hubportal.core import roles
+from hubportal.core.hub import current_hub
 from hubportal.messaging.notifications import unread_count
 from hubportal.records_import.permissions import can_import
 
@@ -23,6 +24,4 @@ def navigation(request):
 
 def hub(request):
     """The Hub record for every page: its name, lead organisation, area, colours, links."""
-    from hubportal.core.hub import current_hub
-
     return {"hub": current_hub()}

@@ -33,6 +33,8 @@ from hubportal.core import roles
 from hubportal.core.academic_years import AcademicYear, current_academic_year
 from hubportal.core.exports import rows_by_chunk
 from hubportal.core.health import AMBER, GREEN, LABELS, RED, Health, health_for
+from hubportal.insights.leverage import leverage_totals
+from hubportal.models import HistoryEntry
 from partners.evidence_status import EVIDENCE_STAGES
 from partners.filters import EvidenceFilter
 from partners.models import EvidenceItem, Partner
@@ -516,8 +518,6 @@ def recent_activity(user, limit: int = 10):
     learn such a concern exists)."""
     from django.contrib.contenttypes.models import ContentType
 
-    from hubportal.models import HistoryEntry
-
     entries = HistoryEntry.objects.select_related("content_type").order_by("-at", "-pk")
     if not roles.is_safeguarding_lead(user):
         entries = entries.exclude(
@@ -600,8 +600,6 @@ def portal_summary(user) -> dict:
 
 
 def chair_summary(user, today: date) -> dict:
-    from hubportal.insights.leverage import leverage_totals
-
     by_stage, watched, _ = partner_census()
     in_force = Agreement.objects.filter(status__in=Agreement.IN_FORCE).aggregate(
         partnership=Count("id", filter=Q(kind=Agreement.Kind.PARTNERSHIP)),

@@ -3,6 +3,7 @@ from django import forms
 from django.db.models import Q
 
 from hubportal.core.academic_years import TERM_CHOICES, AcademicYear
+from hubportal.insights.reminder_log import can_see_complaint_messages, is_complaint_kind
 from hubportal.models import BoardReport, Notification, OutboundEmail, Reminder
 
 
@@ -29,8 +30,6 @@ class ReminderFilter(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         from django.conf import settings
-
-        from hubportal.insights.reminder_log import can_see_complaint_messages, is_complaint_kind
 
         kinds = sorted(settings.REMINDER_OFFSETS)
         if self.request is None or not can_see_complaint_messages(self.request.user):

@@ -20,9 +20,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import OuterRef, Q, Subquery, Sum
 
-from agreements.models import Agreement
+from agreements.selectors import awarded_projects
 from hubportal.core import exports
 from hubportal.core.academic_years import AcademicYear, current_academic_year
 from hubportal.core.money import to_money
@@ -41,16 +41,6 @@ def leverage_ratio(*, grant: Decimal, income: Decimal, match: Decimal) -> Decima
     if not grant:
         return None
     return ((income + match) / grant).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
-
-
-def awarded_projects() -> QuerySet[Agreement]:
-    """The project agreements whose Hub Grant counts as awarded: the one rule for
-    every Hub Grant figure. Every project agreement counts, whatever its state: staff
-    award the grant when they award the expression of interest, and its project
-    agreement is drafted from the award in the same step, so a draft already holds an
-    awarded grant; a completed or terminated project still had its grant awarded.
-    Partnership agreements carry no grant."""
-    return Agreement.objects.filter(kind=Agreement.Kind.PROJECT, hub_contribution__isnull=False)
 
 
 @dataclass

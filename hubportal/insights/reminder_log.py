@@ -11,6 +11,8 @@ see complaint messages in the log at all, in the page or in an export.
 
 from django.db.models import Q, QuerySet
 
+from complaints.models import Complaint
+from complaints.permissions import can_see_personal_details
 from hubportal.models import OutboundEmail, Reminder
 
 # Every notification and reminder kind about a complaint is named complaints_*.
@@ -20,8 +22,6 @@ COMPLAINT_KIND_PREFIX = "complaints_"
 def can_see_complaint_messages(user) -> bool:
     """Complaint reminders and emails in the log: for those who may see every
     complaint and the complainant's details."""
-    from complaints.permissions import can_see_personal_details
-
     return can_see_personal_details(user)
 
 
@@ -31,8 +31,6 @@ def is_complaint_kind(kind: str) -> bool:
 
 def _complaint_reminders() -> Q:
     from django.contrib.contenttypes.models import ContentType
-
-    from complaints.models import Complaint
 
     return Q(kind__startswith=COMPLAINT_KIND_PREFIX) | Q(content_type=ContentType.objects.get_for_model(Complaint))
 

@@ -26,7 +26,7 @@ from django.utils import timezone
 from agreements.models import Agreement
 from complaints.models import Complaint
 from hubportal.core import roles
-from hubportal.core.academic_years import AUTUMN, SPRING, SUMMER
+from hubportal.core.academic_years import AUTUMN, SPRING, SUMMER, current_academic_year
 from hubportal.core.errors import ActionRefused, require
 from hubportal.core.exports import xlsx_file
 from hubportal.core.health import LABELS, health_for
@@ -76,8 +76,6 @@ def report_terms(today: date) -> list[Term]:
     are created with the usual dates if the Hub has not set them yet)."""
     terms = list(Term.objects.filter(starts_on__lte=today).order_by("-starts_on")[:9])
     if not terms:
-        from hubportal.core.academic_years import current_academic_year
-
         terms = [t for t in Term.for_year(current_academic_year()) if t.starts_on <= today][::-1]
     return terms
 

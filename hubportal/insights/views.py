@@ -22,6 +22,7 @@ from hubportal.core.exports import export_format, export_rows
 from hubportal.core.figures import cached
 from hubportal.core.health import health_for
 from hubportal.core.history import record
+from hubportal.core.hub import current_hub
 from hubportal.core.lists import page_of, querystring
 from hubportal.core.shared_reads import reads_shared
 from hubportal.core.todo import todos_for
@@ -58,8 +59,6 @@ def landing(request: HttpRequest) -> HttpResponse:
 @require_GET
 def hub_theme(request: HttpRequest) -> HttpResponse:
     """The Hub's colours as CSS variables (a stylesheet, so the CSP needs no inline style)."""
-    from hubportal.core.hub import current_hub
-
     hub = current_hub()
     css = f":root {{ --hub-purple: {hub.primary_colour}; --hub-purple-dark: {hub.accent_colour}; }}\n"
     response = HttpResponse(css, content_type="text/css")
@@ -71,8 +70,6 @@ def hub_logo(request: HttpRequest) -> HttpResponse:
     """The Hub's logo (public: it is on the landing page), or the Hub Portal mark."""
     from django.http import FileResponse
     from django.templatetags.static import static
-
-    from hubportal.core.hub import current_hub
 
     hub = current_hub()
     if not hub.logo:

@@ -3,7 +3,9 @@ from django.contrib.auth.forms import PasswordResetForm
 from django.template import loader
 
 from hubportal.core import text_limits
+from hubportal.core.hub import current_hub
 from hubportal.core.outbox import queue_email
+from hubportal.messaging.wording import validate
 from hubportal.models import User
 
 
@@ -14,8 +16,6 @@ class OutboxPasswordResetForm(PasswordResetForm):
     def send_mail(
         self, subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=None
     ):
-        from hubportal.core.hub import current_hub
-
         context = {**context, "hub": current_hub()}
         subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
         body = loader.render_to_string(email_template_name, context)
@@ -96,8 +96,6 @@ class WordingForm(forms.Form):
         self.kind = kind
 
     def clean(self):
-        from hubportal.messaging.wording import validate
-
         cleaned = super().clean()
         if "subject" in cleaned and "body" in cleaned:
             validate(self.kind, cleaned["subject"], cleaned["body"])

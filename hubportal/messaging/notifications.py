@@ -9,32 +9,29 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import transaction
-from django.template import Context, Engine
+from django.template import Context
 from django.utils import timezone
 
+from hubportal.core.hub import current_hub
 from hubportal.core.outbox import queue_email
+from hubportal.messaging.wording import custom_text, text_engine
 from hubportal.models import Notification, User
 
-# Emails are plain text: no HTML escaping of names like "O'Brien & Co".
 # Kinds emailed at once even to people who take the daily digest: a
 # safeguarding concern cannot wait until tomorrow morning.
 URGENT_KINDS = frozenset({"complaints_safeguarding_concern"})
 
-_text_engine = Engine(dirs=[str(d) for d in settings.TEMPLATES[0]["DIRS"]], app_dirs=True, autoescape=False)
 
 
 def render_kind(kind: str, context: dict) -> tuple[str, str]:
     """Subject and body for a kind: staff's own wording if they have set it, else the default file."""
-    from hubportal.core.hub import current_hub
-    from hubportal.messaging.wording import custom_text
-
     hub = current_hub()
     context = Context({"site_url": settings.SITE_URL, "hub": hub, "hub_name": hub.name, **context}, autoescape=False)
     custom = custom_text(kind)
     if custom:
-        subject, body = (_text_engine.from_string(part).render(context) for part in custom)
+        subject, body = (text_engine.from_string(part).render(context) for part in custom)
         return subject.strip(), body.strip()
-    text = _text_engine.get_template(f"notifications/{kind}.txt").render(context)
+    text = text_engine.get_template(f"notifications/{kind}.txt").render(context)
     subject, _, body = text.strip().partition("\n")
     return subject.strip(), body.strip()
 

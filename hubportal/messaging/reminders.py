@@ -1,23 +1,14 @@
 """Reminders: a daily sweep finds what is due and reminds each person once.
 
-Each app declares its reminder kinds in `<app>/reminders.py`:
-
-    @reminder_kind("surveys_deadline")
-    def survey_deadlines(today: date) -> Iterable[Due]:
-        ...  # a few queries, whatever the number of objects
-
-A finder yields one `Due` per object and stage that is due today. Offsets
-(how many days before or after a date) come from the Hub record, else settings.REMINDER_OFFSETS,
-so changing them is configuration, not code. The text of each kind is the
-notification template `notifications/<kind>.txt`, rendered with `obj`,
-`stage`, `due_on` and `recipient`.
+The kinds and their days are hubportal.messaging.kinds (each app registers its
+own in `<app>/reminders.py`). The text of each kind is the notification
+template `notifications/<kind>.txt`, rendered with `obj`, `stage`, `due_on` and
+`recipient`. The tasks at the end keep their names from hubportal/tasks.py.
 """
 
 import json
 import logging
 import uuid
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from celery import shared_task
@@ -25,96 +16,20 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.utils import timezone
-from django.utils.module_loading import autodiscover_modules
 
 from hubportal.core.outbox import queue_email
 from hubportal.core.queue import enqueue_on_commit
+from hubportal.messaging.kinds import kinds
 from hubportal.messaging.notifications import notify
 from hubportal.models import Notification, Reminder, User
 
 logger = logging.getLogger(__name__)
 
-Finder = Callable[[date], Iterable["Due"]]
-_KINDS: dict[str, Finder] = {}
 BATCH_SIZE = 100
 # Claimed but not sent after this long: the send task was lost (broker down,
 # worker killed), so the frequent requeue_stranded task queues it again. Just
 # above the send task's hard time limit: no run can still hold it by then.
 RESEND_AFTER = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
-
-
-@dataclass
-class Due:
-    kind: str
-    obj: object
-    stage: str
-    due_on: date
-    recipients: list[User]
-    url: str = ""
-    context: dict = field(default_factory=dict)
-    # The date this series started from, when the same object can start it
-    # again (an agreement reopened and issued again): stored in the reminder's
-    # stage, which is part of its unique key, so the new series is sent too.
-    series_from: date | None = None
-
-    @property
-    def stage_key(self) -> str:
-        return f"{self.stage} {self.series_from.isoformat()}" if self.series_from else self.stage
-
-
-def reminder_kind(kind: str):
-    def register(finder: Finder) -> Finder:
-        _KINDS[kind] = finder
-        return finder
-
-    return register
-
-
-def kinds() -> dict[str, Finder]:
-    autodiscover_modules("reminders")
-    return dict(_KINDS)
-
-
-def offsets(kind: str) -> list[int]:
-    """Days relative to the date: 14 is fourteen days before, -1 a day after
-    (the Hub record's days for the kind, else the default)."""
-    from hubportal.core.hub import reminder_offsets
-
-    return reminder_offsets(kind)
-
-
-def stage_name(days_before: int) -> str:
-    if days_before > 0:
-        return f"{days_before}d-before"
-    if days_before == 0:
-        return "on-the-day"
-    return f"{-days_before}d-after"
-
-
-def catch_up(today: date, kind: str, stage_day: Callable[[date, int], date | None]) -> dict[date, str]:
-    """Which dates (deadlines, expiries) have a reminder due today, by stage name.
-
-    `stage_day(day, n)` is the date that a sweep on `day` reminds of at offset
-    n (None: no reminders that day). A stage whose day was missed (beat was
-    down, the machine was off) is still due for REMINDER_CATCH_UP_DAYS days,
-    unless a later stage has come due since; the reminder's unique key stops a
-    stage already sent from going again. "On the day" is never sent late: its
-    wording says "today"."""
-    found = {}
-    # Oldest missed day first and, within a day, earliest stage first, so a
-    # date keeps the latest stage that has come due for it.
-    for late in range(settings.REMINDER_CATCH_UP_DAYS, -1, -1):
-        day = today - timedelta(days=late)
-        for n in sorted(offsets(kind), reverse=True):
-            reminded = stage_day(day, n)
-            if reminded is not None and not (late and n == 0):
-                found[reminded] = stage_name(n)
-    return found
-
-
-def dates_due(today: date, kind: str) -> dict[date, str]:
-    """Which dates have a reminder due today, by stage name, offsets in calendar days."""
-    return catch_up(today, kind, lambda day, n: day + timedelta(days=n))
 
 
 def collect(today: date) -> list[Reminder]:

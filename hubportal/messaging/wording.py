@@ -20,12 +20,16 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.template import Context, TemplateSyntaxError
+from django.template import Context, Engine, TemplateSyntaxError
 from django.template.base import FilterExpression, Variable
 from django.template.defaulttags import FilterNode, ForNode, IfNode, WithNode
 
 from hubportal.messaging.wording_samples import has_sample, sample_contexts
 from hubportal.models import MessageTemplate
+
+# The engine every message is rendered with. Emails are plain text: no HTML
+# escaping of names like "O'Brien & Co".
+text_engine = Engine(dirs=[str(d) for d in settings.TEMPLATES[0]["DIRS"]], app_dirs=True, autoescape=False)
 
 # Every message is rendered with these (hubportal.messaging.notifications.render_kind).
 ALWAYS_AVAILABLE = {"recipient", "site_url", "url", "hub", "hub_name"}
@@ -42,18 +46,14 @@ def kinds() -> list[str]:
 
 
 def default_text(kind: str) -> tuple[str, str]:
-    from hubportal.messaging.notifications import _text_engine
-
-    source = _text_engine.get_template(f"notifications/{kind}.txt").source
+    source = text_engine.get_template(f"notifications/{kind}.txt").source
     subject, _, body = source.strip().partition("\n")
     return subject.strip(), body.strip()
 
 
 def _parse(text: str):
     """Parsed as sending parses it (plain text, only the built-in tags)."""
-    from hubportal.messaging.notifications import _text_engine
-
-    return _text_engine.from_string(text).nodelist
+    return text_engine.from_string(text).nodelist
 
 
 def _condition_expressions(condition):
@@ -242,8 +242,6 @@ def preview(kind: str, subject: str, body: str) -> list[Preview]:
     """The wording rendered as it would be sent: for a reminder kind, with
     sample data at each stage of its series; otherwise with each placeholder
     shown by name, e.g. [obj.partner.name]."""
-    from hubportal.messaging.notifications import _text_engine
-
     if has_sample(kind):
         contexts = sample_contexts(kind)
     else:
@@ -251,7 +249,7 @@ def preview(kind: str, subject: str, body: str) -> list[Preview]:
     shown = []
     for stage, values in contexts:
         context = Context(values, autoescape=False)
-        rendered = [_text_engine.from_string(part).render(context).strip() for part in (subject, body)]
+        rendered = [text_engine.from_string(part).render(context).strip() for part in (subject, body)]
         shown.append(Preview(stage, *rendered))
     return shown
 

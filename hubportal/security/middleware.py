@@ -9,6 +9,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from hubportal.security.audit import audit
+from hubportal.security.two_factor import two_factor_required
 
 SIGNED_IN_AT = "hubportal_signed_in_at"
 
@@ -51,8 +52,6 @@ class TwoFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from hubportal.security.two_factor import two_factor_required
-
         user = request.user
         if two_factor_required(user) and not user.is_verified():
             allowed = {reverse(name) for name in self.ALLOWED}

@@ -111,7 +111,7 @@ def test_with_the_broker_down_the_request_succeeds_and_the_email_follows_later(d
 @pytest.mark.django_db(transaction=True)
 def test_a_real_worker_delivers_a_reminder_end_to_end(real_broker, partner_a_user):
     from hubportal.messaging import reminders
-    from hubportal.messaging.reminders import Due, dates_due, reminder_kind
+    from hubportal.messaging.kinds import Due, dates_due, reminder_kind
     from tests.hubportal.test_reminders import CHECKIN
 
     @reminder_kind("test_checkin")

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from hubportal.core.outbox import STALE_CLAIM, drain_email_outbox
 from hubportal.messaging import reminders
-from hubportal.messaging.reminders import Due, dates_due, reminder_kind
+from hubportal.messaging.kinds import Due, dates_due, reminder_kind
 from hubportal.models import Notification, OutboundEmail, Reminder
 from tests.conftest import require_service
 from tests.hubportal.test_broker_outage import own_redis  # noqa: F401 - fixture

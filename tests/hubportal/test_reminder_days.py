@@ -20,7 +20,8 @@ from agreements.models import Agreement
 from complaints.models import Complaint
 from eoi.models import ExpressionOfInterest
 from hubportal.core.working_days import add_working_days, subtract_working_days
-from hubportal.messaging.reminders import stage_name, sweep
+from hubportal.messaging.kinds import stage_name
+from hubportal.messaging.reminders import sweep
 from hubportal.models import Reminder
 from partners.models import EvidenceItem, EvidenceType
 from surveys.models import SurveyRequest

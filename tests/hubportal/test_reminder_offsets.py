@@ -6,8 +6,8 @@ record, so an admin changes them without a redeploy."""
 import pytest
 from django.core.exceptions import ValidationError
 
-from hubportal.core.hub import check_reminder_offsets, reminder_offsets
-from hubportal.models import Hub
+from hubportal.core.hub import reminder_offsets
+from hubportal.models import Hub, check_reminder_offsets
 from hubportal.settings import DEFAULT_REMINDER_OFFSETS
 
 

@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hubportal.messaging import reminders
-from hubportal.messaging.reminders import Due, dates_due, reminder_kind, requeue_stranded_reminders, sweep
+from hubportal.messaging.kinds import Due, dates_due, reminder_kind
+from hubportal.messaging.reminders import requeue_stranded_reminders, sweep
 from hubportal.models import MessageTemplate, Notification, Reminder, User
 from partners.models import EvidenceItem, EvidenceType, Partner
 from partners.tasks import expire_evidence
