@@ -110,7 +110,7 @@ def test_with_the_broker_down_the_request_succeeds_and_the_email_follows_later(d
 
 @pytest.mark.django_db(transaction=True)
 def test_a_real_worker_delivers_a_reminder_end_to_end(real_broker, partner_a_user):
-    from hubportal.messaging import reminders
+    from hubportal.messaging import kinds, reminders
     from hubportal.messaging.kinds import Due, dates_due, reminder_kind
     from tests.hubportal.test_reminders import CHECKIN
 
@@ -126,7 +126,7 @@ def test_a_real_worker_delivers_a_reminder_end_to_end(real_broker, partner_a_use
             while not mail.outbox and time.monotonic() < deadline:
                 time.sleep(0.1)
     finally:
-        reminders._KINDS.pop("test_checkin")
+        kinds._KINDS.pop("test_checkin")
     assert [m.subject for m in mail.outbox] == ["Check-in due for Partner A Music"], f"on {real_broker}"
 
 

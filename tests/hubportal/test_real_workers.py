@@ -17,7 +17,7 @@ from django.db import connection
 from django.utils import timezone
 
 from hubportal.core.outbox import STALE_CLAIM, drain_email_outbox
-from hubportal.messaging import reminders
+from hubportal.messaging import kinds, reminders
 from hubportal.messaging.kinds import Due, dates_due, reminder_kind
 from hubportal.models import Notification, OutboundEmail, Reminder
 from tests.conftest import require_service
@@ -63,7 +63,7 @@ def test_a_worker_killed_mid_send_neither_loses_nor_duplicates_the_reminder(redi
         wait_for(lambda: list(tmp_path.glob("*.log")), PATIENCE, "the email to be sent")
         time.sleep(2)
     finally:
-        reminders._KINDS.pop("test_checkin")
+        kinds._KINDS.pop("test_checkin")
         for worker in workers:
             stop(worker)
 

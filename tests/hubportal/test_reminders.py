@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from hubportal.messaging import reminders
+from hubportal.messaging import kinds, reminders
 from hubportal.messaging.kinds import Due, dates_due, reminder_kind
 from hubportal.messaging.reminders import requeue_stranded_reminders, sweep
 from hubportal.models import MessageTemplate, Notification, Reminder, User
@@ -38,7 +38,7 @@ def checkin_kind():
         return [Due("test_checkin", p, stages[CHECKIN], CHECKIN, list(p.users.all()), url="/portal/") for p in partners]
 
     yield find
-    reminders._KINDS.pop("test_checkin")
+    kinds._KINDS.pop("test_checkin")
 
 
 @pytest.fixture
@@ -105,7 +105,7 @@ def test_the_sweep_makes_the_same_queries_for_10_and_1000_reminders_due(checkin_
     assert len(few) == len(many), "\n".join(sql[:100] for sql in many)
     # collect (2: partners and their users) + one insert + read back + a
     # savepoint pair; every other app's finders, with nothing due, at most 3 each.
-    assert len(few) <= 6 + 3 * (len(reminders.kinds()) - 1)
+    assert len(few) <= 6 + 3 * (len(kinds.kinds()) - 1)
 
 
 def test_250_reminders_due_go_out_in_3_batches_of_at_most_100_each_sent_once(
