@@ -69,8 +69,10 @@ test: lint
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # ruff for style and bugs; bandit for security (medium and high findings fail).
+# lint-imports: the layers of hubportal/ and no import cycles (pyproject.toml, [tool.importlinter]).
 lint: dev-venv
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 	$(VENV)/bin/bandit -q -r $(APPS) -x '*/migrations/*' -ll
 
 # Performance at hub scale (issue 11): against the PostgreSQL and Redis in DATABASE_URL and
