@@ -7,7 +7,7 @@ class HubPortalConfig(AppConfig):
     verbose_name = "Hub Portal"
 
     def ready(self):
-        from hubportal.core import admin  # noqa: F401 - the foundation's admin (no hubportal/admin.py to discover)
+        from hubportal.core import admin  # noqa: F401 - the foundation's admin, in core (autodiscovery looks only at the top)
         from hubportal.core.roles import ensure_groups
         from hubportal.security import (
             audit,  # noqa: F401 - connects the sign-in audit receivers

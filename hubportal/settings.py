@@ -237,7 +237,7 @@ else:
     }
 
 # The task modules of the hubportal layers (autodiscovery finds only <app>.tasks).
-# Their task names stay "hubportal.tasks.<task>", as the beat schedule below says.
+# Their task names stay as before the layers (name=...), as the beat schedule below says.
 CELERY_IMPORTS = ("hubportal.core.outbox", "hubportal.messaging.reminders", "hubportal.insights.reports")
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True

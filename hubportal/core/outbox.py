@@ -3,7 +3,7 @@
 ``queue_email`` writes the row and queues ``deliver_email`` once the transaction
 commits; ``drain_email_outbox`` (beat, every minute) picks up whatever never left.
 In core so that every layer can send an email (two-factor, password reset,
-notifications). Task names stay "hubportal.tasks.*" (queued messages, beat).
+notifications). Task names stay as they were before the layers (queued messages, beat).
 """
 
 import logging

@@ -468,7 +468,7 @@ def board_report_xlsx(content: dict):
     return xlsx_file(sheets)
 
 
-# --- The tasks (names kept from hubportal/tasks.py: the beat schedule and queued messages use them) ---
+# --- The tasks (names kept from before the layers: the beat schedule and queued messages use them) ---
 
 
 @shared_task(

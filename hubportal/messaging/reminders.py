@@ -3,7 +3,7 @@
 The kinds and their days are hubportal.messaging.kinds (each app registers its
 own in `<app>/reminders.py`). The text of each kind is the notification
 template `notifications/<kind>.txt`, rendered with `obj`, `stage`, `due_on` and
-`recipient`. The tasks at the end keep their names from hubportal/tasks.py.
+`recipient`. The tasks at the end keep the names they had before the layers.
 """
 
 import json
@@ -194,7 +194,7 @@ def send_digests() -> int:
     return sent
 
 
-# --- The tasks (names kept from hubportal/tasks.py: the beat schedule and queued messages use them) ---
+# --- The tasks (names kept from before the layers: the beat schedule and queued messages use them) ---
 
 
 @shared_task(name="hubportal.tasks.reminders_daily_sweep", acks_late=True)

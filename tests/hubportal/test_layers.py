@@ -91,7 +91,7 @@ def test_nothing_is_flat_in_hubportal_but_the_django_and_celery_entry_points():
     assert (ROOT / "hubportal/core/__init__.py").read_text() == '"""The shared kernel: imports no app."""\n'
 
 
-# Task names were the dotted paths of hubportal/tasks.py; the beat schedule and
+# Task names were the dotted paths of the old flat tasks module; the beat schedule and
 # any message already queued name them, so they stay whatever module holds them.
 STABLE_TASK_NAMES = {
     "hubportal.tasks.deliver_email": "hubportal.core.outbox",
