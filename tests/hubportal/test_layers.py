@@ -116,3 +116,16 @@ def test_every_task_in_the_beat_schedule_is_registered():
     celery_app.loader.import_default_modules()
     for entry in settings.CELERY_BEAT_SCHEDULE.values():
         assert entry["task"] in celery_app.tasks, entry["task"]
+
+
+def test_every_reminder_kind_has_its_sample_registered_by_its_app():
+    from hubportal.messaging.kinds import kinds
+    from hubportal.messaging.wording_samples import sample_objects
+
+    # The kinds the flat wording_samples module knew before the layers.
+    before = {
+        "agreements_renewal_due", "agreements_review_due", "agreements_unsigned", "surveys_deadline",
+        "surveys_overdue_staff", "surveys_evaluation_due", "partners_evidence_expiry", "complaints_acknowledge_due",
+        "complaints_response_due", "eoi_call_closing", "privacy_request_due",
+    }  # fmt: skip
+    assert before <= set(sample_objects()) <= set(kinds())
