@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from hubportal.core import exports
-from partners import views
 from partners.models import District, NationalPlanStrand, Partner, PartnerType
+from partners.views import staff as views
 from tests.factories import PartnerFactory
 from tests.partners.factories import ContactFactory
 from tests.partners.helpers import all_verified

@@ -14,10 +14,10 @@ from openpyxl import load_workbook
 
 from hubportal.core import exports
 from hubportal.core.errors import ActionRefused
-from surveys import views
 from surveys.consent import consent_blocker, may_use
 from surveys.models import CaseStudy, Consent
 from surveys.services import case_study_publish, consent_withdraw
+from surveys.views import staff as views
 from tests.files import pdf, png
 from tests.surveys.factories import CaseStudyFactory, consent_for, image_for
 

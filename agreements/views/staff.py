@@ -1,15 +1,12 @@
-"""Thin views: fetch within the user's scope, check, call a service, redirect."""
-
-from decimal import Decimal
+"""Pages for Hub staff and the Chair."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from agreements import permissions, selectors, services
-from agreements.filters import AWAITING, DECIDED, AgreementFilter, PortalAgreementFilter, RecommendationFilter
+from agreements.filters import AWAITING, DECIDED, AgreementFilter, RecommendationFilter
 from agreements.forms import (
     AgreementCreateForm,
     AgreementForm,
@@ -25,30 +22,18 @@ from agreements.forms import (
     ReviewExceptionForm,
     ReviewForm,
     RollForwardForm,
-    SignForm,
     TemplateForm,
     formset_rows,
 )
-from agreements.models import Agreement, AnnualReview, Reason, Signature, TerminationRecommendation
-from agreements.text import verify
+from agreements.models import Agreement, AnnualReview, Reason, TerminationRecommendation
+from agreements.views.shared import _detail_context, _not_now
 from hubportal.core.academic_years import AcademicYear, current_academic_year
 from hubportal.core.errors import ActionRefused, require
 from hubportal.core.exports import export_format, export_rows
 from hubportal.core.history import history_for
-from hubportal.core.hub import current_hub
 from hubportal.core.lists import page_of, querystring
-from hubportal.core.pdf import pdf_response, render_pdf
-from hubportal.core.roles import (
-    chair_required,
-    hub_staff_required,
-    is_hub_staff,
-    is_partner_user,
-    is_service_manager,
-    partner_required,
-)
-from hubportal.core.uploads import serve_private_file
+from hubportal.core.roles import chair_required, hub_staff_required, is_hub_staff, is_service_manager
 from partners.models import PartnerType
-from partners.standing import Action
 
 LIST_COLUMNS = [
     ("Partner", lambda a: a.partner.name),
@@ -64,19 +49,6 @@ LIST_COLUMNS = [
     ("Hub contribution", lambda a: a.hub_contribution),
     ("With the Chair", lambda a: "yes" if a.has_open_recommendation else ""),
 ]
-# What the partner's own list shows, and nothing of staff's (no recommendation to the Chair).
-PORTAL_COLUMNS = [
-    ("Agreement", lambda a: a.title),
-    ("Kind", lambda a: a.get_kind_display()),
-    ("Academic year", lambda a: a.year.label),
-    ("State", lambda a: a.get_status_display()),
-    ("Version", lambda a: a.version),
-    ("Issued", lambda a: a.issued_at),
-    ("Live since", lambda a: a.live_at),
-    ("Ended", lambda a: a.ended_at),
-    ("Hub contribution", lambda a: a.hub_contribution),
-    ("Match funding committed", lambda a: a.match_funding_commitment),
-]
 RECOMMENDATION_COLUMNS = [
     ("Recommendation", lambda r: r.get_kind_display()),
     ("Agreement", lambda r: r.agreement.title),
@@ -89,68 +61,6 @@ RECOMMENDATION_COLUMNS = [
     ("Decision", lambda r: r.get_decision_display()),
     ("Decided", lambda r: r.decided_at),
 ]
-
-
-def _detail_context(agreement: Agreement, user) -> dict:
-    signatures = list(agreement.signatures.all())
-    current = {s.party: s for s in signatures if s.voided_at is None}
-    reviews = list(agreement.reviews.all())
-    recommendations = list(agreement.recommendations.all())
-    has_open = any(not r.is_decided for r in recommendations)
-    instalments = list(agreement.instalments.all())
-    for instalment in instalments:
-        instalment.can_pay = permissions.can_record_payment(user, instalment)
-    # What the partner's standing withholds now, with the reason shown where the button would be.
-    withheld = {}
-    if permissions.can_sign(user, agreement):
-        withheld["sign"] = permissions.standing_allows(agreement, Action.AGREEMENT_SIGN)[1]
-    if permissions.can_countersign(user, agreement):
-        withheld["countersign"] = permissions.standing_allows(agreement, Action.AGREEMENT_COUNTERSIGN)[1]
-    # An imported agreement signed before the portal: its signed copy (issue 22).
-    from hubportal.records_import.models import LegacySignedCopy
-    from hubportal.records_import.permissions import can_attach_legacy_pdf
-
-    legacy_copy = LegacySignedCopy.objects.filter(agreement=agreement).select_related("uploaded_by").first()
-    return {
-        "agreement": agreement,
-        "outcomes": list(agreement.outcomes.all()),
-        "instalments": instalments,
-        "instalment_total": sum((i.amount for i in instalments), Decimal("0.00")),
-        "versions": list(agreement.versions.all()),
-        "signatures": signatures,
-        "voided_signatures": [s for s in signatures if s.voided_at],
-        "partner_signature": current.get(Signature.Party.PARTNER),
-        "hub_signature": current.get(Signature.Party.HUB),
-        "reviews": reviews,
-        "open_review": next((r for r in reviews if r.completed_at is None), None),
-        "recommendations": recommendations,
-        "verification": verify(agreement) if agreement.versions.all() else None,
-        "history": history_for(agreement).select_related("actor"),
-        "reason_choices": Reason.choices,
-        "withheld": withheld,
-        "legacy_copy": legacy_copy,
-        "can": {
-            "attach_legacy": is_hub_staff(user) and can_attach_legacy_pdf(user, agreement)[0],
-            "edit": permissions.can_edit(user, agreement),
-            "issue": permissions.can_issue(user, agreement),
-            "reopen": permissions.can_reopen(user, agreement),
-            "sign": permissions.can_sign(user, agreement) and not withheld.get("sign"),
-            "countersign": permissions.can_countersign(user, agreement) and not withheld.get("countersign"),
-            "review_exception": permissions.can_record_review_exception(user, agreement),
-            "pdf": permissions.can_download_pdf(user, agreement),
-            "review": permissions.can_review(user, agreement),
-            "recommend": permissions.can_recommend(user, agreement, has_open_recommendation=has_open),
-            "complete": permissions.can_complete(user, agreement),
-        },
-    }
-
-
-def _not_now(request: HttpRequest, agreement: Agreement, what: str) -> HttpResponse:
-    """The user may act on this agreement, but not in its present state: say so on its page."""
-    messages.error(request, f"This agreement is {agreement.get_status_display().lower()}. {what}")
-    if is_hub_staff(request.user):
-        return redirect("agreements:detail", pk=agreement.pk)
-    return redirect("agreements:portal_detail", pk=agreement.pk)
 
 
 # Staff: the list and the pages of one agreement.
@@ -499,112 +409,6 @@ def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "agreements/template_edit.html",
         {"template": template, "form": form, "history": history_for(template).select_related("actor")},
     )
-
-
-# Staff and the partner's own users.
-
-
-@login_required
-@require_GET
-def agreement_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    """The agreement as a PDF: staff, and the partner's own users."""
-    require(is_hub_staff(request.user) or is_partner_user(request.user), "The PDF is for Hub staff and the partner.")
-    agreement = selectors.get_agreement_detail_for(request.user, pk)
-    require(permissions.can_download_pdf(request.user, agreement), "The PDF is for Hub staff and the partner.")
-    context = _detail_context(agreement, request.user)
-    version = next((v for v in context["versions"] if v.version == agreement.version), None)
-    content = render_pdf(
-        "pdf/agreement.html",
-        {
-            **context,
-            "version": version,
-            "signatures": [
-                (agreement.partner.name, context["partner_signature"]),
-                (f"the Hub ({current_hub().name})", context["hub_signature"]),
-            ],
-        },
-    )
-    filename = f"agreement-{agreement.pk}-{agreement.year.label.replace('/', '-')}-v{agreement.version}.pdf"
-    return pdf_response(content, filename)
-
-
-# Staff and the Chair.
-
-
-@login_required
-@require_GET
-def recommendation_document(request: HttpRequest, pk: int) -> HttpResponse:
-    require(permissions.can_see_recommendation(request.user), "Evidence is for Hub staff and the Chair.")
-    document = selectors.get_recommendation_document_for(request.user, pk)
-    return serve_private_file(document.file, document.original_filename)
-
-
-# The partner portal.
-
-
-@partner_required
-@require_GET
-def portal_list(request: HttpRequest) -> HttpResponse:
-    """The partner's own agreements, filtered by state, kind and year, sorted, paged and exported."""
-    agreements = selectors.agreements_for(request.user).order_by("-academic_year", "-created_at", "-pk")
-    found = PortalAgreementFilter(request.GET, queryset=agreements)
-    if export_format(request):
-        return export_rows(request, found.qs, PORTAL_COLUMNS, "our-agreements")
-    return render(
-        request,
-        "agreements/portal_list.html",
-        {"filter": found, "page": page_of(request, found.qs), "querystring": querystring(request)},
-    )
-
-
-@partner_required
-@require_GET
-def portal_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    agreement = selectors.get_agreement_detail_for(request.user, pk)
-    context = _detail_context(agreement, request.user)
-    context["history"] = _partner_history(context["history"])
-    return render(request, "agreements/portal_detail.html", context)
-
-
-def _partner_history(entries) -> list:
-    """What the partner sees of the history: the moves, without staff's notes on
-    a move to review (a recommendation's reasons stay with staff and the Chair
-    until the Chair decides)."""
-    shown = []
-    for entry in entries:
-        if entry.action != "transition":
-            continue
-        if entry.to_state == Agreement.Status.UNDER_REVIEW:
-            entry.note = ""
-        shown.append(entry)
-    return shown
-
-
-@partner_required
-@require_http_methods(["GET", "POST"])
-def agreement_sign_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """The partner reads the issued text and signs it: typed name and role."""
-    agreement = selectors.get_agreement_detail_for(request.user, pk)
-    if not permissions.can_sign(request.user, agreement):
-        return _not_now(request, agreement, "It is not waiting for your signature.")
-    initial = {"typed_name": request.user.get_full_name(), "role_title": request.user.job_title}
-    form = SignForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.agreement_sign(
-                agreement=agreement,
-                actor=request.user,
-                typed_name=form.cleaned_data["typed_name"],
-                role_title=form.cleaned_data["role_title"],
-            )
-        except ActionRefused as refusal:
-            form.add_error(None, str(refusal))
-        else:
-            messages.success(request, "Thank you: you have signed. The Hub's Service Manager signs next.")
-            return redirect("agreements:portal_detail", pk=agreement.pk)
-    context = _detail_context(agreement, request.user)
-    context["form"] = form
-    return render(request, "agreements/sign.html", context)
 
 
 # The Chair.

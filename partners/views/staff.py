@@ -1,16 +1,12 @@
-"""Thin views: parse, check, call a service, redirect. Records are fetched
-through the selectors, scoped to the user (another partner's record is 404)."""
+"""Pages for Hub staff."""
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.encoding import force_str
-from django.utils.http import urlsafe_base64_decode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hubportal.core.errors import ActionRefused, require
@@ -18,101 +14,12 @@ from hubportal.core.exports import export_format, export_rows, rows_by_chunk
 from hubportal.core.health import health_for, listed_health
 from hubportal.core.lists import page_of, querystring
 from hubportal.core.partner_tabs import tabs_for
-from hubportal.core.roles import (
-    hub_staff_required,
-    is_hub_staff,
-    is_partner_user,
-    partner_required,
-    role_required,
-)
-from hubportal.core.todo import todos_for
-from hubportal.core.uploads import serve_private_file
-from hubportal.models import User
-from hubportal.security.ratelimits import limit_requests, over_limit
+from hubportal.core.roles import hub_staff_required
 from partners import forms, permissions, selectors, services
-from partners.calendar import ics_filename, meeting_ics
 from partners.filters import EvidenceFilter, PartnerFilter
-from partners.guidance import NEXT_STEPS, STAFF_NEXT_STEPS, journey
-from partners.models import EvidenceItem, EvidenceType, Meeting, Partner
+from partners.guidance import STAFF_NEXT_STEPS
+from partners.models import Meeting, Partner
 from partners.standing import standing_of
-
-# Pages both Hub staff and partner users open (each sees only what is theirs).
-# Assessors are not among them: they see the EOIs assigned to them, and the
-# partner's summary on the assessment page, nothing of a partner's file.
-staff_or_partner_required = role_required(
-    lambda user: is_hub_staff(user) or is_partner_user(user), "This page is for Hub staff and partner users."
-)
-
-
-# --- public -----------------------------------------------------------------------
-
-
-@require_http_methods(["GET", "POST"])
-def enquire(request: HttpRequest) -> HttpResponse:
-    """The public "Become a partner" form."""
-    form = forms.EnquiryForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if form.spam():
-            form.add_error(None, "We could not accept this enquiry. Please email us instead.")
-            status = 400
-        elif form.is_valid():
-            if over_limit(request, "enquiry"):
-                form.add_error(
-                    None,
-                    "We have received several enquiries from your connection in the last hour. Please try again "
-                    "later, or email us.",
-                )
-                status = 429
-            else:
-                data = form.cleaned_data
-                services.partner_create_from_enquiry(
-                    profile={
-                        "name": data["name"],
-                        "form": data["form"],
-                        "partner_type": data["partner_type"],
-                        "town": data["town"],
-                        "postcode": data["postcode"].upper(),
-                        "website": data["website"],
-                    },
-                    districts=data["districts"],
-                    contact={
-                        "name": data["contact_name"],
-                        "role": data["contact_role"],
-                        "email": data["email"],
-                        "phone": data["phone"],
-                    },
-                    message=data["message"],
-                )
-                request.session["partners_enquiry_email"] = data["email"]
-                return redirect("partners:enquiry_done")
-    return render(request, "partners/enquire.html", {"form": form}, status=status)
-
-
-@require_GET
-def enquiry_done(request: HttpRequest) -> HttpResponse:
-    return render(request, "partners/enquiry_done.html", {"email": request.session.get("partners_enquiry_email", "")})
-
-
-@require_http_methods(["GET", "POST"])
-@limit_requests("link")
-def accept_invitation(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
-    """The one-time link in the invitation email: choose a password, then sign in."""
-    try:
-        pk = int(force_str(urlsafe_base64_decode(uidb64)))
-    except (TypeError, ValueError, OverflowError):
-        pk = None
-    invitee = User.objects.filter(pk=pk, partner__isnull=False, is_active=True).first() if pk else None
-    if invitee is None or not services.invitation_tokens.check_token(invitee, token):
-        return render(request, "partners/invitation_invalid.html")
-    form = forms.InvitationPasswordForm(invitee, request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        user = services.invitation_accept(user=invitee, password=form.cleaned_data["new_password1"])
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, "Your password is set and you are signed in. Welcome to Hub Portal.")
-        return redirect("portal_home")
-    return render(request, "partners/accept_invitation.html", {"form": form, "invitee": invitee})
-
 
 # --- staff: the partner list and pages ------------------------------------------------
 
@@ -267,58 +174,6 @@ def partner_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "The profile is saved.")
             return redirect("partners:detail", pk=partner.pk)
     return render(request, "partners/partner_form.html", {"form": form, "partner": partner})
-
-
-def _back_to_partner(request: HttpRequest, partner: Partner, tab: str = ""):
-    if is_hub_staff(request.user):
-        url = reverse("partners:detail", kwargs={"pk": partner.pk})
-        return redirect(f"{url}?tab={tab}" if tab else url)
-    return redirect(reverse("partners:portal_profile") + (f"#{tab}" if tab else ""))
-
-
-@require_http_methods(["GET", "POST"])
-@staff_or_partner_required
-def contact_add(request: HttpRequest, partner_pk: int) -> HttpResponse:
-    """Staff, or the partner's own users, add a contact."""
-    partner = selectors.get_partner_for(request.user, partner_pk)
-    require(permissions.can_edit_contacts(request.user, partner), "You cannot change this partner's contacts.")
-    return _contact_form(request, partner, None)
-
-
-@require_http_methods(["GET", "POST"])
-@staff_or_partner_required
-def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    contact = selectors.get_contact_for(request.user, pk)
-    require(permissions.can_edit_contacts(request.user, contact.partner), "You cannot change this partner's contacts.")
-    return _contact_form(request, contact.partner, contact)
-
-
-def _contact_form(request, partner, contact):
-    form = forms.ContactForm(request.POST or None, instance=contact)
-    if request.method == "POST" and form.is_valid():
-        data = {name: form.cleaned_data[name] for name in form.Meta.fields}
-        try:
-            services.contact_save(partner=partner, actor=request.user, data=data, contact=contact)
-        except ActionRefused as refusal:
-            messages.error(request, str(refusal))
-        else:
-            messages.success(request, "The contact is saved.")
-            return _back_to_partner(request, partner, "contacts")
-    return render(request, "partners/contact_form.html", {"form": form, "partner": partner, "contact": contact})
-
-
-@require_POST
-@staff_or_partner_required
-def contact_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    contact = selectors.get_contact_for(request.user, pk)
-    require(permissions.can_edit_contacts(request.user, contact.partner), "You cannot change this partner's contacts.")
-    try:
-        services.contact_delete(contact=contact, actor=request.user)
-    except ActionRefused as refusal:
-        messages.error(request, str(refusal))
-    else:
-        messages.success(request, f"{contact.name} is removed from the contacts.")
-    return _back_to_partner(request, contact.partner, "contacts")
 
 
 # --- staff: onboarding actions ---------------------------------------------------------
@@ -601,139 +456,5 @@ def evidence_review(request: HttpRequest, pk: int) -> HttpResponse:
             "verify_form": verify_form,
             "reject_form": reject_form,
             "can_review": permissions.can_review_evidence(request.user, item),
-        },
-    )
-
-
-@require_GET
-@staff_or_partner_required
-def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
-    """The evidence file, for the Hub team and the partner's own users only."""
-    item = selectors.get_evidence_for(request.user, pk)
-    if not item.file:
-        raise Http404("No file has been uploaded for this evidence.")
-    return serve_private_file(item.file, item.original_filename or item.file.name)
-
-
-@require_GET
-@staff_or_partner_required
-def meeting_calendar(request: HttpRequest, pk: int) -> HttpResponse:
-    """The meeting as an .ics file, for the partner's users and the Hub team."""
-    meeting = selectors.get_meeting_for(request.user, pk)
-    response = HttpResponse(
-        meeting_ics(meeting, cancelled=meeting.cancelled_at is not None), content_type="text/calendar; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{ics_filename(meeting)}"'
-    return response
-
-
-# --- the partner portal ---------------------------------------------------------------
-
-
-@partner_required
-@require_GET
-def portal_profile(request: HttpRequest) -> HttpResponse:
-    partner = selectors.get_own_partner(request.user)
-    meetings = partner.meetings.filter(recorded_at=None, cancelled_at=None)
-    meeting = meetings.prefetch_related("hlo_representatives").first()
-    return render(
-        request,
-        "partners/portal_profile.html",
-        {
-            "partner": partner,
-            "next_step": NEXT_STEPS.get(partner.status, ""),
-            "journey": journey(partner),
-            "meeting": meeting,
-            "can_confirm": meeting is not None and permissions.can_confirm_meeting(request.user, meeting),
-            "contacts": partner.contacts.all(),
-            "users": partner.users.filter(is_active=True).order_by("first_name", "last_name"),
-            "can_edit": permissions.can_edit_own_profile(request.user, partner),
-            "todos": todos_for(partner),
-            "today": timezone.localdate(),
-        },
-    )
-
-
-@partner_required
-@require_http_methods(["GET", "POST"])
-def portal_profile_edit(request: HttpRequest) -> HttpResponse:
-    partner = selectors.get_own_partner(request.user)
-    require(permissions.can_edit_own_profile(request.user, partner), "This profile can no longer be changed.")
-    form = forms.OwnProfileForm(request.POST or None, instance=selectors.get_own_partner(request.user))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.partner_update_profile(partner=partner, actor=request.user, profile=form.cleaned_data)
-        except ActionRefused as refusal:
-            messages.error(request, str(refusal))
-        else:
-            messages.success(request, "Your profile is saved.")
-            return redirect("partners:portal_profile")
-    return render(request, "partners/portal_profile_edit.html", {"form": form, "partner": partner})
-
-
-@partner_required
-@require_POST
-def meeting_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = selectors.get_meeting_for(request.user, pk)
-    try:
-        services.meeting_confirm(meeting=meeting, actor=request.user)
-    except ActionRefused as refusal:
-        messages.error(request, str(refusal))
-    else:
-        messages.success(request, "Thank you: we have told the Hub you will attend.")
-    return redirect(reverse("partners:portal_profile") + "#meeting")
-
-
-@partner_required
-@require_GET
-def portal_evidence(request: HttpRequest) -> HttpResponse:
-    partner = selectors.get_own_partner(request.user)
-    return render(
-        request,
-        "partners/portal_evidence.html",
-        {
-            "partner": partner,
-            "register": selectors.evidence_register(partner),
-            "can_upload": permissions.can_upload_evidence(request.user, partner),
-            "today": timezone.localdate(),
-        },
-    )
-
-
-@partner_required
-@require_http_methods(["GET", "POST"])
-def evidence_upload(request: HttpRequest, type_pk: int) -> HttpResponse:
-    partner = selectors.get_own_partner(request.user)
-    evidence_type = get_object_or_404(EvidenceType, pk=type_pk, is_active=True)
-    require(permissions.can_upload_evidence(request.user, partner), "Your partnership has ended: evidence is closed.")
-    item = EvidenceItem.objects.filter(partner=partner, evidence_type=evidence_type).first()
-    form = forms.EvidenceUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.evidence_upload(
-                partner=partner,
-                evidence_type=evidence_type,
-                actor=request.user,
-                file=data["file"],
-                issued_on=data["issued_on"],
-                expires_on=data["expires_on"],
-                note=data["note"],
-            )
-        except ActionRefused as refusal:
-            messages.error(request, str(refusal))
-        else:
-            messages.success(request, f"Thank you: your {evidence_type} is uploaded. We will check it and tell you.")
-            return redirect("partners:portal_evidence")
-    example_expiry = services.default_expiry(evidence_type, partner, timezone.localdate())
-    return render(
-        request,
-        "partners/evidence_upload.html",
-        {
-            "form": form,
-            "partner": partner,
-            "evidence_type": evidence_type,
-            "item": item,
-            "example_expiry": example_expiry,
         },
     )

@@ -1,7 +1,4 @@
-"""Monitoring pages. Staff: question sets, rounds and returns, reach, evaluations,
-case studies and income. Partners (portal_*): their surveys, evaluations, case
-studies and income. Thin: parse, fetch through the scoped selectors, call a
-service, redirect."""
+"""Pages for Hub staff."""
 
 from datetime import date
 from operator import itemgetter
@@ -10,7 +7,7 @@ from django.contrib import messages
 from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, Value, When, Window
 from django.db.models.functions import RowNumber
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -21,14 +18,7 @@ from hubportal.core.errors import ActionRefused
 from hubportal.core.exports import export_format, export_rows, rows_by_chunk, xlsx_response
 from hubportal.core.history import history_for
 from hubportal.core.lists import int_param, page_of, querystring
-from hubportal.core.roles import (
-    hub_staff_required,
-    is_hub_staff,
-    is_partner_user,
-    partner_required,
-    role_required,
-)
-from hubportal.core.uploads import serve_private_file
+from hubportal.core.roles import hub_staff_required
 from hubportal.models import Term
 from partners.models import Partner
 from surveys import aggregates, codes, permissions, selectors, services
@@ -38,34 +28,20 @@ from surveys.filters import (
     CaseStudyFilter,
     EvaluationFilter,
     IncomeFilter,
-    PortalCaseStudyFilter,
-    PortalEvaluationFilter,
-    PortalIncomeFilter,
-    PortalRequestFilter,
     QuestionSetFilter,
     RequestFilter,
     RoundFilter,
 )
 from surveys.forms import (
-    CaseStudyForm,
-    ConsentForm,
     DeadlineForm,
-    EvaluationForm,
     EvaluationReturnForm,
-    ImageForm,
-    IncomeForm,
     QuestionForm,
     QuestionSetForm,
     ReturnForm,
     RoundOpenForm,
 )
-from surveys.models import Consent, IncomeRecord, ProjectEvaluation, QuestionSet, SurveyRequest, SurveyRound
+from surveys.models import Consent, IncomeRecord, QuestionSet, SurveyRequest, SurveyRound
 from surveys.response_form import ResponseForm
-
-# Case-study images: the partner's own users and Hub staff (the record decides which partner).
-staff_or_partner_required = role_required(
-    lambda user: is_hub_staff(user) or is_partner_user(user), "This page is for Hub staff and partners."
-)
 
 
 def _chart(labels, *datasets) -> dict:
@@ -871,13 +847,6 @@ def case_study_unpublish(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("surveys:case_study_detail", case_study.pk)
 
 
-@staff_or_partner_required
-def case_study_image(request: HttpRequest, pk: int) -> HttpResponse:
-    """An image of a case study, for its partner and Hub staff only."""
-    image = selectors.get_image_for(request.user, pk)
-    return serve_private_file(image.file, image.original_filename)
-
-
 # Income, staff side -------------------------------------------------------------------------------
 
 
@@ -964,364 +933,3 @@ def income_records(request: HttpRequest) -> HttpResponse:
         "surveys/staff_income_records.html",
         {"filter": filtered, "page": page_of(request, filtered.qs), "querystring": querystring(request)},
     )
-
-
-# The partner portal -----------------------------------------------------------------------------------
-
-
-@partner_required
-def portal_surveys(request: HttpRequest) -> HttpResponse:
-    today = timezone.localdate()
-    requests = (
-        SurveyRequest.objects.visible_to(request.user)
-        .select_related("round__term")
-        .order_by("-round__term__academic_year", "-round__term__starts_on")
-    )
-    found = PortalRequestFilter(request.GET, queryset=requests)
-    if export_format(request):
-        columns = [
-            ("Survey", lambda r: str(r.round.term)),
-            ("Status", lambda r: r.get_status_display()),
-            ("Deadline", lambda r: r.deadline),
-            ("Overdue", lambda r: "Yes" if r.is_overdue(today) else "No"),
-            ("Submitted", lambda r: r.submitted_at),
-        ]
-        return export_rows(request, found.qs, columns, "our-surveys")
-    page = page_of(request, found.qs)
-    return render(
-        request,
-        "surveys/portal_surveys.html",
-        {"page": page, "today": today, "filter": found, "querystring": querystring(request)},
-    )
-
-
-def _render_portal_request(request, survey_request, form, *, status=200):
-    return render(
-        request,
-        "surveys/portal_request.html",
-        {
-            "survey_request": survey_request,
-            "form": form,
-            "can_fill": permissions.can_fill(request.user, survey_request),
-            "today": timezone.localdate(),
-        },
-        status=status,
-    )
-
-
-@partner_required
-def portal_request(request: HttpRequest, pk: int) -> HttpResponse:
-    """Fill in the survey: save a draft any time; submit checks everything."""
-    survey_request = selectors.get_request_for(request.user, pk)
-    parts = selectors.response_parts(survey_request)
-    if request.method != "POST":
-        return _render_portal_request(request, survey_request, ResponseForm(**parts))
-    if not permissions.can_fill(request.user, survey_request):
-        messages.error(request, "This survey has been submitted, so it can no longer be changed.")
-        return redirect("surveys:portal_request", survey_request.pk)
-    submitting = request.POST.get("action") == "submit"
-    form = ResponseForm(request.POST, submitting=submitting, **parts)
-    valid = form.is_valid()
-    try:
-        if submitting and valid:
-            services.request_submit(survey_request=survey_request, actor=request.user, values=form.answer_values())
-            messages.success(request, "Thank you: your survey is submitted. The Hub will review it.")
-            return redirect("surveys:portal_request", survey_request.pk)
-        # A draft, or a submission with problems: keep everything that could be read.
-        services.request_save(survey_request=survey_request, actor=request.user, values=form.answer_values())
-    except ActionRefused as refusal:
-        messages.error(request, str(refusal))
-        return _render_portal_request(request, selectors.get_request_for(request.user, pk), form)
-    if valid:
-        messages.success(request, "Your answers are saved as a draft. Submit when you are ready.")
-        return redirect("surveys:portal_request", survey_request.pk)
-    problems = len(form.error_summary())
-    if submitting:
-        messages.error(
-            request,
-            f"Your answers are saved, but the survey is not submitted yet: "
-            f"{problems} answer{'s' if problems != 1 else ''} need{'' if problems != 1 else 's'} attention.",
-        )
-    else:
-        messages.warning(
-            request,
-            "Your draft is saved, except the answers marked below: correct them and save again.",
-        )
-    survey_request.refresh_from_db()
-    return _render_portal_request(request, survey_request, form)
-
-
-def _evaluation_state(agreement) -> str:
-    evaluation = selectors.evaluation_of(agreement)
-    return evaluation.get_status_display() if evaluation else "Not started"
-
-
-def _evaluation_overdue(agreement, today) -> bool:
-    evaluation = selectors.evaluation_of(agreement)
-    due = agreement.evaluation_due_on
-    return bool(due and due < today and (evaluation is None or evaluation.is_editable))
-
-
-@partner_required
-def portal_evaluations(request: HttpRequest) -> HttpResponse:
-    """The partner's completed projects owing an evaluation, and their case
-    studies: two lists, each filtered, sorted, paged and exported apart
-    (``list=case-studies`` picks the second for an export)."""
-    today = timezone.localdate()
-    projects = (
-        selectors.projects_owing_evaluation()
-        .filter(partner_id=request.user.partner_id)
-        .select_related("evaluation")
-        .order_by("evaluation_due_on", "pk")
-    )
-    projects = PortalEvaluationFilter(request.GET, queryset=projects)
-    case_studies = selectors.with_consent_parts(selectors.case_studies_for(request.user).order_by("-created_at", "-pk"))
-    case_studies = PortalCaseStudyFilter(request.GET, queryset=case_studies, prefix="cs")
-    if export_format(request) and request.GET.get("list") == "case-studies":
-        columns = [
-            ("Title", lambda cs: cs.title),
-            ("Status", lambda cs: cs.get_status_display()),
-            ("Tells a young person's story", lambda cs: "yes" if cs.about_young_person else "no"),
-            (
-                "Consent",
-                lambda cs: "Consent for publishing needed" if consent_blocker(cs, use=PUBLISH_USE) else "In order",
-            ),
-            ("Project", lambda cs: cs.evaluation.agreement.title if cs.evaluation_id else ""),
-            ("Written", lambda cs: cs.created_at),
-            ("Published", lambda cs: cs.published_at),
-        ]
-        return export_rows(request, case_studies.qs, columns, "our-case-studies")
-    if export_format(request):
-        columns = [
-            ("Project", lambda a: a.title),
-            ("Evaluation due", lambda a: a.evaluation_due_on),
-            ("Evaluation", _evaluation_state),
-            ("Overdue", lambda a: "yes" if _evaluation_overdue(a, today) else "no"),
-            ("Submitted", lambda a: getattr(selectors.evaluation_of(a), "submitted_at", None)),
-            ("Hub contribution", lambda a: a.hub_contribution),
-            ("Match funding committed", lambda a: a.match_funding_commitment),
-        ]
-        return export_rows(request, projects.qs, columns, "our-project-evaluations")
-    project_page = page_of(request, projects.qs)
-    case_study_page = page_of(request, case_studies.qs, param="cs-page")
-    kept = querystring(request, drop=("page", "cs-page", "export", "list"))
-
-    def chosen(form) -> list[tuple[str, str]]:
-        # Each form carries the other list's choices as they were typed, so filtering one keeps the other.
-        return [(field.html_name, value) for field in form for value in request.GET.getlist(field.html_name) if value]
-
-    return render(
-        request,
-        "surveys/portal_evaluations.html",
-        {
-            "case_study_choices": chosen(case_studies.form),
-            "evaluation_choices": chosen(projects.form),
-            "filter": projects,
-            "case_study_filter": case_studies,
-            "page": project_page,
-            "case_study_page": case_study_page,
-            "projects": [(a, selectors.evaluation_of(a)) for a in project_page],
-            "case_studies": [(cs, consent_blocker(cs, use=PUBLISH_USE)) for cs in case_study_page],
-            "querystring": kept,
-            "case_study_querystring": f"{kept}&list=case-studies" if kept else "list=case-studies",
-            "today": today,
-        },
-    )
-
-
-def _render_portal_evaluation(request, agreement, evaluation, form):
-    outcomes_budget = (agreement.hub_contribution or 0) + (agreement.match_funding_commitment or 0)
-    return render(
-        request,
-        "surveys/portal_evaluation.html",
-        {
-            "agreement": agreement,
-            "evaluation": evaluation,
-            "form": form,
-            "budget": outcomes_budget,
-            "can_edit": permissions.can_edit_evaluation(request.user, agreement, evaluation),
-            "case_studies": evaluation.case_studies.all() if evaluation else [],
-            "today": timezone.localdate(),
-        },
-    )
-
-
-@partner_required
-def portal_evaluation(request: HttpRequest, agreement_pk: int) -> HttpResponse:
-    agreement = selectors.get_project_for(request.user, agreement_pk)
-    evaluation = selectors.evaluation_of(agreement)
-    outcomes = Outcome.objects.filter(agreement=agreement).order_by("order", "pk")
-    instance = evaluation or ProjectEvaluation(agreement=agreement)
-    form = EvaluationForm(request.POST or None, instance=instance, outcomes=outcomes)
-    if request.method == "POST" and not permissions.can_edit_evaluation(request.user, agreement, evaluation):
-        messages.error(request, "This evaluation has been submitted, so it can no longer be changed.")
-        return redirect("surveys:portal_evaluation", agreement.pk)
-    if request.method == "POST":
-        if form.is_valid():
-            submitting = request.POST.get("action") == "submit"
-            answers = {"agreement": agreement, "actor": request.user, "data": form.evaluation_data()}
-            try:
-                # Saved first, so a submission refused for something missing keeps what was typed.
-                evaluation = services.evaluation_save(**answers, results=form.results())
-                if submitting:
-                    evaluation = services.evaluation_submit(**answers, results=form.results())
-            except ActionRefused as refusal:
-                messages.error(request, str(refusal))
-                return _render_portal_evaluation(
-                    request,
-                    agreement,
-                    selectors.evaluation_of(selectors.get_project_for(request.user, agreement_pk)),
-                    form,
-                )
-            messages.success(
-                request,
-                "Thank you: your evaluation is submitted. The Hub will review it."
-                if submitting
-                else "Your evaluation is saved as a draft.",
-            )
-            return redirect("surveys:portal_evaluation", agreement.pk)
-        messages.error(request, "Nothing was saved: correct the answers marked below.")
-    return _render_portal_evaluation(request, agreement, evaluation, form)
-
-
-@partner_required
-def portal_case_study_create(request: HttpRequest) -> HttpResponse:
-    partner = get_object_or_404(Partner.objects.visible_to(request.user), pk=request.user.partner_id)
-    form = CaseStudyForm(
-        request.POST or None, partner=partner, initial={"evaluation": request.GET.get("evaluation") or None}
-    )
-    if request.method == "POST" and form.is_valid():
-        case_study = services.case_study_create(partner=partner, actor=request.user, data=form.cleaned_data)
-        messages.success(request, "Case study saved. Record the consent you hold and add any images.")
-        return redirect("surveys:portal_case_study", case_study.pk)
-    return render(request, "surveys/portal_case_study_form.html", {"form": form, "case_study": None})
-
-
-@partner_required
-def portal_case_study(request: HttpRequest, pk: int) -> HttpResponse:
-    case_study = selectors.get_case_study_for(request.user, pk)
-    can_edit = permissions.can_edit_case_study(request.user, case_study)
-    form = CaseStudyForm(request.POST or None, instance=case_study, partner=case_study.partner)
-    if request.method == "POST":
-        if not can_edit:
-            messages.error(request, "A published case study cannot be changed. Ask the Hub to take it down first.")
-            return redirect("surveys:portal_case_study", case_study.pk)
-        if form.is_valid():
-            services.case_study_update(case_study=case_study, actor=request.user, data=form.cleaned_data)
-            messages.success(request, "Case study saved.")
-            return redirect("surveys:portal_case_study", case_study.pk)
-    today = timezone.localdate()
-    return render(
-        request,
-        "surveys/portal_case_study.html",
-        {
-            "case_study": case_study,
-            "form": form,
-            "can_edit": can_edit,
-            "publish_blocker": consent_blocker(case_study, use=PUBLISH_USE, today=today),
-            "today": today,
-        },
-    )
-
-
-@partner_required
-def portal_consent_add(request: HttpRequest, pk: int) -> HttpResponse:
-    case_study = selectors.get_case_study_for(request.user, pk)
-    form = ConsentForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.consent_record(case_study=case_study, actor=request.user, data=form.cleaned_data)
-        except ActionRefused as refusal:
-            messages.error(request, str(refusal))
-        else:
-            messages.success(request, "Consent recorded.")
-            return redirect("surveys:portal_case_study", case_study.pk)
-    return render(request, "surveys/portal_consent_form.html", {"form": form, "case_study": case_study})
-
-
-@partner_required
-@require_POST
-def portal_consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    consent = selectors.get_consent_for(request.user, pk)
-    try:
-        services.consent_withdraw(consent=consent, actor=request.user)
-    except ActionRefused as refusal:
-        messages.error(request, str(refusal))
-    else:
-        messages.success(request, f"Recorded that {consent.given_by} withdrew consent.")
-    return redirect("surveys:portal_case_study", consent.case_study_id)
-
-
-@partner_required
-def portal_image_add(request: HttpRequest, pk: int) -> HttpResponse:
-    case_study = selectors.get_case_study_for(request.user, pk)
-    form = ImageForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.image_add(case_study=case_study, actor=request.user, **form.cleaned_data)
-        except ActionRefused as refusal:
-            messages.error(request, str(refusal))
-        else:
-            messages.success(request, "Image added.")
-            return redirect("surveys:portal_case_study", case_study.pk)
-    return render(request, "surveys/portal_image_form.html", {"form": form, "case_study": case_study})
-
-
-@partner_required
-@require_POST
-def portal_image_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    image = selectors.get_image_for(request.user, pk)
-    try:
-        services.image_delete(image=image, actor=request.user)
-    except ActionRefused as refusal:
-        messages.error(request, str(refusal))
-    else:
-        messages.success(request, "Image removed.")
-    return redirect("surveys:portal_case_study", image.case_study_id)
-
-
-@partner_required
-def portal_income(request: HttpRequest) -> HttpResponse:
-    partner = get_object_or_404(Partner.objects.visible_to(request.user), pk=request.user.partner_id)
-    records = (
-        selectors.income_for(request.user).select_related("recorded_by").order_by("-academic_year", "-recorded_at")
-    )
-    # Prefixed: the form to record income on the same page has fields of the same names.
-    records = PortalIncomeFilter(request.GET, queryset=records, prefix="filter")
-    if export_format(request):
-        columns = [
-            ("Academic year", lambda r: AcademicYear(r.academic_year).label),
-            ("Source", lambda r: r.get_source_display()),
-            ("Description", lambda r: r.description),
-            ("Amount", lambda r: r.amount),
-        ]
-        return export_rows(request, records.qs, columns, "our-income")
-    form = IncomeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.income_record(partner=partner, actor=request.user, **form.cleaned_data)
-        except ActionRefused as refusal:
-            messages.error(request, str(refusal))
-        else:
-            messages.success(request, "Income recorded.")
-            return redirect("surveys:portal_income")
-    return render(
-        request,
-        "surveys/portal_income.html",
-        {
-            "form": form,
-            "filter": records,
-            "page": page_of(request, records.qs),
-            "years": aggregates.partner_income(partner.pk),
-            "querystring": querystring(request),
-        },
-    )
-
-
-@partner_required
-@require_POST
-def portal_income_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    record = selectors.get_income_for(request.user, pk)
-    services.income_delete(income=record, actor=request.user)
-    messages.success(request, "Income record removed.")
-    return redirect("surveys:portal_income")

@@ -1,62 +1,29 @@
-"""Thin views: parse, fetch through the user's scope, call a service, redirect.
+"""Pages for Hub staff and the Chair."""
 
-Four audiences: Hub staff (/staff/complaints/), partner users
-(/portal/complaints/), the Chair (/chair/complaints/) and the public
-(/complaints/new/ and the private tracking link /complaints/track/<token>/).
-"""
-
-from datetime import date, datetime, time
-from functools import wraps
+from datetime import datetime, time
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from complaints import forms, permissions, selectors, services
 from complaints.exports import CHAIR_COLUMNS, columns_for
-from complaints.filters import DECIDED, WAITING, ChairComplaintFilter, ComplaintFilter, PortalComplaintFilter
+from complaints.filters import DECIDED, WAITING, ChairComplaintFilter, ComplaintFilter
 from complaints.models import Complaint
+from complaints.views.shared import _promises, _run
 from hubportal.core.errors import ActionRefused, require
 from hubportal.core.exports import export_format, export_rows
 from hubportal.core.lists import page_of, querystring
-from hubportal.core.roles import (
-    chair_required,
-    is_chair,
-    is_hub_staff,
-    is_partner_user,
-    is_safeguarding_lead,
-    partner_required,
-    role_required,
-)
-from hubportal.core.uploads import serve_private_file
-from hubportal.security.ratelimits import over_limit
-from hubportal.security.ratelimits import refused as ratelimit_refused
+from hubportal.core.roles import chair_required, is_hub_staff, is_safeguarding_lead, role_required
 
 staff_area_required = role_required(permissions.can_use_staff_area, "This page is for Hub staff.")
 safeguarding_lead_required = role_required(
     is_safeguarding_lead, "Safeguarding concerns are for the Service Manager and the safeguarding leads."
 )
 STAGE_ONE_ONLY = "Only the Service Manager handles the first stage of a complaint."
-COMPLAINANT_ONLY = "Only the partner that made the complaint can do this."
-COMPLAINT_LIMIT_MESSAGE = (
-    "We have had several complaints from your connection in the last hour, so we cannot take another just now. "
-    "Please try again in an hour (what you typed is kept below), or write to the Service Manager. "
-    "If a child is in immediate danger, call 999."
-)
-
-
-def _promises() -> dict:
-    """The Hub's deadlines, in working days, as the pages state them."""
-    from hubportal.core.hub import current_hub
-
-    hub = current_hub()
-    return {"ack_days": hub.complaint_acknowledge_working_days, "respond_days": hub.complaint_respond_working_days}
 
 
 # Staff ---------------------------------------------------------------------
@@ -186,17 +153,6 @@ def _staff_detail(request: HttpRequest, complaint: Complaint, status: int = 200,
 @staff_area_required
 def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _staff_detail(request, selectors.get_complaint_for(request.user, pk))
-
-
-def _run(request: HttpRequest, action, success: str):
-    """Call a service; on success say so and return True, on a refusal show why."""
-    try:
-        action()
-    except ActionRefused as exc:
-        messages.error(request, str(exc))
-        return False
-    messages.success(request, success)
-    return True
 
 
 @staff_area_required
@@ -344,318 +300,6 @@ def complaint_recommend(request: HttpRequest, pk: int) -> HttpResponse:
         ):
             return redirect("complaints:detail", pk=pk)
     return render(request, "complaints/staff_recommend.html", {"complaint": complaint, "form": form})
-
-
-def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
-    """A document on a complaint, for whoever may open the complaint (not the
-    partner it is about)."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    user = request.user
-    require(permissions.can_use_staff_area(user) or is_partner_user(user) or is_chair(user))
-    attachment = selectors.get_attachment_for(request.user, pk, attachment_pk)
-    return serve_private_file(attachment.file, attachment.original_filename)
-
-
-# The partner portal ---------------------------------------------------------
-
-
-@partner_required
-def portal_list(request: HttpRequest) -> HttpResponse:
-    found = PortalComplaintFilter(request.GET, queryset=selectors.complaints_for(request.user))
-    partner_id = request.user.partner_id
-    made = Q(complainant_partner_id=partner_id, raised_via=Complaint.RaisedVia.PORTAL)
-    about = Q(partner_id=partner_id) & ~Q(complainant_partner_id=partner_id)
-    if export_format(request):
-        # Only what the page shows: never who complained about the partner.
-        columns = [
-            ("Reference", lambda c: c.reference),
-            ("Received", lambda c: c.received_at),
-            ("Yours", lambda c: "Made by you" if c.complainant_partner_id == partner_id else "About you"),
-            ("About", lambda c: c.about_label if c.complainant_partner_id == partner_id else ""),
-            ("Category", lambda c: c.get_category_display()),
-            ("Stage", lambda c: c.get_status_display()),
-        ]
-        return export_rows(request, found.qs.filter(made | about), columns, "our-complaints")
-    return render(
-        request,
-        "complaints/portal_list.html",
-        {
-            "filter": found,
-            "raised": page_of(request, found.qs.filter(made)),
-            "about": page_of(request, found.qs.filter(about), param="about-page"),
-            "querystring": querystring(request, drop=("page", "about-page", "export")),
-            "today": timezone.localdate(),
-        },
-    )
-
-
-@partner_required
-def portal_new(request: HttpRequest) -> HttpResponse:
-    form = forms.PortalComplaintForm(request.POST or None, request.FILES or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        user = request.user
-        try:
-            raised = services.complaint_raise(
-                actor=user,
-                via=Complaint.RaisedVia.PORTAL,
-                complainant_name=str(user),
-                complainant_email=user.email,
-                complainant_phone=data["complainant_phone"],
-                category=data["category"],
-                about=data["about"],
-                partner=data["partner"],
-                account=data["account"],
-                desired_outcome=data["desired_outcome"],
-                attachments=data["attachments"],
-            )
-        except ActionRefused as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(
-                request,
-                f"Your complaint {raised.complaint.reference} has been sent to the Service Manager. "
-                f"We will acknowledge it by {raised.complaint.acknowledge_by:%-d %B %Y}.",
-            )
-            return redirect("complaints:portal_detail", pk=raised.complaint.pk)
-    return render(request, "complaints/portal_new.html", {"form": form, **_promises()})
-
-
-def _complainant_context(complaint: Complaint, *, user=None, token=None, **bound) -> dict:
-    return {
-        "complaint": complaint,
-        "steps": selectors.steps_for_complainant(complaint),
-        "notes": selectors.notes_for_complainant(complaint),
-        "attachments": complaint.attachments.all(),
-        "can_accept": permissions.can_accept(user, complaint, token),
-        "can_escalate": permissions.can_escalate(user, complaint, token),
-        "can_message": permissions.can_message_as_complainant(user, complaint, token),
-        "message_form": bound.get("message_form") or forms.MessageForm(),
-        "escalate_form": bound.get("escalate_form") or forms.EscalateForm(),
-        "token": token,
-        "today": timezone.localdate(),
-    }
-
-
-def _portal_detail(request: HttpRequest, complaint: Complaint, **bound) -> HttpResponse:
-    if selectors.portal_role(request.user, complaint) == "about":
-        return render(
-            request,
-            "complaints/portal_about.html",
-            {"complaint": complaint, "notes": selectors.notes_for_partner_complained_about(complaint)},
-        )
-    return render(request, "complaints/portal_detail.html", _complainant_context(complaint, user=request.user, **bound))
-
-
-@partner_required
-def portal_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _portal_detail(request, selectors.get_complaint_for(request.user, pk))
-
-
-@partner_required
-@require_POST
-def portal_accept(request: HttpRequest, pk: int) -> HttpResponse:
-    complaint = selectors.get_complaint_for(request.user, pk)
-    require(permissions.is_complainant(request.user, complaint), COMPLAINANT_ONLY)
-    _run(
-        request,
-        lambda: services.complaint_accept(complaint=complaint, actor=request.user),
-        "Thank you. You have accepted the resolution and the complaint is closed.",
-    )
-    return redirect("complaints:portal_detail", pk=pk)
-
-
-@partner_required
-@require_http_methods(["GET", "POST"])
-def portal_escalate(request: HttpRequest, pk: int) -> HttpResponse:
-    complaint = selectors.get_complaint_for(request.user, pk)
-    require(permissions.is_complainant(request.user, complaint), COMPLAINANT_ONLY)
-    form = forms.EscalateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if _run(
-            request,
-            lambda: services.complaint_escalate(
-                complaint=complaint, actor=request.user, reasons=form.cleaned_data["reasons"]
-            ),
-            "Your complaint has been escalated to the Chair of the Hub Executive Board.",
-        ):
-            return redirect("complaints:portal_detail", pk=pk)
-    elif request.method == "GET" and not permissions.can_escalate(request.user, complaint):
-        messages.error(request, "This complaint cannot be escalated now.")
-        return redirect("complaints:portal_detail", pk=pk)
-    return render(request, "complaints/escalate.html", {"complaint": complaint, "form": form, "token": None})
-
-
-@partner_required
-@require_POST
-def portal_message(request: HttpRequest, pk: int) -> HttpResponse:
-    complaint = selectors.get_complaint_for(request.user, pk)
-    require(permissions.is_complainant(request.user, complaint), COMPLAINANT_ONLY)
-    form = forms.MessageForm(request.POST)
-    if form.is_valid() and _run(
-        request,
-        lambda: services.complaint_message_from_complainant(
-            complaint=complaint, actor=request.user, body=form.cleaned_data["body"]
-        ),
-        "Your message has been sent.",
-    ):
-        return redirect("complaints:portal_detail", pk=pk)
-    return _portal_detail(request, complaint, message_form=form)
-
-
-# The public ---------------------------------------------------------------
-
-
-@never_cache
-@require_http_methods(["GET", "POST"])
-def public_new(request: HttpRequest) -> HttpResponse:
-    """Anyone may complain in writing: the open form."""
-    form = forms.PublicComplaintForm(request.POST or None, request.FILES or None)
-    status = 200
-    if request.method == "POST":
-        if form.is_robot:
-            over_limit(request, "complaint")
-            return redirect("complaints:public_done")  # say nothing useful to a robot
-        if form.is_valid() and over_limit(request, "complaint"):
-            form.add_error(None, COMPLAINT_LIMIT_MESSAGE)
-            status = 429
-        elif form.is_valid():
-            data = form.cleaned_data
-            try:
-                raised = services.complaint_raise(
-                    actor=None,
-                    via=Complaint.RaisedVia.PUBLIC,
-                    complainant_name=data["complainant_name"],
-                    complainant_email=data["complainant_email"],
-                    complainant_phone=data["complainant_phone"],
-                    category=data["category"],
-                    about=data["about"],
-                    partner=data["partner"],
-                    account=data["account"],
-                    desired_outcome=data["desired_outcome"],
-                    attachments=data["attachments"],
-                )
-            except ActionRefused as exc:
-                messages.error(request, str(exc))
-            else:
-                request.session["complaint_raised"] = {
-                    "reference": raised.complaint.reference,
-                    "acknowledge_by": raised.complaint.acknowledge_by.isoformat(),
-                    "token": raised.tracking_token,
-                }
-                return redirect("complaints:public_done")
-    return render(request, "complaints/public_new.html", {"form": form, **_promises()}, status=status)
-
-
-@never_cache
-def public_done(request: HttpRequest) -> HttpResponse:
-    """The confirmation, shown once: the reference and the private link."""
-    raised = request.session.pop("complaint_raised", None)
-    context = {}
-    if raised:
-        context = {
-            "reference": raised["reference"],
-            "acknowledge_by": date.fromisoformat(raised["acknowledge_by"]),
-            "tracking_url": request.build_absolute_uri(services.track_url(raised["token"])),
-        }
-    return render(request, "complaints/public_done.html", context)
-
-
-@never_cache
-@require_http_methods(["GET", "POST"])
-def track_request(request: HttpRequest) -> HttpResponse:
-    """A complainant whose link has expired (or is lost) asks for a new one."""
-    form = forms.TrackingRequestForm(request.POST or None)
-    sent = False
-    if request.method == "POST":
-        if form.is_valid() and over_limit(request, "complaint_track_request"):
-            return render(request, "complaints/public_rate_limited.html", status=429)
-        if form.is_valid():
-            services.tracking_link_resend(reference=form.cleaned_data["reference"], email=form.cleaned_data["email"])
-            sent = True
-            form = forms.TrackingRequestForm()
-    return render(request, "complaints/track_request.html", {"form": form, "sent": sent})
-
-
-def tracked(view):
-    """Open the complaint a private link names, or say the link does not work
-    (expired, replaced or never valid: the same answer for each)."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, token: str, *args, **kwargs) -> HttpResponse:
-        # Someone guessing links is stopped after a few misses, right link or not.
-        if over_limit(request, "complaint_track_miss", count=False):
-            return ratelimit_refused(request)
-        try:
-            complaint = selectors.get_complaint_by_token(token)
-        except Http404:
-            if over_limit(request, "complaint_track_miss"):
-                return ratelimit_refused(request)
-            return render(request, "complaints/track_invalid.html", status=404)
-        return view(request, complaint, token, *args, **kwargs)
-
-    return never_cache(wrapper)
-
-
-def _track_page(request: HttpRequest, complaint: Complaint, token: str, **bound) -> HttpResponse:
-    context = _complainant_context(complaint, user=None, token=token, **bound)
-    return render(request, "complaints/track.html", context)
-
-
-@tracked
-def track(request: HttpRequest, complaint: Complaint, token: str) -> HttpResponse:
-    """The public complainant's own page, through their private link."""
-    return _track_page(request, complaint, token)
-
-
-@require_POST
-@tracked
-def track_accept(request: HttpRequest, complaint: Complaint, token: str) -> HttpResponse:
-    _run(
-        request,
-        lambda: services.complaint_accept(complaint=complaint, token=token),
-        "Thank you. You have accepted the resolution and the complaint is closed.",
-    )
-    return redirect("complaints:track", token=token)
-
-
-@require_http_methods(["GET", "POST"])
-@tracked
-def track_escalate(request: HttpRequest, complaint: Complaint, token: str) -> HttpResponse:
-    form = forms.EscalateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if _run(
-            request,
-            lambda: services.complaint_escalate(complaint=complaint, reasons=form.cleaned_data["reasons"], token=token),
-            "Your complaint has been escalated to the Chair of the Hub Executive Board.",
-        ):
-            return redirect("complaints:track", token=token)
-    elif request.method == "GET" and not permissions.can_escalate(None, complaint, token):
-        messages.error(request, "This complaint cannot be escalated now.")
-        return redirect("complaints:track", token=token)
-    return render(request, "complaints/escalate.html", {"complaint": complaint, "form": form, "token": token})
-
-
-@require_POST
-@tracked
-def track_message(request: HttpRequest, complaint: Complaint, token: str) -> HttpResponse:
-    form = forms.MessageForm(request.POST)
-    if form.is_valid() and _run(
-        request,
-        lambda: services.complaint_message_from_complainant(
-            complaint=complaint, body=form.cleaned_data["body"], token=token
-        ),
-        "Your message has been sent.",
-    ):
-        return redirect("complaints:track", token=token)
-    return _track_page(request, complaint, token, message_form=form)
-
-
-@tracked
-def track_attachment(request: HttpRequest, complaint: Complaint, token: str, attachment_pk: int) -> HttpResponse:
-    attachment = get_object_or_404(complaint.attachments.all(), pk=attachment_pk)
-    return serve_private_file(attachment.file, attachment.original_filename)
 
 
 # The Chair --------------------------------------------------------------------

@@ -1,0 +1,66 @@
+"""Thin views: parse, check, call a service, redirect. Records are fetched
+through the selectors, scoped to the user (another partner's record is 404)."""
+
+from partners.views.portal import evidence_upload, meeting_confirm, portal_evidence, portal_profile, portal_profile_edit
+from partners.views.public import accept_invitation, enquire, enquiry_done
+from partners.views.shared import (
+    contact_add,
+    contact_delete,
+    contact_edit,
+    evidence_download,
+    meeting_calendar,
+    staff_or_partner_required,
+)
+from partners.views.staff import (
+    BUILT_IN_TABS,
+    EVIDENCE_COLUMNS,
+    EXPORT_COLUMNS,
+    complete_standards_review,
+    decline,
+    evidence_list,
+    evidence_review,
+    invite_user,
+    meeting_record,
+    meeting_schedule,
+    partner_add,
+    partner_detail,
+    partner_edit,
+    partner_list,
+    reinstate,
+    start_standards_review,
+    suspend,
+)
+
+__all__ = [
+    "BUILT_IN_TABS",
+    "EVIDENCE_COLUMNS",
+    "EXPORT_COLUMNS",
+    "accept_invitation",
+    "complete_standards_review",
+    "contact_add",
+    "contact_delete",
+    "contact_edit",
+    "decline",
+    "enquire",
+    "enquiry_done",
+    "evidence_download",
+    "evidence_list",
+    "evidence_review",
+    "evidence_upload",
+    "invite_user",
+    "meeting_calendar",
+    "meeting_confirm",
+    "meeting_record",
+    "meeting_schedule",
+    "partner_add",
+    "partner_detail",
+    "partner_edit",
+    "partner_list",
+    "portal_evidence",
+    "portal_profile",
+    "portal_profile_edit",
+    "reinstate",
+    "staff_or_partner_required",
+    "start_standards_review",
+    "suspend",
+]
