@@ -72,7 +72,7 @@ serve: venv
 	trap 'kill $$worker $$beat 2>/dev/null || true' EXIT INT TERM
 	$(VENV)/bin/gunicorn hubportal.wsgi:application --bind $(HOST):$(PORT) \
 		--workers $${WEB_CONCURRENCY:-4} --access-logfile - --timeout 60 \
-		--logger-class hubportal.redaction.RedactingGunicornLogger
+		--logger-class hubportal.security.redaction.RedactingGunicornLogger
 
 APPS := hubportal partners agreements eoi surveys complaints
 
@@ -83,8 +83,10 @@ test: lint
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # ruff for style and bugs; bandit for security (medium and high findings fail).
+# lint-imports: the layers of hubportal/ and no import cycles (pyproject.toml, [tool.importlinter]).
 lint: dev-venv
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 	$(VENV)/bin/bandit -q -r $(APPS) -x '*/migrations/*' -ll
 
 # Performance at hub scale (issues 11 and 24): against the PostgreSQL and Redis in DATABASE_URL

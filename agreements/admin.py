@@ -18,7 +18,7 @@ from agreements.models import (
     Signature,
     TerminationRecommendation,
 )
-from hubportal.admin import LockableAdmin, LockableInline, ReadOnlyAdmin, ReadOnlyInline
+from hubportal.core.admin import LockableAdmin, LockableInline, ReadOnlyAdmin, ReadOnlyInline
 
 
 @admin.register(AgreementTemplate)

@@ -4,7 +4,7 @@ from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 
 from agreements.models import Reason, TerminationRecommendation
-from hubportal.chair import ChairCase, Oldest, chair_cases, oldest_rows
+from hubportal.core.chair import ChairCase, Oldest, chair_cases, oldest_rows
 
 
 @chair_cases

@@ -48,9 +48,9 @@ from agreements.models import (
 )
 from agreements.services import _apply_template, project_template, template_for
 from agreements.text import canonical_text, sha256
-from hubportal import roles
-from hubportal.academic_years import current_academic_year
-from hubportal.demo import PARTNER_A, PARTNER_B
+from hubportal.core import roles
+from hubportal.core.academic_years import current_academic_year
+from hubportal.devtools.demo import PARTNER_A, PARTNER_B
 from hubportal.models import HistoryEntry, User
 from partners.models import Partner, PartnerType
 

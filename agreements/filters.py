@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from agreements.models import Agreement, TerminationRecommendation
-from hubportal.academic_years import academic_year_choices, academic_year_for, default_term_dates
+from hubportal.core.academic_years import academic_year_choices, academic_year_for, default_term_dates
 from hubportal.models import Term
 from partners.models import PartnerType
 

@@ -14,9 +14,9 @@ from agreements.models import (
     TerminationRecommendation,
 )
 from agreements.services import money_problems
-from hubportal import text_limits
-from hubportal.academic_years import academic_year_choices, current_academic_year
-from hubportal.uploads import SecureFileField
+from hubportal.core import text_limits
+from hubportal.core.academic_years import academic_year_choices, current_academic_year
+from hubportal.core.uploads import SecureFileField
 from partners.models import Partner
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

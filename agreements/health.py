@@ -17,7 +17,7 @@ from django.utils import timezone
 from agreements.models import Agreement, AnnualReview, OutcomeReview
 from agreements.selectors import issued_to_sign
 from agreements.services import SIGN_WITHIN_DAYS
-from hubportal.health import AMBER, RED, Reason, health_signal
+from hubportal.core.health import AMBER, RED, Reason, health_signal
 
 RATING_LEVELS = {OutcomeReview.Rating.OFF_TRACK: AMBER, OutcomeReview.Rating.NOT_ACHIEVED: RED}
 

@@ -7,11 +7,11 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from hubportal import text_limits
-from hubportal.academic_years import AcademicYear
+from hubportal.core import text_limits
+from hubportal.core.academic_years import AcademicYear
 from hubportal.core.attachments import Attachment
-from hubportal.money import MoneyField
-from hubportal.uploads import PrivateUploadTo
+from hubportal.core.money import MoneyField
+from hubportal.core.uploads import PrivateUploadTo
 
 
 class AgreementTemplate(models.Model):
@@ -69,7 +69,7 @@ class AgreementTemplate(models.Model):
 class AgreementQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Every agreement for the Hub team and the Chair; a partner user's own partner's only."""
-        from hubportal.roles import is_chair, is_hub_staff, is_partner_user
+        from hubportal.core.roles import is_chair, is_hub_staff, is_partner_user
 
         if is_hub_staff(user) or is_chair(user):
             return self
@@ -236,7 +236,7 @@ class Agreement(models.Model):
         return f"{self.title} ({self.year.label})"
 
     @property
-    def TRANSITIONS(self):  # noqa: N802 - read by hubportal.history like the class attribute of other models
+    def TRANSITIONS(self):  # noqa: N802 - read by hubportal.core.history like the class attribute of other models
         return self.PROJECT_TRANSITIONS if self.kind == self.Kind.PROJECT else self.PARTNERSHIP_TRANSITIONS
 
     @property

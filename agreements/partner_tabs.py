@@ -1,8 +1,8 @@
 """The Agreements tab on a partner's page in the staff area."""
 
 from agreements.selectors import agreements_for
-from hubportal.partner_tabs import PartnerTab, partner_tab
-from hubportal.roles import is_chair, is_hub_staff
+from hubportal.core.partner_tabs import PartnerTab, partner_tab
+from hubportal.core.roles import is_chair, is_hub_staff
 from partners.standing import Action, may
 
 

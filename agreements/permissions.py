@@ -2,7 +2,7 @@
 view (through the service) and by the template (to show the button)."""
 
 from agreements.models import Agreement, AnnualReview, PaymentInstalment, TerminationRecommendation
-from hubportal.roles import is_chair, is_hub_staff, is_partner_user, is_service_manager
+from hubportal.core.roles import is_chair, is_hub_staff, is_partner_user, is_service_manager
 from partners.standing import Action, standing_of
 
 Status = Agreement.Status

@@ -12,18 +12,21 @@
 """
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
+from decimal import Decimal
 
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from agreements.models import Agreement, AnnualReview
 from agreements.services import sign_url, staff_url
-from hubportal import roles
-from hubportal.academic_years import AcademicYear, academic_year_for
+from hubportal.core import roles
+from hubportal.core.academic_years import AcademicYear, academic_year_for
 from hubportal.core.users import hub_staff_users
+from hubportal.messaging.kinds import Due, dates_due, reminder_kind
+from hubportal.messaging.wording_samples import SAMPLE_PK, reminder_sample
 from hubportal.models import User
-from hubportal.reminders import Due, dates_due, reminder_kind
+from partners.reminders import sample_partner
 
 RENEWAL, REVIEW, UNSIGNED = "agreements_renewal_due", "agreements_review_due", "agreements_unsigned"
 
@@ -98,3 +101,37 @@ def unsigned(today: date):
             )
         )
     return found
+
+
+# --- The object each kind is about, for the wording editor (hubportal.messaging.wording_samples) ---
+
+
+@reminder_sample("agreements_renewal_due", "agreements_review_due", "agreements_unsigned")
+def sample_partnership_agreement(today: date):
+    year = academic_year_for(today)
+    partner = sample_partner()
+    return Agreement(
+        pk=SAMPLE_PK,
+        partner=partner,
+        kind=Agreement.Kind.PARTNERSHIP,
+        status=Agreement.Status.LIVE,
+        academic_year=year.start_year,
+        title=f"Partnership agreement {year.label}: {partner.name}",
+    )
+
+
+def sample_project_agreement(today: date):
+    year = academic_year_for(today)
+    return Agreement(
+        pk=SAMPLE_PK,
+        partner=sample_partner(),
+        kind=Agreement.Kind.PROJECT,
+        status=Agreement.Status.COMPLETED,
+        academic_year=year.start_year,
+        title="Inclusive ensembles for young people with SEND",
+        starts_on=today - timedelta(days=200),
+        ends_on=today - timedelta(days=20),
+        hub_contribution=Decimal("5000.00"),
+        requires_evaluation=True,
+        evaluation_due_on=today + timedelta(days=14),
+    )

@@ -17,10 +17,10 @@ from agreements.models import (
     TerminationRecommendation,
 )
 from agreements.permissions import can_see_recommendation
-from hubportal import roles
-from hubportal.academic_years import AcademicYear
+from hubportal.core import roles
+from hubportal.core.academic_years import AcademicYear
+from hubportal.core.shared_reads import read_once
 from hubportal.models import User
-from hubportal.shared_reads import read_once
 
 
 def agreements_for(user) -> QuerySet[Agreement]:
@@ -103,7 +103,7 @@ def get_agreement_detail_for(user, pk: int) -> Agreement:
 def issued_to_sign(partner_ids) -> list[Agreement]:
     """The agreements of these partners issued and waiting for the partner's signature,
     oldest issue first: one query, read once for a page that asks twice (the portal
-    home's to-do list and health, hubportal.shared_reads)."""
+    home's to-do list and health, hubportal.core.shared_reads)."""
     ids = tuple(partner_ids)
     return read_once(
         ("agreements.issued_to_sign", ids),
@@ -243,3 +243,13 @@ def review_prefill(agreement: Agreement) -> dict:
             else f"No safeguarding concern raised in {year.label}."
         ),
     }
+
+
+def awarded_projects() -> QuerySet[Agreement]:
+    """The project agreements whose Hub Grant counts as awarded: the one rule for
+    every Hub Grant figure. Every project agreement counts, whatever its state: staff
+    award the grant when they award the expression of interest, and its project
+    agreement is drafted from the award in the same step, so a draft already holds an
+    awarded grant; a completed or terminated project still had its grant awarded.
+    Partnership agreements carry no grant."""
+    return Agreement.objects.filter(kind=Agreement.Kind.PROJECT, hub_contribution__isnull=False)

@@ -50,14 +50,14 @@ from agreements.permissions import (
 )
 from agreements.text import canonical_text, sha256
 from eoi.funding import HUB_GRANT, IN_KIND, check_match_funding, pounds
-from hubportal.academic_years import AcademicYear, academic_year_for, current_academic_year
+from hubportal.core.academic_years import AcademicYear, academic_year_for, current_academic_year
+from hubportal.core.errors import ActionRefused, require
+from hubportal.core.history import can_move, record, transition
+from hubportal.core.money import to_money
+from hubportal.core.roles import is_chair, is_hub_staff, is_partner_user, is_service_manager
 from hubportal.core.users import hub_staff_users, partner_users
-from hubportal.errors import ActionRefused, require
-from hubportal.history import can_move, record, transition
-from hubportal.money import to_money
-from hubportal.notifications import notify
-from hubportal.roles import is_chair, is_hub_staff, is_partner_user, is_service_manager
-from hubportal.words import possessive
+from hubportal.core.words import possessive
+from hubportal.messaging.notifications import notify
 from partners.models import Partner
 from partners.services import partner_move
 from partners.standing import Action, require_standing, standings_of

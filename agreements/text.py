@@ -14,7 +14,7 @@ import hashlib
 from dataclasses import dataclass, field
 
 from agreements.models import Agreement, AgreementVersion, Signature
-from hubportal.money import to_money
+from hubportal.core.money import to_money
 
 LAYOUT = "Hub Portal agreement text, layout 1"
 

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from agreements.selectors import issued_to_sign
 from agreements.services import SIGN_WITHIN_DAYS, sign_url
-from hubportal.todo import Todo, todo_source
+from hubportal.core.todo import Todo, todo_source
 
 
 @todo_source

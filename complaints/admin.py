@@ -6,9 +6,9 @@ concerns are shown only to safeguarding leads."""
 from django.contrib import admin
 
 from complaints.models import Complaint, ComplaintAttachment, ComplaintNote, ReferenceCounter
-from hubportal.admin import ReadOnlyAdmin, ReadOnlyInline
-from hubportal.history import record
-from hubportal.roles import is_safeguarding_lead
+from hubportal.core.admin import ReadOnlyAdmin, ReadOnlyInline
+from hubportal.core.history import record
+from hubportal.core.roles import is_safeguarding_lead
 
 # Only the complainant's contact details may be corrected here (a mistyped
 # address); everything else changes through the services, with history.

@@ -1,10 +1,10 @@
-"""Escalated complaints on the Chair's queue (hubportal.chair)."""
+"""Escalated complaints on the Chair's queue (hubportal.core.chair)."""
 
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from complaints.models import Complaint
-from hubportal.chair import ChairCase, Oldest, chair_cases, oldest_rows
+from hubportal.core.chair import ChairCase, Oldest, chair_cases, oldest_rows
 
 
 @chair_cases

@@ -14,11 +14,11 @@ from django.utils import timezone
 
 from complaints.models import Complaint, ComplaintAttachment, ComplaintNote
 from complaints.services import deadlines_from, safeguarding_recipients, staff_url
-from hubportal.demo import PARTNER_A, PARTNER_B
-from hubportal.hub import current_hub
+from hubportal.core.hub import current_hub
+from hubportal.core.working_days import add_working_days, subtract_working_days
+from hubportal.devtools.demo import PARTNER_A, PARTNER_B
+from hubportal.messaging.notifications import notify
 from hubportal.models import HistoryEntry
-from hubportal.notifications import notify
-from hubportal.working_days import add_working_days, subtract_working_days
 from partners.models import Partner
 
 Status = Complaint.Status

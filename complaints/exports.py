@@ -3,7 +3,7 @@ details are included only for safeguarding leads."""
 
 from complaints.models import Complaint
 from complaints.permissions import can_see_personal_details
-from hubportal.exports import Columns
+from hubportal.core.exports import Columns
 
 
 def _deadline(complaint: Complaint) -> str:

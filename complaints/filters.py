@@ -3,7 +3,7 @@ from django.utils import timezone
 
 from complaints.models import Complaint
 from complaints.services import partners_to_complain_about
-from hubportal.working_days import add_working_days
+from hubportal.core.working_days import add_working_days
 
 # "Due" means a deadline within this many working days from today.
 DUE_WITHIN_WORKING_DAYS = 3

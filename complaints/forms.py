@@ -7,8 +7,8 @@ from agreements.models import Agreement, Reason, TerminationRecommendation
 from complaints.models import Complaint, ComplaintNote
 from complaints.permissions import note_kinds_for
 from complaints.services import partners_to_complain_about
-from hubportal import text_limits
-from hubportal.uploads import ALLOWED_DESCRIPTION, SecureFileField
+from hubportal.core import text_limits
+from hubportal.core.uploads import ALLOWED_DESCRIPTION, SecureFileField
 
 MAX_ATTACHMENTS = 5
 ACCOUNT_HELP = (

@@ -1,4 +1,4 @@
-"""What complaints say about a partner's health (hubportal.health). Both
+"""What complaints say about a partner's health (hubportal.core.health). Both
 reasons are for staff only: a partner learns of a complaint about them only
 from what staff choose to share."""
 
@@ -8,7 +8,7 @@ from datetime import date
 from django.urls import reverse
 
 from complaints.models import Complaint
-from hubportal.health import AMBER, RED, Reason, health_signal
+from hubportal.core.health import AMBER, RED, Reason, health_signal
 
 
 @health_signal(staff_only=True)

@@ -5,9 +5,9 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from hubportal import text_limits
+from hubportal.core import text_limits
 from hubportal.core.attachments import Attachment
-from hubportal.uploads import PrivateUploadTo
+from hubportal.core.uploads import PrivateUploadTo
 
 
 class ComplaintQuerySet(models.QuerySet):
@@ -22,7 +22,7 @@ class ComplaintQuerySet(models.QuerySet):
           Chair has decided (they see only that, never who complained).
         - Anyone else: none (the public use their private link instead).
         """
-        from hubportal.roles import is_chair, is_hub_staff, is_partner_user, is_safeguarding_lead
+        from hubportal.core.roles import is_chair, is_hub_staff, is_partner_user, is_safeguarding_lead
 
         if not user.is_authenticated:
             return self.none()

@@ -1,8 +1,8 @@
-"""The Complaints tab on a partner's staff page (hubportal.partner_tabs)."""
+"""The Complaints tab on a partner's staff page (hubportal.core.partner_tabs)."""
 
 from complaints.models import Complaint
 from complaints.permissions import can_use_staff_area
-from hubportal.partner_tabs import PartnerTab, partner_tab
+from hubportal.core.partner_tabs import PartnerTab, partner_tab
 
 
 @partner_tab

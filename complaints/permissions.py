@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from complaints.models import Complaint, ComplaintNote
 from hubportal.core.actions import ALLOWED, Verdict, not_yours, refused
-from hubportal.roles import (
+from hubportal.core.roles import (
     is_admin,
     is_chair,
     is_hub_staff,

@@ -5,14 +5,16 @@ so reminders go out on working days only; the wording in
 templates/notifications/<kind>.txt."""
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 
 from django.urls import reverse
 
 from complaints.models import Complaint
 from complaints.services import service_managers
-from hubportal.reminders import Due, catch_up, reminder_kind
-from hubportal.working_days import add_working_days, is_working_day, subtract_working_days
+from hubportal.core.working_days import add_working_days, is_working_day, subtract_working_days
+from hubportal.messaging.kinds import Due, catch_up, reminder_kind
+from hubportal.messaging.wording_samples import SAMPLE_PK, reminder_sample
+from partners.reminders import sample_partner
 
 
 def working_dates_due(today: date, kind: str) -> dict[date, str]:
@@ -69,4 +71,22 @@ def responses_due(today: date) -> Iterable[Due]:
         today,
         Complaint.objects.filter(status__in=Complaint.STAGE_ONE),
         "respond_by",
+    )
+
+
+# --- The object each kind is about, for the wording editor (hubportal.messaging.wording_samples) ---
+
+
+@reminder_sample("complaints_acknowledge_due", "complaints_response_due")
+def sample_complaint(today: date):
+    return Complaint(
+        pk=SAMPLE_PK,
+        reference=f"C-{today.year}-0012",
+        category=Complaint.Category.QUALITY,
+        raised_via=Complaint.RaisedVia.PUBLIC,
+        about=Complaint.About.PARTNER,
+        partner=sample_partner(),
+        complainant_name="Jo Bloggs",
+        acknowledge_by=today + timedelta(days=1),
+        respond_by=today + timedelta(days=3),
     )

@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from complaints.models import Complaint, ComplaintAttachment, ComplaintNote
 from complaints.permissions import is_complainant, token_hash
-from hubportal.history import history_for
-from hubportal.roles import is_chair, is_partner_user
+from hubportal.core.history import history_for
+from hubportal.core.roles import is_chair, is_partner_user
 
 Kind = ComplaintNote.Kind
 # What each audience reads on the case file.

@@ -4,7 +4,7 @@ received → acknowledged → investigating → resolved → {closed | escalated
 
 Each transition locks the row, checks the actor (PermissionDenied, a 403) and
 the stage (ActionRefused, a sentence saying what to do), moves the state
-through hubportal.history and notifies; notifications are rows written in the
+through hubportal.core.history and notifies; notifications are rows written in the
 same transaction and emails sent once it commits. A decided complaint never
 changes again: every service refuses it, and on PostgreSQL so does the database.
 """
@@ -38,15 +38,16 @@ from complaints.permissions import (
     may_update_details,
     token_hash,
 )
-from hubportal import roles
+from hubportal.core import roles
 from hubportal.core.actions import enforce
+from hubportal.core.errors import ActionRefused
+from hubportal.core.history import record, transition
+from hubportal.core.hub import current_hub
+from hubportal.core.outbox import queue_email
 from hubportal.core.users import partner_users
-from hubportal.errors import ActionRefused
-from hubportal.history import record, transition
-from hubportal.hub import current_hub
+from hubportal.core.working_days import add_working_days
+from hubportal.messaging.notifications import notify, render_kind
 from hubportal.models import User
-from hubportal.notifications import notify, queue_email, render_kind
-from hubportal.working_days import add_working_days
 
 Status = Complaint.Status
 Kind = ComplaintNote.Kind

@@ -1,11 +1,11 @@
-"""The partner's to-do list (hubportal.todo): a resolution waiting for their answer."""
+"""The partner's to-do list (hubportal.core.todo): a resolution waiting for their answer."""
 
 from datetime import date
 
 from django.urls import reverse
 
 from complaints.models import Complaint
-from hubportal.todo import Todo, todo_source
+from hubportal.core.todo import Todo, todo_source
 
 
 @todo_source

@@ -21,7 +21,7 @@ from eoi.models import (
     Score,
     TargetGroup,
 )
-from hubportal.admin import LockableAdmin, LockableInline, ReadOnlyAdmin, ReadOnlyInline
+from hubportal.core.admin import LockableAdmin, LockableInline, ReadOnlyAdmin, ReadOnlyInline
 
 
 @admin.register(TargetGroup)

@@ -21,9 +21,9 @@ from django.utils import timezone
 
 from eoi import services
 from eoi.models import Call, ExpressionOfInterest, Gap, NeedsAnalysis, ProcurementBand, TargetGroup
-from hubportal import roles
-from hubportal.academic_years import current_academic_year
-from hubportal.errors import ActionRefused
+from hubportal.core import roles
+from hubportal.core.academic_years import current_academic_year
+from hubportal.core.errors import ActionRefused
 from hubportal.models import User
 from partners.models import District, NationalPlanStrand, Partner
 from partners.standing import Action, may

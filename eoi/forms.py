@@ -8,9 +8,9 @@ from django.forms import formset_factory
 
 from eoi.funding import HUB_GRANT, MatchCheck, check_match_funding
 from eoi.models import CALL_TERMS, Call, ExpressionOfInterest, FundingSource, Gap, NeedsAnalysis
-from hubportal import text_limits
-from hubportal.academic_years import academic_year_choices
-from hubportal.uploads import SecureFileField
+from hubportal.core import text_limits
+from hubportal.core.academic_years import academic_year_choices
+from hubportal.core.uploads import SecureFileField
 from partners.models import PartnerType
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"

@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_UP, Decimal
 
-from hubportal.money import PENNY
+from hubportal.core.money import PENNY
 
 HUNDRED = Decimal("100")
 ZERO = Decimal("0.00")

@@ -10,11 +10,11 @@ from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from hubportal import text_limits
-from hubportal.academic_years import AcademicYear
+from hubportal.core import text_limits
+from hubportal.core.academic_years import AcademicYear
 from hubportal.core.attachments import Attachment
-from hubportal.money import MoneyField
-from hubportal.uploads import PrivateUploadTo
+from hubportal.core.money import MoneyField
+from hubportal.core.uploads import PrivateUploadTo
 from partners.models import ReferenceData
 
 # The policy ("Financial Arrangements"): at least 50% of the cost from sources
@@ -104,7 +104,7 @@ class CallQuerySet(models.QuerySet):
         """Staff see every call; an assessor the calls of the EOIs assigned to
         them (their terms and criteria); a partner user calls that are or were
         open to their partner's type."""
-        from hubportal.roles import is_assessor, is_hub_staff, is_partner_user
+        from hubportal.core.roles import is_assessor, is_hub_staff, is_partner_user
 
         if is_hub_staff(user):
             return self
@@ -254,7 +254,7 @@ class ExpressionOfInterestQuerySet(models.QuerySet):
         have declared no conflict of interest (before that, the declaration
         page shows them the title and the partner's summary); a partner user
         their own partner's."""
-        from hubportal.roles import is_assessor, is_hub_staff, is_partner_user
+        from hubportal.core.roles import is_assessor, is_hub_staff, is_partner_user
 
         if is_hub_staff(user):
             return self

@@ -1,8 +1,8 @@
 """The EOIs tab on the staff page of a partner."""
 
 from eoi.models import ExpressionOfInterest
-from hubportal.partner_tabs import PartnerTab, partner_tab
-from hubportal.roles import is_hub_staff
+from hubportal.core.partner_tabs import PartnerTab, partner_tab
+from hubportal.core.roles import is_hub_staff
 
 
 @partner_tab

@@ -8,7 +8,7 @@ they see it"."""
 from django.utils import timezone
 
 from eoi.models import AssessorAssignment, Call, ExpressionOfInterest
-from hubportal.roles import is_assessor, is_hub_staff, is_partner_user
+from hubportal.core.roles import is_assessor, is_hub_staff, is_partner_user
 from partners.standing import Action, may
 
 EOI = ExpressionOfInterest.Status

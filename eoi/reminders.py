@@ -1,16 +1,18 @@
 """Commissioning reminders: a call closing soon, to partners with a draft."""
 
 from collections.abc import Iterable
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from eoi.models import Call, ExpressionOfInterest
+from hubportal.core.roles import PARTNER
+from hubportal.messaging.kinds import Due, dates_due, reminder_kind
+from hubportal.messaging.wording_samples import SAMPLE_PK, reminder_sample
 from hubportal.models import User
-from hubportal.reminders import Due, dates_due, reminder_kind
-from hubportal.roles import PARTNER
+from partners.reminders import sample_partner
 
 
 def _day_bounds(day: date) -> tuple[datetime, datetime]:
@@ -55,3 +57,15 @@ def calls_closing(today: date) -> Iterable[Due]:
             )
         )
     return due
+
+
+# --- The object each kind is about, for the wording editor (hubportal.messaging.wording_samples) ---
+
+
+@reminder_sample("eoi_call_closing")
+def sample_expression_of_interest(today: date):
+    closes = timezone.make_aware(datetime.combine(today + timedelta(days=3), time(17, 0)))
+    call = Call(pk=SAMPLE_PK, title="Inclusive ensembles 2027", status=Call.Status.OPEN, closes_at=closes)
+    return ExpressionOfInterest(
+        pk=SAMPLE_PK, call=call, partner=sample_partner(), title="Weekly inclusive ensemble in Market Harborough"
+    )

@@ -22,8 +22,8 @@ from eoi.models import (
     ProcurementBand,
     Score,
 )
+from hubportal.core.roles import ASSESSOR
 from hubportal.models import User
-from hubportal.roles import ASSESSOR
 
 TWO_PLACES = Decimal("0.01")
 
@@ -57,7 +57,7 @@ def get_eoi_for(user, pk: int) -> ExpressionOfInterest:
 
 def get_assignment_for(user, pk: int) -> AssessorAssignment:
     """An assessor's own assignment; staff may fetch any (to remove it)."""
-    from hubportal.roles import is_hub_staff
+    from hubportal.core.roles import is_hub_staff
 
     assignments = AssessorAssignment.objects.select_related("eoi__call", "eoi__partner", "assessor")
     if not is_hub_staff(user):

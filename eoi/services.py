@@ -2,7 +2,7 @@
 
 Each transition locks its row, checks the actor (403) and the preconditions
 (ActionRefused, a sentence saying what to do), moves the state through
-hubportal.history and queues its notifications inside the transaction.
+hubportal.core.history and queues its notifications inside the transaction.
 """
 
 from collections.abc import Iterable
@@ -31,12 +31,12 @@ from eoi.models import (
     Score,
 )
 from eoi.selectors import band_for
+from hubportal.core.errors import ActionRefused, require
+from hubportal.core.history import record, transition
+from hubportal.core.roles import is_assessor, is_hub_staff, is_partner_user
 from hubportal.core.users import partner_users
-from hubportal.errors import ActionRefused, require
-from hubportal.history import record, transition
+from hubportal.messaging.notifications import notify
 from hubportal.models import User
-from hubportal.notifications import notify
-from hubportal.roles import is_assessor, is_hub_staff, is_partner_user
 from partners.models import Partner
 
 EOI = ExpressionOfInterest.Status

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from eoi.models import Call, ExpressionOfInterest
-from hubportal.todo import Todo, todo_source
+from hubportal.core.todo import Todo, todo_source
 
 
 @todo_source

@@ -9,9 +9,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
-from hubportal import text_limits
-from hubportal.academic_years import TERM_CHOICES, AcademicYear, default_term_dates
-from hubportal.uploads import PrivateUploadTo
+from hubportal.core import text_limits
+from hubportal.core.academic_years import TERM_CHOICES, AcademicYear, default_term_dates
+from hubportal.core.uploads import PrivateUploadTo
 
 
 class User(AbstractUser):
@@ -253,7 +253,7 @@ class MessageTemplate(models.Model):
 
 class BoardReport(models.Model):
     """The termly report for the Hub Executive Board: built in the background
-    (hubportal.tasks.generate_board_report) as a PDF and an XLSX workbook."""
+    (hubportal.insights.reports.generate_board_report) as a PDF and an XLSX workbook."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Waiting to start"
@@ -275,7 +275,7 @@ class BoardReport(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
-    # Who is building it (hubportal.reports): the Celery delivery (task id)
+    # Who is building it (hubportal.insights.reports): the Celery delivery (task id)
     # that claimed it, and when that run last said it was alive. A run whose
     # heartbeat stopped belongs to a worker that died; a delivery of the same
     # task id again means the run that had it is gone.
@@ -304,12 +304,27 @@ def _default_reminder_offsets() -> dict:
 _HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 
 
+def check_reminder_offsets(value) -> str:
+    """'' when ``value`` is a valid set of reminder-offset changes, else what is wrong."""
+    if not isinstance(value, dict):
+        return 'Give the changes as {"kind": [days, ...]}, e.g. {"surveys_deadline": [21, 7, 0, -2]}.'
+    known = settings.DEFAULT_REMINDER_OFFSETS.keys() | settings.REMINDER_OFFSETS.keys()
+    for kind, days in value.items():
+        if kind not in known:
+            return f"{kind} is not a kind of reminder. The kinds are: {', '.join(sorted(known))}."
+        if not isinstance(days, list) or not all(isinstance(d, int) and not isinstance(d, bool) for d in days):
+            return f"{kind}: give whole numbers of days in a list, e.g. [14, 3, 0, -1]; [] for none."
+        if len(set(days)) != len(days):
+            return f"{kind}: each day may appear once."
+    return ""
+
+
 class Hub(models.Model):
     """The Hub this portal runs for: its identity and its terms, as data.
 
     One row (pk 1), edited in the admin by an admin, every change written to
-    the history (hubportal.hub.hub_update). Read it through
-    hubportal.hub.current_hub(), which caches it. Secrets and infrastructure
+    the history (hubportal.core.hub.hub_update). Read it through
+    hubportal.core.hub.current_hub(), which caches it. Secrets and infrastructure
     (database, Redis, email server, site URL) stay in the environment;
     reference data (districts, partner types, evidence types, procurement
     bands) keeps its own tables.
@@ -395,8 +410,6 @@ class Hub(models.Model):
 
     def clean(self):
         from django.core.exceptions import ValidationError
-
-        from hubportal.hub import check_reminder_offsets
 
         errors = {}
         for field in ("primary_colour", "accent_colour"):

@@ -72,10 +72,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    "hubportal.middleware.SessionLifetimeMiddleware",
-    "hubportal.middleware.TwoFactorMiddleware",
-    "hubportal.middleware.NoStoreForAuthenticatedMiddleware",
-    "hubportal.middleware.RefusedAccessAuditMiddleware",
+    "hubportal.security.middleware.SessionLifetimeMiddleware",
+    "hubportal.security.middleware.TwoFactorMiddleware",
+    "hubportal.security.middleware.NoStoreForAuthenticatedMiddleware",
+    "hubportal.security.middleware.RefusedAccessAuditMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into its lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -94,8 +94,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
-                "hubportal.context_processors.navigation",
-                "hubportal.context_processors.hub",
+                "hubportal.insights.context_processors.navigation",
+                "hubportal.insights.context_processors.hub",
             ],
         },
     },
@@ -148,9 +148,9 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 # Behind proxies, the client address comes from X-Forwarded-For: TRUSTED_PROXY_COUNT
-# says how many to trust (hubportal.audit.client_ip, used by axes too).
+# says how many to trust (hubportal.security.audit.client_ip, used by axes too).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
-AXES_CLIENT_IP_CALLABLE = "hubportal.audit.client_ip"
+AXES_CLIENT_IP_CALLABLE = "hubportal.security.audit.client_ip"
 # Two-factor authentication (TOTP): on in production for every Hub role;
 # off under `make run` (DEBUG) so the demo logins work with a password alone.
 REQUIRE_2FA = env.bool("REQUIRE_2FA", default=not DEBUG)
@@ -184,7 +184,7 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     # Uploaded files live outside the web root and are served only through
-    # views that check access (hubportal.uploads).
+    # views that check access (hubportal.core.uploads).
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": env.str("MEDIA_ROOT", default=str(VAR_DIR / "media"))},
@@ -199,7 +199,7 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = STORAGES["default"]["OPTIONS"]["location"]
-# The upload policy (hubportal.uploads): the largest file we accept.
+# The upload policy (hubportal.core.uploads): the largest file we accept.
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
@@ -211,7 +211,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Redis, when configured, is both the Celery broker and the cache.
 # The cache is an optimisation, never a reason to refuse or lose work: while
-# Redis is down, hubportal.cache_backend answers as an empty cache (and logs a
+# Redis is down, hubportal.core.cache_backend answers as an empty cache (and logs a
 # warning), so pages compute from the database and rate limits fail open. The
 # short socket timeouts keep a Redis that hangs (rather than refuses) from
 # holding a request up.
@@ -230,7 +230,7 @@ BROKER_VISIBILITY_TIMEOUT = LONGEST_TASK_TIME_LIMIT + 60
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "hubportal.cache_backend.ForgivingRedisCache",
+            "BACKEND": "hubportal.core.cache_backend.ForgivingRedisCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
@@ -251,6 +251,9 @@ else:
         "control_folder": str(VAR_DIR / "celery" / "control"),
     }
 
+# The task modules of the hubportal layers (autodiscovery finds only <app>.tasks).
+# Their task names stay as before the layers (name=...), as the beat schedule below says.
+CELERY_IMPORTS = ("hubportal.core.outbox", "hubportal.messaging.reminders", "hubportal.insights.reports")
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
@@ -260,7 +263,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 120
 CELERY_TASK_TIME_LIMIT = 180
 # A request must not hang when the broker is down: publishing fails fast and
-# the outbox (hubportal.queue) picks the work up later.
+# the outbox (hubportal.core.queue) picks the work up later.
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -270,7 +273,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 # Reminders: the hour the daily sweep runs, and for each kind the days before
 # (positive) or after (negative) its date that a reminder goes out. These are
 # the defaults; the Hub record (hubportal.models.Hub.reminder_offsets, edited in
-# the admin) changes them per kind (hubportal.hub.reminder_offsets).
+# the admin) changes them per kind (hubportal.core.hub.reminder_offsets).
 REMINDER_SWEEP_HOUR = env.int("REMINDER_SWEEP_HOUR", default=7)
 # A stage whose day the sweep missed (beat down, machine off over a weekend)
 # is still sent for this many days after, unless a later stage is due.
@@ -303,7 +306,7 @@ COMPLAINT_PUBLIC_RATE_LIMIT = env.int("COMPLAINT_PUBLIC_RATE_LIMIT", default=5)
 PARTNERS_ENQUIRY_RATE_LIMIT = env.int("PARTNERS_ENQUIRY_RATE_LIMIT", default=5)
 PARTNER_INVITATION_DAYS = env.int("PARTNER_INVITATION_DAYS", default=7)
 
-# Every rate limit (hubportal.ratelimits) counts in a cache of its own that
+# Every rate limit (hubportal.security.ratelimits) counts in a cache of its own that
 # every web process shares: Redis when REDIS_URL is set (short timeouts: the
 # limiter fails open and must not hold a request up), otherwise a database
 # table that migrate creates. Never per-process memory (check --deploy warns).
@@ -316,7 +319,7 @@ if REDIS_URL:
     }
 else:
     CACHES["ratelimit"] = {
-        "BACKEND": "hubportal.ratelimits.RateLimitDatabaseCache",
+        "BACKEND": "hubportal.security.ratelimits.RateLimitDatabaseCache",
         "LOCATION": "hubportal_ratelimit_cache",
         # Counts are short-lived; culling must never drop a live one.
         "OPTIONS": {"MAX_ENTRIES": 1_000_000},
@@ -432,7 +435,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # 30 minutes idle (each request pushes the expiry on) and 12 hours at most
-# from sign-in, whatever the activity (hubportal.middleware.SessionLifetimeMiddleware).
+# from sign-in, whatever the activity (hubportal.security.middleware.SessionLifetimeMiddleware).
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=12 * 60 * 60)
@@ -445,7 +448,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     # Tokens in URL paths (tracking links, invitations, password resets) never reach the logs.
-    "filters": {"redact_tokens": {"()": "hubportal.redaction.RedactTokensFilter"}},
+    "filters": {"redact_tokens": {"()": "hubportal.security.redaction.RedactTokensFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact_tokens"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {

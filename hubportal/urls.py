@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from hubportal import reports_views, views
+from hubportal.insights import reports_views, views
 
 urlpatterns = [
     path("", views.landing, name="landing"),

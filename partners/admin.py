@@ -3,7 +3,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html
 
-from hubportal.admin import LockableAdmin, ReadOnlyInline
+from hubportal.core.admin import LockableAdmin, ReadOnlyInline
 from partners.models import (
     ActivityType,
     Contact,

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.utils import timezone
 
-from hubportal.hub import current_hub
+from hubportal.core.hub import current_hub
 from partners.models import Meeting
 
 ICS_MIMETYPE = "text/calendar"

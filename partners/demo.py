@@ -14,8 +14,8 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
-from hubportal.demo import PARTNER_A, PARTNER_B
-from hubportal.history import record
+from hubportal.core.history import record
+from hubportal.devtools.demo import PARTNER_A, PARTNER_B
 from hubportal.models import HistoryEntry, User
 from partners.models import (
     ActivityType,

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from django.db.models import Count, Q
 
-from hubportal.shared_reads import read_once
+from hubportal.core.shared_reads import read_once
 from partners.models import EvidenceItem, EvidenceType, Partner
 
 Stage = Partner.Stage
@@ -34,7 +34,7 @@ def findings(partner_ids, today: date) -> dict[int, tuple[str, list[Finding]]]:
     Hub of 2,000 partners holds some 17,000 items, nearly all of them in order,
     so the database counts what each partner holds and sends only the items
     with a problem (and every item of a partner missing a required standard).
-    Read once for a page that asks twice (hubportal.shared_reads): the portal
+    Read once for a page that asks twice (hubportal.core.shared_reads): the portal
     home's to-do list and health."""
     ids = tuple(partner_ids)
     return read_once(("partners.findings", ids, today), lambda: _findings(ids, today))

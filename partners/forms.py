@@ -6,10 +6,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 
-from hubportal import roles, text_limits
-from hubportal.hub import current_hub
+from hubportal.core import roles, text_limits
+from hubportal.core.hub import current_hub
+from hubportal.core.uploads import SecureFileField, describe_kinds
 from hubportal.models import User
-from hubportal.uploads import SecureFileField, describe_kinds
 from partners.models import ActivityType, Contact, District, Meeting, NationalPlanStrand, Partner, PartnerType
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

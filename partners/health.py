@@ -4,7 +4,7 @@
 
 from datetime import date
 
-from hubportal.health import AMBER, RED, Reason, health_scope, health_signal
+from hubportal.core.health import AMBER, RED, Reason, health_scope, health_signal
 from partners.evidence_status import EVIDENCE_STAGES, ONBOARDING_STAGES, findings
 from partners.models import Partner
 

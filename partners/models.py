@@ -2,8 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from hubportal import text_limits
-from hubportal.uploads import PrivateUploadTo
+from hubportal.core import text_limits
+from hubportal.core.uploads import PrivateUploadTo
 
 
 class ReferenceData(models.Model):
@@ -82,7 +82,7 @@ class PartnerQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Every partner for Hub staff and the Chair; a partner user's own only.
         Assessors none: what they need of a partner is on the assessment page."""
-        from hubportal.roles import is_chair, is_hub_staff, is_partner_user
+        from hubportal.core.roles import is_chair, is_hub_staff, is_partner_user
 
         if is_hub_staff(user) or is_chair(user):
             return self

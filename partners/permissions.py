@@ -8,7 +8,7 @@ function and then refuse a wrong state with a sentence saying what to do.
 
 from django.utils import timezone
 
-from hubportal.roles import is_hub_staff, is_partner_user, is_service_manager
+from hubportal.core.roles import is_hub_staff, is_partner_user, is_service_manager
 from partners.models import EvidenceItem, Meeting, Partner
 from partners.selectors import last_recorded_meeting
 

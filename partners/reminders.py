@@ -5,15 +5,16 @@ partners.tasks.expire_evidence has marked it expired, so those stages look at
 expired items, not verified ones)."""
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Prefetch, Q
 from django.urls import reverse
 
+from hubportal.messaging.kinds import Due, dates_due, reminder_kind
+from hubportal.messaging.wording_samples import SAMPLE_PK, reminder_sample
 from hubportal.models import User
-from hubportal.reminders import Due, dates_due, reminder_kind
 from partners.evidence_status import EVIDENCE_STAGES
-from partners.models import EvidenceItem
+from partners.models import EvidenceItem, EvidenceType, Partner
 
 KIND = "partners_evidence_expiry"
 
@@ -48,3 +49,25 @@ def evidence_expiring(today: date) -> Iterable[Due]:
         )
         for item in items
     ]
+
+
+# --- The object each kind is about, for the wording editor (hubportal.messaging.wording_samples) ---
+
+
+def sample_partner() -> Partner:
+    """The partner every sample object belongs to."""
+    return Partner(
+        pk=SAMPLE_PK, name="Harborough Community Music", legal_name="Harborough Community Music CIC", status="active"
+    )
+
+
+@reminder_sample("partners_evidence_expiry")
+def sample_evidence_item(today: date):
+    return EvidenceItem(
+        pk=SAMPLE_PK,
+        partner=sample_partner(),
+        evidence_type=EvidenceType(pk=SAMPLE_PK, name="Public liability insurance"),
+        status=EvidenceItem.Status.VERIFIED,
+        issued_on=today - timedelta(days=335),
+        expires_on=today + timedelta(days=30),
+    )

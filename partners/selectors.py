@@ -83,7 +83,7 @@ def partners_for_list(user) -> QuerySet[Partner]:
 
 def partner_list_rows(partners, health: dict) -> list[dict]:
     """A page of partners_for_list shaped for the list's template, each with its health
-    (hubportal.health.listed_health): names, links, badges and dates worked out here, once, so
+    (hubportal.core.health.listed_health): names, links, badges and dates worked out here, once, so
     the template only places them (issue 24: no include, {% url %} or display lookup per row)."""
     detail = reverse("partners:detail", args=[0]).removesuffix("0/")
     stages = dict(Partner.Stage.choices)

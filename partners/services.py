@@ -19,12 +19,13 @@ from django.utils.crypto import constant_time_compare
 from django.utils.encoding import force_bytes
 from django.utils.http import base36_to_int, urlsafe_base64_encode
 
-from hubportal import roles
+from hubportal.core import roles
+from hubportal.core.errors import ActionRefused, require
+from hubportal.core.history import record, state_label, transition
+from hubportal.core.outbox import queue_email
 from hubportal.core.users import hub_staff_users, partner_users
-from hubportal.errors import ActionRefused, require
-from hubportal.history import record, state_label, transition
+from hubportal.messaging.notifications import notify, render_kind
 from hubportal.models import User
-from hubportal.notifications import notify, queue_email, render_kind
 from partners import permissions
 from partners.calendar import ICS_MIMETYPE, ics_filename, meeting_ics
 from partners.models import Contact, EvidenceItem, EvidenceType, Meeting, Partner

@@ -37,8 +37,8 @@ from datetime import date
 
 from django.utils import timezone
 
-from hubportal.errors import ActionRefused
-from hubportal.words import possessive
+from hubportal.core.errors import ActionRefused
+from hubportal.core.words import possessive
 from partners.models import EvidenceItem, EvidenceType, Partner
 
 Stage = Partner.Stage
@@ -285,7 +285,7 @@ def standings_of(partners: Iterable[Partner], *, today: date | None = None) -> d
     from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 
     from agreements.models import Agreement, TerminationRecommendation  # agreements imports partners
-    from hubportal import roles
+    from hubportal.core import roles
     from hubportal.models import User
 
     today = today or timezone.localdate()

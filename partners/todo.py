@@ -8,7 +8,7 @@ from django.db.models import Exists
 from django.urls import reverse
 from django.utils import timezone
 
-from hubportal.todo import Todo, todo_source
+from hubportal.core.todo import Todo, todo_source
 from partners.evidence_status import EVIDENCE_STAGES, findings
 from partners.models import Partner
 

@@ -5,7 +5,7 @@ services, and what was submitted or published is read-only."""
 
 from django.contrib import admin
 
-from hubportal.admin import LockableAdmin, LockableInline, ReadOnlyAdmin
+from hubportal.core.admin import LockableAdmin, LockableInline, ReadOnlyAdmin
 from surveys.models import (
     Answer,
     CaseStudy,

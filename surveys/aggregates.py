@@ -15,9 +15,9 @@ from uuid import uuid4
 from django.core.cache import cache
 from django.db.models import CharField, Q, Sum, Value
 
-from hubportal.academic_years import AUTUMN, SPRING, SUMMER, TERM_CHOICES, AcademicYear
-from hubportal.leverage import awarded_projects
-from hubportal.money import to_money
+from agreements.selectors import awarded_projects
+from hubportal.core.academic_years import AUTUMN, SPRING, SUMMER, TERM_CHOICES, AcademicYear
+from hubportal.core.money import to_money
 from surveys import codes
 from surveys.models import Answer, GridCell, IncomeRecord, Question, SurveyRequest
 
@@ -367,7 +367,7 @@ def income_by_year() -> dict[int, Decimal]:
 
 
 def grant_by_year() -> dict[int, Decimal]:
-    """Hub Grant awarded (hubportal.leverage.awarded_projects), by academic year."""
+    """Hub Grant awarded (agreements.selectors.awarded_projects), by academic year."""
     rows = awarded_projects().values("academic_year").annotate(total=Sum("hub_contribution"))
     return {r["academic_year"]: to_money(r["total"] or 0) for r in rows}
 

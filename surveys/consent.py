@@ -11,7 +11,7 @@ from datetime import date
 
 from django.utils import timezone
 
-from hubportal.words import midsentence
+from hubportal.core.words import midsentence
 from surveys.models import CaseStudy, Consent
 
 # Publishing a case study puts it on the Hub's website and publicity.

@@ -25,8 +25,8 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from agreements.models import Agreement, Outcome
-from hubportal.academic_years import AcademicYear, current_academic_year
-from hubportal.demo import PARTNER_A, PARTNER_B
+from hubportal.core.academic_years import AcademicYear, current_academic_year
+from hubportal.devtools.demo import PARTNER_A, PARTNER_B
 from hubportal.models import HistoryEntry, Term, User
 from partners.models import Partner
 from surveys.models import (

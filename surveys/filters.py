@@ -2,8 +2,8 @@ import django_filters
 from django.db.models import Q
 from django.utils import timezone
 
-from hubportal.academic_years import academic_year_choices
-from hubportal.lists import YesNoAny
+from hubportal.core.academic_years import academic_year_choices
+from hubportal.core.lists import YesNoAny
 from partners.models import Partner
 from surveys.models import CaseStudy, IncomeRecord, ProjectEvaluation, QuestionSet, SurveyRequest, SurveyRound
 

@@ -7,10 +7,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from hubportal import text_limits
-from hubportal.academic_years import academic_year_choices, current_academic_year
+from hubportal.core import text_limits
+from hubportal.core.academic_years import academic_year_choices, current_academic_year
+from hubportal.core.uploads import SecureFileField
 from hubportal.models import Term
-from hubportal.uploads import SecureFileField
 from surveys.models import CaseStudy, Consent, IncomeRecord, ProjectEvaluation, Question, QuestionSet, SurveyRequest
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

@@ -7,7 +7,7 @@ from datetime import date
 
 from django.db.models import Q
 
-from hubportal.health import AMBER, RED, Reason, health_signal
+from hubportal.core.health import AMBER, RED, Reason, health_signal
 from surveys.models import ProjectEvaluation, SurveyRequest
 from surveys.selectors import projects_owing_evaluation
 

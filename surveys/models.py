@@ -6,10 +6,10 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from hubportal import text_limits
+from hubportal.core import text_limits
 from hubportal.core.attachments import Attachment
-from hubportal.money import MoneyField
-from hubportal.uploads import PrivateUploadTo
+from hubportal.core.money import MoneyField
+from hubportal.core.uploads import PrivateUploadTo
 
 
 class QuestionSet(models.Model):
@@ -114,7 +114,7 @@ class SurveyRound(models.Model):
 
 class SurveyRequestQuerySet(models.QuerySet):
     def visible_to(self, user):
-        from hubportal.roles import is_hub_staff, is_partner_user
+        from hubportal.core.roles import is_hub_staff, is_partner_user
 
         if is_hub_staff(user):
             return self
@@ -247,7 +247,7 @@ class GridCell(models.Model):
 
 class ProjectEvaluationQuerySet(models.QuerySet):
     def visible_to(self, user):
-        from hubportal.roles import is_hub_staff, is_partner_user
+        from hubportal.core.roles import is_hub_staff, is_partner_user
 
         if is_hub_staff(user):
             return self
@@ -334,7 +334,7 @@ class OutcomeResult(models.Model):
 
 class CaseStudyQuerySet(models.QuerySet):
     def visible_to(self, user):
-        from hubportal.roles import is_hub_staff, is_partner_user
+        from hubportal.core.roles import is_hub_staff, is_partner_user
 
         if is_hub_staff(user):
             return self

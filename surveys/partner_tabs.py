@@ -2,8 +2,8 @@
 
 from django.db.models import Count, Q
 
-from hubportal.partner_tabs import PartnerTab, partner_tab
-from hubportal.roles import is_hub_staff
+from hubportal.core.partner_tabs import PartnerTab, partner_tab
+from hubportal.core.roles import is_hub_staff
 from surveys import aggregates
 from surveys.models import CaseStudy, IncomeRecord, SurveyRequest
 from surveys.selectors import projects_owing_evaluation

@@ -1,7 +1,7 @@
 """Who may do what in monitoring: one ``can_<action>`` per action, asked by the
 view (through the service) and by the template to show the button."""
 
-from hubportal.roles import is_hub_staff, is_partner_user
+from hubportal.core.roles import is_hub_staff, is_partner_user
 from surveys.models import CaseStudy, ProjectEvaluation, QuestionSet, SurveyRequest
 
 

@@ -7,14 +7,18 @@ moved) gets reminders of its own."""
 
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Q
 from django.urls import reverse
 
+from agreements.reminders import sample_partnership_agreement, sample_project_agreement
+from hubportal.core.academic_years import AUTUMN, academic_year_for
 from hubportal.core.users import hub_staff_users, partner_users
-from hubportal.reminders import Due, dates_due, reminder_kind
-from surveys.models import ProjectEvaluation, SurveyRequest
+from hubportal.messaging.kinds import Due, dates_due, reminder_kind
+from hubportal.messaging.wording_samples import SAMPLE_PK, reminder_sample
+from hubportal.models import Term
+from surveys.models import ProjectEvaluation, SurveyRequest, SurveyRound
 from surveys.selectors import projects_owing_evaluation
 
 
@@ -100,3 +104,26 @@ def evaluations_due(today: date) -> Iterable[Due]:
         )
         for a in projects
     ]
+
+
+# --- The object each kind is about, for the wording editor (hubportal.messaging.wording_samples) ---
+
+
+@reminder_sample("surveys_deadline", "surveys_overdue_staff")
+def sample_survey_request(today: date):
+    year = academic_year_for(today)
+    term = Term(academic_year=year.start_year, name=AUTUMN, starts_on=year.starts_on, ends_on=year.starts_on)
+    deadline = today + timedelta(days=14)
+    agreement = sample_partnership_agreement(today)
+    return SurveyRequest(
+        pk=SAMPLE_PK,
+        round=SurveyRound(pk=SAMPLE_PK, term=term, deadline=deadline),
+        agreement=agreement,
+        partner=agreement.partner,
+        deadline=deadline,
+    )
+
+
+@reminder_sample("surveys_evaluation_due")
+def sample_evaluated_project(today: date):
+    return sample_project_agreement(today)

@@ -14,7 +14,7 @@ from decimal import Decimal
 from django import forms
 
 from agreements.models import Outcome
-from hubportal import text_limits
+from hubportal.core import text_limits
 from surveys.models import Answer, Question
 
 RATINGS = [(n, str(n)) for n in range(1, 6)]

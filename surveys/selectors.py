@@ -115,7 +115,7 @@ def get_consent_for(user, pk: int) -> Consent:
 
 
 def income_for(user):
-    from hubportal.roles import is_hub_staff, is_partner_user
+    from hubportal.core.roles import is_hub_staff, is_partner_user
 
     if is_hub_staff(user):
         return IncomeRecord.objects.all()

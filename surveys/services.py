@@ -11,12 +11,12 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from agreements.models import Agreement, Outcome
-from hubportal import roles
+from hubportal.core import roles
+from hubportal.core.errors import ActionRefused, require
+from hubportal.core.history import record, transition
 from hubportal.core.users import hub_staff_users, partner_users
-from hubportal.errors import ActionRefused, require
-from hubportal.history import record, transition
+from hubportal.messaging.notifications import notify
 from hubportal.models import Term
-from hubportal.notifications import notify
 from partners.models import Partner
 from partners.standing import Action, require_standing, standings_of
 from surveys import aggregates, permissions

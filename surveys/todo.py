@@ -6,7 +6,7 @@ from datetime import date
 from django.db.models import Q
 from django.urls import reverse
 
-from hubportal.todo import Todo, todo_source
+from hubportal.core.todo import Todo, todo_source
 from surveys.models import ProjectEvaluation, SurveyRequest
 from surveys.selectors import projects_owing_evaluation
 

@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.test import Client, override_settings
 
-from hubportal import roles
+from hubportal.core import roles
 from tests.factories import PartnerFactory, UserFactory, partner_user
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -92,14 +92,14 @@ def _fresh_cache():
 @pytest.fixture(autouse=True)
 def _hub_cached(request, _fresh_cache):
     """The Hub record is read on every page and email and cached for minutes
-    (hubportal.hub.current_hub), so a running portal finds it in the cache;
+    (hubportal.core.hub.current_hub), so a running portal finds it in the cache;
     load it there before a database test, so query counts pinned in tests
     count the page's own queries, as production runs them."""
     marker = request.node.get_closest_marker("django_db")
     transactional = (marker is not None and marker.kwargs.get("transaction")) or bool(
         {"transactional_db", "live_server"} & set(request.fixturenames)
     )
-    from hubportal.hub import current_hub, forget_local_copy
+    from hubportal.core.hub import current_hub, forget_local_copy
 
     forget_local_copy()  # the last test's Hub, perhaps changed and rolled back since
     if transactional or not (marker is not None or "db" in request.fixturenames):
@@ -286,7 +286,7 @@ from tests.browser.support import browser, page  # noqa: E402, F401
 @pytest.fixture
 def hub_with(db):
     """Change the Hub record's terms for one test: ``hub_with(match_funding_floor_percent=60)``."""
-    from hubportal.hub import current_hub, hub_changed
+    from hubportal.core.hub import current_hub, hub_changed
     from hubportal.models import Hub
 
     def apply(**changes):

@@ -5,7 +5,7 @@ from datetime import date
 import factory
 from django.contrib.auth.models import Group
 
-from hubportal import roles
+from hubportal.core import roles
 from hubportal.models import User
 from partners.models import EvidenceItem, EvidenceType, Partner, PartnerType
 from partners.standing import PAST_ONBOARDING

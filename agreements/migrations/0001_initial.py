@@ -3,8 +3,8 @@
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
-import hubportal.money
-import hubportal.uploads
+import hubportal.core.money
+import hubportal.core.uploads
 from decimal import Decimal
 from django.conf import settings
 from django.db import migrations, models
@@ -62,8 +62,8 @@ class Migration(migrations.Migration):
                 ('review_meetings_per_year', models.PositiveSmallIntegerField(default=1)),
                 ('starts_on', models.DateField(blank=True, null=True)),
                 ('ends_on', models.DateField(blank=True, null=True)),
-                ('hub_contribution', hubportal.money.MoneyField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0.00'))], verbose_name="the Hub's financial contribution")),
-                ('match_funding_commitment', hubportal.money.MoneyField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0.00'))], verbose_name='match funding the partner commits')),
+                ('hub_contribution', hubportal.core.money.MoneyField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0.00'))], verbose_name="the Hub's financial contribution")),
+                ('match_funding_commitment', hubportal.core.money.MoneyField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0.00'))], verbose_name='match funding the partner commits')),
                 ('evaluation_due_on', models.DateField(blank=True, null=True)),
                 ('renewal_conditions', models.TextField(blank=True, help_text='Conditions the annual review set for renewal.')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
@@ -151,7 +151,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('milestone', models.CharField(max_length=300)),
                 ('due_on', models.DateField()),
-                ('amount', hubportal.money.MoneyField(validators=[django.core.validators.MinValueValidator(Decimal('0.00'))])),
+                ('amount', hubportal.core.money.MoneyField(validators=[django.core.validators.MinValueValidator(Decimal('0.00'))])),
                 ('paid_on', models.DateField(blank=True, null=True)),
                 ('agreement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='instalments', to='agreements.agreement')),
             ],
@@ -163,7 +163,7 @@ class Migration(migrations.Migration):
             name='RecommendationDocument',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(upload_to=hubportal.uploads.PrivateUploadTo('recommendations'))),
+                ('file', models.FileField(upload_to=hubportal.core.uploads.PrivateUploadTo('recommendations'))),
                 ('original_filename', models.CharField(max_length=255)),
                 ('uploaded_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),

@@ -13,9 +13,7 @@ from agreements.models import Agreement
 from agreements.views.shared import _detail_context, _not_now
 from hubportal.core.actions import attempt
 from hubportal.core.listpage import list_page
-from hubportal.roles import (
-    partner_required,
-)
+from hubportal.core.roles import partner_required
 
 # What the partner's own list shows, and nothing of staff's (no recommendation to the Chair).
 PORTAL_COLUMNS = [

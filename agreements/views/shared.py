@@ -11,15 +11,12 @@ from django.views.decorators.http import require_GET
 from agreements import permissions, selectors
 from agreements.models import Agreement, Reason, Signature
 from agreements.text import verify
-from hubportal.errors import require
-from hubportal.history import history_for
-from hubportal.hub import current_hub
-from hubportal.pdf import pdf_response, render_pdf
-from hubportal.roles import (
-    is_hub_staff,
-    is_partner_user,
-)
-from hubportal.uploads import serve_private_file
+from hubportal.core.errors import require
+from hubportal.core.history import history_for
+from hubportal.core.hub import current_hub
+from hubportal.core.pdf import pdf_response, render_pdf
+from hubportal.core.roles import is_hub_staff, is_partner_user
+from hubportal.core.uploads import serve_private_file
 from partners.standing import Action
 
 

@@ -32,20 +32,15 @@ from agreements.forms import (
 )
 from agreements.models import Agreement, AnnualReview, Reason, TerminationRecommendation
 from agreements.views.shared import _detail_context, _not_now
-from hubportal.academic_years import AcademicYear, current_academic_year
+from hubportal.core.academic_years import AcademicYear, current_academic_year
 from hubportal.core.actions import attempt
+from hubportal.core.errors import ActionRefused, require
+from hubportal.core.exports import export_format, export_rows
+from hubportal.core.history import history_for
 from hubportal.core.listpage import list_page
+from hubportal.core.lists import page_of, querystring
+from hubportal.core.roles import chair_required, hub_staff_required, is_hub_staff, is_service_manager
 from hubportal.core.users import partner_users
-from hubportal.errors import ActionRefused, require
-from hubportal.exports import export_format, export_rows
-from hubportal.history import history_for
-from hubportal.lists import page_of, querystring
-from hubportal.roles import (
-    chair_required,
-    hub_staff_required,
-    is_hub_staff,
-    is_service_manager,
-)
 from partners.models import PartnerType
 
 LIST_COLUMNS = [

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import hubportal.uploads
+import hubportal.core.uploads
 from django.conf import settings
 from django.db import migrations, models
 
@@ -64,7 +64,7 @@ class Migration(migrations.Migration):
             name='ComplaintAttachment',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(upload_to=hubportal.uploads.PrivateUploadTo('complaints'))),
+                ('file', models.FileField(upload_to=hubportal.core.uploads.PrivateUploadTo('complaints'))),
                 ('original_filename', models.CharField(max_length=255)),
                 ('uploaded_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('complaint', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='attachments', to='complaints.complaint')),

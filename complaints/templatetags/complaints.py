@@ -2,8 +2,8 @@ from django import template
 from django.utils import timezone
 
 from complaints.permissions import can_use_staff_area
-from hubportal.roles import is_safeguarding_lead as _is_safeguarding_lead
-from hubportal.working_days import working_days_between
+from hubportal.core.roles import is_safeguarding_lead as _is_safeguarding_lead
+from hubportal.core.working_days import working_days_between
 
 register = template.Library()
 

@@ -12,12 +12,10 @@ from complaints.filters import PortalComplaintFilter
 from complaints.models import Complaint
 from complaints.views.shared import _complainant_context, _promises
 from hubportal.core.actions import attempt, forbid_unless
-from hubportal.errors import ActionRefused
-from hubportal.exports import export_format, export_rows
-from hubportal.lists import page_of, querystring
-from hubportal.roles import (
-    partner_required,
-)
+from hubportal.core.errors import ActionRefused
+from hubportal.core.exports import export_format, export_rows
+from hubportal.core.lists import page_of, querystring
+from hubportal.core.roles import partner_required
 
 # The partner portal ---------------------------------------------------------
 

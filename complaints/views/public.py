@@ -13,10 +13,10 @@ from complaints import forms, permissions, selectors, services
 from complaints.models import Complaint
 from complaints.views.shared import _complainant_context, _promises
 from hubportal.core.actions import attempt
-from hubportal.errors import ActionRefused
-from hubportal.ratelimits import over_limit
-from hubportal.ratelimits import refused as ratelimit_refused
-from hubportal.uploads import serve_private_file
+from hubportal.core.errors import ActionRefused
+from hubportal.core.uploads import serve_private_file
+from hubportal.security.ratelimits import over_limit
+from hubportal.security.ratelimits import refused as ratelimit_refused
 
 COMPLAINT_LIMIT_MESSAGE = (
     "We have had several complaints from your connection in the last hour, so we cannot take another just now. "

@@ -6,17 +6,14 @@ from django.utils import timezone
 
 from complaints import forms, permissions, selectors
 from complaints.models import Complaint
-from hubportal.errors import require
-from hubportal.roles import (
-    is_chair,
-    is_partner_user,
-)
-from hubportal.uploads import serve_private_file
+from hubportal.core.errors import require
+from hubportal.core.roles import is_chair, is_partner_user
+from hubportal.core.uploads import serve_private_file
 
 
 def _promises() -> dict:
     """The Hub's deadlines, in working days, as the pages state them."""
-    from hubportal.hub import current_hub
+    from hubportal.core.hub import current_hub
 
     hub = current_hub()
     return {"ack_days": hub.complaint_acknowledge_working_days, "respond_days": hub.complaint_respond_working_days}

@@ -15,16 +15,12 @@ from complaints.filters import DECIDED, WAITING, ChairComplaintFilter, Complaint
 from complaints.models import Complaint
 from complaints.views.shared import _promises
 from hubportal.core.actions import attempt, forbid_unless
-from hubportal.errors import ActionRefused
-from hubportal.exports import export_format, export_rows
-from hubportal.hub import current_hub
-from hubportal.lists import page_of, querystring
-from hubportal.roles import (
-    chair_required,
-    is_safeguarding_lead,
-    role_required,
-)
-from hubportal.working_days import add_working_days
+from hubportal.core.errors import ActionRefused
+from hubportal.core.exports import export_format, export_rows
+from hubportal.core.hub import current_hub
+from hubportal.core.lists import page_of, querystring
+from hubportal.core.roles import chair_required, is_safeguarding_lead, role_required
+from hubportal.core.working_days import add_working_days
 
 staff_area_required = role_required(permissions.can_use_staff_area, "This page is for Hub staff.")
 safeguarding_lead_required = role_required(

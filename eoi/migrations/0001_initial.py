@@ -3,8 +3,8 @@
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
-import hubportal.money
-import hubportal.uploads
+import hubportal.core.money
+import hubportal.core.uploads
 from decimal import Decimal
 from django.conf import settings
 from django.db import migrations, models
@@ -25,8 +25,8 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=150)),
-                ('minimum', hubportal.money.MoneyField(help_text='From this value (inclusive).', validators=[django.core.validators.MinValueValidator(Decimal('0.00'))])),
-                ('maximum', hubportal.money.MoneyField(blank=True, help_text='Up to this value (exclusive). Empty: no upper limit.', null=True, validators=[django.core.validators.MinValueValidator(Decimal('0.00'))])),
+                ('minimum', hubportal.core.money.MoneyField(help_text='From this value (inclusive).', validators=[django.core.validators.MinValueValidator(Decimal('0.00'))])),
+                ('maximum', hubportal.core.money.MoneyField(blank=True, help_text='Up to this value (exclusive). Empty: no upper limit.', null=True, validators=[django.core.validators.MinValueValidator(Decimal('0.00'))])),
                 ('route', models.TextField(help_text='What the Contract Procedure Rules require in this band.')),
             ],
             options={
@@ -55,7 +55,7 @@ class Migration(migrations.Migration):
                 ('status', models.CharField(choices=[('draft', 'Draft'), ('open', 'Open'), ('closed', 'Closed'), ('assessed', 'Assessed'), ('awarded', 'Awarded')], db_index=True, default='draft', max_length=10)),
                 ('opens_at', models.DateTimeField()),
                 ('closes_at', models.DateTimeField(db_index=True)),
-                ('max_hub_grant', hubportal.money.MoneyField(validators=[django.core.validators.MinValueValidator(Decimal('0.00'))], verbose_name='largest Hub Grant per expression of interest')),
+                ('max_hub_grant', hubportal.core.money.MoneyField(validators=[django.core.validators.MinValueValidator(Decimal('0.00'))], verbose_name='largest Hub Grant per expression of interest')),
                 ('match_threshold_percent', models.DecimalField(decimal_places=2, default=Decimal('50.00'), max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('0')), django.core.validators.MaxValueValidator(Decimal('100'))], verbose_name='share of the cost that must come from other sources (%)')),
                 ('in_kind_counts', models.BooleanField(default=True, verbose_name='in-kind contributions count towards the match')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
@@ -100,8 +100,8 @@ class Migration(migrations.Migration):
                 ('evaluative', models.TextField(blank=True)),
                 ('legacy', models.TextField(blank=True)),
                 ('safeguarding_confirmed', models.BooleanField(default=False, help_text='The partner confirms its safeguarding policy and checks cover this work.')),
-                ('total_cost', hubportal.money.MoneyField(default=Decimal('0.00'), validators=[django.core.validators.MinValueValidator(Decimal('0.00'))])),
-                ('hub_grant_requested', hubportal.money.MoneyField(default=Decimal('0.00'), validators=[django.core.validators.MinValueValidator(Decimal('0.00'))])),
+                ('total_cost', hubportal.core.money.MoneyField(default=Decimal('0.00'), validators=[django.core.validators.MinValueValidator(Decimal('0.00'))])),
+                ('hub_grant_requested', hubportal.core.money.MoneyField(default=Decimal('0.00'), validators=[django.core.validators.MinValueValidator(Decimal('0.00'))])),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('updated_at', models.DateTimeField(auto_now=True)),
                 ('submitted_at', models.DateTimeField(blank=True, null=True)),
@@ -126,7 +126,7 @@ class Migration(migrations.Migration):
             name='EoiAttachment',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(upload_to=hubportal.uploads.PrivateUploadTo('eoi'))),
+                ('file', models.FileField(upload_to=hubportal.core.uploads.PrivateUploadTo('eoi'))),
                 ('original_filename', models.CharField(max_length=255)),
                 ('uploaded_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
@@ -141,7 +141,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('item', models.CharField(max_length=200)),
-                ('amount', hubportal.money.MoneyField(validators=[django.core.validators.MinValueValidator(Decimal('0.00'))])),
+                ('amount', hubportal.core.money.MoneyField(validators=[django.core.validators.MinValueValidator(Decimal('0.00'))])),
                 ('eoi', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='budget_lines', to='eoi.expressionofinterest')),
             ],
             options={
@@ -171,7 +171,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(choices=[('hub_grant', 'Hub Grant requested'), ('own_funds', 'Own funds'), ('fundraising', 'Fundraising'), ('trading', 'Trading income'), ('other_grants', 'Other grants'), ('in_kind', 'In-kind contribution')], max_length=20)),
                 ('description', models.CharField(blank=True, max_length=200)),
-                ('amount', hubportal.money.MoneyField(validators=[django.core.validators.MinValueValidator(Decimal('0.00'))])),
+                ('amount', hubportal.core.money.MoneyField(validators=[django.core.validators.MinValueValidator(Decimal('0.00'))])),
                 ('confirmed', models.BooleanField(default=False, help_text='Confirmed, rather than pending.')),
                 ('eoi', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='funding_sources', to='eoi.expressionofinterest')),
             ],
@@ -188,7 +188,7 @@ class Migration(migrations.Migration):
                 ('genre_or_instrument', models.CharField(blank=True, max_length=150)),
                 ('evidence', models.TextField(blank=True)),
                 ('priority', models.CharField(choices=[('high', 'High'), ('medium', 'Medium'), ('low', 'Low')], default='medium', max_length=10)),
-                ('indicative_budget', hubportal.money.MoneyField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0.00'))])),
+                ('indicative_budget', hubportal.core.money.MoneyField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0.00'))])),
                 ('districts', models.ManyToManyField(blank=True, related_name='gaps', to='partners.district')),
                 ('strand', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='gaps', to='partners.nationalplanstrand')),
             ],
@@ -226,7 +226,7 @@ class Migration(migrations.Migration):
             name='Award',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('amount', hubportal.money.MoneyField(validators=[django.core.validators.MinValueValidator(Decimal('0.00'))], verbose_name='Hub Grant awarded')),
+                ('amount', hubportal.core.money.MoneyField(validators=[django.core.validators.MinValueValidator(Decimal('0.00'))], verbose_name='Hub Grant awarded')),
                 ('procurement_route', models.TextField(help_text='The route as it stood when the award was made.')),
                 ('procurement_notes', models.TextField(blank=True, help_text='How the route was followed (quotes, advert, tender).')),
                 ('awarded_at', models.DateTimeField(default=django.utils.timezone.now)),

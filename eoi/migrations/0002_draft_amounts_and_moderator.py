@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import hubportal.money
+import hubportal.core.money
 from decimal import Decimal
 from django.conf import settings
 from django.db import migrations, models
@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='budgetline',
             name='amount',
-            field=hubportal.money.MoneyField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0.00'))]),
+            field=hubportal.core.money.MoneyField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0.00'))]),
         ),
         migrations.AlterField(
             model_name='budgetline',
@@ -39,6 +39,6 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='fundingsource',
             name='amount',
-            field=hubportal.money.MoneyField(blank=True, help_text='Empty while a draft is being written; needed to submit.', null=True, validators=[django.core.validators.MinValueValidator(Decimal('0.00'))]),
+            field=hubportal.core.money.MoneyField(blank=True, help_text='Empty while a draft is being written; needed to submit.', null=True, validators=[django.core.validators.MinValueValidator(Decimal('0.00'))]),
         ),
     ]

@@ -1,6 +1,6 @@
 from django import template
 
-from hubportal.roles import is_assessor as _is_assessor
+from hubportal.core.roles import is_assessor as _is_assessor
 
 register = template.Library()
 

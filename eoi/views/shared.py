@@ -5,12 +5,8 @@ from django.http import HttpRequest, HttpResponse
 from eoi import selectors
 from eoi.funding import HUB_GRANT, check_eoi
 from eoi.models import ExpressionOfInterest
-from hubportal.roles import (
-    is_hub_team,
-    is_partner_user,
-    role_required,
-)
-from hubportal.uploads import serve_private_file
+from hubportal.core.roles import is_hub_team, is_partner_user, role_required
+from hubportal.core.uploads import serve_private_file
 
 eoi_reader_required = role_required(
     lambda u: is_hub_team(u) or is_partner_user(u), "Expressions of interest are for the Hub team and partners."

@@ -35,18 +35,13 @@ from eoi.funding import check_eoi
 from eoi.models import Call, ExpressionOfInterest, Gap, NeedsAnalysis
 from eoi.views.shared import _agreement_of, _money_context, _share
 from hubportal.core.actions import attempt
+from hubportal.core.errors import ActionRefused
+from hubportal.core.exports import export_format, export_rows
+from hubportal.core.history import history_for
+from hubportal.core.hub import match_funding_floor
 from hubportal.core.listpage import list_page
-from hubportal.errors import ActionRefused
-from hubportal.exports import export_format, export_rows
-from hubportal.history import history_for
-from hubportal.hub import match_funding_floor
-from hubportal.lists import page_of, querystring
-from hubportal.roles import (
-    hub_staff_required,
-    hub_team_required,
-    is_assessor,
-    role_required,
-)
+from hubportal.core.lists import page_of, querystring
+from hubportal.core.roles import hub_staff_required, hub_team_required, is_assessor, role_required
 
 assessor_required = role_required(is_assessor, "This page is for assessors.")
 

@@ -13,7 +13,7 @@ on the page).
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 
-from hubportal.errors import ActionRefused
+from hubportal.core.errors import ActionRefused
 
 Verdict = tuple[bool, str]
 ALLOWED: Verdict = (True, "")

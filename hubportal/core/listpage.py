@@ -12,8 +12,8 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from hubportal.exports import Columns, export_format, export_rows
-from hubportal.lists import page_of, querystring
+from hubportal.core.exports import Columns, export_format, export_rows
+from hubportal.core.lists import page_of, querystring
 
 
 def list_page(

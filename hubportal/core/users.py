@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
 
-from hubportal import roles
+from hubportal.core import roles
 
 
 def hub_staff_users() -> list:

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import hubportal.uploads
+import hubportal.core.uploads
 from django.conf import settings
 from django.db import migrations, models
 
@@ -21,8 +21,8 @@ class Migration(migrations.Migration):
                 ('status', models.CharField(choices=[('queued', 'Waiting to start'), ('running', 'Being prepared'), ('done', 'Ready'), ('failed', 'Failed')], db_index=True, default='queued', max_length=10)),
                 ('progress', models.PositiveSmallIntegerField(default=0, help_text="Per cent done, for the page's progress bar.")),
                 ('step', models.CharField(blank=True, help_text='What the task is doing now.', max_length=200)),
-                ('pdf', models.FileField(blank=True, upload_to=hubportal.uploads.PrivateUploadTo('board-reports'))),
-                ('xlsx', models.FileField(blank=True, upload_to=hubportal.uploads.PrivateUploadTo('board-reports'))),
+                ('pdf', models.FileField(blank=True, upload_to=hubportal.core.uploads.PrivateUploadTo('board-reports'))),
+                ('xlsx', models.FileField(blank=True, upload_to=hubportal.core.uploads.PrivateUploadTo('board-reports'))),
                 ('headlines', models.JSONField(blank=True, default=dict)),
                 ('requested_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('started_at', models.DateTimeField(blank=True, null=True)),

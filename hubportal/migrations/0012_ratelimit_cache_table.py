@@ -1,4 +1,4 @@
-"""The rate limiter's shared counts when there is no Redis (hubportal.ratelimits):
+"""The rate limiter's shared counts when there is no Redis (hubportal.security.ratelimits):
 the table `manage.py createcachetable` would make, made by migrate so no one
 has to remember that step. Created whatever the settings say, so switching
 REDIS_URL off later still finds it."""

@@ -2,7 +2,7 @@
 
 import django.core.validators
 import hubportal.models
-import hubportal.uploads
+import hubportal.core.uploads
 from decimal import Decimal
 from django.db import migrations, models
 
@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
                 ('lead_organisation', models.CharField(default='the Hub Lead Organisation', max_length=150, verbose_name='Hub Lead Organisation')),
                 ('area', models.CharField(default="the Hub's area", help_text='As in "children and young people in …".', max_length=200, verbose_name='area served')),
                 ('local_authority', models.CharField(blank=True, help_text='The council whose Contract Procedure Rules the Hub follows.', max_length=150)),
-                ('logo', models.FileField(blank=True, help_text='A PNG or JPEG shown on pages and documents. Empty: the Hub Portal mark.', upload_to=hubportal.uploads.PrivateUploadTo('hub'))),
+                ('logo', models.FileField(blank=True, help_text='A PNG or JPEG shown on pages and documents. Empty: the Hub Portal mark.', upload_to=hubportal.core.uploads.PrivateUploadTo('hub'))),
                 ('primary_colour', models.CharField(default='#4a1f6f', help_text='The navigation bar and headings, as #rrggbb.', max_length=7)),
                 ('accent_colour', models.CharField(default='#33154d', help_text='Hover and borders, as #rrggbb.', max_length=7)),
                 ('commissioning_policy_url', models.URLField(blank=True, verbose_name='commissioning policy (link)')),

@@ -5,7 +5,7 @@ holds and requests change through the pages, which write history."""
 
 from django.contrib import admin
 
-from hubportal.admin import ReadOnlyAdmin
+from hubportal.core.admin import ReadOnlyAdmin
 from hubportal.privacy.models import DataRequest, LegalHold, Removal, RetentionRule, RetentionRun
 
 

@@ -1,6 +1,6 @@
 import django_filters
 
-from hubportal.lists import FilterIdsApart
+from hubportal.core.lists import FilterIdsApart
 from hubportal.privacy.models import DataRequest
 
 

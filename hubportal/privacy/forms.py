@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 
 from complaints.models import Complaint
-from hubportal import text_limits
+from hubportal.core import text_limits
 from hubportal.privacy.models import DataRequest
 from partners.models import Partner
 

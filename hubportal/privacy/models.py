@@ -11,7 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 
-from hubportal import text_limits
+from hubportal.core import text_limits
 
 
 class RetentionRule(models.Model):

@@ -2,8 +2,8 @@
 the view and template ask it to show a button or say why not; the service
 raises with the same reason."""
 
+from hubportal.core.roles import is_admin, is_safeguarding_lead, is_service_manager
 from hubportal.privacy.models import DataRequest, LegalHold
-from hubportal.roles import is_admin, is_safeguarding_lead, is_service_manager
 
 MANAGER_ONLY = "Personal data requests and the retention schedule are for the Service Manager."
 

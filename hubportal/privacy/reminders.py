@@ -3,13 +3,14 @@ the one-month deadline nears, on the day, and once after it passes (offsets in
 settings.REMINDER_OFFSETS["privacy_request_due"])."""
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 
 from django.urls import reverse
 
 from complaints.services import service_managers
+from hubportal.messaging.kinds import Due, dates_due, reminder_kind
+from hubportal.messaging.wording_samples import SAMPLE_PK, reminder_sample
 from hubportal.privacy.models import DataRequest
-from hubportal.reminders import Due, dates_due, reminder_kind
 
 KIND = "privacy_request_due"
 
@@ -30,3 +31,14 @@ def requests_due(today: date) -> Iterable[Due]:
             recipients=managers,
             url=reverse("privacy:request", args=[data_request.pk]),
         )
+
+
+# --- The object each kind is about, for the wording editor (hubportal.messaging.wording_samples) ---
+
+
+@reminder_sample("privacy_request_due")
+def sample_data_request(today: date):
+    received = today - timedelta(days=23)
+    return DataRequest(
+        pk=SAMPLE_PK, kind=DataRequest.Kind.ACCESS, received_on=received, due_on=DataRequest.deadline_for(received)
+    )

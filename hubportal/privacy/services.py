@@ -17,10 +17,10 @@ from django.utils import timezone
 
 from agreements.models import Agreement
 from complaints.models import Complaint
-from hubportal.errors import ActionRefused, require
-from hubportal.history import record
+from hubportal.core.errors import ActionRefused, require
+from hubportal.core.history import record
+from hubportal.core.pdf import render_pdf
 from hubportal.models import OutboundEmail, User
-from hubportal.pdf import render_pdf
 from hubportal.privacy import kinds
 from hubportal.privacy.models import DataRequest, LegalHold, Removal, RetentionRule, RetentionRun
 from hubportal.privacy.permissions import can_erase, can_fulfil, can_lift_hold, can_manage_personal_data

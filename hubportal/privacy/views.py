@@ -8,16 +8,16 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from hubportal.errors import ActionRefused
-from hubportal.exports import export_format, export_rows
-from hubportal.history import history_for
-from hubportal.hub import current_hub
-from hubportal.lists import page_of, querystring
+from hubportal.core.errors import ActionRefused
+from hubportal.core.exports import export_format, export_rows
+from hubportal.core.history import history_for
+from hubportal.core.hub import current_hub
+from hubportal.core.lists import page_of, querystring
+from hubportal.core.roles import role_required
 from hubportal.privacy import permissions, selectors, services
 from hubportal.privacy.filters import DataRequestFilter
 from hubportal.privacy.forms import DataRequestForm, FulfilForm, LegalHoldForm, ReasonForm
 from hubportal.privacy.models import DataRequest
-from hubportal.roles import role_required
 
 manager_required = role_required(lambda user: permissions.can_manage_personal_data(user)[0], permissions.MANAGER_ONLY)
 safeguarding_required = role_required(

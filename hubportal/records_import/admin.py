@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from hubportal.admin import ReadOnlyAdmin
+from hubportal.core.admin import ReadOnlyAdmin
 from hubportal.records_import.models import ImportedRecord, ImportRun, LegacySignedCopy
 
 

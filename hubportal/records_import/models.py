@@ -4,7 +4,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 
-from hubportal.uploads import PrivateUploadTo
+from hubportal.core.uploads import PrivateUploadTo
 
 
 class ImportRun(models.Model):

@@ -1,4 +1,4 @@
-from hubportal import roles
+from hubportal.core import roles
 
 
 def can_import(user) -> tuple[bool, str]:
@@ -77,7 +77,7 @@ def can_attach_legacy_evidence(user, item) -> tuple[bool, str]:
     made before the import; it changes neither status nor dates)."""
     from django.contrib.contenttypes.models import ContentType
 
-    from hubportal.history import history_for
+    from hubportal.core.history import history_for
     from hubportal.records_import.models import ImportedRecord
 
     if not roles.is_hub_staff(user):

@@ -18,8 +18,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from hubportal.errors import ActionRefused
-from hubportal.figures import figures_changed
+from hubportal.core.errors import ActionRefused
+from hubportal.core.figures import figures_changed
 from hubportal.models import HistoryEntry
 from hubportal.records_import.kinds import KINDS, RowError
 from hubportal.records_import.models import ImportedRecord, ImportRun, LegacySignedCopy
@@ -215,9 +215,9 @@ def legacy_pdf_attach(*, agreement, actor, uploaded) -> LegacySignedCopy:
     one attached; the agreement's history says which. PDF only, judged from
     its content by the upload policy."""
     from agreements.models import Agreement
-    from hubportal.history import record
+    from hubportal.core.history import record
+    from hubportal.core.uploads import detect_kind
     from hubportal.records_import.permissions import can_attach_legacy_pdf
-    from hubportal.uploads import detect_kind
 
     agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
     allowed, reason = can_attach_legacy_pdf(actor, agreement)
@@ -258,9 +258,9 @@ def legacy_evidence_attach(*, item, actor, uploaded):
     """Attach (or replace) the file of an evidence item imported as verified.
     Its status and dates stay as imported; the item's history records it. The
     file goes through the upload policy with the kinds the partner may upload."""
-    from hubportal.history import record
+    from hubportal.core.history import record
+    from hubportal.core.uploads import detect_kind
     from hubportal.records_import.permissions import can_attach_legacy_evidence
-    from hubportal.uploads import detect_kind
     from partners.forms import EVIDENCE_KINDS
     from partners.models import EvidenceItem
 

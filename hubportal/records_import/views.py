@@ -8,13 +8,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from hubportal.errors import ActionRefused, require
+from hubportal.core.errors import ActionRefused, require
+from hubportal.core.roles import hub_staff_required, is_hub_staff, is_partner_user
+from hubportal.core.uploads import SecureFileField, serve_private_file
 from hubportal.records_import import services
 from hubportal.records_import.kinds import KINDS
 from hubportal.records_import.models import ImportRun, LegacySignedCopy
 from hubportal.records_import.permissions import can_attach_legacy_evidence, can_attach_legacy_pdf, can_import
-from hubportal.roles import hub_staff_required, is_hub_staff, is_partner_user
-from hubportal.uploads import SecureFileField, serve_private_file
 from partners.forms import EVIDENCE_KINDS
 
 FORMATS = {
@@ -36,7 +36,7 @@ class UploadForm(forms.Form):
         self.fields["file"].widget.attrs["accept"] = ".csv,.xlsx"
 
     def clean_file(self):
-        from hubportal.uploads import detect_kind
+        from hubportal.core.uploads import detect_kind
 
         uploaded = self.cleaned_data["file"]
         if uploaded.name.lower().endswith(".csv"):

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from django import template
 
-from hubportal import words
+from hubportal.core import words
 
 register = template.Library()
 

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import hubportal.uploads
+import hubportal.core.uploads
 from django.conf import settings
 from django.db import migrations, models
 
@@ -35,7 +35,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('status', models.CharField(choices=[('missing', 'Missing'), ('submitted', 'Submitted'), ('verified', 'Verified'), ('rejected', 'Rejected'), ('expired', 'Expired')], db_index=True, default='missing', max_length=10)),
-                ('file', models.FileField(blank=True, upload_to=hubportal.uploads.PrivateUploadTo('evidence'))),
+                ('file', models.FileField(blank=True, upload_to=hubportal.core.uploads.PrivateUploadTo('evidence'))),
                 ('original_filename', models.CharField(blank=True, max_length=255)),
                 ('issued_on', models.DateField(blank=True, help_text='When the document or check was issued.', null=True)),
                 ('expires_on', models.DateField(blank=True, db_index=True, null=True)),

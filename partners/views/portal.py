@@ -7,11 +7,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from hubportal.errors import ActionRefused, require
-from hubportal.roles import (
-    partner_required,
-)
-from hubportal.todo import todos_for
+from hubportal.core.errors import ActionRefused, require
+from hubportal.core.roles import partner_required
+from hubportal.core.todo import todos_for
 from partners import forms, permissions, selectors, services
 from partners.guidance import NEXT_STEPS, journey
 from partners.models import EvidenceItem, EvidenceType

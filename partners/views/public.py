@@ -9,7 +9,7 @@ from django.utils.http import urlsafe_base64_decode
 from django.views.decorators.http import require_GET, require_http_methods
 
 from hubportal.models import User
-from hubportal.ratelimits import limit_requests, over_limit
+from hubportal.security.ratelimits import limit_requests, over_limit
 from partners import forms, services
 
 # --- public -----------------------------------------------------------------------

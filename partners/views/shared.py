@@ -6,13 +6,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from hubportal.errors import ActionRefused, require
-from hubportal.roles import (
-    is_hub_staff,
-    is_partner_user,
-    role_required,
-)
-from hubportal.uploads import serve_private_file
+from hubportal.core.errors import ActionRefused, require
+from hubportal.core.roles import is_hub_staff, is_partner_user, role_required
+from hubportal.core.uploads import serve_private_file
 from partners import forms, permissions, selectors, services
 from partners.calendar import ics_filename, meeting_ics
 from partners.models import Partner

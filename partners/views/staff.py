@@ -9,15 +9,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from hubportal.core.errors import ActionRefused, require
+from hubportal.core.exports import export_format, export_rows, rows_by_chunk
+from hubportal.core.health import health_for, listed_health
 from hubportal.core.listpage import list_page
-from hubportal.errors import ActionRefused, require
-from hubportal.exports import export_format, export_rows, rows_by_chunk
-from hubportal.health import health_for, listed_health
-from hubportal.lists import page_of, querystring
-from hubportal.partner_tabs import tabs_for
-from hubportal.roles import (
-    hub_staff_required,
-)
+from hubportal.core.lists import page_of, querystring
+from hubportal.core.partner_tabs import tabs_for
+from hubportal.core.roles import hub_staff_required
 from partners import forms, permissions, selectors, services
 from partners.filters import EvidenceFilter, PartnerFilter
 from partners.guidance import STAFF_NEXT_STEPS

@@ -3,8 +3,8 @@
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
-import hubportal.money
-import hubportal.uploads
+import hubportal.core.money
+import hubportal.core.uploads
 from decimal import Decimal
 from django.conf import settings
 from django.db import migrations, models
@@ -46,7 +46,7 @@ class Migration(migrations.Migration):
             name='CaseStudyImage',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(upload_to=hubportal.uploads.PrivateUploadTo('case-studies'))),
+                ('file', models.FileField(upload_to=hubportal.core.uploads.PrivateUploadTo('case-studies'))),
                 ('original_filename', models.CharField(max_length=255)),
                 ('alt_text', models.CharField(max_length=300, verbose_name='description of the image')),
                 ('shows_young_person', models.BooleanField(default=True)),
@@ -81,8 +81,8 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('accepted', 'Accepted'), ('returned', 'Returned for changes')], db_index=True, default='draft', max_length=10)),
                 ('actual_reach', models.PositiveIntegerField(blank=True, null=True)),
-                ('actual_spend', hubportal.money.MoneyField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0.00'))])),
-                ('actual_match_funding', hubportal.money.MoneyField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0.00'))])),
+                ('actual_spend', hubportal.core.money.MoneyField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0.00'))])),
+                ('actual_match_funding', hubportal.core.money.MoneyField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0.00'))])),
                 ('learning', models.TextField(blank=True, verbose_name='what was learned')),
                 ('legacy', models.TextField(blank=True)),
                 ('submitted_at', models.DateTimeField(blank=True, null=True)),
@@ -217,7 +217,7 @@ class Migration(migrations.Migration):
                 ('academic_year', models.PositiveSmallIntegerField(db_index=True)),
                 ('source', models.CharField(choices=[('fundraising', 'Fundraising'), ('trading', 'Trading'), ('grants', 'Grants'), ('other', 'Other')], max_length=20)),
                 ('description', models.CharField(blank=True, max_length=200)),
-                ('amount', hubportal.money.MoneyField(validators=[django.core.validators.MinValueValidator(Decimal('0.00'))])),
+                ('amount', hubportal.core.money.MoneyField(validators=[django.core.validators.MinValueValidator(Decimal('0.00'))])),
                 ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('partner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='income', to='partners.partner')),
                 ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),

@@ -1,6 +1,6 @@
 from django import template
 
-from hubportal.academic_years import AcademicYear
+from hubportal.core.academic_years import AcademicYear
 
 register = template.Library()
 
@@ -19,7 +19,7 @@ def surveys_dashboard():
     from django.db.models import Count, Q
     from django.utils import timezone
 
-    from hubportal.academic_years import current_academic_year
+    from hubportal.core.academic_years import current_academic_year
     from surveys import aggregates
     from surveys.models import SurveyRequest
     from surveys.selectors import rounds_with_counts

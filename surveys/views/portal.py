@@ -7,11 +7,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from agreements.models import Outcome
-from hubportal.academic_years import AcademicYear
-from hubportal.errors import ActionRefused, attach_refusal
-from hubportal.exports import export_format, export_rows
-from hubportal.lists import page_of, querystring
-from hubportal.roles import partner_required
+from hubportal.core.academic_years import AcademicYear
+from hubportal.core.errors import ActionRefused, attach_refusal
+from hubportal.core.exports import export_format, export_rows
+from hubportal.core.lists import page_of, querystring
+from hubportal.core.roles import partner_required
 from partners.models import Partner
 from surveys import aggregates, permissions, selectors, services
 from surveys.consent import PUBLISH_USE, consent_blocker

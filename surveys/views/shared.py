@@ -2,8 +2,8 @@
 
 from django.http import HttpRequest, HttpResponse
 
-from hubportal.roles import is_hub_staff, is_partner_user, role_required
-from hubportal.uploads import serve_private_file
+from hubportal.core.roles import is_hub_staff, is_partner_user, role_required
+from hubportal.core.uploads import serve_private_file
 from surveys import selectors
 
 # Case-study images: the partner's own users and Hub staff (the record decides which partner).

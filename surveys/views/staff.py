@@ -13,13 +13,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from agreements.models import Outcome
-from hubportal.academic_years import AcademicYear, academic_year_choices, current_academic_year
-from hubportal.errors import ActionRefused
-from hubportal.exports import export_format, export_rows, rows_by_chunk, xlsx_response
-from hubportal.history import history_for
-from hubportal.lists import int_param, page_of, querystring
+from hubportal.core.academic_years import AcademicYear, academic_year_choices, current_academic_year
+from hubportal.core.errors import ActionRefused
+from hubportal.core.exports import export_format, export_rows, rows_by_chunk, xlsx_response
+from hubportal.core.history import history_for
+from hubportal.core.lists import int_param, page_of, querystring
+from hubportal.core.roles import hub_staff_required
 from hubportal.models import Term
-from hubportal.roles import hub_staff_required
 from partners.models import Partner
 from surveys import aggregates, codes, permissions, selectors, services
 from surveys.aggregates import Scope

@@ -14,7 +14,7 @@ from django.core.files.storage import default_storage
 
 from agreements.models import Reason, RecommendationDocument, TerminationRecommendation
 from agreements.services import review_save
-from hubportal.academic_years import current_academic_year
+from hubportal.core.academic_years import current_academic_year
 from partners.models import PartnerType
 from tests.agreements.factories import (
     AgreementFactory,

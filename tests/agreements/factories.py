@@ -5,7 +5,7 @@ import factory
 from django.utils import timezone
 
 from agreements.models import Agreement, AgreementTemplate, Outcome, PaymentInstalment
-from hubportal.academic_years import current_academic_year
+from hubportal.core.academic_years import current_academic_year
 from tests.factories import PartnerFactory
 
 

@@ -13,10 +13,10 @@ from agreements.models import Agreement, AnnualReview
 from agreements.reminders import renewal_due, review_due, review_due_on, unsigned
 from agreements.services import review_save
 from agreements.todo import agreements_to_sign
-from hubportal.academic_years import AcademicYear
-from hubportal.health import AMBER, RED
+from hubportal.core.academic_years import AcademicYear
+from hubportal.core.health import AMBER, RED
+from hubportal.messaging.reminders import sweep
 from hubportal.models import Reminder
-from hubportal.reminders import sweep
 from tests.agreements.factories import AgreementFactory, issue, make_live
 from tests.factories import PartnerFactory, partner_user
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 from agreements.chair import recommendations_awaiting_decision
 from agreements.models import Agreement
 from agreements.text import verify
-from hubportal.demo import PARTNER_A, PARTNER_B
+from hubportal.devtools.demo import PARTNER_A, PARTNER_B
 from hubportal.models import User
 
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from agreements.filters import this_term_ends_on
 from agreements.models import Agreement
-from hubportal.academic_years import AcademicYear
+from hubportal.core.academic_years import AcademicYear
 from hubportal.models import Term
 from tests.agreements.factories import AgreementFactory
 from tests.factories import PartnerFactory

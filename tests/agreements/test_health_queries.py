@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from agreements.health import agreement_health
 from agreements.models import AnnualReview, Outcome, OutcomeReview
-from hubportal.health import AMBER, RED
+from hubportal.core.health import AMBER, RED
 from tests.agreements.factories import AgreementFactory
 from tests.factories import PartnerFactory
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from agreements import selectors
 from agreements.models import Reason, TerminationRecommendation
-from hubportal.academic_years import current_academic_year
+from hubportal.core.academic_years import current_academic_year
 from tests.agreements.factories import AgreementFactory
 from tests.factories import PartnerFactory
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from agreements.models import Agreement, Reason, TerminationRecommendation
-from hubportal.academic_years import current_academic_year
+from hubportal.core.academic_years import current_academic_year
 from tests.agreements.factories import AgreementFactory
 from tests.factories import PartnerFactory
 

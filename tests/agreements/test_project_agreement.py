@@ -15,8 +15,8 @@ from agreements.services import (
     agreement_update,
     project_agreement_draft,
 )
-from hubportal.academic_years import current_academic_year
-from hubportal.errors import ActionRefused
+from hubportal.core.academic_years import current_academic_year
+from hubportal.core.errors import ActionRefused
 from hubportal.models import Notification
 from tests.agreements.factories import award_for, countersign, partner_sign
 from tests.eoi.factories import ExpressionOfInterestFactory

@@ -14,9 +14,9 @@ from agreements.chair import recommendations_awaiting_decision
 from agreements.models import Agreement, Reason, TerminationRecommendation
 from agreements.permissions import can_decide
 from agreements.services import agreements_expire, recommendation_decide, recommendation_raise
-from hubportal.chair import chair_queue
-from hubportal.errors import ActionRefused
-from hubportal.history import history_for
+from hubportal.core.chair import chair_queue
+from hubportal.core.errors import ActionRefused
+from hubportal.core.history import history_for
 from hubportal.models import Notification
 from partners.models import Partner
 from tests.agreements.factories import AgreementFactory, make_live
@@ -117,7 +117,7 @@ def test_a_project_agreement_is_terminated_not_left_unrenewed(staff, manager, pa
 
 
 def _chair():
-    from hubportal import roles
+    from hubportal.core import roles
     from tests.factories import UserFactory
 
     return UserFactory(username="chair-user", role=roles.CHAIR)

@@ -10,8 +10,8 @@ import time_machine
 from agreements.models import Agreement, AnnualReview
 from agreements.services import agreements_expire, review_save, roll_forward, roll_forward_plan
 from agreements.tasks import expire_agreements
-from hubportal.academic_years import AcademicYear
-from hubportal.history import history_for
+from hubportal.core.academic_years import AcademicYear
+from hubportal.core.history import history_for
 from partners.models import Partner
 from tests.agreements.factories import AgreementFactory, make_live, reviewed
 from tests.factories import PartnerFactory, partner_user

@@ -8,7 +8,7 @@ import pytest
 import time_machine
 
 from agreements.selectors import review_prefill
-from hubportal.academic_years import AcademicYear
+from hubportal.core.academic_years import AcademicYear
 from hubportal.models import Term
 from surveys.models import SurveyRequest
 from surveys.services import request_return

@@ -11,9 +11,9 @@ from agreements.models import Agreement, AgreementVersion, Outcome, Signature
 from agreements.permissions import can_review
 from agreements.services import agreement_reopen, agreement_update, agreements_expire
 from agreements.text import canonical_text, sha256, verify
-from hubportal.academic_years import current_academic_year
-from hubportal.errors import ActionRefused
-from hubportal.history import history_for
+from hubportal.core.academic_years import current_academic_year
+from hubportal.core.errors import ActionRefused
+from hubportal.core.history import history_for
 from hubportal.models import Notification
 from partners.models import Partner
 from tests.agreements.factories import AgreementFactory, countersign, issue, make_live, partner_sign

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from agreements.models import Agreement, AgreementTemplate, AnnualReview, TerminationRecommendation
-from hubportal.academic_years import current_academic_year
+from hubportal.core.academic_years import current_academic_year
 from partners.models import Partner, PartnerType
 from tests.agreements.factories import (
     AgreementFactory,

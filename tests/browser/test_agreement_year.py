@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from agreements.models import Agreement, AnnualReview, TerminationRecommendation
-from hubportal.academic_years import current_academic_year
+from hubportal.core.academic_years import current_academic_year
 from partners.models import Partner
 from tests.browser.support import assert_accessible, login
 

@@ -8,9 +8,9 @@ from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.utils import timezone
 
-from hubportal.demo import DEMO_PASSWORD
+from hubportal.devtools.demo import DEMO_PASSWORD
+from hubportal.insights.reports import default_term
 from hubportal.models import BoardReport, User
-from hubportal.reports import default_term
 from tests.browser.support import assert_accessible, login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -20,7 +20,7 @@ from django.utils.text import slugify
 from playwright.sync_api import expect
 
 from agreements.models import Agreement
-from hubportal.academic_years import current_academic_year
+from hubportal.core.academic_years import current_academic_year
 from hubportal.models import User
 from partners.models import EvidenceItem, EvidenceType, Meeting, Partner
 from tests.browser.support import assert_accessible, login

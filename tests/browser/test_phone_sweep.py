@@ -16,7 +16,7 @@ from django.core.management import call_command
 from django.urls import Resolver404, resolve
 from playwright.sync_api import Error as PlaywrightError
 
-from hubportal.demo import DEMO_PASSWORD
+from hubportal.devtools.demo import DEMO_PASSWORD
 from tests.browser.support import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

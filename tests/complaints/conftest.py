@@ -2,7 +2,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 
-from hubportal import roles
+from hubportal.core import roles
 from tests.factories import UserFactory
 
 

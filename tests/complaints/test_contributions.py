@@ -12,9 +12,9 @@ from complaints.health import open_complaints
 from complaints.models import Complaint
 from complaints.partner_tabs import complaints_tab
 from complaints.todo import resolutions_to_answer
-from hubportal.chair import chair_queue
-from hubportal.health import AMBER, RED, health_for
-from hubportal.todo import todos_for
+from hubportal.core.chair import chair_queue
+from hubportal.core.health import AMBER, RED, health_for
+from hubportal.core.todo import todos_for
 from tests.complaints.helpers import advance, raise_from_portal, raise_from_public
 
 Status = Complaint.Status

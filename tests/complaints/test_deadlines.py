@@ -10,7 +10,7 @@ import time_machine
 from django.utils import timezone
 
 from complaints.models import Complaint
-from hubportal.reminders import collect
+from hubportal.messaging.reminders import collect
 from tests.complaints.helpers import advance, raise_from_portal, raise_from_public
 
 LONDON = ZoneInfo("Europe/London")
@@ -135,8 +135,8 @@ def test_no_reminder_goes_out_on_a_weekend(manager, partner_a_user):
 
 
 def test_reminders_are_sent_once_with_their_wording(manager, django_capture_on_commit_callbacks):
+    from hubportal.messaging.reminders import send, sweep
     from hubportal.models import Notification, Reminder
-    from hubportal.reminders import send, sweep
 
     with at(date(2026, 3, 2)):
         complaint, _ = raise_from_public()

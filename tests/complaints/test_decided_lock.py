@@ -8,7 +8,7 @@ from django.forms.models import model_to_dict
 
 from complaints.models import Complaint, ComplaintAttachment, ComplaintNote
 from complaints.services import complaint_note_add
-from hubportal.errors import ActionRefused
+from hubportal.core.errors import ActionRefused
 from hubportal.models import Notification
 from tests.complaints.helpers import advance, raise_from_portal, raise_from_public
 
@@ -135,7 +135,7 @@ def test_the_admin_is_read_only_for_a_decided_complaint_and_its_notes(decided, a
 
 
 def test_the_admin_may_correct_contact_details_of_an_open_complaint_but_not_its_lifecycle(admin_user, client_for):
-    from hubportal.history import history_for
+    from hubportal.core.history import history_for
 
     complaint, _ = raise_from_public()
     url = f"/admin/complaints/complaint/{complaint.pk}/change/"

@@ -10,10 +10,10 @@ from django.utils import timezone
 
 from complaints.demo import SPECS, seed
 from complaints.models import Complaint, ComplaintAttachment, ComplaintNote
-from hubportal.chair import chair_queue
-from hubportal.demo import seed_core
+from hubportal.core.chair import chair_queue
+from hubportal.core.todo import todos_for
+from hubportal.devtools.demo import seed_core
 from hubportal.models import HistoryEntry, Notification
-from hubportal.todo import todos_for
 
 
 @pytest.fixture
@@ -52,7 +52,7 @@ def test_every_stage_a_concern_and_a_case_for_the_chair(seeded):
 
 
 def test_the_demo_timelines_are_in_order(seeded):
-    from hubportal.history import history_for
+    from hubportal.core.history import history_for
 
     for complaint in Complaint.objects.all():
         entries = list(history_for(complaint))

@@ -11,8 +11,8 @@ import time_machine
 from complaints.models import Complaint
 from complaints.services import complaint_escalate
 from complaints.tasks import close_unescalated_complaints
-from hubportal.errors import ActionRefused
-from hubportal.history import history_for
+from hubportal.core.errors import ActionRefused
+from hubportal.core.history import history_for
 from hubportal.models import Notification, OutboundEmail
 from tests.complaints.helpers import advance, raise_from_portal, raise_from_public
 

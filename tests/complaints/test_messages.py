@@ -6,7 +6,7 @@ findings, and staff are told without a concern reaching the wrong people."""
 from django.core import mail
 
 from complaints.models import Complaint
-from hubportal import roles
+from hubportal.core import roles
 from hubportal.models import Notification, OutboundEmail
 from tests.complaints.helpers import advance, raise_from_portal, raise_from_public
 from tests.factories import UserFactory

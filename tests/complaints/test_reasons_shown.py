@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from complaints import permissions
 from complaints.models import Complaint
 from complaints.services import complaint_acknowledge, complaint_escalate
-from hubportal.errors import ActionRefused
+from hubportal.core.errors import ActionRefused
 from tests.complaints.helpers import advance, raise_from_portal
 
 Status = Complaint.Status

@@ -167,7 +167,7 @@ def test_a_decided_concern_cannot_suspend_the_partnership(manager, chair, partne
 
 
 def concern_history(concern):
-    from hubportal.history import history_for
+    from hubportal.core.history import history_for
 
     return list(history_for(concern))
 

@@ -15,9 +15,9 @@ from complaints.services import (
     complaint_resolve,
     complaint_take_into_review,
 )
-from hubportal import roles
-from hubportal.errors import ActionRefused
-from hubportal.history import history_for
+from hubportal.core import roles
+from hubportal.core.errors import ActionRefused
+from hubportal.core.history import history_for
 from tests.complaints.helpers import advance, raise_from_portal
 from tests.factories import UserFactory
 

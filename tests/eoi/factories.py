@@ -15,7 +15,7 @@ from eoi.models import (
     NeedsAnalysis,
     ProcurementBand,
 )
-from hubportal.academic_years import current_academic_year
+from hubportal.core.academic_years import current_academic_year
 from partners.models import NationalPlanStrand
 from tests.factories import PartnerFactory
 

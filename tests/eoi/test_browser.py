@@ -20,8 +20,8 @@ from django.utils import timezone
 from agreements.models import Agreement
 from eoi.models import Call, ExpressionOfInterest
 from eoi.services import close_due_calls
-from hubportal import roles
-from hubportal.academic_years import current_academic_year
+from hubportal.core import roles
+from hubportal.core.academic_years import current_academic_year
 from tests.browser.support import assert_accessible, login
 from tests.eoi.factories import (
     CallFactory,

@@ -13,10 +13,10 @@ from eoi.models import Call, ExpressionOfInterest
 from eoi.partner_tabs import eois_tab
 from eoi.reminders import calls_closing
 from eoi.todo import draft_eois
-from hubportal import reminders
+from hubportal.core.todo import todos_for
+from hubportal.messaging import reminders
+from hubportal.messaging.notifications import render_kind
 from hubportal.models import Notification, Reminder
-from hubportal.notifications import render_kind
-from hubportal.todo import todos_for
 from tests.eoi.conftest import move
 from tests.eoi.factories import CallFactory, ExpressionOfInterestFactory
 from tests.factories import partner_user

@@ -13,7 +13,7 @@ from django.utils import timezone
 from eoi import permissions as perms
 from eoi import services
 from eoi.models import Call, ExpressionOfInterest
-from hubportal.errors import ActionRefused
+from hubportal.core.errors import ActionRefused
 from tests.database import bypassing_triggers
 from tests.eoi.conftest import move
 from tests.eoi.factories import AssessorAssignmentFactory, ExpressionOfInterestFactory, assess

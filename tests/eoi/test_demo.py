@@ -17,8 +17,8 @@ from agreements.text import verify
 from eoi import demo as eoi_demo
 from eoi.funding import check_eoi
 from eoi.models import Award, Call, ExpressionOfInterest
-from hubportal.demo import PARTNER_A, PARTNER_B, seed_core
-from hubportal.history import history_for
+from hubportal.core.history import history_for
+from hubportal.devtools.demo import PARTNER_A, PARTNER_B, seed_core
 from hubportal.models import HistoryEntry, Notification
 
 EOI = ExpressionOfInterest.Status

@@ -10,7 +10,7 @@ from django.test import override_settings
 
 from agreements.models import AgreementTemplate
 from eoi import demo as eoi_demo
-from hubportal.errors import ActionRefused
+from hubportal.core.errors import ActionRefused
 
 
 def seed_demo():

@@ -16,7 +16,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from eoi.models import Call, ExpressionOfInterest, Gap, Score
-from hubportal.academic_years import current_academic_year
+from hubportal.core.academic_years import current_academic_year
 from partners.models import District, NationalPlanStrand
 from tests.eoi.conftest import move
 from tests.eoi.factories import (

@@ -11,8 +11,8 @@ from django.utils import timezone
 from agreements.models import Agreement
 from eoi import services
 from eoi.models import Award, Call, ExpressionOfInterest, FundingSource, Score
-from hubportal.errors import ActionRefused
-from hubportal.history import history_for
+from hubportal.core.errors import ActionRefused
+from hubportal.core.history import history_for
 from hubportal.models import Notification
 from partners.models import Partner, PartnerType
 from tests.database import bypassing_triggers

@@ -14,7 +14,7 @@ from django.utils import timezone
 from agreements.models import Agreement, TerminationRecommendation
 from eoi import services
 from eoi.models import Award, Call, ExpressionOfInterest
-from hubportal.errors import ActionRefused
+from hubportal.core.errors import ActionRefused
 from hubportal.models import User
 from partners.models import EvidenceItem, Partner
 from partners.standing import Action, Standing, standing_of

@@ -14,8 +14,8 @@ from django.utils import timezone
 from eoi import services
 from eoi.forms import CallForm
 from eoi.models import Award, BudgetLine, Call, ExpressionOfInterest, FundingSource
-from hubportal.errors import ActionRefused
-from hubportal.history import history_for
+from hubportal.core.errors import ActionRefused
+from hubportal.core.history import history_for
 from tests.database import bypassing_triggers
 from tests.eoi.conftest import move
 from tests.eoi.factories import CallFactory, GapFactory, assess

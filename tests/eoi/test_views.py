@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from eoi import services
 from eoi.models import AssessorAssignment, Call, EoiAttachment, ExpressionOfInterest, Gap, NeedsAnalysis, Score
-from hubportal.history import history_for
+from hubportal.core.history import history_for
 from partners.models import NationalPlanStrand
 from tests.database import bypassing_triggers
 from tests.eoi.conftest import move
@@ -205,7 +205,7 @@ def test_attachments_are_added_downloaded_and_removed_through_the_upload_policy(
 
 
 def test_staff_create_a_needs_analysis_and_record_a_gap(client_for, staff):
-    from hubportal.academic_years import current_academic_year
+    from hubportal.core.academic_years import current_academic_year
 
     client = client_for(staff)
     year = current_academic_year().start_year

@@ -10,7 +10,7 @@ from django.utils import timezone
 from agreements.models import Agreement
 from complaints.models import Complaint
 from eoi.models import Call, ExpressionOfInterest
-from hubportal.academic_years import current_academic_year
+from hubportal.core.academic_years import current_academic_year
 from partners.models import EvidenceItem, EvidenceType, Partner
 from surveys.models import Answer, GridCell, SurveyRequest
 from tests.agreements.factories import AgreementFactory
@@ -150,7 +150,7 @@ def answer(survey_request, *, reach, schools, sessions, districts, activities, s
 
 
 def _previous_summer(term):
-    from hubportal.academic_years import SUMMER
+    from hubportal.core.academic_years import SUMMER
     from hubportal.models import Term
 
     return next(t for t in Term.for_year(term.year.previous()) if t.name == SUMMER)

@@ -5,7 +5,7 @@ the crawl (tests/security/test_second_hub.py) and the rule tests
 import re
 from decimal import Decimal
 
-from hubportal.hub_setup import Band, hub_setup
+from hubportal.devtools.hub_setup import Band, hub_setup
 
 NAME = "Severn Vale Music Hub"
 LEAD = "Severn Arts Trust"

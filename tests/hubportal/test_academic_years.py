@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from hubportal.academic_years import AcademicYear, academic_year_for, default_term_dates
+from hubportal.core.academic_years import AcademicYear, academic_year_for, default_term_dates
 from hubportal.models import Term
 
 

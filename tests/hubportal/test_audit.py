@@ -2,7 +2,7 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
-from hubportal.history import transition
+from hubportal.core.history import transition
 from hubportal.models import AuditEvent, HistoryEntry
 from partners.models import Partner
 from tests.conftest import require_service
@@ -39,7 +39,7 @@ def test_a_refusal_answered_without_raising_is_audited_once(partner_a_user):
 
 
 def test_a_record_outside_the_users_scope_is_audited(staff, partner_a_user, client_for):
-    from hubportal.notifications import notify
+    from hubportal.messaging.notifications import notify
 
     [note] = notify(kind="welcome", recipients=[staff])
     client_for(partner_a_user).post(reverse("notification_open", args=[note.pk]))

@@ -12,11 +12,16 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from hubportal.dashboard import staff_dashboard
+from hubportal.core.pdf import render_html
+from hubportal.insights.dashboard import staff_dashboard
+from hubportal.insights.reports import (
+    board_report_build,
+    board_report_content,
+    board_report_request,
+    default_term,
+    generate_board_report,
+)
 from hubportal.models import BoardReport
-from hubportal.pdf import render_html
-from hubportal.reports import board_report_build, board_report_content, board_report_request, default_term
-from hubportal.tasks import generate_board_report
 from tests.agreements.factories import AgreementFactory
 from tests.hubportal.dashboard_world import TODAY, at, build_world
 from tests.surveys.factories import current_term, income
@@ -136,7 +141,7 @@ def test_a_failure_is_recorded_on_the_report(staff, world, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("no fonts")
 
-    monkeypatch.setattr("hubportal.reports.render_pdf", broken)
+    monkeypatch.setattr("hubportal.insights.reports.render_pdf", broken)
     board_report_build(report_id=report.pk)
     report.refresh_from_db()
     assert report.status == BoardReport.Status.FAILED
@@ -220,7 +225,7 @@ def test_the_pdf_names_at_most_attention_rows_partners_and_counts_the_rest(
     staff, world, django_capture_on_commit_callbacks, monkeypatch
 ):
     """A bounded PDF at any number of partners: the rest are counted, and are in the workbook."""
-    from hubportal import reports
+    from hubportal.insights import reports
 
     content = board_report_content(current_term(), TODAY)
     attention = [r["partner"] for r in content["health"]["rows"] if r["level"] != "green"]

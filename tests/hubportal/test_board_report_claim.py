@@ -10,11 +10,16 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from hubportal import reports
-from hubportal.history import history_for
+from hubportal.core.history import history_for
+from hubportal.insights import reports
+from hubportal.insights.reports import (
+    board_report_build,
+    default_term,
+    generate_board_report,
+    is_stalled,
+    requeue_stalled,
+)
 from hubportal.models import BoardReport
-from hubportal.reports import board_report_build, default_term, is_stalled, requeue_stalled
-from hubportal.tasks import generate_board_report
 from tests.hubportal.dashboard_world import TODAY, at
 
 
@@ -44,10 +49,10 @@ def killed_while_laying_out_the_pdf(report, monkeypatch, delivery="delivery-1"):
     def kill(*args, **kwargs):
         raise Killed
 
-    monkeypatch.setattr("hubportal.reports.render_pdf", kill)
+    monkeypatch.setattr("hubportal.insights.reports.render_pdf", kill)
     with pytest.raises(Killed):
         board_report_build(report_id=report.pk, delivery=delivery)
-    monkeypatch.setattr("hubportal.reports.render_pdf", real)
+    monkeypatch.setattr("hubportal.insights.reports.render_pdf", real)
     report.refresh_from_db()
     assert (report.status, report.progress, report.claimed_by) == (BoardReport.Status.RUNNING, 60, delivery)
 
@@ -128,7 +133,7 @@ def test_the_heartbeat_thread_keeps_a_long_step_alive(staff, monkeypatch):
                 break
         return real(*args, **kwargs)
 
-    monkeypatch.setattr("hubportal.reports.render_pdf", slow)
+    monkeypatch.setattr("hubportal.insights.reports.render_pdf", slow)
     built = board_report_build(report_id=report.pk, delivery="delivery-1", heartbeat=True)
     assert inside.is_set() and seen, "the heartbeat did not move while the PDF was laid out"
     assert built.status == BoardReport.Status.DONE

@@ -8,9 +8,9 @@ from collections import Counter
 import pytest
 from django.urls import reverse
 
+from hubportal.core.pdf import render_html
+from hubportal.insights.reports import board_report_content
 from hubportal.models import BoardReport
-from hubportal.pdf import render_html
-from hubportal.reports import board_report_content
 from tests.surveys.factories import current_term
 
 pytestmark = pytest.mark.django_db

@@ -14,9 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hubportal.celery import app as celery_app
-from hubportal.history import history_for
+from hubportal.core.history import history_for
+from hubportal.insights.reports import default_term
 from hubportal.models import BoardReport
-from hubportal.reports import default_term
 from tests.conftest import require_service
 from tests.hubportal.test_broker_outage import own_redis  # noqa: F401 - fixture
 from tests.hubportal.test_celery import PATIENCE, dead_broker, real_broker  # noqa: F401 - fixtures

@@ -21,9 +21,9 @@ from django.utils import timezone
 
 from agreements.models import Agreement
 from hubportal.celery import app as celery_app
+from hubportal.core.outbox import drain_email_outbox
+from hubportal.core.queue import broker_pause_reset
 from hubportal.models import Notification, OutboundEmail
-from hubportal.queue import broker_pause_reset
-from hubportal.tasks import drain_email_outbox
 from tests.agreements.factories import AgreementFactory
 from tests.conftest import require_service
 from tests.hubportal.test_celery import PATIENCE, redis_available

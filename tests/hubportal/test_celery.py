@@ -14,9 +14,9 @@ from django.core import mail
 from django.utils import timezone
 
 from hubportal.celery import app as celery_app
+from hubportal.core.outbox import drain_email_outbox
+from hubportal.core.queue import broker_pause_reset
 from hubportal.models import OutboundEmail
-from hubportal.queue import broker_pause_reset
-from hubportal.tasks import drain_email_outbox
 from tests.conftest import require_service
 
 # How long a test waits for a real worker, polling: generous, so no test
@@ -110,8 +110,8 @@ def test_with_the_broker_down_the_request_succeeds_and_the_email_follows_later(d
 
 @pytest.mark.django_db(transaction=True)
 def test_a_real_worker_delivers_a_reminder_end_to_end(real_broker, partner_a_user):
-    from hubportal import reminders
-    from hubportal.reminders import Due, dates_due, reminder_kind
+    from hubportal.messaging import kinds, reminders
+    from hubportal.messaging.kinds import Due, dates_due, reminder_kind
     from tests.hubportal.test_reminders import CHECKIN
 
     @reminder_kind("test_checkin")
@@ -126,7 +126,7 @@ def test_a_real_worker_delivers_a_reminder_end_to_end(real_broker, partner_a_use
             while not mail.outbox and time.monotonic() < deadline:
                 time.sleep(0.1)
     finally:
-        reminders._KINDS.pop("test_checkin")
+        kinds._KINDS.pop("test_checkin")
     assert [m.subject for m in mail.outbox] == ["Check-in due for Partner A Music"], f"on {real_broker}"
 
 
@@ -135,7 +135,7 @@ def test_the_broker_hands_back_a_lost_message_just_after_the_longest_task_could_
     handing it out again) is above every task's hard time limit, so a message
     is never run twice at once; and only a minute above the longest, so one
     whose worker vanished comes back within minutes, not an hour."""
-    from hubportal.tasks import MAX_ATTEMPTS, backoff_seconds
+    from hubportal.core.outbox import MAX_ATTEMPTS, backoff_seconds
 
     limits = {
         name: task.time_limit or settings.CELERY_TASK_TIME_LIMIT
@@ -154,7 +154,7 @@ def test_the_broker_hands_back_a_lost_message_just_after_the_longest_task_could_
 def test_after_a_failed_publish_the_process_leaves_the_broker_alone_for_a_moment(dead_broker, client, staff, caplog):
     """Each try at a dead broker costs seconds; the next requests skip it (the
     outbox drain sends what they queued), so they answer at once."""
-    with caplog.at_level(logging.WARNING, logger="hubportal.queue"):
+    with caplog.at_level(logging.WARNING, logger="hubportal.core.queue"):
         assert client.post("/accounts/password_reset/", {"email": staff.email}).status_code == 302
         assert client.post("/accounts/password_reset/", {"email": staff.email}).status_code == 302
     assert [m.split(" ")[0] for m in caplog.messages if "outbox" in m] == ["Could", "Broker"]

@@ -11,7 +11,7 @@ from django.urls import reverse
 from agreements.models import Reason, TerminationRecommendation
 from agreements.services import recommendation_raise
 from complaints.models import Complaint
-from hubportal.chair import chair_queue
+from hubportal.core.chair import chair_queue
 from tests.agreements.factories import AgreementFactory, make_live
 from tests.complaints.helpers import advance, raise_from_portal
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from agreements.models import Reason, TerminationRecommendation
 from complaints.models import Complaint
-from hubportal.chair import SHOWN, chair_queue
+from hubportal.core.chair import SHOWN, chair_queue
 from tests.agreements.factories import AgreementFactory
 from tests.complaints.factories import ComplaintFactory
 

@@ -5,8 +5,8 @@ import pytest
 from django.test import Client, RequestFactory, override_settings
 from django.urls import reverse
 
-from hubportal.audit import client_ip
 from hubportal.models import AuditEvent
+from hubportal.security.audit import client_ip
 from tests.factories import TEST_PASSWORD
 
 

@@ -7,12 +7,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from hubportal import health, todo
-from hubportal.chair import ChairCase
-from hubportal.chair import sources as chair_sources
-from hubportal.health import AMBER, GREEN, RED, Reason, health_for
-from hubportal.history import history_for
-from hubportal.todo import Todo, todos_for
+from hubportal.core import health, todo
+from hubportal.core.chair import ChairCase
+from hubportal.core.chair import sources as chair_sources
+from hubportal.core.health import AMBER, GREEN, RED, Reason, health_for
+from hubportal.core.history import history_for
+from hubportal.core.todo import Todo, todos_for
 from partners.models import Partner
 from partners.services import partner_move
 

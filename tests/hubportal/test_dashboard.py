@@ -5,7 +5,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from hubportal.dashboard import Stat
+from hubportal.insights.dashboard import Stat
 from tests.eoi.factories import AssessorAssignmentFactory, ExpressionOfInterestFactory
 from tests.hubportal.dashboard_world import TODAY, at, build_world
 
@@ -176,7 +176,7 @@ def test_partner_health_page_filters_sorts_and_exports(client_for, staff, world)
 
 def test_recent_activity_leaves_out_safeguarding_concerns_for_staff_who_are_not_leads(client_for, staff, manager):
     from complaints.models import Complaint
-    from hubportal.history import record
+    from hubportal.core.history import record
     from tests.complaints.factories import ComplaintFactory
 
     concern = ComplaintFactory(category=Complaint.Category.SAFEGUARDING)
@@ -190,7 +190,7 @@ def test_recent_activity_leaves_out_safeguarding_concerns_for_staff_who_are_not_
 
 
 def test_the_current_round_names_at_most_twenty_partners_per_state_and_links_to_the_rest(client_for, staff, world):
-    from hubportal.dashboard import NAMES_SHOWN
+    from hubportal.insights.dashboard import NAMES_SHOWN
     from surveys.models import SurveyRequest
     from tests.agreements.factories import AgreementFactory
     from tests.factories import PartnerFactory

@@ -1,7 +1,7 @@
 """The three home pages cost the same number of queries with 5 partners as with
 50: every figure is a grouped count or a bulk read, never one per row.
 
-Each page caches its figures (hubportal.figures) under keys that do not depend
+Each page caches its figures (hubportal.core.figures) under keys that do not depend
 on the data, so a second request would read the cache and prove nothing. Every
 measurement here empties the cache first, so it counts the real work."""
 
@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 # completion, per call for its EOIs, per complaint for its deadline, per
 # evidence item for its expiry, and a content type per history row. The issue's
 # target (each figure a conditional aggregate over its table).
-# 25 for the figures, 6 for "Needs you now" (one query per kind: hubportal.needs). Which
+# 25 for the figures, 6 for "Needs you now" (one query per kind: hubportal.insights.needs). Which
 # partners are not rated costs nothing more: their stages are read with the census.
 STAFF_BOUND = 31
 # Portal home. Prevents: a query per agreement, survey request, EOI or

@@ -14,10 +14,10 @@ from agreements.permissions import can_countersign
 from eoi.models import AssessorAssignment
 from eoi.permissions import can_declare_conflict
 from eoi.selectors import assessment_matrix, matrix_grid
-from hubportal.chair import chair_queue
-from hubportal.demo import PARTNER_A, PARTNER_B
+from hubportal.core.chair import chair_queue
+from hubportal.core.todo import todos_for
+from hubportal.devtools.demo import PARTNER_A, PARTNER_B
 from hubportal.models import User
-from hubportal.todo import todos_for
 from partners.models import EvidenceItem, Meeting, Partner
 from partners.permissions import can_record_meeting
 

@@ -4,7 +4,7 @@ from django.http import StreamingHttpResponse
 from django.test import RequestFactory
 from openpyxl import load_workbook
 
-from hubportal.exports import export_rows
+from hubportal.core.exports import export_rows
 from partners.models import Partner
 from tests.factories import PartnerFactory
 

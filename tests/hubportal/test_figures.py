@@ -3,8 +3,8 @@ dropped as soon as anything changes."""
 
 from django.urls import reverse
 
-from hubportal.figures import cached, figures_changed
-from hubportal.history import record
+from hubportal.core.figures import cached, figures_changed
+from hubportal.core.history import record
 from partners.models import Partner
 from partners.services import partner_move
 from tests.factories import PartnerFactory
@@ -41,7 +41,7 @@ def test_a_second_look_at_the_dashboard_costs_a_handful_of_queries(staff, client
     client = client_for(staff)
     client.get(reverse("staff_home"))
     # session, user, roles, unread notifications, session save: the figures come from the cache.
-    # "Needs you now" is read fresh, one query per kind: 4 for a staff member (hubportal.needs).
+    # "Needs you now" is read fresh, one query per kind: 4 for a staff member (hubportal.insights.needs).
     with django_assert_max_num_queries(8 + 4):
         client.get(reverse("staff_home"))
 

@@ -4,7 +4,7 @@ review while the partnership lasts), with the reason, wherever it shows."""
 import pytest
 from django.urls import reverse
 
-from hubportal.health import UNRATED, health_for, listed_health
+from hubportal.core.health import UNRATED, health_for, listed_health
 from partners.models import Partner
 from tests.factories import PartnerFactory, partner_user
 

@@ -13,14 +13,14 @@ def test_healthz_reports_database_broker_and_cache(client, db):
 
 
 def test_healthz_is_503_when_the_database_is_unreachable(client, db):
-    with mock.patch("hubportal.views.connection.cursor", side_effect=DatabaseError("connection refused")):
+    with mock.patch("hubportal.insights.views.connection.cursor", side_effect=DatabaseError("connection refused")):
         response = client.get("/healthz")
     assert response.status_code == 503
     assert json.loads(response.content)["database"] == "unreachable"
 
 
 def test_healthz_reports_a_dead_broker_without_failing(client, db):
-    with mock.patch("hubportal.views.celery_app.connection_for_write", side_effect=OSError("refused")):
+    with mock.patch("hubportal.insights.views.celery_app.connection_for_write", side_effect=OSError("refused")):
         response = client.get("/healthz")
     assert response.status_code == 200
     assert json.loads(response.content) == {

@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from hubportal.history import TransitionNotAllowed, history_for, transition
+from hubportal.core.history import TransitionNotAllowed, history_for, transition
 from hubportal.models import HistoryEntry
 from partners.models import Partner
 from tests.factories import PartnerFactory

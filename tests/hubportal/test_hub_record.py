@@ -11,11 +11,11 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from eoi.selectors import band_for
-from hubportal.errors import ActionRefused
-from hubportal.history import history_for
-from hubportal.hub import current_hub, hub_update
+from hubportal.core.errors import ActionRefused
+from hubportal.core.history import history_for
+from hubportal.core.hub import current_hub, hub_update
+from hubportal.core.working_days import add_working_days
 from hubportal.models import Hub
-from hubportal.working_days import add_working_days
 from partners.models import District
 from tests.hubportal import second_hub
 
@@ -79,7 +79,7 @@ def test_staff_who_are_not_admins_cannot_change_the_hub(staff):
 
 
 def test_the_hub_is_read_from_the_database_when_the_cache_is_down(db, monkeypatch):
-    from hubportal import hub as hub_module
+    from hubportal.core import hub as hub_module
 
     def broken(*args, **kwargs):
         raise ConnectionError("Redis is down")
@@ -133,7 +133,7 @@ def test_the_change_is_in_the_hubs_history(severn, admin_user):
 
 
 def test_a_custom_wording_may_name_the_hub(manager, client_for):
-    from hubportal.wording import allowed_placeholders
+    from hubportal.messaging.wording import allowed_placeholders
 
     assert {"hub", "hub_name"} <= allowed_placeholders("partners_invitation")
 

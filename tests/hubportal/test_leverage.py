@@ -8,8 +8,8 @@ import time_machine
 from django.urls import reverse
 
 from agreements.models import Agreement
-from hubportal.academic_years import AcademicYear
-from hubportal.leverage import NO_GRANT, Leverage, leverage_by_year, leverage_ratio, leverage_totals
+from hubportal.core.academic_years import AcademicYear
+from hubportal.insights.leverage import NO_GRANT, Leverage, leverage_by_year, leverage_ratio, leverage_totals
 from surveys import aggregates
 from tests.agreements.factories import AgreementFactory
 from tests.hubportal.dashboard_world import TODAY, at

@@ -10,8 +10,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from hubportal.messaging.notifications import notify
 from hubportal.models import Notification, OutboundEmail
-from hubportal.notifications import notify
 from surveys.models import SurveyRequest
 from tests.surveys.factories import SurveyRequestFactory, SurveyRoundFactory, income
 

@@ -6,7 +6,7 @@ import io
 
 from django.urls import reverse
 
-from hubportal.academic_years import AUTUMN, SPRING, AcademicYear
+from hubportal.core.academic_years import AUTUMN, SPRING, AcademicYear
 from hubportal.models import BoardReport, MessageTemplate, Term
 
 

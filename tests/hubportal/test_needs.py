@@ -12,7 +12,7 @@ from django.utils import timezone
 from agreements.models import Agreement
 from complaints.models import Complaint
 from eoi.models import ExpressionOfInterest
-from hubportal import needs
+from hubportal.insights import needs
 from partners.models import EvidenceItem, Partner
 from surveys.models import ProjectEvaluation, SurveyRequest
 from tests.agreements.factories import AgreementFactory
@@ -203,7 +203,7 @@ def test_needs_cost_one_query_per_kind_however_much_waits(manager):
 
 
 def test_recent_activity_never_opens_with_an_event_dated_after_now(client_for, staff):
-    from hubportal.history import record
+    from hubportal.core.history import record
     from hubportal.models import HistoryEntry
 
     partner = PartnerFactory()

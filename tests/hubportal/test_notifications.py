@@ -11,10 +11,10 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from hubportal.core.outbox import MAX_ATTEMPTS, backoff_seconds, deliver_email, drain_email_outbox
+from hubportal.messaging.notifications import notify
+from hubportal.messaging.reminders import send_digests
 from hubportal.models import Notification, OutboundEmail
-from hubportal.notifications import notify
-from hubportal.reminders import send_digests
-from hubportal.tasks import MAX_ATTEMPTS, backoff_seconds, deliver_email, drain_email_outbox
 
 
 def test_notify_creates_in_app_rows_and_emails_after_commit(staff, partner_a_user, django_capture_on_commit_callbacks):

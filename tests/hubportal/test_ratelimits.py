@@ -1,4 +1,4 @@
-"""One rate limiter for every limited endpoint (hubportal.ratelimits): shared by
+"""One rate limiter for every limited endpoint (hubportal.security.ratelimits): shared by
 every web process, failing open, and refusing a password-reset flood."""
 
 import http.cookiejar
@@ -17,7 +17,7 @@ import pytest
 from django.urls import reverse
 
 from hubportal.models import OutboundEmail
-from hubportal.ratelimits import RateLimitDatabaseCache, check_limiter_cache
+from hubportal.security.ratelimits import RateLimitDatabaseCache, check_limiter_cache
 from tests.factories import UserFactory
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -67,7 +67,7 @@ def test_the_limiter_fails_open_and_logs_a_warning(client, settings, db, caplog)
     }
     settings.PASSWORD_RESET_RATE_LIMIT_PER_ACCOUNT = 1
     UserFactory(email="someone@example.org")
-    with caplog.at_level(logging.WARNING, logger="hubportal.ratelimits"):
+    with caplog.at_level(logging.WARNING, logger="hubportal.security.ratelimits"):
         answers = [client.post(RESET, {"email": "someone@example.org"}).status_code for _ in range(3)]
     assert answers == [302, 302, 302]
     assert OutboundEmail.objects.filter(to="someone@example.org").count() == 3
@@ -79,7 +79,7 @@ def test_check_deploy_warns_when_the_limiters_cache_is_per_process(settings):
     assert [w.id for w in check_limiter_cache(None)] == ["hubportal.W019"]
     settings.CACHES = {
         **settings.CACHES,
-        "ratelimit": {"BACKEND": "hubportal.ratelimits.RateLimitDatabaseCache", "LOCATION": "t"},
+        "ratelimit": {"BACKEND": "hubportal.security.ratelimits.RateLimitDatabaseCache", "LOCATION": "t"},
     }
     assert check_limiter_cache(None) == []
 
@@ -93,7 +93,7 @@ def test_the_real_settings_never_count_in_process_memory():
         text=True,
         check=True,
     )
-    assert out.stdout.strip() == "hubportal.ratelimits.RateLimitDatabaseCache"
+    assert out.stdout.strip() == "hubportal.security.ratelimits.RateLimitDatabaseCache"
 
 
 def test_the_database_cache_counts_in_place_and_keeps_the_expiry(db):

@@ -16,10 +16,10 @@ import time_machine
 from django.db import connection
 from django.utils import timezone
 
-from hubportal import reminders
+from hubportal.core.outbox import STALE_CLAIM, drain_email_outbox
+from hubportal.messaging import kinds, reminders
+from hubportal.messaging.kinds import Due, dates_due, reminder_kind
 from hubportal.models import Notification, OutboundEmail, Reminder
-from hubportal.reminders import Due, dates_due, reminder_kind
-from hubportal.tasks import STALE_CLAIM, drain_email_outbox
 from tests.conftest import require_service
 from tests.hubportal.test_broker_outage import own_redis  # noqa: F401 - fixture
 from tests.hubportal.test_celery import PATIENCE
@@ -63,7 +63,7 @@ def test_a_worker_killed_mid_send_neither_loses_nor_duplicates_the_reminder(redi
         wait_for(lambda: list(tmp_path.glob("*.log")), PATIENCE, "the email to be sent")
         time.sleep(2)
     finally:
-        reminders._KINDS.pop("test_checkin")
+        kinds._KINDS.pop("test_checkin")
         for worker in workers:
             stop(worker)
 

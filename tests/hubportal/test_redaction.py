@@ -10,9 +10,9 @@ from types import SimpleNamespace
 import pytest
 from gunicorn.config import Config
 
-from hubportal.audit import audit
 from hubportal.models import AuditEvent
-from hubportal.redaction import HIDDEN, RedactingGunicornLogger, RedactTokensFilter, redact
+from hubportal.security.audit import audit
+from hubportal.security.redaction import HIDDEN, RedactingGunicornLogger, RedactTokensFilter, redact
 
 TOKEN = secrets.token_urlsafe(32)
 

@@ -23,8 +23,8 @@ from django.utils import timezone
 from complaints.models import Complaint
 from eoi.models import ExpressionOfInterest
 from hubportal.celery import app as celery_app
+from hubportal.core.outbox import drain_email_outbox
 from hubportal.models import OutboundEmail
-from hubportal.tasks import drain_email_outbox
 from partners.models import District, Partner
 from tests.eoi.factories import CallFactory, ExpressionOfInterestFactory, fill_for_submission
 from tests.eoi.test_views import eoi_post
@@ -42,7 +42,7 @@ def closed_port() -> int:
 @pytest.fixture
 def redis_down():
     settings = {
-        "BACKEND": "hubportal.cache_backend.ForgivingRedisCache",
+        "BACKEND": "hubportal.core.cache_backend.ForgivingRedisCache",
         "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
         "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
     }
@@ -54,7 +54,7 @@ def redis_down():
 
 
 def test_an_unreachable_cache_answers_as_an_empty_one_and_logs_it(redis_down, caplog):
-    with caplog.at_level(logging.WARNING, logger="hubportal.cache_backend"):
+    with caplog.at_level(logging.WARNING, logger="hubportal.core.cache_backend"):
         assert cache.get("k") is None and cache.get("k", "fallback") == "fallback"
         assert cache.get_or_set("k", lambda: 42) == 42  # computed, not None
         assert cache.add("k", 1) is False
@@ -180,7 +180,7 @@ def test_a_failing_after_commit_callback_neither_fails_the_request_nor_skips_the
     def figures_changed():
         raise RuntimeError("cache exploded")
 
-    with mock.patch("hubportal.history.figures_changed", figures_changed):
+    with mock.patch("hubportal.core.history.figures_changed", figures_changed):
         response = _submit(client_for(submittable.partner.users.get()), submittable)
     assert response.status_code == 302
     submittable.refresh_from_db()

@@ -11,8 +11,8 @@ from django.core import mail
 from django.utils import timezone
 
 from complaints.models import Complaint
+from hubportal.messaging.reminders import sweep
 from hubportal.models import Reminder
-from hubportal.reminders import sweep
 from surveys.models import SurveyRequest
 from tests.agreements.factories import AgreementFactory
 from tests.complaints.factories import ComplaintFactory

@@ -19,9 +19,10 @@ from django.utils import timezone
 from agreements.models import Agreement
 from complaints.models import Complaint
 from eoi.models import ExpressionOfInterest
+from hubportal.core.working_days import add_working_days, subtract_working_days
+from hubportal.messaging.kinds import stage_name
+from hubportal.messaging.reminders import sweep
 from hubportal.models import Reminder
-from hubportal.reminders import stage_name, sweep
-from hubportal.working_days import add_working_days, subtract_working_days
 from partners.models import EvidenceItem, EvidenceType
 from surveys.models import SurveyRequest
 from tests.agreements.factories import AgreementFactory

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from complaints.models import Complaint
-from hubportal import roles
+from hubportal.core import roles
 from hubportal.models import Notification, OutboundEmail, Reminder
 from tests.complaints.factories import ComplaintFactory
 from tests.factories import UserFactory

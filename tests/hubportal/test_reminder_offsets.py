@@ -6,8 +6,8 @@ record, so an admin changes them without a redeploy."""
 import pytest
 from django.core.exceptions import ValidationError
 
-from hubportal.hub import check_reminder_offsets, reminder_offsets
-from hubportal.models import Hub
+from hubportal.core.hub import reminder_offsets
+from hubportal.models import Hub, check_reminder_offsets
 from hubportal.settings import DEFAULT_REMINDER_OFFSETS
 
 
@@ -44,8 +44,8 @@ def test_offsets_that_are_not_whole_days_are_refused_with_the_reason(db, value, 
 def test_the_sweep_uses_the_hubs_offsets(hub_with, partner_a_user, django_capture_on_commit_callbacks):
     from datetime import timedelta
 
+    from hubportal.messaging.reminders import sweep
     from hubportal.models import Reminder
-    from hubportal.reminders import sweep
     from tests.hubportal.test_reminder_days import DEADLINE, Cast, evidence
 
     hub_with(reminder_offsets={"partners_evidence_expiry": [45]})

@@ -12,10 +12,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from hubportal import reminders
+from hubportal.messaging import kinds, reminders
+from hubportal.messaging.kinds import Due, dates_due, reminder_kind
+from hubportal.messaging.reminders import requeue_stranded_reminders, sweep
 from hubportal.models import MessageTemplate, Notification, Reminder, User
-from hubportal.reminders import Due, dates_due, reminder_kind, sweep
-from hubportal.tasks import requeue_stranded_reminders
 from partners.models import EvidenceItem, EvidenceType, Partner
 from partners.tasks import expire_evidence
 from tests.conftest import require_service
@@ -38,7 +38,7 @@ def checkin_kind():
         return [Due("test_checkin", p, stages[CHECKIN], CHECKIN, list(p.users.all()), url="/portal/") for p in partners]
 
     yield find
-    reminders._KINDS.pop("test_checkin")
+    kinds._KINDS.pop("test_checkin")
 
 
 @pytest.fixture
@@ -105,13 +105,13 @@ def test_the_sweep_makes_the_same_queries_for_10_and_1000_reminders_due(checkin_
     assert len(few) == len(many), "\n".join(sql[:100] for sql in many)
     # collect (2: partners and their users) + one insert + read back + a
     # savepoint pair; every other app's finders, with nothing due, at most 3 each.
-    assert len(few) <= 6 + 3 * (len(reminders.kinds()) - 1)
+    assert len(few) <= 6 + 3 * (len(kinds.kinds()) - 1)
 
 
 def test_250_reminders_due_go_out_in_3_batches_of_at_most_100_each_sent_once(
     checkin_kind, db, django_capture_on_commit_callbacks
 ):
-    from hubportal.tasks import send_reminders
+    from hubportal.messaging.reminders import send_reminders
 
     made = Partner.objects.bulk_create(Partner(name=f"Batch {n}", status="active") for n in range(250))
     User.objects.bulk_create(
@@ -119,7 +119,7 @@ def test_250_reminders_due_go_out_in_3_batches_of_at_most_100_each_sent_once(
     )
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         assert sweep(CHECKIN) == 250
-    # Each callback publishes one send task with its batch of reminder ids (hubportal.queue).
+    # Each callback publishes one send task with its batch of reminder ids (hubportal.core.queue).
     batches = [c.args[1][0] for c in callbacks if getattr(c, "args", ())[:1] == (send_reminders,)]
     assert [len(batch) for batch in batches] == [100, 100, 50]
     assert all(len(batch) <= reminders.BATCH_SIZE for batch in batches)

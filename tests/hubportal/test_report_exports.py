@@ -13,10 +13,11 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from hubportal import dashboard, exports, leverage, reports_views
-from hubportal.academic_years import AcademicYear
-from hubportal.impact import ImpactFilter, gaps_queryset, trace
-from hubportal.reports_views import HEALTH_COLUMNS, IMPACT_COLUMNS, LEVERAGE_COLUMNS, _impact_rows
+from hubportal.core import exports
+from hubportal.core.academic_years import AcademicYear
+from hubportal.insights import dashboard, leverage, reports_views
+from hubportal.insights.impact import ImpactFilter, gaps_queryset, trace
+from hubportal.insights.reports_views import HEALTH_COLUMNS, IMPACT_COLUMNS, LEVERAGE_COLUMNS, _impact_rows
 from tests.eoi.factories import GapFactory
 from tests.hubportal.dashboard_world import TODAY, at, build_world
 from tests.hubportal.test_impact import traced_gap

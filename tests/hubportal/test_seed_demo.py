@@ -5,7 +5,7 @@ from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
-from hubportal.demo import DEMO_PASSWORD
+from hubportal.devtools.demo import DEMO_PASSWORD
 from hubportal.models import User
 
 

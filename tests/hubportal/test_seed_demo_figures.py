@@ -11,8 +11,8 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
-from hubportal.academic_years import current_academic_year
-from hubportal.dashboard import chair_summary, staff_dashboard
+from hubportal.core.academic_years import current_academic_year
+from hubportal.insights.dashboard import chair_summary, staff_dashboard
 from hubportal.models import User
 
 pytestmark = pytest.mark.django_db

@@ -15,10 +15,10 @@ from agreements.models import Agreement, Signature
 from agreements.text import canonical_text, sha256
 from complaints.models import Complaint, ComplaintNote
 from eoi.models import BudgetLine, Call, ExpressionOfInterest, FundingSource
-from hubportal.academic_years import AcademicYear, academic_year_for
-from hubportal.bench import admin_pairs, all_answers_response, export_child, exports, key_pages
+from hubportal.core.academic_years import AcademicYear, academic_year_for
+from hubportal.devtools.bench import admin_pairs, all_answers_response, export_child, exports, key_pages
+from hubportal.devtools.scale import CALLS, DECADE, YEARS, ScaleSeeder, calls_per_year, partnership_stories
 from hubportal.models import HistoryEntry, Reminder, Term, User
-from hubportal.scale import CALLS, DECADE, YEARS, ScaleSeeder, calls_per_year, partnership_stories
 from partners.models import Partner
 from surveys import aggregates
 from surveys.models import Answer, GridCell, SurveyRequest, SurveyRound

@@ -10,7 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 
-from hubportal.hub import current_hub
+from hubportal.core.hub import current_hub
 from hubportal.models import Hub, User
 from partners.models import District, Partner
 from tests.factories import PartnerFactory
@@ -80,7 +80,7 @@ def test_the_first_admin_signs_in_to_a_portal_that_names_the_new_hub(set_up):
 
 
 def test_the_setup_is_in_the_hubs_history(set_up):
-    from hubportal.history import history_for
+    from hubportal.core.history import history_for
 
     [entry] = history_for(Hub.objects.get())
     assert entry.actor == set_up and "Rutland Music Hub" in entry.note

@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from agreements.models import Agreement
 from complaints.models import Complaint
-from hubportal.health import AMBER, health_for
-from hubportal.shared_reads import read_once, reads_shared
+from hubportal.core.health import AMBER, health_for
+from hubportal.core.shared_reads import read_once, reads_shared
 from partners.models import EvidenceItem, EvidenceType, Partner
 from tests.agreements.factories import AgreementFactory
 from tests.complaints.factories import ComplaintFactory

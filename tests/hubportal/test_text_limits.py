@@ -1,12 +1,12 @@
 """A free-text field's length limit is the same in the form, the model and the
-database (hubportal.text_limits), and long answers carry a counter."""
+database (hubportal.core.text_limits), and long answers carry a counter."""
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from complaints.models import Complaint
-from hubportal import text_limits
+from hubportal.core import text_limits
 from tests.complaints.factories import ComplaintFactory
 from tests.complaints.test_public_form import URL, valid
 from tests.eoi.factories import ExpressionOfInterestFactory
@@ -106,7 +106,7 @@ def test_every_text_field_a_person_types_into_has_the_same_limit_in_model_and_da
             missing.append(f"{label}: no max_length")
         elif _length_check(model, field.name) != field.max_length:
             missing.append(f"{label}: no check constraint of {field.max_length}")
-    assert not missing, "Give each a limit from hubportal.text_limits:\n" + "\n".join(missing)
+    assert not missing, "Give each a limit from hubportal.core.text_limits:\n" + "\n".join(missing)
 
 
 def test_the_list_of_system_written_text_is_not_stale():
@@ -152,7 +152,7 @@ FORM_FIELDS = [
     ("hubportal.privacy.forms.DataRequestForm", "details", "privacy.DataRequest.details"),
     ("hubportal.privacy.forms.LegalHoldForm", "reason", "privacy.LegalHold.reason"),
     ("hubportal.privacy.forms.FulfilForm", "outcome", "privacy.DataRequest.outcome"),
-    ("hubportal.forms.WordingForm", "body", "hubportal.MessageTemplate.body"),
+    ("hubportal.messaging.forms.WordingForm", "body", "hubportal.MessageTemplate.body"),
 ]
 
 

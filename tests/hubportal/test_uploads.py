@@ -3,7 +3,7 @@ import re
 import pytest
 from django.core.exceptions import ValidationError
 
-from hubportal.uploads import MAX_UNPACKED_BYTES, PrivateUploadTo, detect_kind, download_name_for
+from hubportal.core.uploads import MAX_UNPACKED_BYTES, PrivateUploadTo, detect_kind, download_name_for
 from tests import files
 
 

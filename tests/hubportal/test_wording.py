@@ -2,8 +2,8 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from hubportal.messaging.notifications import notify
 from hubportal.models import MessageTemplate, OutboundEmail
-from hubportal.notifications import notify
 
 URL = reverse("wording_edit", args=["welcome"])
 
@@ -122,14 +122,14 @@ def test_loop_and_with_variables_and_real_fields_are_accepted(url, body, staff, 
 
 def test_every_default_wording_passes_its_own_check(db):
     # db: since issue 22 a reminder's offsets and the Hub's name come from the Hub record.
-    from hubportal import wording
+    from hubportal.messaging import wording
 
     for kind in wording.kinds():
         wording.validate(kind, *wording.default_text(kind))
 
 
 def test_a_reminder_preview_shows_sample_data_at_each_stage_and_saves_nothing(staff, client_for):
-    from hubportal import wording
+    from hubportal.messaging import wording
 
     url = reverse("wording_edit", args=["surveys_deadline"])
     subject, body = wording.default_text("surveys_deadline")

@@ -1,9 +1,9 @@
-"""The small helpers for words people read (hubportal.words)."""
+"""The small helpers for words people read (hubportal.core.words)."""
 
 import pytest
 from django.template import Context, Template
 
-from hubportal.words import clause, midsentence, possessive
+from hubportal.core.words import clause, midsentence, possessive
 
 
 @pytest.mark.parametrize(

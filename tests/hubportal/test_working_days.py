@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from hubportal.working_days import (
+from hubportal.core.working_days import (
     add_working_days,
     bank_holiday_name,
     is_working_day,

@@ -7,10 +7,10 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from hubportal.health import AMBER, GREEN, RED, health_for
+from hubportal.core.health import AMBER, GREEN, RED, health_for
+from hubportal.core.todo import todos_for
+from hubportal.messaging.reminders import sweep
 from hubportal.models import Reminder
-from hubportal.reminders import sweep
-from hubportal.todo import todos_for
 from partners.health import minimum_standards
 from partners.models import EvidenceItem, EvidenceType, Partner
 from partners.reminders import evidence_expiring

@@ -5,10 +5,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from hubportal.demo import PARTNER_A, PARTNER_B
-from hubportal.health import health_for
+from hubportal.core.health import health_for
+from hubportal.core.todo import todos_for
+from hubportal.devtools.demo import PARTNER_A, PARTNER_B
 from hubportal.models import User
-from hubportal.todo import todos_for
 from partners.demo import PARTNERS, STANDARDS_LAPSED
 from partners.health import minimum_standards
 from partners.models import EvidenceItem, Partner

@@ -4,7 +4,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from hubportal.history import history_for
+from hubportal.core.history import history_for
 from hubportal.models import Notification
 from partners.models import Contact, District, Partner
 

@@ -10,8 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from hubportal.errors import ActionRefused
-from hubportal.history import history_for
+from hubportal.core.errors import ActionRefused
+from hubportal.core.history import history_for
 from hubportal.models import Notification
 from partners.models import EvidenceItem, EvidenceType, Partner
 from partners.services import (

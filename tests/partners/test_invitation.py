@@ -10,9 +10,9 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from hubportal import roles
-from hubportal.errors import ActionRefused
-from hubportal.history import history_for
+from hubportal.core import roles
+from hubportal.core.errors import ActionRefused
+from hubportal.core.history import history_for
 from hubportal.models import HistoryEntry, OutboundEmail, User
 from partners.models import Meeting, Partner
 from partners.permissions import can_invite_user

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from hubportal.figures import figures_changed
-from hubportal.health import CONFIDENTIAL, RED, listed_health
+from hubportal.core.figures import figures_changed
+from hubportal.core.health import CONFIDENTIAL, RED, listed_health
 from partners.models import District, EvidenceItem, EvidenceType, NationalPlanStrand, Partner, PartnerType
 from tests.complaints.helpers import raise_from_public
 from tests.factories import PartnerFactory
@@ -225,7 +225,7 @@ def test_the_evidence_list_pages_keep_the_sort(staff, client_for):
 
 
 # Health is worked out once per change for everyone who lists the same partners
-# (hubportal.health.listed_health), and still shown as each viewer may see it.
+# (hubportal.core.health.listed_health), and still shown as each viewer may see it.
 
 
 def health_in(response) -> dict[str, str]:

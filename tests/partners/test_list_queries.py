@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from hubportal import exports
+from hubportal.core import exports
 from partners.models import District, NationalPlanStrand, Partner, PartnerType
 from partners.views import staff as views
 from tests.factories import PartnerFactory

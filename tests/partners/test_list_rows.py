@@ -9,7 +9,7 @@ import pytest
 from django.template import Context, Template
 from django.urls import reverse
 
-from hubportal.health import listed_health
+from hubportal.core.health import listed_health
 from partners import selectors
 from partners.models import District, Partner
 from tests.factories import PartnerFactory

@@ -9,8 +9,8 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from hubportal.errors import ActionRefused
-from hubportal.history import history_for
+from hubportal.core.errors import ActionRefused
+from hubportal.core.history import history_for
 from hubportal.models import HistoryEntry, Notification, OutboundEmail
 from partners.models import Meeting, Partner, PartnerType
 from partners.permissions import can_record_meeting

@@ -9,8 +9,8 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from hubportal.errors import ActionRefused
-from hubportal.history import history_for
+from hubportal.core.errors import ActionRefused
+from hubportal.core.history import history_for
 from hubportal.models import Notification
 from partners.models import EvidenceItem, EvidenceType, Meeting, Partner, PartnerType
 from partners.services import (

@@ -16,9 +16,9 @@ from agreements.services import (
     recommendation_raise,
     roll_forward_plan,
 )
-from hubportal.academic_years import current_academic_year
-from hubportal.chair import chair_queue
-from hubportal.errors import ActionRefused
+from hubportal.core.academic_years import current_academic_year
+from hubportal.core.chair import chair_queue
+from hubportal.core.errors import ActionRefused
 from hubportal.models import Notification
 from partners.models import EvidenceItem, EvidenceType, Partner
 from partners.services import evidence_expire_due

@@ -3,8 +3,8 @@
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from hubportal.errors import ActionRefused
-from hubportal.history import history_for
+from hubportal.core.errors import ActionRefused
+from hubportal.core.history import history_for
 from hubportal.models import Notification
 from partners.models import Partner
 from partners.services import partner_reinstate, partner_suspend

@@ -10,8 +10,8 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
-from hubportal import partner_tabs
-from hubportal.partner_tabs import PartnerTab
+from hubportal.core import partner_tabs
+from hubportal.core.partner_tabs import PartnerTab
 from partners.models import Contact, EvidenceItem, EvidenceType, Meeting, Partner, PartnerType
 from tests.factories import partner_user
 from tests.partners.factories import ContactFactory, EvidenceItemFactory, MeetingFactory
@@ -77,7 +77,7 @@ def test_staff_edit_the_profile_and_it_is_recorded(partner_a, staff, client_for)
     assert response.status_code == 302
     partner_a.refresh_from_db()
     assert partner_a.charity_number == "1122334" and list(partner_a.districts.all()) == [charnwood]
-    from hubportal.history import history_for
+    from hubportal.core.history import history_for
 
     assert "charity number" in history_for(partner_a).last().note
 
@@ -115,7 +115,7 @@ TAB_CONTENT = {
 
 @pytest.mark.parametrize("tab", ["profile", "contacts", "users", "meetings", "evidence", "history", "nonsense"])
 def test_every_tab_of_the_detail_page_shows_its_own_content(tab, partner_a, partner_a_user, staff, client_for):
-    from hubportal.history import transition
+    from hubportal.core.history import transition
 
     Partner.objects.filter(pk=partner_a.pk).update(description="Brass bands and choirs for Loughborough schools.")
     ContactFactory(partner=partner_a, name="Cara Lee", email="cara.lee@partner-a.example", is_primary=True)

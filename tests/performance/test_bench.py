@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from hubportal.bench import LIVEZ, SERVE_WORKERS, Page, gunicorn_command
+from hubportal.devtools.bench import LIVEZ, SERVE_WORKERS, Page, gunicorn_command
 from hubportal.management.commands.bench import Command, Row
 
 
@@ -37,7 +37,7 @@ def test_the_bench_runs_gunicorn_with_make_serves_options():
     assert serve.pop("--workers") == f"$${{WEB_CONCURRENCY:-{SERVE_WORKERS}}}"
     assert bench.pop("--workers") == str(SERVE_WORKERS)
     assert bench == serve
-    assert serve["--logger-class"] == "hubportal.redaction.RedactingGunicornLogger"
+    assert serve["--logger-class"] == "hubportal.security.redaction.RedactingGunicornLogger"
     assert serve["--access-logfile"] == "-"
 
 

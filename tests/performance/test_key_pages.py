@@ -4,7 +4,7 @@ the shape of each page's reads (timing stays in `make bench`, never here).
 
 The data are seed_scale's: ten years of agreements, survey rounds with answers,
 calls with EOIs and scores, complaints in every stage. The pages and the
-objects they show are the ones the benchmark loads (hubportal.bench.key_pages):
+objects they show are the ones the benchmark loads (hubportal.devtools.bench.key_pages):
 the busiest partner, the call with most EOIs, the latest survey round.
 """
 
@@ -18,8 +18,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from hubportal.bench import key_pages
-from hubportal.reminders import sweep
+from hubportal.devtools.bench import key_pages
+from hubportal.messaging.reminders import sweep
 
 pytestmark = pytest.mark.django_db  # the test database is set up for the module's fixture
 

@@ -8,7 +8,7 @@ from django.core.files.base import ContentFile
 
 from complaints.models import Complaint, ComplaintAttachment, ComplaintNote
 from eoi.models import EoiAttachment, ExpressionOfInterest
-from hubportal.history import transition
+from hubportal.core.history import transition
 from hubportal.models import OutboundEmail
 from hubportal.privacy.models import DataRequest
 from partners.models import EvidenceType, Partner

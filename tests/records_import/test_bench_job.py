@@ -1,7 +1,7 @@
-"""The bench's import job (hubportal.bench) imports a file the size it is
+"""The bench's import job (hubportal.devtools.bench) imports a file the size it is
 told and leaves the data as it was; make bench runs it at 5,000 rows."""
 
-from hubportal import bench
+from hubportal.devtools import bench
 from partners.models import Partner
 
 

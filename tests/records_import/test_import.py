@@ -11,7 +11,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from agreements.models import Agreement
-from hubportal.history import history_for
+from hubportal.core.history import history_for
 from hubportal.records_import.models import ImportRun
 from hubportal.records_import.services import run_preview
 from partners.models import District, EvidenceItem, Partner

@@ -8,8 +8,8 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
-from hubportal.errors import ActionRefused
-from hubportal.history import history_for, record
+from hubportal.core.errors import ActionRefused
+from hubportal.core.history import history_for, record
 from hubportal.records_import.models import ImportedRecord
 from hubportal.records_import.services import legacy_evidence_attach
 from partners.models import EvidenceItem, EvidenceType

@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from agreements.models import Agreement
 from agreements.permissions import standing_allows
-from hubportal.errors import ActionRefused
-from hubportal.history import history_for
+from hubportal.core.errors import ActionRefused
+from hubportal.core.history import history_for
 from hubportal.records_import.models import ImportedRecord, LegacySignedCopy
 from hubportal.records_import.services import legacy_pdf_attach
 from partners.standing import Action

@@ -205,7 +205,7 @@ def _board_report(sample):
     if "board_report" not in sample:
         from django.core.files.base import ContentFile
 
-        from hubportal.academic_years import current_academic_year
+        from hubportal.core.academic_years import current_academic_year
         from hubportal.models import BoardReport, Term
 
         term = Term.for_year(current_academic_year())[0]

@@ -12,7 +12,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from hubportal.notifications import notify
+from hubportal.messaging.notifications import notify
 from tests.conftest import (
     fresh_copy,
     make_admin_user,

@@ -51,8 +51,8 @@ from eoi.models import (
     ProcurementBand,
     TargetGroup,
 )
-from hubportal.academic_years import SPRING
-from hubportal.admin import ReadOnlyAdmin
+from hubportal.core.academic_years import SPRING
+from hubportal.core.admin import ReadOnlyAdmin
 from hubportal.models import Hub, MessageTemplate, Term, User
 from hubportal.privacy.models import RetentionRule
 from partners.models import (
@@ -106,7 +106,7 @@ NO_RULES = {
     MessageTemplate: "the wording of messages",
     IncomeRecord: "income a partner reports; no lifecycle",
     # The sign-in machinery the admin exists to manage.
-    Group: "the roles and their permissions (hubportal.roles sets them after every migration)",
+    Group: "the roles and their permissions (hubportal.core.roles sets them after every migration)",
     TOTPDevice: "a user's two-factor device: view-only; a reset goes through the audited page",
     StaticDevice: "a user's recovery codes: view-only; a reset goes through the audited page",
     Hub: "the Hub's own terms: an admin saves them through hub_update (history); the floor stays >= 50% by a check",

@@ -78,7 +78,7 @@ def test_no_admin_form_takes_a_file_the_upload_policy_would_refuse(admin_user, s
                 unsafe.append(f"{where}: field {name!r} accepts {', '.join(accepted)}")
     assert not unsafe, (
         "Admin file fields that bypass the upload policy (make them read-only, or use "
-        "hubportal.uploads.SecureFileField):\n" + "\n".join(unsafe)
+        "hubportal.core.uploads.SecureFileField):\n" + "\n".join(unsafe)
     )
 
 
@@ -104,7 +104,7 @@ def test_the_check_sees_every_admin_and_inline_with_a_file(admin_user, sample):
 @pytest.mark.parametrize("make", BAD_FILES.values(), ids=BAD_FILES.keys())
 def test_a_policy_field_is_what_the_sweep_accepts(make):
     """The sweep's yardstick: the one policy field refuses each bad file, a plain field does not."""
-    from hubportal.uploads import SecureFileField
+    from hubportal.core.uploads import SecureFileField
 
     assert refuses(SecureFileField(), make)
     assert not refuses(forms.FileField(), make)

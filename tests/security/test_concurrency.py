@@ -24,9 +24,9 @@ from agreements.services import (
 from complaints.models import Complaint
 from complaints.services import complaint_acknowledge, complaint_decide
 from eoi.services import eoi_submit
-from hubportal import roles
-from hubportal.errors import ActionRefused
-from hubportal.history import history_for
+from hubportal.core import roles
+from hubportal.core.errors import ActionRefused
+from hubportal.core.history import history_for
 from partners.models import EvidenceItem, Partner
 from partners.services import evidence_verify, partner_move
 from tests.agreements.factories import AgreementFactory, issue, make_live, partner_sign

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from agreements.models import Agreement
 from complaints.models import Complaint
 from eoi.models import ExpressionOfInterest
-from hubportal.demo import PARTNER_A, PARTNER_B
+from hubportal.devtools.demo import PARTNER_A, PARTNER_B
 from hubportal.models import User
 from partners.models import Contact, EvidenceItem, Meeting, Partner
 from surveys.models import Answer, CaseStudy, IncomeRecord, ProjectEvaluation

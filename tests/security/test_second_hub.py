@@ -14,8 +14,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from hubportal.messaging.notifications import render_kind
 from hubportal.models import OutboundEmail
-from hubportal.notifications import render_kind
 from tests.conftest import media_settings
 from tests.hubportal import second_hub
 from tests.security.access import ROLES, all_rules
@@ -115,7 +115,7 @@ def test_every_email_kind_names_the_second_hub_only(severn, cast, sample):
 
 
 def test_the_board_report_names_the_second_hub_only(severn, staff, partner_a, django_capture_on_commit_callbacks):
-    from hubportal.reports import board_report_request
+    from hubportal.insights.reports import board_report_request
     from tests.surveys.factories import current_term
 
     with django_capture_on_commit_callbacks(execute=True):

@@ -5,7 +5,7 @@ follow the one upload policy)."""
 import pytest
 
 from complaints.models import Complaint, ComplaintAttachment
-from hubportal.uploads import MAX_ARCHIVE_ENTRIES, MAX_UNPACKED_BYTES
+from hubportal.core.uploads import MAX_ARCHIVE_ENTRIES, MAX_UNPACKED_BYTES
 from tests import files
 from tests.complaints.test_public_form import URL, valid
 

@@ -12,7 +12,7 @@ from django.urls import get_resolver, reverse
 from django.urls.resolvers import URLResolver
 
 from hubportal.models import AuditEvent
-from hubportal.redaction import redact
+from hubportal.security.redaction import redact
 from tests.security.access import ADMIN_LOGIN, LOGIN, ROLES, all_rules
 
 RULES = all_rules()

@@ -3,7 +3,7 @@ import datetime
 import factory
 from django.utils import timezone
 
-from hubportal.academic_years import AUTUMN, current_academic_year
+from hubportal.core.academic_years import AUTUMN, current_academic_year
 from hubportal.models import Term
 from surveys.models import Question, QuestionSet, SurveyRequest, SurveyRound
 from tests.agreements.factories import AgreementFactory

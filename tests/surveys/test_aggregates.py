@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from hubportal.academic_years import current_academic_year
+from hubportal.core.academic_years import current_academic_year
 from hubportal.models import Term
 from partners.models import NationalPlanStrand
 from surveys import aggregates

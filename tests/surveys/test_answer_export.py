@@ -15,7 +15,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from agreements.models import Outcome
-from hubportal.academic_years import AUTUMN, AcademicYear, current_academic_year
+from hubportal.core.academic_years import AUTUMN, AcademicYear, current_academic_year
 from hubportal.models import Term
 from surveys import aggregates
 from surveys.models import Answer, GridCell, SurveyRequest

@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from hubportal import exports
-from hubportal.errors import ActionRefused
+from hubportal.core import exports
+from hubportal.core.errors import ActionRefused
 from surveys.consent import consent_blocker, may_use
 from surveys.models import CaseStudy, Consent
 from surveys.services import case_study_publish, consent_withdraw

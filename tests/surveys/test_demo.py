@@ -5,8 +5,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from hubportal.demo import PARTNER_A, PARTNER_B
-from hubportal.health import RED
+from hubportal.core.health import RED
+from hubportal.devtools.demo import PARTNER_A, PARTNER_B
 from hubportal.models import User
 from surveys.consent import may_use
 from surveys.models import CaseStudy, IncomeRecord, ProjectEvaluation, SurveyRequest, SurveyRound
@@ -44,7 +44,7 @@ def test_the_demo_has_evaluations_case_studies_with_consent_and_income(seeded):
 
 
 def test_the_demo_partners_health_and_to_dos_show_monitoring(seeded):
-    from hubportal.todo import todos_for
+    from hubportal.core.todo import todos_for
     from partners.models import Partner
     from surveys.health import monitoring_health
 

@@ -9,8 +9,8 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from hubportal.health import AMBER, GREEN, RED, health_for, rate
-from hubportal.todo import todos_for
+from hubportal.core.health import AMBER, GREEN, RED, health_for, rate
+from hubportal.core.todo import todos_for
 from surveys.models import ProjectEvaluation, SurveyRequest
 from tests.surveys.factories import completed_project
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from hubportal.academic_years import current_academic_year
+from hubportal.core.academic_years import current_academic_year
 from surveys.models import IncomeRecord
 from tests.agreements.factories import AgreementFactory
 from tests.surveys.factories import income

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from hubportal.academic_years import AcademicYear, current_academic_year
+from hubportal.core.academic_years import AcademicYear, current_academic_year
 from hubportal.models import Term
 from surveys.models import ProjectEvaluation, SurveyRequest
 from tests.agreements.factories import AgreementFactory

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from hubportal.partner_tabs import tabs_for
+from hubportal.core.partner_tabs import tabs_for
 from surveys import partner_tabs
 from tests.surveys.factories import CaseStudyFactory, completed_project, consent_for, income
 

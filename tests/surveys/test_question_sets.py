@@ -4,7 +4,7 @@ never changed: an edit makes a new version."""
 import pytest
 from django.urls import reverse
 
-from hubportal.errors import ActionRefused
+from hubportal.core.errors import ActionRefused
 from surveys.models import Question, QuestionSet
 from surveys.services import question_delete, question_move, question_set_update, question_update
 from tests.surveys.factories import QuestionFactory, SurveyRoundFactory

@@ -6,8 +6,8 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from hubportal.messaging.reminders import sweep
 from hubportal.models import Reminder
-from hubportal.reminders import sweep
 from surveys import reminders
 from surveys.models import ProjectEvaluation, SurveyRequest
 from tests.factories import partner_user

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from hubportal.history import history_for
+from hubportal.core.history import history_for
 from hubportal.models import Notification
 from surveys.models import Answer, GridCell, SurveyRequest
 from tests.surveys.conftest import answers_for

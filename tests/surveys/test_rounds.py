@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agreements.models import Agreement
-from hubportal.academic_years import current_academic_year
-from hubportal.history import history_for
+from hubportal.core.academic_years import current_academic_year
+from hubportal.core.history import history_for
 from surveys.models import SurveyRequest, SurveyRound
 from surveys.services import round_change_deadline, round_open
 from tests.agreements.factories import AgreementFactory

@@ -33,8 +33,16 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from hubportal.bench import LIVEZ, Page, admin_pairs, gunicorn_command, key_pages, serve_workers, timed_jobs
-from hubportal.figures import figures_changed
+from hubportal.core.figures import figures_changed
+from hubportal.devtools.bench import (
+    LIVEZ,
+    Page,
+    admin_pairs,
+    gunicorn_command,
+    key_pages,
+    serve_workers,
+    timed_jobs,
+)
 
 WRK_SCRIPT = """
 done = function(summary, latency, requests)
@@ -77,7 +85,7 @@ def dash(value) -> str:
 
 
 def first_look(row) -> str:
-    """The first request after a change fills the figures cache (hubportal.figures)."""
+    """The first request after a change fills the figures cache (hubportal.core.figures)."""
     return f" ({row.queries_first})" if row.queries_first != row.queries else ""
 
 
@@ -138,7 +146,7 @@ class Command(BaseCommand):
         self.report(rows, jobs, duration, connections, workers, Path(json))
 
     def start_server(self, port: int, workers: int) -> subprocess.Popen:
-        """gunicorn as make serve starts it (hubportal.bench.gunicorn_command), in make serve's
+        """gunicorn as make serve starts it (hubportal.devtools.bench.gunicorn_command), in make serve's
         environment; its access and error logs go to var/bench-gunicorn.log, not into the table."""
         env = {
             **os.environ,

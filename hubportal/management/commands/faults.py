@@ -40,11 +40,11 @@ from django.db import connection
 from django.utils import timezone
 
 from complaints.models import Complaint
-from hubportal.bench import gunicorn_command
-from hubportal.demo import DEMO_PASSWORD
-from hubportal.history import history_for
+from hubportal.core.history import history_for
+from hubportal.devtools.bench import gunicorn_command
+from hubportal.devtools.demo import DEMO_PASSWORD
+from hubportal.insights.reports import default_term
 from hubportal.models import BoardReport, OutboundEmail
-from hubportal.reports import default_term
 from partners.models import District, Partner
 
 OUTAGE_SECONDS = 10

@@ -6,8 +6,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.urls import reverse
 
-from hubportal.demo import DEMO_PASSWORD, DEMO_USERS, seed_core
-from hubportal.demo_dashboard import seed as seed_dashboards
+from hubportal.devtools.demo import DEMO_PASSWORD, DEMO_USERS, seed_core
+from hubportal.devtools.demo_dashboard import seed as seed_dashboards
 
 # Each app's demo data builds on the ones before it.
 APP_DEMOS = ["partners", "agreements", "eoi", "surveys", "complaints", "hubportal.privacy"]

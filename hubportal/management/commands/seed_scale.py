@@ -11,7 +11,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from hubportal.scale import ScaleSeeder, scale_batches, vacuum_analyze
+from hubportal.devtools.scale import ScaleSeeder, scale_batches, vacuum_analyze
 
 
 class Command(BaseCommand):

@@ -3,8 +3,8 @@ from datetime import date
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from hubportal.messaging.reminders import collect, sweep
 from hubportal.models import Reminder
-from hubportal.reminders import collect, sweep
 
 
 class Command(BaseCommand):

@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from hubportal.hub_setup import first_admin, hub_setup
+from hubportal.devtools.hub_setup import first_admin, hub_setup
 from hubportal.models import Hub
 
 

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import hubportal.uploads
+import hubportal.core.uploads
 from django.conf import settings
 from django.db import migrations, models
 
@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(max_length=20)),
-                ('file', models.FileField(upload_to=hubportal.uploads.PrivateUploadTo('imports'))),
+                ('file', models.FileField(upload_to=hubportal.core.uploads.PrivateUploadTo('imports'))),
                 ('original_filename', models.CharField(max_length=255)),
                 ('status', models.CharField(choices=[('previewed', 'Previewed'), ('confirmed', 'Imported')], default='previewed', max_length=10)),
                 ('uploaded_at', models.DateTimeField(default=django.utils.timezone.now)),

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import hubportal.uploads
+import hubportal.core.uploads
 from django.conf import settings
 from django.db import migrations, models
 
@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
             name='LegacySignedCopy',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(upload_to=hubportal.uploads.PrivateUploadTo('legacy-agreements'))),
+                ('file', models.FileField(upload_to=hubportal.core.uploads.PrivateUploadTo('legacy-agreements'))),
                 ('original_filename', models.CharField(max_length=255)),
                 ('uploaded_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('agreement', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='legacy_signed_copy', to='agreements.agreement')),
