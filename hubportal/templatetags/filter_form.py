@@ -32,6 +32,15 @@ def _attrs(attrs: dict) -> SafeString:
     return flatatt({k: v for k, v in attrs.items() if v is not False and v is not None})
 
 
+def _label(option: dict) -> str:
+    # As templates/django/forms/widgets/select_option.html words an empty choice.
+    if option["label"] == "---------":
+        return "Choose one"
+    if not option["value"] and option["name"] in ("sort", "ordering"):
+        return "Usual order"
+    return option["label"]
+
+
 def _options(widget: dict) -> str | None:
     html = []
     for group_name, options, _ in widget["optgroups"]:
@@ -40,7 +49,7 @@ def _options(widget: dict) -> str | None:
         for option in options:
             html.append(
                 format_html(
-                    '<option value="{}"{}>{}</option>', str(option["value"]), _attrs(option["attrs"]), option["label"]
+                    '<option value="{}"{}>{}</option>', str(option["value"]), _attrs(option["attrs"]), _label(option)
                 )
             )
     return "".join(html)
