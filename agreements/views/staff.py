@@ -34,12 +34,12 @@ from agreements.models import Agreement, AnnualReview, Reason, TerminationRecomm
 from agreements.views.shared import _detail_context, _not_now
 from hubportal.core.academic_years import AcademicYear, current_academic_year
 from hubportal.core.actions import attempt
-from hubportal.core.errors import ActionRefused, require
+from hubportal.core.errors import ActionRefused
 from hubportal.core.exports import export_format, export_rows
 from hubportal.core.history import history_for
 from hubportal.core.listpage import list_page
 from hubportal.core.lists import page_of, querystring
-from hubportal.core.roles import chair_required, hub_staff_required, is_hub_staff, is_service_manager
+from hubportal.core.roles import chair_required, hub_staff_required, is_hub_staff
 from hubportal.core.users import partner_users
 from partners.models import PartnerType
 
@@ -131,8 +131,9 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Edit a draft: its text, outcomes and (a project) money and payment schedule."""
     agreement = selectors.get_agreement_for(request.user, pk)
-    if not permissions.can_edit(request.user, agreement):
-        return _not_now(request, agreement, "Only a draft can be edited: return it to draft first.")
+    verdict = permissions.may_edit(request.user, agreement)
+    if not verdict[0]:
+        return _not_now(request, agreement, verdict)
     form_class = ProjectAgreementForm if agreement.is_project else AgreementForm
     data = request.POST if request.method == "POST" else None
     form = form_class(data, instance=agreement)
@@ -167,8 +168,9 @@ def agreement_issue_view(request: HttpRequest, pk: int) -> HttpResponse:
     whom; the POST is the action, guarded by the service."""
     agreement = selectors.get_agreement_for(request.user, pk)
     if request.method == "GET":
-        if not permissions.can_issue(request.user, agreement):
-            return _not_now(request, agreement, "Only a draft can be issued.")
+        verdict = permissions.may_issue(request.user, agreement)
+        if not verdict[0]:
+            return _not_now(request, agreement, verdict)
         detail = reverse("agreements:detail", args=[agreement.pk])
         problems = services.issue_problems(agreement)
         return render(
@@ -194,8 +196,9 @@ def agreement_issue_view(request: HttpRequest, pk: int) -> HttpResponse:
 def agreement_reopen_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Return an issued agreement to draft to change it: a new version."""
     agreement = selectors.get_agreement_for(request.user, pk)
-    if not permissions.can_reopen(request.user, agreement):
-        return _not_now(request, agreement, "Only an agreement waiting for a signature returns to draft.")
+    verdict = permissions.may_reopen(request.user, agreement)
+    if not verdict[0]:
+        return _not_now(request, agreement, verdict)
     form = ReasonForm(request.POST or None)
     if (
         request.method == "POST"
@@ -218,9 +221,9 @@ def agreement_reopen_view(request: HttpRequest, pk: int) -> HttpResponse:
 def agreement_review_exception_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The Service Manager records why a partnership may roll forward without its annual review."""
     agreement = selectors.get_agreement_for(request.user, pk)
-    require(is_service_manager(request.user), "Only the Service Manager records this exception.")
-    if not permissions.can_record_review_exception(request.user, agreement):
-        return _not_now(request, agreement, "Only a partnership agreement in force, with no exception yet, takes one.")
+    verdict = permissions.may_record_review_exception(request.user, agreement)
+    if not verdict[0]:
+        return _not_now(request, agreement, verdict)
     form = ReviewExceptionForm(request.POST or None)
     if (
         request.method == "POST"
@@ -243,9 +246,9 @@ def agreement_review_exception_view(request: HttpRequest, pk: int) -> HttpRespon
 def agreement_countersign_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The Service Manager signs for the Hub; the agreement goes live."""
     agreement = selectors.get_agreement_detail_for(request.user, pk)
-    require(is_service_manager(request.user), "Only the Service Manager signs agreements for the Hub.")
-    if not permissions.can_countersign(request.user, agreement):
-        return _not_now(request, agreement, "The Hub signs once the partner has signed.")
+    verdict = permissions.may_countersign(request.user, agreement)
+    if not verdict[0]:
+        return _not_now(request, agreement, verdict)
     initial = {"typed_name": request.user.get_full_name(), "role_title": request.user.job_title or "Service Manager"}
     form = CountersignForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -274,8 +277,9 @@ def agreement_countersign_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def agreement_complete_view(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = selectors.get_agreement_for(request.user, pk)
-    if not permissions.can_complete(request.user, agreement):
-        return _not_now(request, agreement, "Only a live project agreement is completed.")
+    verdict = permissions.may_complete(request.user, agreement)
+    if not verdict[0]:
+        return _not_now(request, agreement, verdict)
     form = CompleteForm(request.POST or None)
     if (
         request.method == "POST"
@@ -297,8 +301,9 @@ def agreement_complete_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def instalment_paid(request: HttpRequest, pk: int) -> HttpResponse:
     instalment = selectors.get_instalment_for(request.user, pk)
-    if not permissions.can_record_payment(request.user, instalment):
-        return _not_now(request, instalment.agreement, "This instalment is paid, or its agreement is not yet signed.")
+    verdict = permissions.may_record_payment(request.user, instalment)
+    if not verdict[0]:
+        return _not_now(request, instalment.agreement, verdict)
     form = PaymentForm(request.POST or None)
     if (
         request.method == "POST"
@@ -322,10 +327,11 @@ def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """The annual review: start it, save it as you go, complete it."""
     agreement = selectors.get_agreement_for(request.user, pk)
     review = agreement.reviews.filter(completed_at__isnull=True).first()
-    if not (
-        permissions.can_edit_review(request.user, review) if review else permissions.can_review(request.user, agreement)
-    ):
-        return _not_now(request, agreement, "Only a partnership agreement in force is reviewed.")
+    verdict = (
+        permissions.may_edit_review(request.user, review) if review else permissions.may_review(request.user, agreement)
+    )
+    if not verdict[0]:
+        return _not_now(request, agreement, verdict)
     outcomes = agreement.outcomes.all()
     ratings = {r.outcome_id: r for r in review.outcome_reviews.all()} if review else {}
     initial = {} if review else selectors.review_prefill(agreement)
@@ -367,10 +373,11 @@ def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def recommendation_create(request: HttpRequest, pk: int) -> HttpResponse:
     """Recommend to the Chair that an agreement be terminated or not renewed."""
     agreement = selectors.get_agreement_for(request.user, pk)
-    if not permissions.can_recommend(
+    verdict = permissions.may_recommend(
         request.user, agreement, has_open_recommendation=agreement.has_open_recommendation
-    ):
-        return _not_now(request, agreement, "Only an agreement in force, not already with the Chair, can be ended.")
+    )
+    if not verdict[0]:
+        return _not_now(request, agreement, verdict)
     form = RecommendationForm(request.POST or None, request.FILES or None, agreement=agreement)
     if request.method == "POST" and form.is_valid():
         try:

@@ -10,7 +10,7 @@ from django.db import models
 from django.utils import timezone
 
 from agreements.models import Agreement
-from agreements.permissions import can_countersign
+from agreements.permissions import may_countersign
 from eoi.models import AssessorAssignment
 from eoi.permissions import can_declare_conflict
 from eoi.selectors import assessment_matrix, matrix_grid
@@ -90,7 +90,7 @@ def test_the_assessor_has_an_assignment_to_declare_and_score(demo):
 def test_something_waits_for_every_role(demo):
     assert chair_queue(), "the Chair has a case to decide"
     manager = User.objects.get(username="manager")
-    assert any(can_countersign(manager, a) for a in Agreement.objects.filter(status=Agreement.Status.PARTNER_SIGNED))
+    assert any(may_countersign(manager, a)[0] for a in Agreement.objects.filter(status=Agreement.Status.PARTNER_SIGNED))
     assert EvidenceItem.objects.filter(status=EvidenceItem.Status.SUBMITTED).exists()  # staff: to verify
     for name in (PARTNER_A, PARTNER_B):
         assert todos_for(Partner.objects.get(name=name)), name
