@@ -34,8 +34,11 @@ def _detail_context(agreement: Agreement, user) -> dict:
     withheld = {}
     if permissions.may_sign(user, agreement)[0]:
         withheld["sign"] = permissions.standing_allows(agreement, Action.AGREEMENT_SIGN)[1]
-    if permissions.may_countersign(user, agreement)[0]:
+    countersign = permissions.may_countersign(user, agreement)
+    if countersign[0]:
         withheld["countersign"] = permissions.standing_allows(agreement, Action.AGREEMENT_COUNTERSIGN)[1]
+    elif is_hub_staff(user) and agreement.status == Agreement.Status.PARTNER_SIGNED:
+        withheld["countersign"] = countersign[1]  # other staff: who signs next
     # An imported agreement signed before the portal: its signed copy (issue 22).
     from hubportal.records_import.models import LegacySignedCopy
     from hubportal.records_import.permissions import can_attach_legacy_pdf
@@ -65,7 +68,7 @@ def _detail_context(agreement: Agreement, user) -> dict:
             "issue": permissions.may_issue(user, agreement)[0],
             "reopen": permissions.may_reopen(user, agreement)[0],
             "sign": permissions.may_sign(user, agreement)[0] and not withheld.get("sign"),
-            "countersign": permissions.may_countersign(user, agreement)[0] and not withheld.get("countersign"),
+            "countersign": countersign[0] and not withheld.get("countersign"),
             "review_exception": permissions.may_record_review_exception(user, agreement)[0],
             "pdf": permissions.may_download_pdf(user, agreement)[0],
             "review": permissions.may_review(user, agreement)[0],

@@ -34,7 +34,6 @@ from agreements.models import Agreement, AnnualReview, Reason, TerminationRecomm
 from agreements.views.shared import _detail_context, _not_now
 from hubportal.core.academic_years import AcademicYear, current_academic_year
 from hubportal.core.actions import attempt
-from hubportal.core.errors import ActionRefused
 from hubportal.core.exports import export_format, export_rows
 from hubportal.core.history import history_for
 from hubportal.core.listpage import list_page
@@ -251,23 +250,26 @@ def agreement_countersign_view(request: HttpRequest, pk: int) -> HttpResponse:
         return _not_now(request, agreement, verdict)
     initial = {"typed_name": request.user.get_full_name(), "role_title": request.user.job_title or "Service Manager"}
     form = CountersignForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.agreement_countersign(
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and attempt(
+            request,
+            lambda: services.agreement_countersign(
                 agreement=agreement,
                 actor=request.user,
                 typed_name=form.cleaned_data["typed_name"],
                 role_title=form.cleaned_data["role_title"],
-            )
-        except ActionRefused as refusal:
-            form.add_error(None, str(refusal))
+            ),
+            form=form,
+        )
+    ):
+        agreement.refresh_from_db()
+        if agreement.status == Agreement.Status.SIGNED:
+            messages.success(request, f"Signed for the Hub. It goes live on {agreement.year.starts_on:%-d %B %Y}.")
         else:
-            agreement.refresh_from_db()
-            if agreement.status == Agreement.Status.SIGNED:
-                messages.success(request, f"Signed for the Hub. It goes live on {agreement.year.starts_on:%-d %B %Y}.")
-            else:
-                messages.success(request, "Signed for the Hub. The agreement is live.")
-            return redirect("agreements:detail", pk=agreement.pk)
+            messages.success(request, "Signed for the Hub. The agreement is live.")
+        return redirect("agreements:detail", pk=agreement.pk)
     context = _detail_context(agreement, request.user)
     context["form"] = form
     return render(request, "agreements/countersign.html", context)
@@ -345,8 +347,9 @@ def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         complete = request.POST.get("action") == "complete"
         fields = {name: form.cleaned_data.get(name) for name in ReviewForm.Meta.fields}
-        try:
-            saved = services.review_save(
+        done = attempt(
+            request,
+            lambda: services.review_save(
                 agreement=agreement,
                 actor=request.user,
                 review=review,
@@ -356,10 +359,11 @@ def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 reasons=form.cleaned_data.get("reasons") or [],
                 evidence=form.cleaned_data.get("evidence") or "",
                 other_reason=form.cleaned_data.get("other_reason") or "",
-            )
-        except ActionRefused as refusal:
-            form.add_error(None, str(refusal))
-        else:
+            ),
+            form=form,
+        )
+        if done:
+            saved = done.result
             if complete:
                 messages.success(request, f"Review completed: {saved.get_recommendation_display().lower()}.")
                 return redirect("agreements:detail", pk=agreement.pk)
@@ -379,9 +383,12 @@ def recommendation_create(request: HttpRequest, pk: int) -> HttpResponse:
     if not verdict[0]:
         return _not_now(request, agreement, verdict)
     form = RecommendationForm(request.POST or None, request.FILES or None, agreement=agreement)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.recommendation_raise(
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and attempt(
+            request,
+            lambda: services.recommendation_raise(
                 agreement=agreement,
                 actor=request.user,
                 kind=form.cleaned_data["kind"],
@@ -390,12 +397,12 @@ def recommendation_create(request: HttpRequest, pk: int) -> HttpResponse:
                 other_reason=form.cleaned_data["other_reason"],
                 suspend_partner=form.cleaned_data["suspend_partner"],
                 documents=form.documents(),
-            )
-        except ActionRefused as refusal:
-            form.add_error(None, str(refusal))
-        else:
-            messages.success(request, "Sent to the Chair for a decision.")
-            return redirect("agreements:detail", pk=agreement.pk)
+            ),
+            "Sent to the Chair for a decision.",
+            form=form,
+        )
+    ):
+        return redirect("agreements:detail", pk=agreement.pk)
     return render(request, "agreements/recommend.html", {"agreement": agreement, "form": form})
 
 
@@ -432,13 +439,14 @@ def template_list(request: HttpRequest) -> HttpResponse:
 def template_create(request: HttpRequest, partner_type_pk: int) -> HttpResponse:
     """Start a template for a partner type that has none."""
     partner_type = get_object_or_404(PartnerType, pk=partner_type_pk)
-    try:
-        template = services.template_create_for_type(partner_type=partner_type, actor=request.user)
-    except ActionRefused as refusal:
-        messages.error(request, str(refusal))
+    done = attempt(
+        request,
+        lambda: services.template_create_for_type(partner_type=partner_type, actor=request.user),
+        "Template started from a similar type's. Make it fit this type, then save it.",
+    )
+    if not done:
         return redirect("agreements:template_list")
-    messages.success(request, "Template started from a similar type's. Make it fit this type, then save it.")
-    return redirect("agreements:template_edit", pk=template.pk)
+    return redirect("agreements:template_edit", pk=done.result.pk)
 
 
 @hub_staff_required
@@ -493,8 +501,9 @@ def chair_recommendation(request: HttpRequest, pk: int) -> HttpResponse:
     """The full file and the decision form; the decision is final."""
     recommendation = selectors.get_recommendation_for(request.user, pk)
     form = DecisionForm(request.POST or None) if not recommendation.is_decided else None
-    if request.method == "POST" and recommendation.is_decided:
-        messages.error(request, "You have already decided this recommendation; the decision is final and locked.")
+    verdict = permissions.may_decide(request.user, recommendation)
+    if request.method == "POST" and not verdict[0]:
+        messages.error(request, verdict[1])
         return redirect("agreements:chair_recommendation", pk=recommendation.pk)
     if request.method == "POST" and request.POST.get("change"):
         form = DecisionForm(initial={k: request.POST.get(k, "") for k in ("decision", "reasons")})
@@ -503,19 +512,22 @@ def chair_recommendation(request: HttpRequest, pk: int) -> HttpResponse:
         if request.POST.get("step") != "confirm":
             form.errors.pop("confirm")  # not asked yet: the confirm page asks
         return _decision_confirm_page(request, recommendation, form)
-    elif request.method == "POST" and form.is_valid():
-        try:
-            services.recommendation_decide(
+    elif (
+        request.method == "POST"
+        and form.is_valid()
+        and attempt(
+            request,
+            lambda: services.recommendation_decide(
                 recommendation=recommendation,
                 actor=request.user,
                 decision=form.cleaned_data["decision"],
                 reasons=form.cleaned_data["reasons"],
-            )
-        except ActionRefused as refusal:
-            form.add_error(None, str(refusal))
-        else:
-            messages.success(request, "Your decision is recorded and locked. The partner and staff have been told.")
-            return redirect("agreements:chair_recommendation", pk=recommendation.pk)
+            ),
+            "Your decision is recorded and locked. The partner and staff have been told.",
+            form=form,
+        )
+    ):
+        return redirect("agreements:chair_recommendation", pk=recommendation.pk)
     if form is not None and form.is_bound and request.POST.get("step") != "confirm":
         form.errors.pop("confirm", None)  # the confirm step asks that, after the rest is right
     agreement = selectors.get_agreement_detail_for(request.user, recommendation.agreement_id)
