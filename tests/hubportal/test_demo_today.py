@@ -12,7 +12,7 @@ from django.utils import timezone
 from agreements.models import Agreement
 from agreements.permissions import may_countersign
 from eoi.models import AssessorAssignment
-from eoi.permissions import can_declare_conflict
+from eoi.permissions import may_declare_conflict
 from eoi.selectors import assessment_matrix, matrix_grid
 from hubportal.core.chair import chair_queue
 from hubportal.core.todo import todos_for
@@ -75,7 +75,7 @@ def test_one_meeting_has_started_and_is_ready_to_record(demo):
 
 def test_the_assessor_has_an_assignment_to_declare_and_score(demo):
     assessor = User.objects.get(username="assessor")
-    waiting = [a for a in AssessorAssignment.objects.filter(assessor=assessor) if can_declare_conflict(assessor, a)]
+    waiting = [a for a in AssessorAssignment.objects.filter(assessor=assessor) if may_declare_conflict(assessor, a)[0]]
     assert len(waiting) == 1
     # Its matrix compares two assessors: one has scored, the demo's assessor is still to declare.
     call = waiting[0].eoi.call
