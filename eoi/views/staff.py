@@ -35,7 +35,6 @@ from eoi.funding import check_eoi
 from eoi.models import Call, ExpressionOfInterest, Gap, NeedsAnalysis
 from eoi.views.shared import _agreement_of, _money_context, _share
 from hubportal.core.actions import attempt, forbid_unless
-from hubportal.core.errors import ActionRefused
 from hubportal.core.exports import export_format, export_rows
 from hubportal.core.history import history_for
 from hubportal.core.hub import match_funding_floor
@@ -193,8 +192,9 @@ def _call_form(request: HttpRequest, call: Call | None = None) -> HttpResponse:
     if request.method == "POST" and form.is_valid() and criteria.is_valid():
         data = dict(form.cleaned_data)
         gaps, eligible = data.pop("gaps"), data.pop("eligible_types")
-        try:
-            call = services.call_save(
+        saved = attempt(
+            request,
+            lambda: services.call_save(
                 actor=request.user,
                 call=call,
                 gaps=gaps,
@@ -203,12 +203,12 @@ def _call_form(request: HttpRequest, call: Call | None = None) -> HttpResponse:
                     services.CriterionData(c["name"], c["weight"], c["description"]) for c in criteria.criteria()
                 ],
                 **data,
-            )
-        except ActionRefused as refusal:
-            form.add_error(None, str(refusal))
-        else:
-            messages.success(request, "Call saved as a draft. Open it when it is ready: eligible partners are told.")
-            return redirect("eoi:call_detail", pk=call.pk)
+            ),
+            "Call saved as a draft. Open it when it is ready: eligible partners are told.",
+            form=form,
+        )
+        if saved:
+            return redirect("eoi:call_detail", pk=saved.result.pk)
     return render(request, "eoi/call_form.html", {"form": form, "criteria": criteria, "call": call})
 
 
@@ -438,18 +438,18 @@ def eoi_decide(request: HttpRequest, pk: int) -> HttpResponse:
     form = DecisionForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        try:
-            services.eoi_decide(
+        if not attempt(
+            request,
+            lambda: services.eoi_decide(
                 eoi=eoi,
                 actor=request.user,
                 successful=data["outcome"] == "successful",
                 reasons=data["reasons"],
                 feedback=data["feedback"],
-            )
-        except ActionRefused as refusal:
-            messages.error(request, str(refusal))
+            ),
+            "Decision recorded. The partner has been told, with the feedback.",
+        ):
             return _eoi_detail(request, eoi, decision_form=form)
-        messages.success(request, "Decision recorded. The partner has been told, with the feedback.")
         return redirect("eoi:eoi_detail", pk=eoi.pk)
     return _eoi_detail(request, eoi, decision_form=form)
 
