@@ -49,12 +49,13 @@ def may_submit(user, request: SurveyRequest) -> Verdict:
     return may_fill(user, request)
 
 
-def may_review(user, request: SurveyRequest) -> Verdict:
-    """Staff accept or return a submitted request."""
+def may_review(user, request: SurveyRequest, doing: str = "accepted or returned") -> Verdict:
+    """Staff accept or return a submitted request (``doing`` names which, for the reason)."""
     verdict = _staff(user, "accept or return a survey")
     if verdict[0] and request.status != SurveyRequest.Status.SUBMITTED:
         return refused(
-            f"This survey is {request.get_status_display().lower()}: only a submitted survey is accepted or returned."
+            f"This survey is {request.get_status_display().lower()}, so it cannot be {doing}. "
+            f"Only a submitted survey can be {doing}."
         )
     return verdict
 
@@ -67,10 +68,10 @@ def may_edit_evaluation(user, agreement, evaluation: ProjectEvaluation | None) -
     return verdict
 
 
-def may_review_evaluation(user, evaluation: ProjectEvaluation) -> Verdict:
+def may_review_evaluation(user, evaluation: ProjectEvaluation, doing: str = "accepted or returned") -> Verdict:
     verdict = _staff(user, "accept or return an evaluation")
     if verdict[0] and evaluation.status != ProjectEvaluation.Status.SUBMITTED:
-        return refused("Only a submitted evaluation can be accepted or returned.")
+        return refused(f"Only a submitted evaluation can be {doing}.")
     return verdict
 
 

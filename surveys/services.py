@@ -423,7 +423,7 @@ def request_accept(*, survey_request: SurveyRequest, actor, note: str = "") -> S
     survey_request = (
         SurveyRequest.objects.select_for_update().select_related("round__term", "partner").get(pk=survey_request.pk)
     )
-    enforce(permissions.may_review(actor, survey_request))
+    enforce(permissions.may_review(actor, survey_request, "accepted"))
     survey_request.reviewed_at, survey_request.reviewed_by = timezone.now(), actor
     transition(
         survey_request,
@@ -451,7 +451,7 @@ def request_return(*, survey_request: SurveyRequest, actor, comment: str, resubm
     survey_request = (
         SurveyRequest.objects.select_for_update().select_related("round__term", "partner").get(pk=survey_request.pk)
     )
-    enforce(permissions.may_review(actor, survey_request))
+    enforce(permissions.may_review(actor, survey_request, "returned"))
     comment = comment.strip()
     if not comment:
         raise ActionRefused("Say what the partner needs to change, so they know what to do.")
@@ -593,7 +593,7 @@ def evaluation_submit(*, agreement: Agreement, actor, data: dict, results: dict[
 @transaction.atomic
 def evaluation_accept(*, evaluation: ProjectEvaluation, actor) -> ProjectEvaluation:
     evaluation = ProjectEvaluation.objects.select_for_update().select_related("agreement").get(pk=evaluation.pk)
-    enforce(permissions.may_review_evaluation(actor, evaluation))
+    enforce(permissions.may_review_evaluation(actor, evaluation, "accepted"))
     evaluation.reviewed_at, evaluation.reviewed_by = timezone.now(), actor
     transition(
         evaluation, to=ProjectEvaluation.Status.ACCEPTED, actor=actor, update_fields=["reviewed_at", "reviewed_by"]
@@ -610,7 +610,7 @@ def evaluation_accept(*, evaluation: ProjectEvaluation, actor) -> ProjectEvaluat
 @transaction.atomic
 def evaluation_return(*, evaluation: ProjectEvaluation, actor, comment: str) -> ProjectEvaluation:
     evaluation = ProjectEvaluation.objects.select_for_update().select_related("agreement").get(pk=evaluation.pk)
-    enforce(permissions.may_review_evaluation(actor, evaluation))
+    enforce(permissions.may_review_evaluation(actor, evaluation, "returned"))
     comment = comment.strip()
     if not comment:
         raise ActionRefused("Say what the partner needs to change, so they know what to do.")
