@@ -1,7 +1,9 @@
-"""Who may do what to an agreement: one function per action, asked by the
-view (through the service) and by the template (to show the button)."""
+"""Who may do what to an agreement. Each ``may_*`` answers ``(allowed, reason)``
+for the views, the templates (to show a button or say why not) and the
+services (to refuse, with ``enforce``) alike."""
 
 from agreements.models import Agreement, AnnualReview, PaymentInstalment, TerminationRecommendation
+from hubportal.core.actions import ALLOWED, Verdict, not_yours, refused
 from hubportal.core.roles import is_chair, is_hub_staff, is_partner_user, is_service_manager
 from partners.standing import Action, standing_of
 
@@ -12,97 +14,158 @@ def _own_partner(user, agreement: Agreement) -> bool:
     return is_partner_user(user) and user.partner_id == agreement.partner_id
 
 
-def can_edit(user, agreement: Agreement) -> bool:
+def _now(agreement: Agreement, what: str) -> Verdict:
+    """A "not now": the agreement's state, then what would allow the action."""
+    return refused(f"This agreement is {agreement.get_status_display().lower()}. {what}")
+
+
+def _staff(user, doing: str) -> Verdict:
+    if not is_hub_staff(user):
+        return not_yours(f"Only Hub staff {doing}.")
+    return ALLOWED
+
+
+def may_edit(user, agreement: Agreement) -> Verdict:
     """Staff edit a draft. Once issued the text is frozen: a change means
     returning it to draft, which starts a new version."""
-    return is_hub_staff(user) and agreement.status == Status.DRAFT
+    verdict = _staff(user, "edit agreements")
+    if verdict[0] and agreement.status != Status.DRAFT:
+        return _now(agreement, "Only a draft can be edited: return it to draft first.")
+    return verdict
 
 
-def can_issue(user, agreement: Agreement) -> bool:
+def may_issue(user, agreement: Agreement) -> Verdict:
     """Staff issue a draft to the partner for signature."""
-    return is_hub_staff(user) and agreement.status == Status.DRAFT
+    verdict = _staff(user, "issue agreements")
+    if verdict[0] and agreement.status != Status.DRAFT:
+        return _now(agreement, "Only a draft can be issued.")
+    return verdict
 
 
-def can_reopen(user, agreement: Agreement) -> bool:
+def may_reopen(user, agreement: Agreement) -> Verdict:
     """Staff take an issued (or partner-signed) agreement back to draft to
     change it; this makes a new version and voids any signature."""
-    return is_hub_staff(user) and agreement.status in (Status.ISSUED, Status.PARTNER_SIGNED)
+    verdict = _staff(user, "return an agreement to draft")
+    if verdict[0] and agreement.status not in (Status.ISSUED, Status.PARTNER_SIGNED):
+        return _now(
+            agreement, "Only an agreement issued for signature, or signed by the partner alone, returns to draft."
+        )
+    return verdict
 
 
-def can_sign(user, agreement: Agreement) -> bool:
+def may_sign(user, agreement: Agreement) -> Verdict:
     """A user of the partner signs an issued agreement, first."""
-    return _own_partner(user, agreement) and agreement.status == Status.ISSUED
+    if not _own_partner(user, agreement):
+        return not_yours("Only a user of the partner signs the partner's agreement.")
+    if agreement.status != Status.ISSUED:
+        return _now(agreement, "It is not waiting for your signature.")
+    return ALLOWED
 
 
-def can_countersign(user, agreement: Agreement) -> bool:
+def may_countersign(user, agreement: Agreement) -> Verdict:
     """The Service Manager signs for the Hub after the partner; it goes live."""
-    return is_service_manager(user) and agreement.status == Status.PARTNER_SIGNED
+    if not is_service_manager(user):
+        return not_yours("Only the Service Manager signs agreements for the Hub.")
+    if agreement.status != Status.PARTNER_SIGNED:
+        return _now(agreement, "The Hub signs after the partner has signed.")
+    return ALLOWED
 
 
-def can_download_pdf(user, agreement: Agreement) -> bool:
+def may_download_pdf(user, agreement: Agreement) -> Verdict:
     """Staff, and the partner's own users (the queryset has already scoped them)."""
-    return is_hub_staff(user) or _own_partner(user, agreement)
+    if is_hub_staff(user) or _own_partner(user, agreement):
+        return ALLOWED
+    return not_yours("The PDF is for Hub staff and the partner.")
 
 
-def can_review(user, agreement: Agreement) -> bool:
+def may_review(user, agreement: Agreement) -> Verdict:
     """Staff hold the annual review of a partnership agreement in force."""
-    return (
-        is_hub_staff(user) and agreement.kind == Agreement.Kind.PARTNERSHIP and agreement.status in Agreement.IN_FORCE
-    )
+    verdict = _staff(user, "review agreements")
+    if verdict[0] and (agreement.kind != Agreement.Kind.PARTNERSHIP or agreement.status not in Agreement.IN_FORCE):
+        return _now(agreement, "Only a partnership agreement in force is reviewed.")
+    return verdict
 
 
-def can_edit_review(user, review: AnnualReview) -> bool:
+def may_edit_review(user, review: AnnualReview) -> Verdict:
     """A review is edited until it is completed; then it is the record."""
-    return is_hub_staff(user) and review.completed_at is None and review.agreement.status in Agreement.IN_FORCE
+    verdict = _staff(user, "review agreements")
+    if not verdict[0]:
+        return verdict
+    if review.completed_at is not None:
+        return refused("This review is complete: it is the record and cannot change.")
+    if review.agreement.status not in Agreement.IN_FORCE:
+        return _now(review.agreement, "Only a partnership agreement in force is reviewed.")
+    return ALLOWED
 
 
-def can_recommend(user, agreement: Agreement, *, has_open_recommendation: bool = False) -> bool:
+def may_recommend(user, agreement: Agreement, *, has_open_recommendation: bool = False) -> Verdict:
     """Staff recommend ending an agreement in force; one open recommendation at a time."""
-    return is_hub_staff(user) and agreement.status in Agreement.IN_FORCE and not has_open_recommendation
+    verdict = _staff(user, "recommend ending an agreement")
+    if not verdict[0]:
+        return verdict
+    if has_open_recommendation:
+        return refused("A recommendation to end this agreement is already with the Chair.")
+    if agreement.status not in Agreement.IN_FORCE:
+        return refused(
+            f"This agreement is {agreement.get_status_display().lower()}: only an agreement in force can be ended."
+        )
+    return ALLOWED
 
 
-def can_complete(user, agreement: Agreement) -> bool:
+def may_complete(user, agreement: Agreement) -> Verdict:
     """Staff mark a live project agreement completed: the evaluation is then owed."""
-    return is_hub_staff(user) and agreement.is_project and agreement.status == Status.LIVE
+    verdict = _staff(user, "complete project agreements")
+    if verdict[0] and not (agreement.is_project and agreement.status == Status.LIVE):
+        return _now(agreement, "Only a live project agreement is completed.")
+    return verdict
 
 
-def can_record_payment(user, instalment: PaymentInstalment) -> bool:
+def may_record_payment(user, instalment: PaymentInstalment) -> Verdict:
     """Staff record that an instalment of a signed project agreement was paid."""
-    return (
-        is_hub_staff(user)
-        and instalment.paid_on is None
-        and instalment.agreement.status in (Status.LIVE, Status.COMPLETED)
-    )
+    verdict = _staff(user, "record payments")
+    if not verdict[0]:
+        return verdict
+    if instalment.paid_on is not None:
+        return refused(f"This instalment was already recorded as paid on {instalment.paid_on:%-d %B %Y}.")
+    if instalment.agreement.status not in (Status.LIVE, Status.COMPLETED):
+        return _now(instalment.agreement, "An instalment is paid once the agreement is signed by both parties.")
+    return ALLOWED
 
 
-def can_record_review_exception(user, agreement: Agreement) -> bool:
+def may_record_review_exception(user, agreement: Agreement) -> Verdict:
     """The Service Manager records why a partnership agreement in force may be
     rolled forward without a completed annual review."""
-    return (
-        is_service_manager(user)
-        and agreement.kind == Agreement.Kind.PARTNERSHIP
-        and agreement.status in Agreement.IN_FORCE
-        and not agreement.review_exception
-    )
+    if not is_service_manager(user):
+        return not_yours("Only the Service Manager records this exception.")
+    if agreement.kind != Agreement.Kind.PARTNERSHIP or agreement.status not in Agreement.IN_FORCE:
+        return _now(agreement, "Only a partnership agreement in force is rolled forward.")
+    if agreement.review_exception:
+        return refused("An exception is already recorded for this agreement; it stands for this roll-forward.")
+    return ALLOWED
 
 
-def can_roll_forward(user) -> bool:
+def may_roll_forward(user) -> Verdict:
     """Staff roll the year's live agreements forward into next year's drafts."""
-    return is_hub_staff(user)
+    return _staff(user, "roll agreements forward")
 
 
-def can_edit_template(user) -> bool:
+def may_edit_template(user) -> Verdict:
     """Staff keep the agreement templates up to date."""
-    return is_hub_staff(user)
+    return _staff(user, "edit agreement templates")
 
 
-def can_decide(user, recommendation: TerminationRecommendation) -> bool:
+def may_decide(user, recommendation: TerminationRecommendation) -> Verdict:
     """Only the Chair decides, and only once: the decision is final."""
-    return is_chair(user) and not recommendation.is_decided
+    if not is_chair(user):
+        return not_yours("Only the Chair of the Hub Executive Board decides.")
+    if recommendation.is_decided:
+        return refused("The Chair has already decided this recommendation; the decision is final.")
+    return ALLOWED
 
 
 def can_see_recommendation(user) -> bool:
-    """Staff who raise recommendations and the Chair who decides them."""
+    """Staff who raise recommendations and the Chair who decides them (a role
+    check the selectors scope by)."""
     return is_hub_staff(user) or is_chair(user)
 
 

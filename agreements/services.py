@@ -32,29 +32,30 @@ from agreements.models import (
     TerminationRecommendation,
 )
 from agreements.permissions import (
-    can_complete,
-    can_countersign,
-    can_decide,
-    can_edit,
-    can_edit_review,
-    can_edit_template,
-    can_issue,
-    can_recommend,
-    can_record_payment,
-    can_record_review_exception,
-    can_reopen,
-    can_review,
-    can_roll_forward,
-    can_sign,
+    may_complete,
+    may_countersign,
+    may_decide,
+    may_edit,
+    may_edit_review,
+    may_edit_template,
+    may_issue,
+    may_recommend,
+    may_record_payment,
+    may_record_review_exception,
+    may_reopen,
+    may_review,
+    may_roll_forward,
+    may_sign,
     standing_allows,
 )
 from agreements.text import canonical_text, sha256
 from eoi.funding import HUB_GRANT, IN_KIND, check_match_funding, pounds
 from hubportal.core.academic_years import AcademicYear, academic_year_for, current_academic_year
+from hubportal.core.actions import enforce
 from hubportal.core.errors import ActionRefused, require
 from hubportal.core.history import can_move, record, transition
 from hubportal.core.money import to_money
-from hubportal.core.roles import is_chair, is_hub_staff, is_partner_user, is_service_manager
+from hubportal.core.roles import is_hub_staff
 from hubportal.core.users import hub_staff_users, partner_users
 from hubportal.core.words import possessive
 from hubportal.messaging.notifications import notify
@@ -86,10 +87,6 @@ def _require_standing(agreement: Agreement, partnership_action: Action) -> None:
     allowed, reason = standing_allows(agreement, partnership_action)
     if not allowed:
         raise ActionRefused(reason)
-
-
-def _state_refusal(agreement: Agreement, what: str) -> str:
-    return f"This agreement is {agreement.get_status_display().lower()}. {what}"
 
 
 def staff_url(agreement: Agreement) -> str:
@@ -270,9 +267,7 @@ def agreement_update(
     and payment schedule. ``outcomes`` and ``instalments`` are the full lists
     as they should be; an existing row is named by ``id``; rows not listed go."""
     agreement = _lock(agreement)
-    require(is_hub_staff(actor), "Only Hub staff edit agreements.")
-    if not can_edit(actor, agreement):
-        raise ActionRefused(_state_refusal(agreement, "Only a draft can be edited: return it to draft first."))
+    enforce(may_edit(actor, agreement))
     if agreement.signatures.filter(voided_at__isnull=True).exists():
         raise ActionRefused("This agreement has been signed, so its text cannot change. Return it to draft first.")
     allowed = {"title", *TEXT_FIELDS, "requires_termly_surveys", "requires_evaluation", "review_meetings_per_year"}
@@ -439,9 +434,7 @@ def agreement_issue(*, agreement: Agreement, actor) -> Agreement:
     """Issue a draft for the partner's signature. Its text is stored as this
     version and frozen: what the partner reads is what they sign."""
     agreement = _lock(agreement)
-    require(is_hub_staff(actor), "Only Hub staff issue agreements.")
-    if not can_issue(actor, agreement):
-        raise ActionRefused(_state_refusal(agreement, "Only a draft can be issued."))
+    enforce(may_issue(actor, agreement))
     problems = issue_problems(agreement)
     if problems:
         raise ActionRefused("It cannot be issued yet. " + " ".join(problems))
@@ -473,13 +466,7 @@ def agreement_reopen(*, agreement: Agreement, actor, reason: str) -> Agreement:
     The issued text stays stored as the old version; the draft becomes the
     next version, and any signature is voided (the partner signs again)."""
     agreement = _lock(agreement)
-    require(is_hub_staff(actor), "Only Hub staff return an agreement to draft.")
-    if not can_reopen(actor, agreement):
-        raise ActionRefused(
-            _state_refusal(
-                agreement, "Only an agreement issued for signature, or signed by the partner alone, returns to draft."
-            )
-        )
+    enforce(may_reopen(actor, agreement))
     reason = (reason or "").strip()
     if not reason:
         raise ActionRefused("Say why the agreement is changing: the partner sees it with the new version.")
@@ -537,12 +524,7 @@ def _signature(agreement, version, *, party, actor, typed_name: str, role_title:
 def agreement_sign(*, agreement: Agreement, actor, typed_name: str, role_title: str) -> Agreement:
     """The partner signs the issued text, first."""
     agreement = _lock(agreement)
-    require(
-        is_partner_user(actor) and actor.partner_id == agreement.partner_id,
-        "Only a user of the partner signs the partner's agreement.",
-    )
-    if not can_sign(actor, agreement):
-        raise ActionRefused(_state_refusal(agreement, "It is not waiting for your signature."))
+    enforce(may_sign(actor, agreement))
     _require_standing(agreement, Action.AGREEMENT_SIGN)
     version = _check_text_unchanged(agreement)
     signature = _signature(
@@ -572,9 +554,7 @@ def agreement_countersign(*, agreement: Agreement, actor, typed_name: str, role_
     1 September (``agreements_start``): the current year's stays live until then.
     The partner's standing (its evidence in force) is checked at this moment."""
     agreement = _lock(agreement)
-    require(is_service_manager(actor), "Only the Service Manager signs agreements for the Hub.")
-    if not can_countersign(actor, agreement):
-        raise ActionRefused(_state_refusal(agreement, "The Hub signs after the partner has signed."))
+    enforce(may_countersign(actor, agreement))
     _require_standing(agreement, Action.AGREEMENT_COUNTERSIGN)
     version = _check_text_unchanged(agreement)
     if not agreement.signatures.filter(
@@ -670,9 +650,7 @@ def agreement_complete(*, agreement: Agreement, actor, note: str = "") -> Agreem
     """Staff mark a live project agreement completed: the partner now owes the
     project evaluation data and case studies by the due date."""
     agreement = _lock(agreement)
-    require(is_hub_staff(actor), "Only Hub staff complete project agreements.")
-    if not can_complete(actor, agreement):
-        raise ActionRefused(_state_refusal(agreement, "Only a live project agreement is completed."))
+    enforce(may_complete(actor, agreement))
     fields = ["ended_at"]
     agreement.ended_at = timezone.now()
     if not agreement.evaluation_due_on:
@@ -692,9 +670,7 @@ def agreement_complete(*, agreement: Agreement, actor, note: str = "") -> Agreem
 def instalment_record_payment(*, instalment: PaymentInstalment, actor, paid_on: datetime.date) -> PaymentInstalment:
     """Record that an instalment was paid (not part of the signed text)."""
     instalment = PaymentInstalment.objects.select_for_update().select_related("agreement").get(pk=instalment.pk)
-    require(is_hub_staff(actor), "Only Hub staff record payments.")
-    if not can_record_payment(actor, instalment):
-        raise ActionRefused("This instalment is already paid, or its agreement is not yet signed by both parties.")
+    enforce(may_record_payment(actor, instalment))
     if paid_on is None or paid_on > timezone.localdate():
         raise ActionRefused("Give the date it was paid: today or earlier.")
     instalment.paid_on = paid_on
@@ -711,7 +687,7 @@ def instalment_record_payment(*, instalment: PaymentInstalment, actor, paid_on: 
 @transaction.atomic
 def template_update(*, template: AgreementTemplate, actor, fields: dict) -> AgreementTemplate:
     """Staff change a template. Agreements already drafted keep their own text."""
-    require(can_edit_template(actor), "Only Hub staff edit agreement templates.")
+    enforce(may_edit_template(actor))
     template = AgreementTemplate.objects.select_for_update().get(pk=template.pk)
     changed = [name for name, value in fields.items() if getattr(template, name) != value]
     for name in changed:
@@ -730,7 +706,7 @@ def template_create_for_type(*, partner_type, actor) -> AgreementTemplate:
     """Start a template for a partner type that has none (a type added after
     the seeded ones), from the template of a type of the same kind where there
     is one, so staff edit rather than write from nothing."""
-    require(can_edit_template(actor), "Only Hub staff create agreement templates.")
+    enforce(may_edit_template(actor))
     if AgreementTemplate.objects.filter(partner_type=partner_type).exists():
         raise ActionRefused(f"{partner_type} already has a template: edit that one.")
     model = (
@@ -778,18 +754,14 @@ def review_save(
     raises a recommendation to the Chair with the reasons and evidence."""
     agreement = _lock(agreement)
     if review is None:
-        require(is_hub_staff(actor), "Only Hub staff review agreements.")
-        if not can_review(actor, agreement):
-            raise ActionRefused(_state_refusal(agreement, "Only a partnership agreement in force is reviewed."))
+        enforce(may_review(actor, agreement))
         if agreement.reviews.filter(completed_at__isnull=True).exists():
             raise ActionRefused("A review of this agreement is already in progress: continue that one.")
         review = AnnualReview(agreement=agreement, reviewed_by=actor)
     else:
         review = AnnualReview.objects.select_for_update().get(pk=review.pk, agreement=agreement)
         review.agreement = agreement
-        require(is_hub_staff(actor), "Only Hub staff review agreements.")
-        if not can_edit_review(actor, review):
-            raise ActionRefused("This review is complete: it is the record and cannot change.")
+        enforce(may_edit_review(actor, review))
     for name in ("held_on", "surveys_on_time", "complaints", "safeguarding", "branding", "summary"):
         if name in fields:
             setattr(review, name, fields[name])
@@ -909,12 +881,10 @@ def agreement_review_exception(*, agreement: Agreement, actor, reason: str) -> A
     """The Service Manager records why a partnership agreement may be rolled
     forward without its annual review completed (the policy asks for one a year)."""
     agreement = _lock(agreement)
-    require(can_record_review_exception(actor, agreement), "Only the Service Manager records this exception.")
+    enforce(may_record_review_exception(actor, agreement))
     reason = (reason or "").strip()
     if not reason:
         raise ActionRefused("Say why this partnership may go forward without its annual review; it is recorded.")
-    if agreement.kind != Agreement.Kind.PARTNERSHIP or agreement.status not in Agreement.IN_FORCE:
-        raise ActionRefused(_state_refusal(agreement, "Only a partnership agreement in force is rolled forward."))
     agreement.review_exception = reason
     agreement.review_exception_by = actor
     agreement.review_exception_at = timezone.now()
@@ -933,7 +903,7 @@ def roll_forward(*, year: AcademicYear, actor) -> RollForward:
     """Draft next year's agreement for every partnership agreement in force in
     ``year``, ahead of the new period. Safe to repeat: a partner that already
     has next year's agreement is skipped, with the reason."""
-    require(can_roll_forward(actor), "Only Hub staff roll agreements forward.")
+    enforce(may_roll_forward(actor))
     return _roll_forward(year=year, actor=actor, apply=True)
 
 
@@ -1103,13 +1073,13 @@ def recommendation_raise(
     partnership at once (``suspend_partner``), pending the Chair's decision.
     ``documents`` are uploaded files kept as evidence for the Chair."""
     agreement = _lock(agreement)
-    require(is_hub_staff(actor), "Only Hub staff recommend ending an agreement.")
-    if agreement.recommendations.filter(decided_at__isnull=True).exists():
-        raise ActionRefused("A recommendation to end this agreement is already with the Chair.")
-    if not can_recommend(actor, agreement):
-        raise ActionRefused(
-            f"This agreement is {agreement.get_status_display().lower()}: only an agreement in force can be ended."
+    enforce(
+        may_recommend(
+            actor,
+            agreement,
+            has_open_recommendation=agreement.recommendations.filter(decided_at__isnull=True).exists(),
         )
+    )
     if kind not in TerminationRecommendation.Kind.values:
         raise ActionRefused("Choose whether to recommend terminating it or not renewing it.")
     if agreement.is_project and kind == TerminationRecommendation.Kind.NOT_RENEW:
@@ -1204,9 +1174,7 @@ def recommendation_decide(
     recommendation = (
         TerminationRecommendation.objects.select_for_update().select_related("agreement").get(pk=recommendation.pk)
     )
-    require(is_chair(actor), "Only the Chair of the Hub Executive Board decides.")
-    if not can_decide(actor, recommendation):
-        raise ActionRefused("The Chair has already decided this recommendation; the decision is final.")
+    enforce(may_decide(actor, recommendation))
     if decision not in TerminationRecommendation.Decision.values:
         raise ActionRefused("Choose whether to end the agreement or not.")
     reasons = (reasons or "").strip()

@@ -31,9 +31,10 @@ from eoi.models import (
     Score,
 )
 from eoi.selectors import band_for
+from hubportal.core.actions import enforce
 from hubportal.core.errors import ActionRefused, require
 from hubportal.core.history import record, transition
-from hubportal.core.roles import is_assessor, is_hub_staff, is_partner_user
+from hubportal.core.roles import is_assessor
 from hubportal.core.users import partner_users
 from hubportal.messaging.notifications import notify
 from hubportal.models import User
@@ -48,7 +49,7 @@ EOI = ExpressionOfInterest.Status
 @transaction.atomic
 def needs_analysis_save(*, actor, analysis: NeedsAnalysis | None = None, **fields) -> NeedsAnalysis:
     """Create a year's needs analysis, or change its title and summary."""
-    require(perms.can_manage_commissioning(actor))
+    enforce(perms.may_manage_commissioning(actor))
     created = analysis is None
     analysis = analysis or NeedsAnalysis(created_by=actor)
     if created and NeedsAnalysis.objects.filter(academic_year=fields.get("academic_year")).exists():
@@ -65,7 +66,7 @@ def gap_save(
     *, actor, needs_analysis: NeedsAnalysis, gap: Gap | None = None, target_groups=(), districts=(), **fields
 ) -> Gap:
     """Record a gap in provision, or change one."""
-    require(perms.can_manage_commissioning(actor))
+    enforce(perms.may_manage_commissioning(actor))
     created = gap is None
     gap = gap or Gap(needs_analysis=needs_analysis)
     for name, value in fields.items():
@@ -101,13 +102,11 @@ def call_save(
     replaced by the ones given (nothing has been scored against a draft)."""
     created = call is None
     if created:
-        require(perms.can_manage_commissioning(actor))
+        enforce(perms.may_manage_commissioning(actor))
         call = Call(created_by=actor)
     else:
         call = Call.objects.select_for_update().get(pk=call.pk)
-        require(perms.can_manage_commissioning(actor))
-        if not perms.can_edit_call(actor, call):
-            raise ActionRefused("Only a draft call can be changed: partners have already been invited to this one.")
+        enforce(perms.may_edit_call(actor, call))
     for name, value in fields.items():
         setattr(call, name, value)
     if call.closes_at <= call.opens_at:
@@ -144,9 +143,7 @@ def eligible_partner_ids(call: Call) -> list[int]:
 def call_open(*, call: Call, actor) -> Call:
     """Open a draft call and invite every eligible active partner."""
     call = Call.objects.select_for_update().get(pk=call.pk)
-    require(perms.can_manage_commissioning(actor), "Only Hub staff can open a call.")
-    if not perms.can_open_call(actor, call):
-        raise ActionRefused(f"This call is {call.get_status_display().lower()} already; only a draft call is opened.")
+    enforce(perms.may_open_call(actor, call))
     now = timezone.now()
     problems = []
     if call.closes_at <= now:
@@ -187,7 +184,7 @@ def call_close(*, call: Call, actor=None) -> Call:
     if call.status != Call.Status.OPEN:
         return call
     if actor is not None:
-        require(perms.can_manage_commissioning(actor))
+        enforce(perms.may_manage_commissioning(actor))
     transition(call, to=Call.Status.CLOSED, actor=actor, note="Closed at its close time.")
     for eoi in ExpressionOfInterest.objects.select_for_update().filter(call=call, status=EOI.SUBMITTED):
         transition(eoi, to=EOI.UNDER_ASSESSMENT, actor=actor, note="The call closed; assessment begins.")
@@ -210,10 +207,7 @@ def close_due_calls(now: datetime | None = None) -> int:
 @transaction.atomic
 def eoi_start(*, call: Call, actor) -> ExpressionOfInterest:
     """Start the partner's draft answer to a call (or return the one it has)."""
-    require(is_partner_user(actor), "Expressions of interest are written by partner users.")
-    allowed, reason = perms.can_start_eoi(actor, call)
-    if not allowed:
-        raise ActionRefused(reason)
+    enforce(perms.may_start_eoi(actor, call))
     eoi, created = ExpressionOfInterest.objects.get_or_create(
         call=call, partner_id=actor.partner_id, defaults={"title": call.title, "created_by": actor}
     )
@@ -244,14 +238,7 @@ def eoi_save_draft(
     break the rule; only submitting checks. Budget lines and funding sources
     are replaced by the ones given; the totals follow them."""
     eoi = ExpressionOfInterest.objects.select_for_update().select_related("call", "partner").get(pk=eoi.pk)
-    require(perms.is_own_eoi(actor, eoi), "Only the partner's own users can change its expression of interest.")
-    if not perms.can_edit_eoi(actor, eoi):
-        raise ActionRefused(
-            "This expression of interest can no longer be changed: it has been submitted, or the call has closed."
-        )
-    allowed, reason = perms.can_save_eoi(actor, eoi)
-    if not allowed:
-        raise ActionRefused(reason)
+    enforce(perms.may_save_eoi(actor, eoi))
     for name, value in fields.items():
         setattr(eoi, name, value)
     eoi.budget_lines.all().delete()
@@ -371,9 +358,8 @@ def _submit(*, eoi: ExpressionOfInterest, actor) -> ExpressionOfInterest:
     require(perms.is_own_eoi(actor, eoi), "Only the partner's own users can submit its expression of interest.")
     if eoi.status != EOI.DRAFT:
         raise ActionRefused("This expression of interest has already been submitted.")
-    allowed, reason = perms.can_submit_eoi(actor, eoi)
-    if not allowed and perms.call_accepts_submissions(eoi.call):
-        raise ActionRefused(reason)  # the standing; a closed call is explained with its close time below
+    if perms.call_accepts_submissions(eoi.call):  # a closed call is explained with its close time below
+        enforce(perms.may_submit_eoi(actor, eoi))
     refusal = submission_refusal(eoi)
     if refusal:
         raise ActionRefused(refusal, problems=submission_problems(eoi))
@@ -393,11 +379,7 @@ def _submit(*, eoi: ExpressionOfInterest, actor) -> ExpressionOfInterest:
 def eoi_withdraw(*, eoi: ExpressionOfInterest, actor, reason: str = "") -> ExpressionOfInterest:
     """The partner withdraws before a decision; any assessment stops."""
     eoi = ExpressionOfInterest.objects.select_for_update().get(pk=eoi.pk)
-    require(perms.is_own_eoi(actor, eoi), "Only the partner's own users can withdraw its expression of interest.")
-    if not perms.can_withdraw_eoi(actor, eoi):
-        raise ActionRefused(
-            "A decision has been made on this expression of interest, so it can no longer be withdrawn."
-        )
+    enforce(perms.may_withdraw_eoi(actor, eoi))
     transition(eoi, to=EOI.WITHDRAWN, actor=actor, note=reason)
     return eoi
 
@@ -405,12 +387,7 @@ def eoi_withdraw(*, eoi: ExpressionOfInterest, actor, reason: str = "") -> Expre
 @transaction.atomic
 def attachment_add(*, eoi: ExpressionOfInterest, actor, file) -> EoiAttachment:
     eoi = ExpressionOfInterest.objects.select_for_update().select_related("call", "partner").get(pk=eoi.pk)
-    require(perms.is_own_eoi(actor, eoi), "Only the partner's own users can add attachments.")
-    if not perms.can_edit_eoi(actor, eoi):
-        raise ActionRefused("Attachments can be added only to a draft while the call is open.")
-    allowed, reason = perms.can_save_eoi(actor, eoi)  # an attachment is part of the draft
-    if not allowed:
-        raise ActionRefused(reason)
+    enforce(perms.may_save_eoi(actor, eoi))  # an attachment is part of the draft
     attachment = EoiAttachment.objects.create(eoi=eoi, file=file, original_filename=file.name, uploaded_by=actor)
     record(eoi, actor=actor, action="attachment added", note=file.name)
     return attachment
@@ -419,12 +396,7 @@ def attachment_add(*, eoi: ExpressionOfInterest, actor, file) -> EoiAttachment:
 @transaction.atomic
 def attachment_remove(*, attachment: EoiAttachment, actor) -> None:
     eoi = ExpressionOfInterest.objects.select_for_update().select_related("call", "partner").get(pk=attachment.eoi_id)
-    require(perms.is_own_eoi(actor, eoi), "Only the partner's own users can remove attachments.")
-    if not perms.can_edit_eoi(actor, eoi):
-        raise ActionRefused("Attachments can be removed only from a draft while the call is open.")
-    allowed, reason = perms.can_save_eoi(actor, eoi)
-    if not allowed:
-        raise ActionRefused(reason)
+    enforce(perms.may_save_eoi(actor, eoi))
     name = attachment.original_filename
     attachment.file.delete(save=False)
     attachment.delete()
@@ -438,9 +410,7 @@ def attachment_remove(*, attachment: EoiAttachment, actor) -> None:
 def assessor_assign(*, eoi: ExpressionOfInterest, assessor: User, actor) -> AssessorAssignment:
     """Staff assign an assessor; the assessor declares any conflict before scoring."""
     eoi = ExpressionOfInterest.objects.select_for_update().get(pk=eoi.pk)
-    require(is_hub_staff(actor), "Assessors are assigned by Hub staff.")
-    if not perms.can_assign_assessors(actor, eoi):
-        raise ActionRefused("Assessors are assigned to submitted expressions of interest, before the decision.")
+    enforce(perms.may_assign_assessors(actor, eoi))
     if not is_assessor(assessor) or not assessor.is_active:
         raise ActionRefused(f"{assessor} does not have the Assessor role: an admin must give it first.")
     if AssessorAssignment.objects.filter(eoi=eoi, assessor=assessor).exists():
@@ -459,9 +429,7 @@ def assessor_assign(*, eoi: ExpressionOfInterest, assessor: User, actor) -> Asse
 @transaction.atomic
 def assignment_remove(*, assignment: AssessorAssignment, actor) -> None:
     assignment = AssessorAssignment.objects.select_for_update().select_related("eoi", "assessor").get(pk=assignment.pk)
-    require(is_hub_staff(actor), "Assessors are removed by Hub staff.")
-    if not perms.can_remove_assignment(actor, assignment):
-        raise ActionRefused("An assessor who has scored, or whose EOI has a decision, cannot be removed.")
+    enforce(perms.may_remove_assignment(actor, assignment))
     record(assignment.eoi, actor=actor, action="assessor removed", note=str(assignment.assessor))
     assignment.delete()
 
@@ -473,9 +441,7 @@ def conflict_declare(
     """The assessor declares, once, whether they have a conflict of interest. A
     conflicted assessor cannot score this EOI."""
     assignment = AssessorAssignment.objects.select_for_update().select_related("eoi").get(pk=assignment.pk)
-    require(assignment.assessor_id == actor.pk and is_assessor(actor), "Only the assigned assessor declares.")
-    if not perms.can_declare_conflict(actor, assignment):
-        raise ActionRefused("You have already declared, or this expression of interest has a decision.")
+    enforce(perms.may_declare_conflict(actor, assignment))
     if has_conflict and not details.strip():
         raise ActionRefused("Say what the conflict of interest is, so staff can assign another assessor.")
     assignment.has_conflict = has_conflict
@@ -499,15 +465,7 @@ def scores_save(*, assignment: AssessorAssignment, actor, scores: dict[int, tupl
     assignment = (
         AssessorAssignment.objects.select_for_update().select_related("eoi__call", "assessor").get(pk=assignment.pk)
     )
-    require(assignment.assessor_id == actor.pk and is_assessor(actor), "Only the assigned assessor can score.")
-    if assignment.has_conflict:
-        raise ActionRefused(
-            "You declared a conflict of interest on this expression of interest, so you cannot score it."
-        )
-    if assignment.has_conflict is None:
-        raise ActionRefused("Declare whether you have a conflict of interest before you score.")
-    if not perms.can_score(actor, assignment):
-        raise ActionRefused("Scoring opens when the call has closed and ends with the decision.")
+    enforce(perms.may_score(actor, assignment))
     criteria = {c.pk: c for c in assignment.eoi.call.criteria.all()}
     for criterion_id, (score, comment) in scores.items():
         if criterion_id not in criteria:
@@ -531,9 +489,7 @@ def scores_save(*, assignment: AssessorAssignment, actor, scores: dict[int, tupl
 def eoi_moderate(*, eoi: ExpressionOfInterest, actor, score: Decimal, note: str) -> ExpressionOfInterest:
     """Staff set the moderated score (1 to 5) that ranks the EOI, and why."""
     eoi = ExpressionOfInterest.objects.select_for_update().get(pk=eoi.pk)
-    require(is_hub_staff(actor), "Moderation is for Hub staff.")
-    if not perms.can_moderate(actor, eoi):
-        raise ActionRefused("Scores are moderated while the expression of interest is under assessment.")
+    enforce(perms.may_moderate(actor, eoi))
     if not Decimal("1") <= score <= Decimal("5"):
         raise ActionRefused("A moderated score is from 1.00 to 5.00.")
     if not note.strip():
@@ -555,14 +511,9 @@ def eoi_decide(
     feedback, by email and in the portal. The call's last decision completes
     its assessment."""
     eoi = ExpressionOfInterest.objects.select_for_update().select_related("call", "partner").get(pk=eoi.pk)
-    require(is_hub_staff(actor), "Decisions are made by Hub staff.")
-    allowed, reason = perms.can_decide(actor, eoi)
-    if not allowed:
-        raise ActionRefused(reason)
+    enforce(perms.may_decide(actor, eoi))
     if successful:
-        allowed, reason = perms.can_decide_successful(eoi)
-        if not allowed:
-            raise ActionRefused(reason)
+        enforce(perms.may_decide_successful(eoi))
     if not reasons.strip():
         raise ActionRefused("Record the reasons for the decision.")
     if not successful and not feedback.strip():
@@ -609,12 +560,9 @@ def eoi_award(*, eoi: ExpressionOfInterest, actor, procurement_notes: str) -> Aw
         .prefetch_related("budget_lines", "funding_sources")
         .get(pk=eoi.pk)
     )
-    require(is_hub_staff(actor), "Awards are made by Hub staff.")
     # The partner's standing is asked here for the award and the project
     # agreement drafted from it below, in the same transaction.
-    allowed, reason = perms.can_award(actor, eoi)
-    if not allowed:
-        raise ActionRefused(reason)
+    enforce(perms.may_award(actor, eoi))
     # The figures are the EOI's budget lines and funding sources as submitted
     # (nothing changes them after submission); its stored totals must agree.
     match = check_eoi(eoi)

@@ -20,8 +20,9 @@ from django.utils.encoding import force_bytes
 from django.utils.http import base36_to_int, urlsafe_base64_encode
 
 from hubportal.core import roles
+from hubportal.core.actions import enforce
 from hubportal.core.errors import ActionRefused, require
-from hubportal.core.history import record, state_label, transition
+from hubportal.core.history import record, transition
 from hubportal.core.outbox import queue_email
 from hubportal.core.users import hub_staff_users, partner_users
 from hubportal.messaging.notifications import notify, render_kind
@@ -67,12 +68,7 @@ def _lock(partner: Partner) -> Partner:
 
 
 def _require_staff(actor) -> None:
-    require(permissions.can_manage_partners(actor), "Only Hub staff and the Service Manager can do this.")
-
-
-def _stage_refusal(partner: Partner, action: str, allowed: str) -> ActionRefused:
-    current = state_label(partner, partner.status).lower()
-    return ActionRefused(f"{partner.name} is at the stage “{current}”, so you cannot {action}: {allowed}")
+    enforce(permissions.may_manage_partners(actor))
 
 
 def _reason_required(reason: str, what: str) -> str:
@@ -147,14 +143,13 @@ def partner_update_profile(*, partner: Partner, actor, profile: dict, many: dict
     """Change profile fields (never the stage). Staff may change everything
     the form offers; a partner user their own description and website."""
     partner = _lock(partner)
-    if permissions.can_edit_own_profile(actor, partner):
+    if roles.is_partner_user(actor):
+        enforce(permissions.may_edit_own_profile(actor, partner))
         allowed = {"description", "website"}
         if set(profile) - allowed or many:
             raise ActionRefused("You can change your description and website; ask the Hub to change the rest.")
     else:
-        _require_staff(actor)
-        if partner.status == Stage.TERMINATED:
-            raise ActionRefused("This partnership has been terminated, so its profile can no longer change.")
+        enforce(permissions.may_edit_profile(actor, partner))
     changed = [name for name, value in profile.items() if getattr(partner, name) != value]
     for name, value in profile.items():
         setattr(partner, name, value)
@@ -171,8 +166,7 @@ def partner_update_profile(*, partner: Partner, actor, profile: dict, many: dict
 
 
 def _check_contact_editor(actor, partner: Partner) -> None:
-    if not permissions.can_edit_contacts(actor, partner):
-        require(False, "You cannot change this partner's contacts.")
+    require(*permissions.may_edit_contacts(actor, partner))
 
 
 @transaction.atomic
@@ -234,9 +228,7 @@ def meeting_schedule(
     when the last needed more information). The partner's contact is emailed
     an .ics invitation."""
     partner = _lock(partner)
-    _require_staff(actor)
-    if partner.status not in {Stage.ENQUIRY, Stage.MEETING_SCHEDULED, Stage.MEETING_HELD}:
-        raise _stage_refusal(partner, "schedule an introductory meeting", "that happens before the standards review.")
+    enforce(permissions.may_schedule_meeting(actor, partner))
     if starts_at <= timezone.now():
         raise ActionRefused("Choose a date and time in the future for the meeting.")
     if not (location.strip() or online_link.strip()):
@@ -269,16 +261,7 @@ def meeting_schedule(
     return meeting
 
 
-def meeting_record_refusal(meeting: Meeting) -> str:
-    """Why the meeting cannot be recorded now, in a sentence for staff ("" if
-    nothing stands in the way); permissions.can_record_meeting decides."""
-    if meeting.recorded_at is not None:
-        return "This meeting has been recorded already."
-    if meeting.cancelled_at is not None:
-        return "This meeting was cancelled when it was rescheduled; record the new one."
-    if meeting.partner.status != Stage.MEETING_SCHEDULED:
-        return str(_stage_refusal(meeting.partner, "record a meeting", "schedule the introductory meeting first."))
-    return meeting.recording_opens
+meeting_record_refusal = permissions.meeting_record_refusal
 
 
 MEETING_QUESTIONS = [
@@ -305,9 +288,7 @@ def meeting_record(
     partner = _lock(meeting.partner)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     meeting.partner = partner
-    _require_staff(actor)
-    if not permissions.can_record_meeting(actor, meeting):
-        raise ActionRefused(meeting_record_refusal(meeting))
+    enforce(permissions.may_record_meeting(actor, meeting))
     if outcome not in Meeting.Outcome.values:
         raise ActionRefused("Choose the outcome of the meeting.")
     blank = [Meeting._meta.get_field(q).verbose_name for q in MEETING_QUESTIONS if not answers.get(q, "").strip()]
@@ -340,14 +321,7 @@ def meeting_record(
 def meeting_confirm(*, meeting: Meeting, actor) -> Meeting:
     """The partner confirms they will attend; the Hub's people are told."""
     meeting = Meeting.objects.select_for_update(of=("self",)).select_related("partner").get(pk=meeting.pk)
-    require(
-        roles.is_partner_user(actor) and actor.partner_id == meeting.partner_id,
-        "Only the partner's own users can confirm its meeting.",
-    )
-    if meeting.recorded_at or meeting.cancelled_at:
-        raise ActionRefused("This meeting is no longer open to confirm.")
-    if meeting.confirmed_at:
-        raise ActionRefused("You have confirmed this meeting already.")
+    enforce(permissions.may_confirm_meeting(actor, meeting))
     meeting.confirmed_at = timezone.now()
     meeting.confirmed_by = actor
     meeting.save(update_fields=["confirmed_at", "confirmed_by"])
@@ -387,9 +361,7 @@ def partner_start_standards_review(*, partner: Partner, actor) -> Partner:
     """After a meeting that said proceed, the partner evidences the minimum
     standards; one item per evidence type is opened for them."""
     partner = _lock(partner)
-    _require_staff(actor)
-    if partner.status != Stage.MEETING_HELD:
-        raise _stage_refusal(partner, "start the standards review", "record the introductory meeting first.")
+    enforce(permissions.may_start_standards_review(actor, partner))
     last = last_recorded_meeting(partner)
     if last is None or last.outcome != Meeting.Outcome.PROCEED:
         outcome = last.get_outcome_display().lower() if last else "not recorded"
@@ -410,9 +382,7 @@ def partner_complete_standards_review(*, partner: Partner, actor, today: date | 
     """Every required standard verified and in date: the partner moves on to
     its agreement, or straight to active for a type that needs none."""
     partner = _lock(partner)
-    _require_staff(actor)
-    if partner.status != Stage.STANDARDS_REVIEW:
-        raise _stage_refusal(partner, "complete the standards review", "start the standards review first.")
+    enforce(permissions.may_complete_standards_review(actor, partner))
     if partner.partner_type is None:
         raise ActionRefused("Choose the partner's type on its profile first: it decides whether an agreement follows.")
     gaps = evidence_gaps(partner, today)
@@ -425,11 +395,6 @@ def partner_complete_standards_review(*, partner: Partner, actor, today: date | 
     transition(partner, to=to, actor=actor, note="Minimum standards verified and in date.")
     _notify_partner_users(partner, "partners_standards_met", {"agreement_required": to == Stage.AGREEMENT_PENDING})
     return partner
-
-
-def _not_submitted(item: EvidenceItem) -> ActionRefused:
-    status = item.get_status_display().lower()
-    return ActionRefused(f"This evidence is {status}; only evidence waiting to be checked can be verified or rejected.")
 
 
 def _lock_item(item: EvidenceItem) -> EvidenceItem:
@@ -454,12 +419,7 @@ def evidence_upload(
     rejected or expired one, or renewing a verified one); staff check it."""
     today = today or timezone.localdate()
     partner = _lock(partner)
-    require(
-        roles.is_partner_user(actor) and actor.partner_id == partner.pk,
-        "Only the partner's own users can upload its evidence.",
-    )
-    if partner.status not in permissions.OPEN_STAGES:
-        raise _stage_refusal(partner, "upload evidence", "the partnership has ended.")
+    enforce(permissions.may_upload_evidence(actor, partner))
     if issued_on > today:
         raise ActionRefused("The issue date cannot be in the future. Enter the date on the document.")
     expires_on = expires_on or default_expiry(evidence_type, partner, issued_on)
@@ -516,9 +476,7 @@ def evidence_verify(
     says otherwise)."""
     today = today or timezone.localdate()
     item = _lock_item(item)
-    _require_staff(actor)
-    if item.status != Evidence.SUBMITTED:
-        raise _not_submitted(item)
+    enforce(permissions.may_review_evidence(actor, item))
     if expires_on is not None:
         item.expires_on = expires_on
     if item.expires_on is not None and item.expires_on < today:
@@ -544,9 +502,7 @@ def evidence_verify(
 def evidence_reject(*, item: EvidenceItem, actor, reason: str) -> EvidenceItem:
     """Staff refuse the evidence with the reason; the partner uploads again."""
     item = _lock_item(item)
-    _require_staff(actor)
-    if item.status != Evidence.SUBMITTED:
-        raise _not_submitted(item)
+    enforce(permissions.may_review_evidence(actor, item))
     item.rejection_reason = _reason_required(reason, "for rejecting the evidence")
     item.reviewed_by = actor
     item.reviewed_at = timezone.now()
@@ -617,9 +573,7 @@ def partner_decline(*, partner: Partner, actor, reason: str) -> Partner:
     """Staff decline a partner before it is active, with the reason, which the
     partner's contact is sent."""
     partner = _lock(partner)
-    _require_staff(actor)
-    if partner.status not in Partner.BEFORE_ACTIVE:
-        raise _stage_refusal(partner, "decline it", "only a partner still in onboarding can be declined.")
+    enforce(permissions.may_decline(actor, partner))
     reason = _reason_required(reason, "for declining")
     partner = partner_move(partner=partner, to=Stage.DECLINED, actor=actor, reason=reason)
     emailed = _email_contact(partner, "partners_declined", {"reason": reason})
@@ -637,9 +591,7 @@ def partner_suspend(*, partner: Partner, actor, reason: str) -> Partner:
     PermissionDenied for another role and ActionRefused when the partner is
     not active or no reason is given."""
     partner = _lock(partner)
-    _require_staff(actor)
-    if partner.status != Stage.ACTIVE:
-        raise _stage_refusal(partner, "suspend it", "only an active partnership can be suspended.")
+    enforce(permissions.may_suspend(actor, partner))
     reason = _reason_required(reason, "for suspending the partnership")
     partner = partner_move(partner=partner, to=Stage.SUSPENDED, actor=actor, reason=reason)
     _notify_partner_users(partner, "partners_suspended", {"reason": reason})
@@ -652,9 +604,7 @@ def partner_reinstate(*, partner: Partner, actor, note: str) -> Partner:
     """Lift a suspension: the partnership is active again. Only the Service
     Manager lifts it, with the reason, which the history keeps."""
     partner = _lock(partner)
-    require(roles.is_service_manager(actor), "Only the Service Manager can lift a suspension.")
-    if partner.status != Stage.SUSPENDED:
-        raise _stage_refusal(partner, "reinstate it", "only a suspended partnership can be reinstated.")
+    enforce(permissions.may_reinstate(actor, partner))
     note = (note or "").strip()
     if not note:
         raise ActionRefused("Say why the partnership can resume; it is recorded and shown to the partner.")
@@ -700,29 +650,7 @@ def invitation_link(user: User) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
-def invitation_refusal(partner: Partner) -> str:
-    """Why the partner's users cannot be invited now, in a sentence for staff
-    ("" if they can); permissions.can_invite_user decides."""
-    if partner.status in permissions.AFTER_PROCEED:
-        return ""
-    if partner.status in {Stage.DECLINED, Stage.TERMINATED}:
-        return str(_stage_refusal(partner, "invite its users", "the partnership has ended."))
-    if partner.status == Stage.MEETING_HELD:
-        last = last_recorded_meeting(partner)
-        if last is not None and last.outcome == Meeting.Outcome.PROCEED:
-            return ""
-        outcome = last.get_outcome_display().lower() if last else "not recorded"
-        return str(
-            _stage_refusal(
-                partner,
-                "invite its users",
-                f"users are invited once the introductory meeting's outcome is “proceed”, and the last one's was "
-                f"“{outcome}”. Schedule another meeting if more information was needed, or decline the partner.",
-            )
-        )
-    return str(
-        _stage_refusal(partner, "invite its users", "record the introductory meeting with the outcome “proceed” first.")
-    )
+invitation_refusal = permissions.invitation_refusal
 
 
 @transaction.atomic
@@ -733,9 +661,7 @@ def partner_invite_user(
     password, and an email with a one-time link to set one. Inviting again
     someone who has not yet set a password sends a fresh link."""
     partner = _lock(partner)
-    _require_staff(actor)
-    if not permissions.can_invite_user(actor, partner):
-        raise ActionRefused(invitation_refusal(partner))
+    enforce(permissions.may_invite_user(actor, partner))
     email = email.strip().lower()
     existing = User.objects.filter(email__iexact=email).first() or User.objects.filter(username=email).first()
     if existing is not None and (existing.partner_id != partner.pk or existing.has_usable_password()):

@@ -12,6 +12,7 @@ from django.utils.text import slugify
 
 from agreements.models import Agreement, Outcome
 from hubportal.core import roles
+from hubportal.core.actions import enforce
 from hubportal.core.errors import ActionRefused, require
 from hubportal.core.history import record, transition
 from hubportal.core.users import hub_staff_users, partner_users
@@ -68,7 +69,7 @@ def _unique_family(name: str) -> str:
 @transaction.atomic
 def question_set_create(*, actor, name: str, term: str, description: str = "") -> QuestionSet:
     """A new question set (version 1 of a new family)."""
-    require(permissions.can_manage_question_sets(actor))
+    enforce(permissions.may_manage_question_sets(actor))
     question_set = QuestionSet.objects.create(
         family=_unique_family(name), name=name, term=term, description=description, created_by=actor
     )
@@ -80,7 +81,7 @@ def _locked_editable(question_set: QuestionSet, actor) -> QuestionSet:
     """The version to change: this one, or a new copy if a round has used it
     (the round keeps the version it asked). Call inside a transaction."""
     question_set = QuestionSet.objects.select_for_update().get(pk=question_set.pk)
-    require(permissions.can_manage_question_sets(actor))
+    enforce(permissions.may_manage_question_sets(actor))
     if question_set.retired_at is not None:
         newest = QuestionSet.objects.filter(family=question_set.family).order_by("-version").first()
         raise ActionRefused(
@@ -259,7 +260,7 @@ def round_open(
     """Open the term's survey round: every partner whose live agreement requires
     the survey gets a request. Opening it again opens nothing new, but gives a
     request to any partner whose agreement has gone live since."""
-    require(permissions.can_open_round(actor))
+    enforce(permissions.may_open_round(actor))
     term = Term.objects.select_for_update().get(pk=term.pk)
     survey_round = SurveyRound.objects.filter(term=term).first()
     if survey_round is None:
@@ -317,7 +318,7 @@ def _add_requests(survey_round: SurveyRound, actor) -> list[SurveyRequest]:
 @transaction.atomic
 def round_add_partners(*, survey_round: SurveyRound, actor) -> list[SurveyRequest]:
     """Give a request to partners whose agreement went live after the round opened."""
-    require(permissions.can_open_round(actor))
+    enforce(permissions.may_open_round(actor))
     survey_round = SurveyRound.objects.select_for_update().select_related("term").get(pk=survey_round.pk)
     return _add_requests(survey_round, actor)
 
@@ -326,7 +327,7 @@ def round_add_partners(*, survey_round: SurveyRound, actor) -> list[SurveyReques
 def round_change_deadline(*, survey_round: SurveyRound, deadline: date, actor) -> SurveyRound:
     """Move the round's deadline, and with it every open request still on the old one
     (a request given its own date when it was returned keeps it)."""
-    require(permissions.can_open_round(actor))
+    enforce(permissions.may_open_round(actor))
     survey_round = SurveyRound.objects.select_for_update().get(pk=survey_round.pk)
     if deadline < timezone.localdate():
         raise ActionRefused("The new deadline is in the past. Choose a date from today onwards.")
@@ -376,7 +377,7 @@ def _write_answers(survey_request: SurveyRequest, values: list[AnswerValue]) -> 
 def request_save(*, survey_request: SurveyRequest, actor, values: list[AnswerValue]) -> SurveyRequest:
     """Save the partner's answers as a draft; a request not started (or returned) is now in progress."""
     survey_request = SurveyRequest.objects.select_for_update().get(pk=survey_request.pk)
-    require(permissions.can_fill(actor, survey_request), "Only the partner's own users can answer its survey.")
+    enforce(permissions.may_fill(actor, survey_request))
     require_standing(survey_request.partner, Action.SURVEY_ANSWER)
     _write_answers(survey_request, values)
     if survey_request.status != SurveyRequest.Status.IN_PROGRESS:
@@ -394,7 +395,7 @@ def request_submit(*, survey_request: SurveyRequest, actor, values: list[AnswerV
     survey_request = (
         SurveyRequest.objects.select_for_update().select_related("round__term", "partner").get(pk=survey_request.pk)
     )
-    require(permissions.can_submit(actor, survey_request), "Only the partner's own users can submit its survey.")
+    enforce(permissions.may_submit(actor, survey_request))
     require_standing(survey_request.partner, Action.SURVEY_ANSWER)
     _write_answers(survey_request, values)
     if not Answer.objects.filter(request=survey_request).exists():
@@ -422,12 +423,7 @@ def request_accept(*, survey_request: SurveyRequest, actor, note: str = "") -> S
     survey_request = (
         SurveyRequest.objects.select_for_update().select_related("round__term", "partner").get(pk=survey_request.pk)
     )
-    require(roles.is_hub_staff(actor), "Only Hub staff can accept a survey.")
-    if survey_request.status != SurveyRequest.Status.SUBMITTED:
-        raise ActionRefused(
-            f"This survey is {survey_request.get_status_display().lower()}, so it cannot be accepted. "
-            "Only a submitted survey can be accepted."
-        )
+    enforce(permissions.may_review(actor, survey_request, "accepted"))
     survey_request.reviewed_at, survey_request.reviewed_by = timezone.now(), actor
     transition(
         survey_request,
@@ -455,12 +451,7 @@ def request_return(*, survey_request: SurveyRequest, actor, comment: str, resubm
     survey_request = (
         SurveyRequest.objects.select_for_update().select_related("round__term", "partner").get(pk=survey_request.pk)
     )
-    require(roles.is_hub_staff(actor), "Only Hub staff can return a survey.")
-    if survey_request.status != SurveyRequest.Status.SUBMITTED:
-        raise ActionRefused(
-            f"This survey is {survey_request.get_status_display().lower()}, so it cannot be returned. "
-            "Only a submitted survey can be returned."
-        )
+    enforce(permissions.may_review(actor, survey_request, "returned"))
     comment = comment.strip()
     if not comment:
         raise ActionRefused("Say what the partner needs to change, so they know what to do.")
@@ -492,10 +483,7 @@ def request_return(*, survey_request: SurveyRequest, actor, comment: str, resubm
 def _evaluation_for_update(agreement: Agreement, actor) -> ProjectEvaluation:
     agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
     evaluation = ProjectEvaluation.objects.select_for_update().filter(agreement=agreement).first()
-    require(
-        permissions.can_edit_evaluation(actor, agreement, evaluation),
-        "Only the partner's own users can write this evaluation, and only until it is submitted.",
-    )
+    enforce(permissions.may_edit_evaluation(actor, agreement, evaluation))
     require_standing(agreement.partner, Action.SURVEY_ANSWER)
     if evaluation is None:
         evaluation = ProjectEvaluation.objects.create(agreement=agreement)
@@ -605,9 +593,7 @@ def evaluation_submit(*, agreement: Agreement, actor, data: dict, results: dict[
 @transaction.atomic
 def evaluation_accept(*, evaluation: ProjectEvaluation, actor) -> ProjectEvaluation:
     evaluation = ProjectEvaluation.objects.select_for_update().select_related("agreement").get(pk=evaluation.pk)
-    require(roles.is_hub_staff(actor), "Only Hub staff can accept an evaluation.")
-    if evaluation.status != ProjectEvaluation.Status.SUBMITTED:
-        raise ActionRefused("Only a submitted evaluation can be accepted.")
+    enforce(permissions.may_review_evaluation(actor, evaluation, "accepted"))
     evaluation.reviewed_at, evaluation.reviewed_by = timezone.now(), actor
     transition(
         evaluation, to=ProjectEvaluation.Status.ACCEPTED, actor=actor, update_fields=["reviewed_at", "reviewed_by"]
@@ -624,9 +610,7 @@ def evaluation_accept(*, evaluation: ProjectEvaluation, actor) -> ProjectEvaluat
 @transaction.atomic
 def evaluation_return(*, evaluation: ProjectEvaluation, actor, comment: str) -> ProjectEvaluation:
     evaluation = ProjectEvaluation.objects.select_for_update().select_related("agreement").get(pk=evaluation.pk)
-    require(roles.is_hub_staff(actor), "Only Hub staff can return an evaluation.")
-    if evaluation.status != ProjectEvaluation.Status.SUBMITTED:
-        raise ActionRefused("Only a submitted evaluation can be returned.")
+    enforce(permissions.may_review_evaluation(actor, evaluation, "returned"))
     comment = comment.strip()
     if not comment:
         raise ActionRefused("Say what the partner needs to change, so they know what to do.")
@@ -656,9 +640,7 @@ CASE_STUDY_FIELDS = ["title", "story", "quotes", "about_young_person", "evaluati
 @transaction.atomic
 def case_study_create(*, partner: Partner, actor, data: dict) -> CaseStudy:
     """A partner's new case study, a draft until staff publish it."""
-    require(
-        permissions.can_write_case_study(actor, partner), "Only the partner's own users can write its case studies."
-    )
+    enforce(permissions.may_write_case_study(actor, partner))
     require_standing(partner, Action.SURVEY_ANSWER)
     case_study = CaseStudy(partner=partner, created_by=actor)
     for name in CASE_STUDY_FIELDS:
@@ -671,7 +653,7 @@ def case_study_create(*, partner: Partner, actor, data: dict) -> CaseStudy:
 @transaction.atomic
 def case_study_update(*, case_study: CaseStudy, actor, data: dict) -> CaseStudy:
     case_study = CaseStudy.objects.select_for_update().get(pk=case_study.pk)
-    require(permissions.can_edit_case_study(actor, case_study), "Only a draft case study can be changed.")
+    enforce(permissions.may_edit_case_study(actor, case_study))
     require_standing(case_study.partner, Action.SURVEY_ANSWER)
     for name in CASE_STUDY_FIELDS:
         if name in data:
@@ -685,7 +667,7 @@ def case_study_update(*, case_study: CaseStudy, actor, data: dict) -> CaseStudy:
 def consent_record(*, case_study: CaseStudy, actor, data: dict) -> Consent:
     """Record consent the partner holds: who gave it, their relationship, when, for which uses."""
     case_study = CaseStudy.objects.select_for_update().get(pk=case_study.pk)
-    require(permissions.can_record_consent(actor, case_study), "Only the partner's own users can record consent.")
+    enforce(permissions.may_record_consent(actor, case_study))
     if data["given_on"] > timezone.localdate():
         raise ActionRefused("The date consent was given is in the future. Enter the date it was given.")
     consent = Consent.objects.create(
@@ -709,7 +691,7 @@ def consent_withdraw(*, consent: Consent, actor, on: date | None = None) -> Cons
     consent = Consent.objects.select_for_update().select_related("case_study").get(pk=consent.pk)
     case_study = consent.case_study
     require(
-        permissions.can_record_consent(actor, case_study) or roles.is_hub_staff(actor),
+        permissions.may_record_consent(actor, case_study)[0] or roles.is_hub_staff(actor),
         "Only the partner or Hub staff can record that consent was withdrawn.",
     )
     if consent.withdrawn_on is not None:
@@ -733,7 +715,7 @@ def consent_withdraw(*, consent: Consent, actor, on: date | None = None) -> Cons
 @transaction.atomic
 def image_add(*, case_study: CaseStudy, actor, file, alt_text: str, shows_young_person: bool) -> CaseStudyImage:
     case_study = CaseStudy.objects.select_for_update().get(pk=case_study.pk)
-    require(permissions.can_edit_case_study(actor, case_study), "Images can be added to a draft case study only.")
+    enforce(permissions.may_edit_case_study(actor, case_study))
     image = CaseStudyImage.objects.create(
         case_study=case_study,
         file=file,
@@ -749,7 +731,7 @@ def image_add(*, case_study: CaseStudy, actor, file, alt_text: str, shows_young_
 @transaction.atomic
 def image_delete(*, image: CaseStudyImage, actor) -> CaseStudy:
     case_study = CaseStudy.objects.select_for_update().get(pk=image.case_study_id)
-    require(permissions.can_edit_case_study(actor, case_study), "Images can be removed from a draft case study only.")
+    enforce(permissions.may_edit_case_study(actor, case_study))
     name = image.original_filename
     image.file.delete(save=False)
     image.delete()
@@ -761,7 +743,7 @@ def image_delete(*, image: CaseStudyImage, actor) -> CaseStudy:
 def case_study_publish(*, case_study: CaseStudy, actor) -> CaseStudy:
     """Publish a case study; refused without consent for publishing where a young person is in it."""
     case_study = CaseStudy.objects.select_for_update().get(pk=case_study.pk)
-    require(roles.is_hub_staff(actor), "Only Hub staff can publish a case study.")
+    enforce(permissions.may_publish_case_study(actor, case_study))
     blocker = consent_blocker(case_study, use=PUBLISH_USE)
     if blocker:
         raise ActionRefused(blocker)
@@ -773,7 +755,7 @@ def case_study_publish(*, case_study: CaseStudy, actor) -> CaseStudy:
 @transaction.atomic
 def case_study_unpublish(*, case_study: CaseStudy, actor, note: str = "") -> CaseStudy:
     case_study = CaseStudy.objects.select_for_update().get(pk=case_study.pk)
-    require(roles.is_hub_staff(actor), "Only Hub staff can take down a case study.")
+    enforce(permissions.may_unpublish_case_study(actor, case_study))
     case_study.published_at = None
     transition(case_study, to=CaseStudy.Status.DRAFT, actor=actor, note=note, update_fields=["published_at"])
     return case_study
@@ -787,7 +769,7 @@ def income_record(
     *, partner: Partner, actor, academic_year: int, source: str, amount: Decimal, description: str = ""
 ) -> IncomeRecord:
     """Income the partner secured from a source other than the Hub Grant."""
-    require(permissions.can_record_income(actor) and actor.partner_id == partner.pk)
+    enforce(permissions.may_record_income(actor, partner.pk))
     require_standing(partner, Action.SURVEY_ANSWER)
     if amount <= 0:
         raise ActionRefused("Enter an amount greater than £0.")
@@ -804,5 +786,5 @@ def income_record(
 @transaction.atomic
 def income_delete(*, income: IncomeRecord, actor) -> None:
     """A partner removes an income record it entered by mistake."""
-    require(permissions.can_record_income(actor) and actor.partner_id == income.partner_id)
+    enforce(permissions.may_record_income(actor, income.partner_id))
     IncomeRecord.objects.filter(pk=income.pk).delete()

@@ -70,8 +70,9 @@ def _partner_history(entries) -> list:
 def agreement_sign_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The partner reads the issued text and signs it: typed name and role."""
     agreement = selectors.get_agreement_detail_for(request.user, pk)
-    if not permissions.can_sign(request.user, agreement):
-        return _not_now(request, agreement, "It is not waiting for your signature.")
+    verdict = permissions.may_sign(request.user, agreement)
+    if not verdict[0]:
+        return _not_now(request, agreement, verdict)
     initial = {"typed_name": request.user.get_full_name(), "role_title": request.user.job_title}
     form = SignForm(request.POST or None, initial=initial)
     if (

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 from agreements import permissions, selectors
 from agreements.models import Agreement, Reason, Signature
 from agreements.text import verify
+from hubportal.core.actions import Verdict, enforce, forbid_unless
 from hubportal.core.errors import require
 from hubportal.core.history import history_for
 from hubportal.core.hub import current_hub
@@ -28,13 +29,16 @@ def _detail_context(agreement: Agreement, user) -> dict:
     has_open = any(not r.is_decided for r in recommendations)
     instalments = list(agreement.instalments.all())
     for instalment in instalments:
-        instalment.can_pay = permissions.can_record_payment(user, instalment)
+        instalment.can_pay = permissions.may_record_payment(user, instalment)[0]
     # What the partner's standing withholds now, with the reason shown where the button would be.
     withheld = {}
-    if permissions.can_sign(user, agreement):
+    if permissions.may_sign(user, agreement)[0]:
         withheld["sign"] = permissions.standing_allows(agreement, Action.AGREEMENT_SIGN)[1]
-    if permissions.can_countersign(user, agreement):
+    countersign = permissions.may_countersign(user, agreement)
+    if countersign[0]:
         withheld["countersign"] = permissions.standing_allows(agreement, Action.AGREEMENT_COUNTERSIGN)[1]
+    elif is_hub_staff(user) and agreement.status == Agreement.Status.PARTNER_SIGNED:
+        withheld["countersign"] = countersign[1]  # other staff: who signs next
     # An imported agreement signed before the portal: its signed copy (issue 22).
     from hubportal.records_import.models import LegacySignedCopy
     from hubportal.records_import.permissions import can_attach_legacy_pdf
@@ -60,23 +64,25 @@ def _detail_context(agreement: Agreement, user) -> dict:
         "legacy_copy": legacy_copy,
         "can": {
             "attach_legacy": is_hub_staff(user) and can_attach_legacy_pdf(user, agreement)[0],
-            "edit": permissions.can_edit(user, agreement),
-            "issue": permissions.can_issue(user, agreement),
-            "reopen": permissions.can_reopen(user, agreement),
-            "sign": permissions.can_sign(user, agreement) and not withheld.get("sign"),
-            "countersign": permissions.can_countersign(user, agreement) and not withheld.get("countersign"),
-            "review_exception": permissions.can_record_review_exception(user, agreement),
-            "pdf": permissions.can_download_pdf(user, agreement),
-            "review": permissions.can_review(user, agreement),
-            "recommend": permissions.can_recommend(user, agreement, has_open_recommendation=has_open),
-            "complete": permissions.can_complete(user, agreement),
+            "edit": permissions.may_edit(user, agreement)[0],
+            "issue": permissions.may_issue(user, agreement)[0],
+            "reopen": permissions.may_reopen(user, agreement)[0],
+            "sign": permissions.may_sign(user, agreement)[0] and not withheld.get("sign"),
+            "countersign": countersign[0] and not withheld.get("countersign"),
+            "review_exception": permissions.may_record_review_exception(user, agreement)[0],
+            "pdf": permissions.may_download_pdf(user, agreement)[0],
+            "review": permissions.may_review(user, agreement)[0],
+            "recommend": permissions.may_recommend(user, agreement, has_open_recommendation=has_open)[0],
+            "complete": permissions.may_complete(user, agreement)[0],
         },
     }
 
 
-def _not_now(request: HttpRequest, agreement: Agreement, what: str) -> HttpResponse:
-    """The user may act on this agreement, but not in its present state: say so on its page."""
-    messages.error(request, f"This agreement is {agreement.get_status_display().lower()}. {what}")
+def _not_now(request: HttpRequest, agreement: Agreement, verdict: Verdict) -> HttpResponse:
+    """A refused verdict met when opening an action's page: 403 when the role
+    never allows it, else its reason on the agreement's page."""
+    forbid_unless(verdict)
+    messages.error(request, verdict[1])
     if is_hub_staff(request.user):
         return redirect("agreements:detail", pk=agreement.pk)
     return redirect("agreements:portal_detail", pk=agreement.pk)
@@ -91,7 +97,7 @@ def agreement_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The agreement as a PDF: staff, and the partner's own users."""
     require(is_hub_staff(request.user) or is_partner_user(request.user), "The PDF is for Hub staff and the partner.")
     agreement = selectors.get_agreement_detail_for(request.user, pk)
-    require(permissions.can_download_pdf(request.user, agreement), "The PDF is for Hub staff and the partner.")
+    enforce(permissions.may_download_pdf(request.user, agreement))
     context = _detail_context(agreement, request.user)
     version = next((v for v in context["versions"] if v.version == agreement.version), None)
     content = render_pdf(

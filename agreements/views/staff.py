@@ -34,12 +34,11 @@ from agreements.models import Agreement, AnnualReview, Reason, TerminationRecomm
 from agreements.views.shared import _detail_context, _not_now
 from hubportal.core.academic_years import AcademicYear, current_academic_year
 from hubportal.core.actions import attempt
-from hubportal.core.errors import ActionRefused, require
 from hubportal.core.exports import export_format, export_rows
 from hubportal.core.history import history_for
 from hubportal.core.listpage import list_page
 from hubportal.core.lists import page_of, querystring
-from hubportal.core.roles import chair_required, hub_staff_required, is_hub_staff, is_service_manager
+from hubportal.core.roles import chair_required, hub_staff_required, is_hub_staff
 from hubportal.core.users import partner_users
 from partners.models import PartnerType
 
@@ -131,8 +130,9 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Edit a draft: its text, outcomes and (a project) money and payment schedule."""
     agreement = selectors.get_agreement_for(request.user, pk)
-    if not permissions.can_edit(request.user, agreement):
-        return _not_now(request, agreement, "Only a draft can be edited: return it to draft first.")
+    verdict = permissions.may_edit(request.user, agreement)
+    if not verdict[0]:
+        return _not_now(request, agreement, verdict)
     form_class = ProjectAgreementForm if agreement.is_project else AgreementForm
     data = request.POST if request.method == "POST" else None
     form = form_class(data, instance=agreement)
@@ -167,8 +167,9 @@ def agreement_issue_view(request: HttpRequest, pk: int) -> HttpResponse:
     whom; the POST is the action, guarded by the service."""
     agreement = selectors.get_agreement_for(request.user, pk)
     if request.method == "GET":
-        if not permissions.can_issue(request.user, agreement):
-            return _not_now(request, agreement, "Only a draft can be issued.")
+        verdict = permissions.may_issue(request.user, agreement)
+        if not verdict[0]:
+            return _not_now(request, agreement, verdict)
         detail = reverse("agreements:detail", args=[agreement.pk])
         problems = services.issue_problems(agreement)
         return render(
@@ -194,8 +195,9 @@ def agreement_issue_view(request: HttpRequest, pk: int) -> HttpResponse:
 def agreement_reopen_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Return an issued agreement to draft to change it: a new version."""
     agreement = selectors.get_agreement_for(request.user, pk)
-    if not permissions.can_reopen(request.user, agreement):
-        return _not_now(request, agreement, "Only an agreement waiting for a signature returns to draft.")
+    verdict = permissions.may_reopen(request.user, agreement)
+    if not verdict[0]:
+        return _not_now(request, agreement, verdict)
     form = ReasonForm(request.POST or None)
     if (
         request.method == "POST"
@@ -218,9 +220,9 @@ def agreement_reopen_view(request: HttpRequest, pk: int) -> HttpResponse:
 def agreement_review_exception_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The Service Manager records why a partnership may roll forward without its annual review."""
     agreement = selectors.get_agreement_for(request.user, pk)
-    require(is_service_manager(request.user), "Only the Service Manager records this exception.")
-    if not permissions.can_record_review_exception(request.user, agreement):
-        return _not_now(request, agreement, "Only a partnership agreement in force, with no exception yet, takes one.")
+    verdict = permissions.may_record_review_exception(request.user, agreement)
+    if not verdict[0]:
+        return _not_now(request, agreement, verdict)
     form = ReviewExceptionForm(request.POST or None)
     if (
         request.method == "POST"
@@ -243,28 +245,31 @@ def agreement_review_exception_view(request: HttpRequest, pk: int) -> HttpRespon
 def agreement_countersign_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The Service Manager signs for the Hub; the agreement goes live."""
     agreement = selectors.get_agreement_detail_for(request.user, pk)
-    require(is_service_manager(request.user), "Only the Service Manager signs agreements for the Hub.")
-    if not permissions.can_countersign(request.user, agreement):
-        return _not_now(request, agreement, "The Hub signs once the partner has signed.")
+    verdict = permissions.may_countersign(request.user, agreement)
+    if not verdict[0]:
+        return _not_now(request, agreement, verdict)
     initial = {"typed_name": request.user.get_full_name(), "role_title": request.user.job_title or "Service Manager"}
     form = CountersignForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.agreement_countersign(
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and attempt(
+            request,
+            lambda: services.agreement_countersign(
                 agreement=agreement,
                 actor=request.user,
                 typed_name=form.cleaned_data["typed_name"],
                 role_title=form.cleaned_data["role_title"],
-            )
-        except ActionRefused as refusal:
-            form.add_error(None, str(refusal))
+            ),
+            form=form,
+        )
+    ):
+        agreement.refresh_from_db()
+        if agreement.status == Agreement.Status.SIGNED:
+            messages.success(request, f"Signed for the Hub. It goes live on {agreement.year.starts_on:%-d %B %Y}.")
         else:
-            agreement.refresh_from_db()
-            if agreement.status == Agreement.Status.SIGNED:
-                messages.success(request, f"Signed for the Hub. It goes live on {agreement.year.starts_on:%-d %B %Y}.")
-            else:
-                messages.success(request, "Signed for the Hub. The agreement is live.")
-            return redirect("agreements:detail", pk=agreement.pk)
+            messages.success(request, "Signed for the Hub. The agreement is live.")
+        return redirect("agreements:detail", pk=agreement.pk)
     context = _detail_context(agreement, request.user)
     context["form"] = form
     return render(request, "agreements/countersign.html", context)
@@ -274,8 +279,9 @@ def agreement_countersign_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def agreement_complete_view(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = selectors.get_agreement_for(request.user, pk)
-    if not permissions.can_complete(request.user, agreement):
-        return _not_now(request, agreement, "Only a live project agreement is completed.")
+    verdict = permissions.may_complete(request.user, agreement)
+    if not verdict[0]:
+        return _not_now(request, agreement, verdict)
     form = CompleteForm(request.POST or None)
     if (
         request.method == "POST"
@@ -297,8 +303,9 @@ def agreement_complete_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def instalment_paid(request: HttpRequest, pk: int) -> HttpResponse:
     instalment = selectors.get_instalment_for(request.user, pk)
-    if not permissions.can_record_payment(request.user, instalment):
-        return _not_now(request, instalment.agreement, "This instalment is paid, or its agreement is not yet signed.")
+    verdict = permissions.may_record_payment(request.user, instalment)
+    if not verdict[0]:
+        return _not_now(request, instalment.agreement, verdict)
     form = PaymentForm(request.POST or None)
     if (
         request.method == "POST"
@@ -322,10 +329,11 @@ def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """The annual review: start it, save it as you go, complete it."""
     agreement = selectors.get_agreement_for(request.user, pk)
     review = agreement.reviews.filter(completed_at__isnull=True).first()
-    if not (
-        permissions.can_edit_review(request.user, review) if review else permissions.can_review(request.user, agreement)
-    ):
-        return _not_now(request, agreement, "Only a partnership agreement in force is reviewed.")
+    verdict = (
+        permissions.may_edit_review(request.user, review) if review else permissions.may_review(request.user, agreement)
+    )
+    if not verdict[0]:
+        return _not_now(request, agreement, verdict)
     outcomes = agreement.outcomes.all()
     ratings = {r.outcome_id: r for r in review.outcome_reviews.all()} if review else {}
     initial = {} if review else selectors.review_prefill(agreement)
@@ -339,8 +347,9 @@ def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         complete = request.POST.get("action") == "complete"
         fields = {name: form.cleaned_data.get(name) for name in ReviewForm.Meta.fields}
-        try:
-            saved = services.review_save(
+        done = attempt(
+            request,
+            lambda: services.review_save(
                 agreement=agreement,
                 actor=request.user,
                 review=review,
@@ -350,10 +359,11 @@ def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 reasons=form.cleaned_data.get("reasons") or [],
                 evidence=form.cleaned_data.get("evidence") or "",
                 other_reason=form.cleaned_data.get("other_reason") or "",
-            )
-        except ActionRefused as refusal:
-            form.add_error(None, str(refusal))
-        else:
+            ),
+            form=form,
+        )
+        if done:
+            saved = done.result
             if complete:
                 messages.success(request, f"Review completed: {saved.get_recommendation_display().lower()}.")
                 return redirect("agreements:detail", pk=agreement.pk)
@@ -367,14 +377,18 @@ def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def recommendation_create(request: HttpRequest, pk: int) -> HttpResponse:
     """Recommend to the Chair that an agreement be terminated or not renewed."""
     agreement = selectors.get_agreement_for(request.user, pk)
-    if not permissions.can_recommend(
+    verdict = permissions.may_recommend(
         request.user, agreement, has_open_recommendation=agreement.has_open_recommendation
-    ):
-        return _not_now(request, agreement, "Only an agreement in force, not already with the Chair, can be ended.")
+    )
+    if not verdict[0]:
+        return _not_now(request, agreement, verdict)
     form = RecommendationForm(request.POST or None, request.FILES or None, agreement=agreement)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.recommendation_raise(
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and attempt(
+            request,
+            lambda: services.recommendation_raise(
                 agreement=agreement,
                 actor=request.user,
                 kind=form.cleaned_data["kind"],
@@ -383,12 +397,12 @@ def recommendation_create(request: HttpRequest, pk: int) -> HttpResponse:
                 other_reason=form.cleaned_data["other_reason"],
                 suspend_partner=form.cleaned_data["suspend_partner"],
                 documents=form.documents(),
-            )
-        except ActionRefused as refusal:
-            form.add_error(None, str(refusal))
-        else:
-            messages.success(request, "Sent to the Chair for a decision.")
-            return redirect("agreements:detail", pk=agreement.pk)
+            ),
+            "Sent to the Chair for a decision.",
+            form=form,
+        )
+    ):
+        return redirect("agreements:detail", pk=agreement.pk)
     return render(request, "agreements/recommend.html", {"agreement": agreement, "form": form})
 
 
@@ -425,13 +439,14 @@ def template_list(request: HttpRequest) -> HttpResponse:
 def template_create(request: HttpRequest, partner_type_pk: int) -> HttpResponse:
     """Start a template for a partner type that has none."""
     partner_type = get_object_or_404(PartnerType, pk=partner_type_pk)
-    try:
-        template = services.template_create_for_type(partner_type=partner_type, actor=request.user)
-    except ActionRefused as refusal:
-        messages.error(request, str(refusal))
+    done = attempt(
+        request,
+        lambda: services.template_create_for_type(partner_type=partner_type, actor=request.user),
+        "Template started from a similar type's. Make it fit this type, then save it.",
+    )
+    if not done:
         return redirect("agreements:template_list")
-    messages.success(request, "Template started from a similar type's. Make it fit this type, then save it.")
-    return redirect("agreements:template_edit", pk=template.pk)
+    return redirect("agreements:template_edit", pk=done.result.pk)
 
 
 @hub_staff_required
@@ -486,8 +501,9 @@ def chair_recommendation(request: HttpRequest, pk: int) -> HttpResponse:
     """The full file and the decision form; the decision is final."""
     recommendation = selectors.get_recommendation_for(request.user, pk)
     form = DecisionForm(request.POST or None) if not recommendation.is_decided else None
-    if request.method == "POST" and recommendation.is_decided:
-        messages.error(request, "You have already decided this recommendation; the decision is final and locked.")
+    verdict = permissions.may_decide(request.user, recommendation)
+    if request.method == "POST" and not verdict[0]:
+        messages.error(request, verdict[1])
         return redirect("agreements:chair_recommendation", pk=recommendation.pk)
     if request.method == "POST" and request.POST.get("change"):
         form = DecisionForm(initial={k: request.POST.get(k, "") for k in ("decision", "reasons")})
@@ -496,19 +512,22 @@ def chair_recommendation(request: HttpRequest, pk: int) -> HttpResponse:
         if request.POST.get("step") != "confirm":
             form.errors.pop("confirm")  # not asked yet: the confirm page asks
         return _decision_confirm_page(request, recommendation, form)
-    elif request.method == "POST" and form.is_valid():
-        try:
-            services.recommendation_decide(
+    elif (
+        request.method == "POST"
+        and form.is_valid()
+        and attempt(
+            request,
+            lambda: services.recommendation_decide(
                 recommendation=recommendation,
                 actor=request.user,
                 decision=form.cleaned_data["decision"],
                 reasons=form.cleaned_data["reasons"],
-            )
-        except ActionRefused as refusal:
-            form.add_error(None, str(refusal))
-        else:
-            messages.success(request, "Your decision is recorded and locked. The partner and staff have been told.")
-            return redirect("agreements:chair_recommendation", pk=recommendation.pk)
+            ),
+            "Your decision is recorded and locked. The partner and staff have been told.",
+            form=form,
+        )
+    ):
+        return redirect("agreements:chair_recommendation", pk=recommendation.pk)
     if form is not None and form.is_bound and request.POST.get("step") != "confirm":
         form.errors.pop("confirm", None)  # the confirm step asks that, after the rest is right
     agreement = selectors.get_agreement_detail_for(request.user, recommendation.agreement_id)

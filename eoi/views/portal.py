@@ -81,7 +81,7 @@ def portal_calls(request: HttpRequest) -> HttpResponse:
 def portal_call(request: HttpRequest, pk: int) -> HttpResponse:
     call = selectors.get_call_for(request.user, pk)
     mine = ExpressionOfInterest.objects.visible_to(request.user).filter(call=call).first()
-    can_start, start_refusal = perms.can_start_eoi(request.user, call)
+    can_start, start_refusal = perms.may_start_eoi(request.user, call)
     return render(
         request,
         "eoi/portal_call.html",
@@ -93,12 +93,10 @@ def portal_call(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def eoi_start(request: HttpRequest, pk: int) -> HttpResponse:
     call = selectors.get_call_for(request.user, pk)
-    try:
-        eoi = services.eoi_start(call=call, actor=request.user)
-    except ActionRefused as refusal:
-        messages.error(request, str(refusal))
+    started = attempt(request, lambda: services.eoi_start(call=call, actor=request.user))
+    if not started:
         return redirect("eoi:portal_call", pk=call.pk)
-    return redirect("eoi:eoi_edit", pk=eoi.pk)
+    return redirect("eoi:eoi_edit", pk=started.result.pk)
 
 
 PORTAL_EOI_COLUMNS = [
@@ -133,9 +131,9 @@ def portal_eoi(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "eoi": eoi,
             **_money_context(eoi),
-            "can_edit": perms.can_edit_eoi(request.user, eoi),
-            "save_refusal": perms.can_save_eoi(request.user, eoi)[1] if perms.can_edit_eoi(request.user, eoi) else "",
-            "can_withdraw": perms.can_withdraw_eoi(request.user, eoi),
+            "can_edit": perms.may_edit_eoi(request.user, eoi)[0],
+            "save_refusal": perms.may_save_eoi(request.user, eoi)[1],
+            "can_withdraw": perms.may_withdraw_eoi(request.user, eoi)[0],
             "withdraw_form": WithdrawForm(),
             "agreement": _agreement_of(eoi) if eoi.has_award else None,
         },
@@ -190,7 +188,7 @@ def _eoi_form_page(
             "refusal": refusal,
             "attachment_form": AttachmentForm(),
             "hub_limit": Decimal("100") - eoi.call.match_threshold_percent,
-            "submit_refusal": perms.can_submit_eoi(request.user, eoi)[1],
+            "submit_refusal": perms.may_submit_eoi(request.user, eoi)[1],
             "section_errors": section_errors or {},
             "checking": checking,
             "error_count": len(form.errors) + sum(len(v) for v in (section_errors or {}).values()),
@@ -215,7 +213,7 @@ def _refused_form_page(request, eoi, form, budget, funding, refusal: ActionRefus
 
 def _submission_problems(user, eoi: ExpressionOfInterest) -> list[tuple[str | None, str]]:
     """What stops this draft being submitted now: the partner's standing first, then the draft itself."""
-    allowed, reason = perms.can_submit_eoi(user, eoi)
+    allowed, reason = perms.may_submit_eoi(user, eoi)
     if not allowed and perms.call_accepts_submissions(eoi.call):
         return [(None, reason)]
     return services.submission_problems(eoi)
@@ -227,13 +225,10 @@ def eoi_edit(request: HttpRequest, pk: int) -> HttpResponse:
     draft first, then submits, and a refusal (the rule, a missing answer, the
     call closed) keeps the draft and shows the figures."""
     eoi = selectors.get_eoi_for(request.user, pk)
-    if not perms.can_edit_eoi(request.user, eoi):
+    allowed, reason = perms.may_save_eoi(request.user, eoi)
+    if not allowed:  # the call closed, or the partner's standing: say why, and what to do
         if eoi.status == ExpressionOfInterest.Status.DRAFT:
-            messages.error(request, "The call has closed, so this draft can no longer be changed or submitted.")
-        return redirect("eoi:portal_eoi", pk=eoi.pk)
-    allowed, reason = perms.can_save_eoi(request.user, eoi)
-    if not allowed:  # the partner's standing: say why, and what to do
-        messages.error(request, reason)
+            messages.error(request, reason)
         return redirect("eoi:portal_eoi", pk=eoi.pk)
     form, budget, funding = _eoi_forms(request, eoi)
     if request.method != "POST":
@@ -334,7 +329,7 @@ def eoi_check(request: HttpRequest, pk: int) -> HttpResponse:
     """Check your answers: the saved draft, every answer with a link back to
     change it, and the submit button; the service decides on submit."""
     eoi = selectors.get_eoi_for(request.user, pk)
-    if not perms.can_edit_eoi(request.user, eoi):
+    if not perms.may_edit_eoi(request.user, eoi)[0]:
         return redirect("eoi:portal_eoi", pk=eoi.pk)
     title = "Before you can submit"
     if request.method == "POST":

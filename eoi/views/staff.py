@@ -34,8 +34,7 @@ from eoi.forms import (
 from eoi.funding import check_eoi
 from eoi.models import Call, ExpressionOfInterest, Gap, NeedsAnalysis
 from eoi.views.shared import _agreement_of, _money_context, _share
-from hubportal.core.actions import attempt
-from hubportal.core.errors import ActionRefused
+from hubportal.core.actions import attempt, forbid_unless
 from hubportal.core.exports import export_format, export_rows
 from hubportal.core.history import history_for
 from hubportal.core.hub import match_funding_floor
@@ -193,8 +192,9 @@ def _call_form(request: HttpRequest, call: Call | None = None) -> HttpResponse:
     if request.method == "POST" and form.is_valid() and criteria.is_valid():
         data = dict(form.cleaned_data)
         gaps, eligible = data.pop("gaps"), data.pop("eligible_types")
-        try:
-            call = services.call_save(
+        saved = attempt(
+            request,
+            lambda: services.call_save(
                 actor=request.user,
                 call=call,
                 gaps=gaps,
@@ -203,12 +203,12 @@ def _call_form(request: HttpRequest, call: Call | None = None) -> HttpResponse:
                     services.CriterionData(c["name"], c["weight"], c["description"]) for c in criteria.criteria()
                 ],
                 **data,
-            )
-        except ActionRefused as refusal:
-            form.add_error(None, str(refusal))
-        else:
-            messages.success(request, "Call saved as a draft. Open it when it is ready: eligible partners are told.")
-            return redirect("eoi:call_detail", pk=call.pk)
+            ),
+            "Call saved as a draft. Open it when it is ready: eligible partners are told.",
+            form=form,
+        )
+        if saved:
+            return redirect("eoi:call_detail", pk=saved.result.pk)
     return render(request, "eoi/call_form.html", {"form": form, "criteria": criteria, "call": call})
 
 
@@ -220,8 +220,9 @@ def call_create(request: HttpRequest) -> HttpResponse:
 @hub_staff_required
 def call_edit(request: HttpRequest, pk: int) -> HttpResponse:
     call = selectors.get_call_for(request.user, pk)
-    if not perms.can_edit_call(request.user, call):
-        messages.error(request, "Only a draft call can be changed: partners have already been invited to this one.")
+    allowed, reason = perms.may_edit_call(request.user, call)
+    if not allowed:
+        messages.error(request, reason)
         return redirect("eoi:call_detail", pk=call.pk)
     return _call_form(request, call)
 
@@ -238,8 +239,8 @@ def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "counts": [(label, counts.get(value, 0)) for value, label in ExpressionOfInterest.Status.choices],
             # The call's history is the staff's record; an assessor reads its terms and criteria.
             "history": history_for(call) if perms.can_see_scores(request.user) else [],
-            "can_edit": perms.can_edit_call(request.user, call),
-            "can_open": perms.can_open_call(request.user, call),
+            "can_edit": perms.may_edit_call(request.user, call)[0],
+            "can_open": perms.may_open_call(request.user, call)[0],
             "can_see_scores": perms.can_see_scores(request.user),
         },
     )
@@ -351,9 +352,9 @@ def _eoi_detail(request: HttpRequest, eoi: ExpressionOfInterest, **forms) -> Htt
     user = request.user
     assignments = list(eoi.assignments.select_related("assessor").prefetch_related("scores__criterion"))
     mine = next((a for a in assignments if a.assessor_id == user.pk), None)
-    can_decide, decide_refusal = perms.can_decide(user, eoi)
-    can_award, award_refusal = perms.can_award(user, eoi)
-    successful_ok, successful_refusal = perms.can_decide_successful(eoi) if can_decide else (True, "")
+    can_decide, decide_refusal = perms.may_decide(user, eoi)
+    can_award, award_refusal = perms.may_award(user, eoi)
+    successful_ok, successful_refusal = perms.may_decide_successful(eoi) if can_decide else (True, "")
     context = {
         "eoi": eoi,
         **_money_context(eoi),
@@ -361,8 +362,8 @@ def _eoi_detail(request: HttpRequest, eoi: ExpressionOfInterest, **forms) -> Htt
         "can_see_scores": perms.can_see_scores(user),
         "assignments": assignments if perms.can_see_scores(user) else [],
         "history": history_for(eoi) if perms.can_see_scores(user) else [],
-        "can_assign": perms.can_assign_assessors(user, eoi),
-        "can_moderate": perms.can_moderate(user, eoi),
+        "can_assign": perms.may_assign_assessors(user, eoi)[0],
+        "can_moderate": perms.may_moderate(user, eoi)[0],
         "can_decide": can_decide,
         "decide_refusal": decide_refusal,
         "successful_refusal": "" if successful_ok else successful_refusal,
@@ -372,7 +373,7 @@ def _eoi_detail(request: HttpRequest, eoi: ExpressionOfInterest, **forms) -> Htt
         "moderation_form": forms.get("moderation_form")
         or ModerationForm(initial={"score": eoi.moderated_score, "note": eoi.moderation_note}),
         "decision_form": forms.get("decision_form") or DecisionForm(),
-        "removable": {a.pk for a in assignments if perms.can_remove_assignment(user, a)},
+        "removable": {a.pk for a in assignments if perms.may_remove_assignment(user, a)[0]},
     }
     return render(request, "eoi/eoi_detail.html", context)
 
@@ -437,18 +438,18 @@ def eoi_decide(request: HttpRequest, pk: int) -> HttpResponse:
     form = DecisionForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        try:
-            services.eoi_decide(
+        if not attempt(
+            request,
+            lambda: services.eoi_decide(
                 eoi=eoi,
                 actor=request.user,
                 successful=data["outcome"] == "successful",
                 reasons=data["reasons"],
                 feedback=data["feedback"],
-            )
-        except ActionRefused as refusal:
-            messages.error(request, str(refusal))
+            ),
+            "Decision recorded. The partner has been told, with the feedback.",
+        ):
             return _eoi_detail(request, eoi, decision_form=form)
-        messages.success(request, "Decision recorded. The partner has been told, with the feedback.")
         return redirect("eoi:eoi_detail", pk=eoi.pk)
     return _eoi_detail(request, eoi, decision_form=form)
 
@@ -473,7 +474,7 @@ def award(request: HttpRequest, pk: int) -> HttpResponse:
         )
     ):
         return redirect("eoi:award", pk=eoi.pk)
-    can_award, award_refusal = perms.can_award(request.user, eoi)
+    can_award, award_refusal = perms.may_award(request.user, eoi)
     return render(
         request,
         "eoi/award.html",
@@ -535,23 +536,28 @@ def assessments(request: HttpRequest) -> HttpResponse:
 def conflict(request: HttpRequest, pk: int) -> HttpResponse:
     """Declare any conflict of interest, before scoring."""
     assignment = selectors.get_assignment_for(request.user, pk)
-    if not perms.can_declare_conflict(request.user, assignment):
+    verdict = perms.may_declare_conflict(request.user, assignment)
+    forbid_unless(verdict)
+    if not verdict[0]:
         if request.method == "POST":
-            messages.error(request, "You have already declared on this expression of interest.")
+            messages.error(request, verdict[1])
             return redirect("eoi:conflict", pk=assignment.pk)
         return render(request, "eoi/conflict.html", {"assignment": assignment, "form": None})
     form = ConflictForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.conflict_declare(assignment=assignment, actor=request.user, **form.cleaned_data)
-        except ActionRefused as refusal:
-            form.add_error(None, str(refusal))
-        else:
-            if form.cleaned_data["has_conflict"]:
-                messages.success(request, "Conflict of interest recorded. You will not score this one.")
-                return redirect("eoi:assessments")
-            messages.success(request, "Thank you. You may now score this expression of interest.")
-            return redirect("eoi:score", pk=assignment.pk)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and attempt(
+            request,
+            lambda: services.conflict_declare(assignment=assignment, actor=request.user, **form.cleaned_data),
+            form=form,
+        )
+    ):
+        if form.cleaned_data["has_conflict"]:
+            messages.success(request, "Conflict of interest recorded. You will not score this one.")
+            return redirect("eoi:assessments")
+        messages.success(request, "Thank you. You may now score this expression of interest.")
+        return redirect("eoi:score", pk=assignment.pk)
     return render(request, "eoi/conflict.html", {"assignment": assignment, "form": form})
 
 
@@ -564,9 +570,7 @@ def score(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, "First declare whether you have a conflict of interest.")
         return redirect("eoi:conflict", pk=assignment.pk)
     if assignment.has_conflict:
-        raise PermissionDenied(
-            "You declared a conflict of interest on this expression of interest, so you cannot score it."
-        )
+        raise PermissionDenied(perms.may_score(request.user, assignment)[1])
     # Only now is the EOI theirs to read (ExpressionOfInterest.objects.visible_to).
     eoi = selectors.get_eoi_for(request.user, assignment.eoi_id)
     existing = {s.criterion_id: s for s in assignment.scores.all()}
@@ -590,6 +594,6 @@ def score(request: HttpRequest, pk: int) -> HttpResponse:
             "eoi": eoi,
             "form": form,
             "match": check_eoi(eoi),
-            "can_score": perms.can_score(request.user, assignment),
+            "can_score": perms.may_score(request.user, assignment)[0],
         },
     )

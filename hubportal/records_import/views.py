@@ -158,11 +158,11 @@ def legacy_pdf_attach(request: HttpRequest, pk: int) -> HttpResponse:
 def legacy_pdf_download(request: HttpRequest, pk: int) -> HttpResponse:
     """The legacy signed PDF: for whoever may have the agreement's PDF (staff, the partner's own users)."""
     from agreements.models import Agreement
-    from agreements.permissions import can_download_pdf
+    from agreements.permissions import may_download_pdf
 
     require(is_hub_staff(request.user) or is_partner_user(request.user), "The PDF is for Hub staff and the partner.")
     agreement = get_object_or_404(Agreement.objects.visible_to(request.user), pk=pk)
-    require(can_download_pdf(request.user, agreement), "The PDF is for Hub staff and the partner.")
+    require(*may_download_pdf(request.user, agreement))
     copy = get_object_or_404(LegacySignedCopy, agreement=agreement)
     return serve_private_file(copy.file, copy.original_filename)
 

@@ -31,10 +31,10 @@ def portal_profile(request: HttpRequest) -> HttpResponse:
             "next_step": NEXT_STEPS.get(partner.status, ""),
             "journey": journey(partner),
             "meeting": meeting,
-            "can_confirm": meeting is not None and permissions.can_confirm_meeting(request.user, meeting),
+            "can_confirm": meeting is not None and permissions.may_confirm_meeting(request.user, meeting)[0],
             "contacts": partner.contacts.all(),
             "users": partner.users.filter(is_active=True).order_by("first_name", "last_name"),
-            "can_edit": permissions.can_edit_own_profile(request.user, partner),
+            "can_edit": permissions.may_edit_own_profile(request.user, partner)[0],
             "todos": todos_for(partner),
             "today": timezone.localdate(),
         },
@@ -45,7 +45,7 @@ def portal_profile(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def portal_profile_edit(request: HttpRequest) -> HttpResponse:
     partner = selectors.get_own_partner(request.user)
-    require(permissions.can_edit_own_profile(request.user, partner), "This profile can no longer be changed.")
+    require(*permissions.may_edit_own_profile(request.user, partner))
     form = forms.OwnProfileForm(request.POST or None, instance=selectors.get_own_partner(request.user))
     if request.method == "POST" and form.is_valid():
         try:
@@ -81,7 +81,7 @@ def portal_evidence(request: HttpRequest) -> HttpResponse:
         {
             "partner": partner,
             "register": selectors.evidence_register(partner),
-            "can_upload": permissions.can_upload_evidence(request.user, partner),
+            "can_upload": permissions.may_upload_evidence(request.user, partner)[0],
             "today": timezone.localdate(),
         },
     )
@@ -92,7 +92,7 @@ def portal_evidence(request: HttpRequest) -> HttpResponse:
 def evidence_upload(request: HttpRequest, type_pk: int) -> HttpResponse:
     partner = selectors.get_own_partner(request.user)
     evidence_type = get_object_or_404(EvidenceType, pk=type_pk, is_active=True)
-    require(permissions.can_upload_evidence(request.user, partner), "Your partnership has ended: evidence is closed.")
+    require(*permissions.may_upload_evidence(request.user, partner))
     item = EvidenceItem.objects.filter(partner=partner, evidence_type=evidence_type).first()
     form = forms.EvidenceUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():

@@ -33,7 +33,7 @@ def _back_to_partner(request: HttpRequest, partner: Partner, tab: str = ""):
 def contact_add(request: HttpRequest, partner_pk: int) -> HttpResponse:
     """Staff, or the partner's own users, add a contact."""
     partner = selectors.get_partner_for(request.user, partner_pk)
-    require(permissions.can_edit_contacts(request.user, partner), "You cannot change this partner's contacts.")
+    require(*permissions.may_edit_contacts(request.user, partner))
     return _contact_form(request, partner, None)
 
 
@@ -41,7 +41,7 @@ def contact_add(request: HttpRequest, partner_pk: int) -> HttpResponse:
 @staff_or_partner_required
 def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
     contact = selectors.get_contact_for(request.user, pk)
-    require(permissions.can_edit_contacts(request.user, contact.partner), "You cannot change this partner's contacts.")
+    require(*permissions.may_edit_contacts(request.user, contact.partner))
     return _contact_form(request, contact.partner, contact)
 
 
@@ -63,7 +63,7 @@ def _contact_form(request, partner, contact):
 @staff_or_partner_required
 def contact_delete(request: HttpRequest, pk: int) -> HttpResponse:
     contact = selectors.get_contact_for(request.user, pk)
-    require(permissions.can_edit_contacts(request.user, contact.partner), "You cannot change this partner's contacts.")
+    require(*permissions.may_edit_contacts(request.user, contact.partner))
     try:
         services.contact_delete(contact=contact, actor=request.user)
     except ActionRefused as refusal:

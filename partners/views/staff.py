@@ -69,7 +69,7 @@ def partner_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "rows": rows,
             "querystring": querystring(request),
-            "can_add": permissions.can_manage_partners(request.user),
+            "can_add": permissions.may_manage_partners(request.user)[0],
         },
     )
 
@@ -103,7 +103,7 @@ def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
             .order_by("-starts_at")
         )
     for meeting in meetings:
-        meeting.partner = partner  # can_record_meeting reads the stage; no query per meeting
+        meeting.partner = partner  # may_record_meeting reads the stage; no query per meeting
     context = {
         "partner": partner,
         "tab": current,
@@ -123,24 +123,24 @@ def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "users": partner.users.order_by("first_name", "last_name"),
         "contacts": partner.contacts.all(),
         "meetings": meetings,
-        "recordable": {m.pk for m in meetings if permissions.can_record_meeting(user, m)},
+        "recordable": {m.pk for m in meetings if permissions.may_record_meeting(user, m)[0]},
         # A meeting still to come says when it can be recorded, instead of a button.
-        "say_when_recording_opens": permissions.can_manage_partners(user)
+        "say_when_recording_opens": permissions.may_manage_partners(user)[0]
         and partner.status == Partner.Stage.MEETING_SCHEDULED,
         "register": selectors.evidence_register(partner),
         "history": selectors.partner_history(partner) if current == "history" else None,
         "gaps": services.evidence_gaps(partner) if partner.status == Partner.Stage.STANDARDS_REVIEW else [],
         "can": {
-            "edit": permissions.can_edit_profile(user, partner),
-            "contacts": permissions.can_edit_contacts(user, partner),
-            "schedule": permissions.can_schedule_meeting(user, partner),
-            "start_review": permissions.can_start_standards_review(user, partner),
-            "complete_review": permissions.can_complete_standards_review(user, partner),
-            "decline": permissions.can_decline(user, partner),
-            "suspend": permissions.can_suspend(user, partner),
-            "reinstate": permissions.can_reinstate(user, partner),
-            "invite": permissions.can_invite_user(user, partner),
-            "review_evidence": permissions.can_manage_partners(user),
+            "edit": permissions.may_edit_profile(user, partner)[0],
+            "contacts": permissions.may_edit_contacts(user, partner)[0],
+            "schedule": permissions.may_schedule_meeting(user, partner)[0],
+            "start_review": permissions.may_start_standards_review(user, partner)[0],
+            "complete_review": permissions.may_complete_standards_review(user, partner)[0],
+            "decline": permissions.may_decline(user, partner)[0],
+            "suspend": permissions.may_suspend(user, partner)[0],
+            "reinstate": permissions.may_reinstate(user, partner)[0],
+            "invite": permissions.may_invite_user(user, partner)[0],
+            "review_evidence": permissions.may_manage_partners(user)[0],
         },
     }
     return render(request, "partners/partner_detail.html", context)
@@ -164,7 +164,7 @@ def partner_add(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def partner_edit(request: HttpRequest, pk: int) -> HttpResponse:
     partner = selectors.get_partner_for(request.user, pk)
-    require(permissions.can_edit_profile(request.user, partner), "This profile can no longer be changed.")
+    require(*permissions.may_edit_profile(request.user, partner))
     # The form gets its own copy: validation changes its instance before the service runs.
     form = forms.PartnerProfileForm(request.POST or None, instance=selectors.get_partner_for(request.user, pk))
     if request.method == "POST" and form.is_valid():
@@ -218,7 +218,7 @@ def meeting_record(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.get_meeting_for(request.user, pk)
     partner = meeting.partner
     initial = {"proposed_partner_type": partner.partner_type_id}
-    allowed = permissions.can_record_meeting(request.user, meeting)
+    allowed = permissions.may_record_meeting(request.user, meeting)[0]
     upcoming = meeting.starts_at > timezone.now()
     if request.method != "POST" and not allowed:
         # Said before anything is typed: the five questions are not offered
@@ -253,7 +253,7 @@ def meeting_record(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "The meeting is recorded.")
             return redirect(f"{reverse('partners:detail', kwargs={'pk': partner.pk})}?tab=meetings")
     # Say why it cannot be recorded (unless the refusal message just said so).
-    allowed = permissions.can_record_meeting(request.user, meeting)
+    allowed = permissions.may_record_meeting(request.user, meeting)[0]
     refusal = "" if allowed or refused else services.meeting_record_refusal(meeting)
     return render(
         request,
@@ -306,7 +306,7 @@ def _reason_view(request, pk, *, service, argument, title, label, help_text, but
     return render(
         request,
         "partners/reason_form.html",
-        {"form": form, "partner": partner, "title": title, "button": button, "allowed": allowed(request.user, partner)},
+        {"form": form, "partner": partner, "title": title, "button": button, "verdict": allowed(request.user, partner)},
     )
 
 
@@ -323,7 +323,7 @@ def decline(request: HttpRequest, pk: int) -> HttpResponse:
         help_text="Sent to the partner's contact and kept in the history.",
         button="Decline the partner",
         success="The partner is declined and their contact has been told why.",
-        allowed=permissions.can_decline,
+        allowed=permissions.may_decline,
     )
 
 
@@ -340,7 +340,7 @@ def suspend(request: HttpRequest, pk: int) -> HttpResponse:
         help_text="Shown to the partner's users and Hub staff, and kept in the history.",
         button="Suspend the partnership",
         success="The partnership is suspended. The partner's users and Hub staff have been told.",
-        allowed=permissions.can_suspend,
+        allowed=permissions.may_suspend,
     )
 
 
@@ -357,7 +357,7 @@ def reinstate(request: HttpRequest, pk: int) -> HttpResponse:
         help_text="Shown to the partner's users and kept in the history.",
         button="Reinstate the partnership",
         success="The partnership is active again.",
-        allowed=permissions.can_reinstate,
+        allowed=permissions.may_reinstate,
     )
 
 
@@ -382,7 +382,7 @@ def invite_user(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"{user} has been emailed a link to set their password.")
             return redirect(f"{reverse('partners:detail', kwargs={'pk': partner.pk})}?tab=users")
     # Say up front why nobody can be invited yet (unless the refusal message just said so).
-    allowed = permissions.can_invite_user(request.user, partner)
+    allowed = permissions.may_invite_user(request.user, partner)[0]
     return render(
         request,
         "partners/invite_user.html",
@@ -470,6 +470,6 @@ def evidence_review(request: HttpRequest, pk: int) -> HttpResponse:
             "partner": item.partner,
             "verify_form": verify_form,
             "reject_form": reject_form,
-            "can_review": permissions.can_review_evidence(request.user, item),
+            "can_review": permissions.may_review_evidence(request.user, item)[0],
         },
     )

@@ -67,7 +67,7 @@ def _render_portal_request(request, survey_request, form, *, status=200):
         {
             "survey_request": survey_request,
             "form": form,
-            "can_fill": permissions.can_fill(request.user, survey_request),
+            "can_fill": permissions.may_fill(request.user, survey_request)[0],
             "today": timezone.localdate(),
         },
         status=status,
@@ -81,8 +81,9 @@ def portal_request(request: HttpRequest, pk: int) -> HttpResponse:
     parts = selectors.response_parts(survey_request)
     if request.method != "POST":
         return _render_portal_request(request, survey_request, ResponseForm(**parts))
-    if not permissions.can_fill(request.user, survey_request):
-        messages.error(request, "This survey has been submitted, so it can no longer be changed.")
+    allowed, reason = permissions.may_fill(request.user, survey_request)
+    if not allowed:
+        messages.error(request, reason)
         return redirect("surveys:portal_request", survey_request.pk)
     checking = request.POST.get("action") == "check"  # on to check the answers before submitting
     submitting = checking or request.POST.get("action") == "submit"
@@ -201,7 +202,7 @@ def _render_portal_evaluation(request, agreement, evaluation, form):
             "evaluation": evaluation,
             "form": form,
             "budget": outcomes_budget,
-            "can_edit": permissions.can_edit_evaluation(request.user, agreement, evaluation),
+            "can_edit": permissions.may_edit_evaluation(request.user, agreement, evaluation)[0],
             "case_studies": evaluation.case_studies.all() if evaluation else [],
             "today": timezone.localdate(),
         },
@@ -215,8 +216,9 @@ def portal_evaluation(request: HttpRequest, agreement_pk: int) -> HttpResponse:
     outcomes = Outcome.objects.filter(agreement=agreement).order_by("order", "pk")
     instance = evaluation or ProjectEvaluation(agreement=agreement)
     form = EvaluationForm(request.POST or None, instance=instance, outcomes=outcomes)
-    if request.method == "POST" and not permissions.can_edit_evaluation(request.user, agreement, evaluation):
-        messages.error(request, "This evaluation has been submitted, so it can no longer be changed.")
+    allowed, reason = permissions.may_edit_evaluation(request.user, agreement, evaluation)
+    if request.method == "POST" and not allowed:
+        messages.error(request, reason)
         return redirect("surveys:portal_evaluation", agreement.pk)
     if request.method == "POST":
         if form.is_valid():
@@ -270,11 +272,11 @@ def portal_case_study_create(request: HttpRequest) -> HttpResponse:
 @partner_required
 def portal_case_study(request: HttpRequest, pk: int) -> HttpResponse:
     case_study = selectors.get_case_study_for(request.user, pk)
-    can_edit = permissions.can_edit_case_study(request.user, case_study)
+    can_edit, refusal = permissions.may_edit_case_study(request.user, case_study)
     form = CaseStudyForm(request.POST or None, instance=case_study, partner=case_study.partner)
     if request.method == "POST":
         if not can_edit:
-            messages.error(request, "A published case study cannot be changed. Ask the Hub to take it down first.")
+            messages.error(request, refusal)
             return redirect("surveys:portal_case_study", case_study.pk)
         if form.is_valid():
             services.case_study_update(case_study=case_study, actor=request.user, data=form.cleaned_data)
@@ -404,7 +406,7 @@ def portal_request_check(request: HttpRequest, pk: int) -> HttpResponse:
     change it, and the submit button. Submitting checks the saved answers
     again as the form does; any problem goes back to the form, marked."""
     survey_request = selectors.get_request_for(request.user, pk)
-    if not permissions.can_fill(request.user, survey_request):
+    if not permissions.may_fill(request.user, survey_request)[0]:
         return redirect("surveys:portal_request", survey_request.pk)
     parts = selectors.response_parts(survey_request)
     stored = ResponseForm(**parts)
@@ -433,7 +435,7 @@ def portal_evaluation_check(request: HttpRequest, agreement_pk: int) -> HttpResp
     """Check your answers: the saved evaluation, each answer with a link back to change it, and the submit button."""
     agreement = selectors.get_project_for(request.user, agreement_pk)
     evaluation = selectors.evaluation_of(agreement)
-    if evaluation is None or not permissions.can_edit_evaluation(request.user, agreement, evaluation):
+    if evaluation is None or not permissions.may_edit_evaluation(request.user, agreement, evaluation)[0]:
         return redirect("surveys:portal_evaluation", agreement.pk)
     outcomes = list(Outcome.objects.filter(agreement=agreement).order_by("order", "pk"))
     results = {r.outcome_id: r for r in evaluation.outcome_results.all()}

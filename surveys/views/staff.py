@@ -111,7 +111,7 @@ def questionset_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "questions": questions,
             "versions": QuestionSet.objects.filter(family=question_set.family).annotate(n_rounds=Count("rounds")),
             "rounds": question_set.rounds.select_related("term"),
-            "can_edit": permissions.can_edit_question_set(request.user, question_set),
+            "can_edit": permissions.may_edit_question_set(request.user, question_set)[0],
             "history": history_for(question_set),
         },
     )
@@ -248,7 +248,7 @@ def round_list(request: HttpRequest) -> HttpResponse:
             "filter": filtered,
             "page": page_of(request, filtered.qs),
             "querystring": querystring(request),
-            "can_open": permissions.can_open_round(request.user),
+            "can_open": permissions.may_open_round(request.user)[0],
         },
     )
 
@@ -476,7 +476,7 @@ def _render_request_detail(request, survey_request, *, return_form=None, status=
             "survey_request": survey_request,
             "form": ResponseForm(**parts),
             "return_form": return_form or ReturnForm(),
-            "can_review": permissions.can_review(request.user, survey_request),
+            "can_review": permissions.may_review(request.user, survey_request)[0],
             "history": history_for(survey_request),
             "case_studies": survey_request.case_studies.all(),
             "today": timezone.localdate(),
@@ -712,7 +712,7 @@ def _render_evaluation_detail(request, evaluation, *, return_form=None):
             "budget": budget,
             "spend_difference": (evaluation.actual_spend - budget) if evaluation.actual_spend is not None else None,
             "case_studies": selectors.with_consent_parts(evaluation.case_studies.all()),
-            "can_review": permissions.can_review_evaluation(request.user, evaluation),
+            "can_review": permissions.may_review_evaluation(request.user, evaluation)[0],
             "return_form": return_form or EvaluationReturnForm(),
             "history": history_for(evaluation),
         },
@@ -813,8 +813,8 @@ def case_study_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 (label, consent_blocker(case_study, use=use, today=today)) for use, label in Consent.Use.choices
             ],
             "publish_blocker": consent_blocker(case_study, use=PUBLISH_USE, today=today),
-            "can_publish": permissions.can_publish_case_study(request.user, case_study),
-            "can_unpublish": permissions.can_unpublish_case_study(request.user, case_study),
+            "can_publish": permissions.may_publish_case_study(request.user, case_study)[0],
+            "can_unpublish": permissions.may_unpublish_case_study(request.user, case_study)[0],
             "history": history_for(case_study),
             "today": today,
         },

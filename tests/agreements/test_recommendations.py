@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from agreements.chair import recommendations_awaiting_decision
 from agreements.models import Agreement, Reason, TerminationRecommendation
-from agreements.permissions import can_decide
+from agreements.permissions import may_decide
 from agreements.services import agreements_expire, recommendation_decide, recommendation_raise
 from hubportal.core.chair import chair_queue
 from hubportal.core.errors import ActionRefused
@@ -290,7 +290,7 @@ def test_only_the_chair_may_terminate_a_suspended_partnership(
     partner_a.refresh_from_db()
     assert partner_a.status == Partner.Stage.SUSPENDED
     for user in (staff, manager, assessor, admin_user, partner_a_user):
-        assert not can_decide(user, rec), user
+        assert not may_decide(user, rec)[0], user
         with pytest.raises(PermissionDenied):
             recommendation_decide(recommendation=rec, actor=user, decision="upheld", reasons="Ended.")
     rec.refresh_from_db()
@@ -299,7 +299,7 @@ def test_only_the_chair_may_terminate_a_suspended_partnership(
     assert not rec.is_decided
     assert live.status == Agreement.Status.UNDER_REVIEW and partner_a.status == Partner.Stage.SUSPENDED
 
-    assert can_decide(chair, rec)
+    assert may_decide(chair, rec)[0]
     recommendation_decide(
         recommendation=rec, actor=chair, decision="upheld", reasons="The safeguarding breach is proven."
     )
@@ -308,7 +308,7 @@ def test_only_the_chair_may_terminate_a_suspended_partnership(
     rec.refresh_from_db()
     assert live.status == Agreement.Status.TERMINATED and live.ended_at is not None
     assert partner_a.status == Partner.Stage.TERMINATED
-    assert not can_decide(chair, rec)  # final: not even the Chair decides twice
+    assert not may_decide(chair, rec)[0]  # final: not even the Chair decides twice
     # Straight from suspended to terminated, by the Chair, with the reasons.
     move = history_for(partner_a).get(to_state=Partner.Stage.TERMINATED)
     assert move.from_state == Partner.Stage.SUSPENDED and move.actor == chair

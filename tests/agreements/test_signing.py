@@ -8,7 +8,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.utils import DatabaseError
 
 from agreements.models import Agreement, AgreementVersion, Outcome, Signature
-from agreements.permissions import can_review
+from agreements.permissions import may_review
 from agreements.services import agreement_reopen, agreement_update, agreements_expire
 from agreements.text import canonical_text, sha256, verify
 from hubportal.core.academic_years import current_academic_year
@@ -232,7 +232,7 @@ def test_next_years_agreement_signed_early_starts_on_1_september(partner_a, staf
     current.refresh_from_db()
     early.refresh_from_db()
     assert early.status == Agreement.Status.SIGNED and current.status == Agreement.Status.LIVE
-    assert can_review(staff, current)
+    assert may_review(staff, current)[0]
     agreements_expire(today=current.year.ends_on)
     assert Agreement.objects.get(pk=current.pk).status == Agreement.Status.LIVE
     agreements_expire(today=early.year.starts_on)

@@ -1,7 +1,7 @@
 """Every EOI is assessed before it is decided (issue 18, item 8): a decision
 needs the call closed and at least the call's minimum of complete scores from
 assessors with no conflict of interest, or a moderated score with its note.
-The refusal is one sentence, from can_decide, raised by the service and shown
+The refusal is one sentence, from may_decide, raised by the service and shown
 on the page in place of the decision form."""
 
 from decimal import Decimal
@@ -70,13 +70,13 @@ def test_a_decision_needs_enough_conflict_free_scores_or_moderation(
     if moderated:
         moderate(eoi, staff)
     eoi = ExpressionOfInterest.objects.select_related("call").get(pk=eoi.pk)
-    assert perms.can_decide(staff, eoi) == (allowed, perms.can_decide(staff, eoi)[1])
+    assert perms.may_decide(staff, eoi) == (allowed, perms.may_decide(staff, eoi)[1])
     if allowed:
         services.eoi_decide(eoi=eoi, actor=staff, successful=True, reasons="Best fit", feedback="")
         eoi.refresh_from_db()
         assert eoi.status == EOI.SUCCESSFUL
     else:
-        assert says in perms.can_decide(staff, eoi)[1]
+        assert says in perms.may_decide(staff, eoi)[1]
         with pytest.raises(ActionRefused, match=says):
             services.eoi_decide(eoi=eoi, actor=staff, successful=True, reasons="Best fit", feedback="")
         eoi.refresh_from_db()
@@ -86,7 +86,7 @@ def test_a_decision_needs_enough_conflict_free_scores_or_moderation(
 def test_a_moderated_score_without_its_note_does_not_stand_in(under_assessment, staff):
     ExpressionOfInterest.objects.filter(pk=under_assessment.pk).update(moderated_score=D("4.00"), moderation_note=" ")
     under_assessment.refresh_from_db()
-    allowed, reason = perms.can_decide(staff, under_assessment)
+    allowed, reason = perms.may_decide(staff, under_assessment)
     assert not allowed and "moderate the score with a note" in reason
 
 
@@ -138,7 +138,7 @@ def test_an_assessor_and_a_partner_cannot_decide(client_for, assessor, partner_a
     AssessorAssignmentFactory(eoi=under_assessment, assessor=assessor, has_conflict=False)
     for user in (assessor, partner_a_user):
         assert client_for(user).post(reverse("eoi:eoi_decide", args=[under_assessment.pk]), DECISION).status_code == 403
-    assert perms.can_decide(assessor, under_assessment) == (False, "Decisions are made by Hub staff.")
+    assert perms.may_decide(assessor, under_assessment) == (False, "Decisions are made by Hub staff.")
     under_assessment.refresh_from_db()
     assert under_assessment.status == EOI.UNDER_ASSESSMENT
 

@@ -10,16 +10,16 @@ from django.db import models
 from django.utils import timezone
 
 from agreements.models import Agreement
-from agreements.permissions import can_countersign
+from agreements.permissions import may_countersign
 from eoi.models import AssessorAssignment
-from eoi.permissions import can_declare_conflict
+from eoi.permissions import may_declare_conflict
 from eoi.selectors import assessment_matrix, matrix_grid
 from hubportal.core.chair import chair_queue
 from hubportal.core.todo import todos_for
 from hubportal.devtools.demo import PARTNER_A, PARTNER_B
 from hubportal.models import User
 from partners.models import EvidenceItem, Meeting, Partner
-from partners.permissions import can_record_meeting
+from partners.permissions import may_record_meeting
 
 # Dates that lie ahead by their nature: deadlines, expiries, the ends of
 # terms and agreements, meetings to come, sessions. Every other date and time
@@ -67,7 +67,7 @@ def test_one_meeting_has_started_and_is_ready_to_record(demo):
     ready = [
         m
         for m in Meeting.objects.filter(recorded_at=None, cancelled_at=None).select_related("partner")
-        if can_record_meeting(staff, m)
+        if may_record_meeting(staff, m)[0]
     ]
     assert len(ready) == 1
     assert ready[0].starts_at <= timezone.now() and ready[0].recording_opens == ""
@@ -75,7 +75,7 @@ def test_one_meeting_has_started_and_is_ready_to_record(demo):
 
 def test_the_assessor_has_an_assignment_to_declare_and_score(demo):
     assessor = User.objects.get(username="assessor")
-    waiting = [a for a in AssessorAssignment.objects.filter(assessor=assessor) if can_declare_conflict(assessor, a)]
+    waiting = [a for a in AssessorAssignment.objects.filter(assessor=assessor) if may_declare_conflict(assessor, a)[0]]
     assert len(waiting) == 1
     # Its matrix compares two assessors: one has scored, the demo's assessor is still to declare.
     call = waiting[0].eoi.call
@@ -90,7 +90,7 @@ def test_the_assessor_has_an_assignment_to_declare_and_score(demo):
 def test_something_waits_for_every_role(demo):
     assert chair_queue(), "the Chair has a case to decide"
     manager = User.objects.get(username="manager")
-    assert any(can_countersign(manager, a) for a in Agreement.objects.filter(status=Agreement.Status.PARTNER_SIGNED))
+    assert any(may_countersign(manager, a)[0] for a in Agreement.objects.filter(status=Agreement.Status.PARTNER_SIGNED))
     assert EvidenceItem.objects.filter(status=EvidenceItem.Status.SUBMITTED).exists()  # staff: to verify
     for name in (PARTNER_A, PARTNER_B):
         assert todos_for(Partner.objects.get(name=name)), name

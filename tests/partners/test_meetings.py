@@ -13,7 +13,7 @@ from hubportal.core.errors import ActionRefused
 from hubportal.core.history import history_for
 from hubportal.models import HistoryEntry, Notification, OutboundEmail
 from partners.models import Meeting, Partner, PartnerType
-from partners.permissions import can_record_meeting
+from partners.permissions import may_record_meeting
 from partners.services import meeting_confirm, meeting_record, meeting_record_refusal, meeting_schedule
 from tests.factories import PartnerFactory
 from tests.partners.factories import MeetingFactory
@@ -186,23 +186,23 @@ def test_the_rule_lets_staff_record_the_meeting_only_at_meeting_scheduled(held_s
     at_stage(held_soon.partner, stage)
     held_soon.refresh_from_db()
     expected = stage == Stage.MEETING_SCHEDULED
-    assert can_record_meeting(staff, held_soon) is expected
-    assert can_record_meeting(manager, held_soon) is expected
+    assert may_record_meeting(staff, held_soon)[0] is expected
+    assert may_record_meeting(manager, held_soon)[0] is expected
 
 
 @pytest.mark.parametrize("who", ["assessor", "chair", "partner_a_user"])
 def test_the_rule_refuses_other_roles_even_at_meeting_scheduled(held_soon, who, request):
     assert held_soon.partner.status == Stage.MEETING_SCHEDULED
-    assert can_record_meeting(request.getfixturevalue(who), held_soon) is False
+    assert may_record_meeting(request.getfixturevalue(who), held_soon)[0] is False
 
 
 def test_the_rule_refuses_a_recorded_or_cancelled_meeting(held_soon, staff):
     Meeting.objects.filter(pk=held_soon.pk).update(recorded_at=timezone.now())
     held_soon.refresh_from_db()
-    assert can_record_meeting(staff, held_soon) is False
+    assert may_record_meeting(staff, held_soon)[0] is False
     Meeting.objects.filter(pk=held_soon.pk).update(recorded_at=None, cancelled_at=timezone.now())
     held_soon.refresh_from_db()
-    assert can_record_meeting(staff, held_soon) is False
+    assert may_record_meeting(staff, held_soon)[0] is False
 
 
 @pytest.mark.parametrize("stage", NOT_SCHEDULED)
@@ -297,11 +297,11 @@ def test_recording_opens_at_the_start_time_and_not_a_minute_before(enquiry, staf
     with time_machine.travel(starts - timedelta(days=3), tick=False):
         meeting = schedule(enquiry, staff, starts_at=starts)
     with time_machine.travel(starts - timedelta(minutes=1), tick=False):
-        assert can_record_meeting(staff, meeting) is False
+        assert may_record_meeting(staff, meeting)[0] is False
         assert meeting.recording_opens == "You can record this meeting from 10:00 on Tuesday 8 December."
         assert meeting_record_refusal(meeting) == meeting.recording_opens
     with time_machine.travel(starts, tick=False):
-        assert can_record_meeting(staff, meeting) is True
+        assert may_record_meeting(staff, meeting)[0] is True
         assert meeting.recording_opens == "" and meeting_record_refusal(meeting) == ""
 
 
