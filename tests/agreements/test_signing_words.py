@@ -67,3 +67,13 @@ def test_the_history_says_signed_in_plain_words_and_the_record_keeps_the_hash(
         history = page[page.index('id="history-title"') :]
         assert "SHA-256" not in history and sha not in history
         assert ", on the exact text of this version." in history
+
+
+def test_the_signature_block_names_the_partner(partner_a, partner_a_user, staff, manager, client_for):
+    agreement = AgreementFactory(partner=partner_a)
+    make_live(agreement, staff=staff, partner_user=partner_a_user, manager=manager)
+    for user, name in ((partner_a_user, "agreements:portal_detail"), (manager, "agreements:detail")):
+        page = client_for(user).get(reverse(name, args=[agreement.pk])).text
+        assert f'<h3 class="h6">For {partner_a.name}</h3>' in page
+        assert "For the partner<" not in page
+        assert f"{partner_a.name}&#x27;s signature (version" in page
