@@ -6,6 +6,24 @@ os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-use
 # Tests (and the browser tests' live server) use plain HTTP on localhost.
 os.environ.setdefault("HTTPS", "false")
 
+# Under pytest-xdist (`-n 2`) each worker has a database of its own
+# (pytest-django adds the worker's suffix); give it its own Redis database
+# (the next number up for gw1) and its own var folder (media, Celery's files)
+# too, so two workers never see each other's keys or files.
+_XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _XDIST_WORKER.startswith("gw"):
+    import re
+    import tempfile
+
+    _index = int(_XDIST_WORKER[2:])
+    _redis = re.fullmatch(r"(redis://[^/]+)/(\d+)", os.environ.get("REDIS_URL", ""))
+    # Once per worker: a process it starts inherits the moved URL.
+    if _redis and os.environ.get("HUBPORTAL_REDIS_MOVED_FOR") != _XDIST_WORKER:
+        os.environ["REDIS_URL"] = f"{_redis[1]}/{int(_redis[2]) + _index}"
+        os.environ["HUBPORTAL_REDIS_MOVED_FOR"] = _XDIST_WORKER
+    if "HUBPORTAL_VAR_DIR" not in os.environ and "MEDIA_ROOT" not in os.environ:
+        os.environ["HUBPORTAL_VAR_DIR"] = tempfile.mkdtemp(prefix=f"hubportal-{_XDIST_WORKER}-")
+
 from hubportal.settings import *  # noqa: E402,F403
 
 ALLOWED_HOSTS = ["*"]

@@ -28,9 +28,13 @@ def require_service(available: bool, what: str) -> None:
     pytest.skip(f"{what} is not available on this machine (CI provides it).")
 
 
-# Tests that start real workers share fixed Redis databases and take minutes of
-# their own: with pytest-xdist (`make test PYTEST_ARGS="-n 2 --dist loadgroup"`)
-# they all run on one worker, one after another, as without it.
+# Tests that start real workers take minutes of their own; they are marked to
+# run on one worker with pytest-xdist's `--dist loadgroup`. NOTE: with pytest 9
+# and xdist 3.8 the mark has no effect (xdist renames `item._nodeid`, which
+# pytest 9 no longer reads: Node.nodeid comes from `_id`), so loadgroup hands
+# out single tests like `--dist load`. Each xdist worker has its own database,
+# Redis database and var folder (hubportal/test_settings.py), so these tests do
+# not share state across workers, but this has not been run to the end yet.
 SERIAL_FILES = {
     "test_real_workers.py",
     "test_celery.py",

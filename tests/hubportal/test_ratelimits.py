@@ -19,6 +19,7 @@ from django.urls import reverse
 from hubportal.models import OutboundEmail
 from hubportal.security.ratelimits import RateLimitDatabaseCache, check_limiter_cache
 from tests.factories import UserFactory
+from tests.hubportal.test_broker_outage import _free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 RESET = "/accounts/password_reset/"
@@ -171,11 +172,14 @@ def test_the_limit_holds_in_total_across_two_server_processes(tmp_path):
     for folder in ("queue", "processed", "control"):
         (tmp_path / "celery" / folder).mkdir(parents=True)
     subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
-    servers = [_server(8101, env), _server(8102, env)]
+    # Free ports, not fixed ones: another pytest-xdist worker or a developer's
+    # server may be listening on any port we would name.
+    ports = (_free_port(), _free_port())
+    servers = [_server(port, env) for port in ports]
     try:
-        for port in (8101, 8102):
+        for port in ports:
             _wait_up(port)
-        answers = [_reset_request(port, "chair@example.org") for port in (8101, 8102) * 4]
+        answers = [_reset_request(port, "chair@example.org") for port in ports * 4]
     finally:
         for server in servers:
             server.terminate()

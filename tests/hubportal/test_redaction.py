@@ -3,7 +3,6 @@ reset) never reach the logs or the audit table."""
 
 import io
 import logging
-import secrets
 from datetime import timedelta
 from types import SimpleNamespace
 
@@ -14,7 +13,8 @@ from hubportal.models import AuditEvent
 from hubportal.security.audit import audit
 from hubportal.security.redaction import HIDDEN, RedactingGunicornLogger, RedactTokensFilter, redact
 
-TOKEN = secrets.token_urlsafe(32)
+# Fixed, so that every pytest-xdist worker collects the same test ids.
+TOKEN = "FKkpHG48dAciz6qknZBy_wFwTeKHJAvF6HCgisIxVwU"
 
 
 @pytest.mark.parametrize(
