@@ -3,6 +3,7 @@ confirm step before it is recorded (agreements.services.recommendation_decide
 is what does it)."""
 
 from agreements.models import Agreement, TerminationRecommendation
+from hubportal.core.words import possessive
 
 
 def decision_effects(recommendation: TerminationRecommendation, decision: str) -> list[str]:
@@ -15,7 +16,9 @@ def decision_effects(recommendation: TerminationRecommendation, decision: str) -
     if upheld and recommendation.kind == TerminationRecommendation.Kind.TERMINATE:
         effects = [f"“{agreement.title}” is terminated at once."]
         if partnership:
-            effects.append(f"{partner.name}'s partnership is terminated: it can read its records and nothing more.")
+            effects.append(
+                f"{possessive(partner.name)} partnership is terminated: it can read its records and nothing more."
+            )
             withdrawn = list(others.order_by("academic_year", "pk"))
             effects.append(
                 "Its open agreements not yet in force are withdrawn: "
@@ -41,7 +44,7 @@ def decision_effects(recommendation: TerminationRecommendation, decision: str) -
     else:
         effects = [f"“{agreement.title}” carries on."]
         if recommendation.partnership_suspended:
-            effects.append(f"{partner.name}'s suspension, made pending your decision, is lifted.")
-    effects.append(f"{partner.name}'s users and Hub staff are told of your decision and your reasons.")
+            effects.append(f"{possessive(partner.name)} suspension, made pending your decision, is lifted.")
+    effects.append(f"{possessive(partner.name)} users and Hub staff are told of your decision and your reasons.")
     effects.append("Your decision is final: once recorded it is locked and cannot be changed.")
     return effects

@@ -45,6 +45,7 @@ from hubportal.core.history import record, transition
 from hubportal.core.hub import current_hub
 from hubportal.core.outbox import queue_email
 from hubportal.core.users import partner_users
+from hubportal.core.words import possessive
 from hubportal.core.working_days import add_working_days
 from hubportal.messaging.notifications import notify, render_kind
 from hubportal.models import User
@@ -125,7 +126,7 @@ def decision_effects(complaint: Complaint) -> list[str]:
     for recipient in complainant_recipients(complaint):
         effects.append(f"{recipient}: your findings, decision and reasons.")
     if complaint.partner_id:
-        effects.append(f"{complaint.partner.name}'s users: your decision and reasons, not your findings.")
+        effects.append(f"{possessive(complaint.partner.name)} users: your decision and reasons, not your findings.")
     effects.append("Hub staff handling complaints: your decision, with a link to the case.")
     if complaint.partner_id and open_recommendations(complaint):
         effects.append(

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hubportal.core.todo import Todo, todo_source
+from hubportal.core.words import midsentence
 from partners.evidence_status import EVIDENCE_STAGES, findings
 from partners.models import Partner
 
@@ -45,7 +46,7 @@ def onboarding_todos(partner: Partner, today: date) -> list[Todo]:
     _, problems = findings([partner.pk], today).get(partner.pk, (None, []))
     for f in problems:
         url = reverse("partners:evidence_upload", kwargs={"type_pk": f.evidence_type.pk})
-        name = f.evidence_type.name
+        name = midsentence(f.evidence_type.name)
         text = {
             "missing": f"Upload your {name}",
             "rejected": f"Upload a new {name}: the last one was not accepted",

@@ -40,6 +40,7 @@ from hubportal.core.listpage import list_page
 from hubportal.core.lists import page_of, querystring
 from hubportal.core.roles import chair_required, hub_staff_required, is_hub_staff
 from hubportal.core.users import partner_users
+from hubportal.core.words import possessive
 from partners.models import PartnerType
 
 LIST_COLUMNS = [
@@ -185,7 +186,7 @@ def agreement_issue_view(request: HttpRequest, pk: int) -> HttpResponse:
     attempt(
         request,
         lambda: services.agreement_issue(agreement=agreement, actor=request.user),
-        f"Issued. {agreement.partner.name}'s users have been asked to sign it.",
+        f"Issued. {possessive(agreement.partner.name)} users have been asked to sign it.",
     )
     return redirect("agreements:detail", pk=agreement.pk)
 

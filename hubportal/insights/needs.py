@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hubportal.core import roles
+from hubportal.core.words import midsentence
 
 SHOWN = 8  # items in the list; the count per kind says how many wait in all
 
@@ -134,7 +135,7 @@ def evidence_to_check(user, today: date) -> tuple[list[Need], Kind]:
     )
     items = [
         Need(
-            f"Check {possessive(e.partner.name)} {e.evidence_type.name}",
+            f"Check {possessive(e.partner.name)} {midsentence(e.evidence_type.name)}",
             reverse("partners:evidence_review", args=[e.pk]),
             _day(e.uploaded_at, today),
             "evidence",

@@ -28,8 +28,14 @@ from hubportal.messaging.wording_samples import has_sample, sample_contexts
 from hubportal.models import MessageTemplate
 
 # The engine every message is rendered with. Emails are plain text: no HTML
-# escaping of names like "O'Brien & Co".
-text_engine = Engine(dirs=[str(d) for d in settings.TEMPLATES[0]["DIRS"]], app_dirs=True, autoescape=False)
+# escaping of names like "O'Brien & Co". The Hub's word filters (possessive,
+# midsentence, money, ...) are built in: "{{ partner.name|possessive }}".
+text_engine = Engine(
+    dirs=[str(d) for d in settings.TEMPLATES[0]["DIRS"]],
+    app_dirs=True,
+    autoescape=False,
+    builtins=["hubportal.templatetags.hub"],
+)
 
 # Every message is rendered with these (hubportal.messaging.notifications.render_kind).
 ALWAYS_AVAILABLE = {"recipient", "site_url", "url", "hub", "hub_name"}

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from hubportal.core.errors import ActionRefused, require
 from hubportal.core.roles import hub_staff_required, is_hub_staff, is_partner_user
 from hubportal.core.uploads import SecureFileField, serve_private_file
+from hubportal.core.words import midsentence
 from hubportal.records_import import services
 from hubportal.records_import.kinds import KINDS
 from hubportal.records_import.models import ImportRun, LegacySignedCopy
@@ -190,6 +191,6 @@ def legacy_evidence_attach(request: HttpRequest, pk: int) -> HttpResponse:
         except ActionRefused as error:
             form.add_error("file", str(error))
         else:
-            messages.success(request, f"The file is attached to {item.evidence_type.name}.")
+            messages.success(request, f"The file is attached to {midsentence(item.evidence_type.name)}.")
             return redirect(back)
     return render(request, "records_import/legacy_evidence.html", {"item": item, "form": form, "back": back})

@@ -32,3 +32,4 @@ def status_badge(obj, field: str = "status"):
 register.filter("possessive", words.possessive)
 register.filter("midsentence", words.midsentence)
 register.filter("clause", words.clause)
+register.filter("plain_note", words.plain_note)

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from hubportal.core.errors import ActionRefused, require
 from hubportal.core.roles import partner_required
 from hubportal.core.todo import todos_for
+from hubportal.core.words import midsentence
 from partners import forms, permissions, selectors, services
 from partners.guidance import NEXT_STEPS, journey
 from partners.models import EvidenceItem, EvidenceType
@@ -110,7 +111,10 @@ def evidence_upload(request: HttpRequest, type_pk: int) -> HttpResponse:
         except ActionRefused as refusal:
             messages.error(request, str(refusal))
         else:
-            messages.success(request, f"Thank you: your {evidence_type} is uploaded. We will check it and tell you.")
+            messages.success(
+                request,
+                f"Thank you: your {midsentence(evidence_type.name)} is uploaded. We will check it and tell you.",
+            )
             return redirect("partners:portal_evidence")
     example_expiry = services.default_expiry(evidence_type, partner, timezone.localdate())
     return render(

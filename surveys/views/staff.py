@@ -19,6 +19,7 @@ from hubportal.core.exports import export_format, export_rows, rows_by_chunk, xl
 from hubportal.core.history import history_for
 from hubportal.core.lists import int_param, page_of, querystring
 from hubportal.core.roles import hub_staff_required
+from hubportal.core.words import possessive
 from hubportal.models import Term
 from partners.models import Partner
 from surveys import aggregates, codes, permissions, selectors, services
@@ -499,7 +500,9 @@ def request_accept(request: HttpRequest, pk: int) -> HttpResponse:
     except ActionRefused as refusal:
         messages.error(request, str(refusal))
     else:
-        messages.success(request, f"Accepted {survey_request.partner}'s {survey_request.round.term} survey.")
+        messages.success(
+            request, f"Accepted {possessive(survey_request.partner.name)} {survey_request.round.term} survey."
+        )
     return redirect("surveys:request_detail", survey_request.pk)
 
 

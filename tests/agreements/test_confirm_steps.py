@@ -48,6 +48,13 @@ def test_the_confirm_page_says_why_it_cannot_be_issued_yet(staff, partner_a, cli
     assert "It cannot be issued yet" in page and "Issue it and email them" not in page
 
 
+def test_when_nobody_can_sign_the_confirm_page_links_to_inviting_a_user(staff, partner_a, client_for):
+    lonely = AgreementFactory(partner=partner_a)
+    page = client_for(staff).get(issue_url(lonely)).text
+    invite = reverse("partners:invite_user", args=[partner_a.pk])
+    assert f'href="{invite}" data-invite-link>Invite a user of {partner_a.name}</a>' in page
+
+
 def test_the_issue_confirm_page_is_for_staff_and_drafts_only(staff, draft, partner_a_user, partner_b_user, client_for):
     assert client_for(partner_a_user).get(issue_url(draft)).status_code == 403
     assert client_for(staff).get(reverse("agreements:issue", args=[9999])).status_code == 404

@@ -77,7 +77,7 @@ def test_staff_see_what_waits_on_them_oldest_first_each_linking_to_its_action(cl
         "meetings": 1,
     }
     html = section(response.content.decode())
-    assert "Check Oldest Evidence Ltd’s Insurance of Oldest Evidence Ltd" in html
+    assert "Check Oldest Evidence Ltd’s insurance of Oldest Evidence Ltd" in html
     assert "Waiting 9 days" in html
     assert "Later Music" not in html
     # A plain staff member neither countersigns nor answers complaints at stage one.

@@ -3,7 +3,7 @@
 import pytest
 from django.template import Context, Template
 
-from hubportal.core.words import clause, midsentence, possessive
+from hubportal.core.words import clause, midsentence, plain_note, possessive
 
 
 @pytest.mark.parametrize(
@@ -41,3 +41,22 @@ def test_the_filters_in_a_template():
     assert template.render(Context({"name": "Harborough Youth Strings", "kind": "Enhanced DBS check"})) == (
         "Harborough Youth Strings&#x27; enhanced DBS check"  # escaped, as HTML shows it
     )
+
+
+@pytest.mark.parametrize(
+    "note, expected",
+    [
+        (
+            "Signed by Ann (Director); SHA-256 " + "a" * 64 + ".",
+            "Signed by Ann (Director), on the exact text of this version.",
+        ),
+        (
+            "Countersigned by Sam (SM); SHA-256 " + "b" * 64 + ". It goes live on 1 September 2027.",
+            "Countersigned by Sam (SM), on the exact text of this version. It goes live on 1 September 2027.",
+        ),
+        ("Version 1.", "Version 1."),
+        (None, ""),
+    ],
+)
+def test_plain_note_leaves_the_fingerprint_to_the_record(note, expected):
+    assert plain_note(note) == expected

@@ -104,15 +104,15 @@ def test_the_to_do_list_asks_for_missing_rejected_expired_and_expiring_evidence(
     insurance = EvidenceType.objects.get(name="Public liability insurance")
     items = todo_texts(verified)
     assert (
-        "Renew your Public liability insurance before it expires",
+        "Renew your public liability insurance before it expires",
         TODAY + timedelta(days=12),
         reverse("partners:evidence_upload", kwargs={"type_pk": insurance.pk}),
     ) in items
     assert ("Renew your DBS Update Service subscription: it has expired", TODAY - timedelta(days=2)) in [
         i[:2] for i in items
     ]
-    assert ("Upload your Safeguarding policy", None) in [i[:2] for i in items]
-    assert ("Upload a new Data protection policy: the last one was not accepted", None) in [i[:2] for i in items]
+    assert ("Upload your safeguarding policy", None) in [i[:2] for i in items]
+    assert ("Upload a new data protection policy: the last one was not accepted", None) in [i[:2] for i in items]
     assert len(items) == 4
 
 
@@ -134,7 +134,7 @@ def test_the_to_do_list_asks_the_partner_to_confirm_its_meeting(partner_a, staff
 def test_the_portal_home_shows_the_partners_to_do_and_health(verified, partner_a_user, client_for):
     set_item(verified, "Public liability insurance", status=Status.EXPIRED)
     response = client_for(partner_a_user).get(reverse("portal_home"))
-    assert "Renew your Public liability insurance: it has expired" in response.text
+    assert "Renew your public liability insurance: it has expired" in response.text
     assert "Public liability insurance: expired" in response.text
 
 

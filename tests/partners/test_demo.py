@@ -51,7 +51,7 @@ def test_partner_a_has_health_reasons_and_things_to_do(demo):
     # Its staff training was renewed early: the verified copy holds while staff check the new one.
     assert standing_of(partner).standing == Standing.ACTIVE
     todo = [t.text for t in todos_for(partner)]
-    assert "Renew your Public liability insurance before it expires" in todo
+    assert "Renew your public liability insurance before it expires" in todo
     assert Partner.objects.get(name=PARTNER_B).evidence.filter(status="verified").count() == 10
     partner_b = Partner.objects.get(name=PARTNER_B)
     assert minimum_standards([partner_b.pk], timezone.localdate()) == {}  # B's evidence is all in order
