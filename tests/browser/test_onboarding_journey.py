@@ -265,7 +265,7 @@ def test_a_new_partner_from_enquiry_to_a_live_agreement_with_every_early_step_re
     visit(page, f"/staff/agreements/{agreement.pk}/")
     expect(page.get_by_role("link", name="Countersign for the Hub")).to_have_count(0)
     page.goto(f"/staff/agreements/{agreement.pk}/countersign/")
-    see(page, "This agreement is issued for signature. The Hub signs once the partner has signed.")
+    see(page, "This agreement is issued for signature. The Hub signs after the partner has signed.")
 
     # 8. The partner's signatory signs from their home page.
     switch_user(page, SIGNATORY_EMAIL, PASSWORD)
