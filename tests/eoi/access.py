@@ -54,6 +54,7 @@ RULES = {
     "eoi:portal_eois": rule(PARTNERS),
     "eoi:portal_eoi": rule({"partner_a"}, args=_pk("eoi_draft"), scoped=True),
     "eoi:eoi_edit": rule({"partner_a"}, args=_pk("eoi_draft"), methods=("GET", "POST"), scoped=True),
+    "eoi:eoi_check": rule({"partner_a"}, args=_pk("eoi_draft"), methods=("GET", "POST"), scoped=True),
     "eoi:eoi_withdraw": rule(
         {"partner_a"}, args=_pk("eoi_draft"), methods=("POST",), ok_post=frozenset({302}), scoped=True
     ),

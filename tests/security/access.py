@@ -130,6 +130,7 @@ RULES: dict[str, Rule] = {
     "board_reports": rule(HUB_STAFF | {"chair"}, methods=("GET", "POST"), ok_post=frozenset({400})),
     "board_report": rule(HUB_STAFF | {"chair"}, args=lambda s: {"pk": _board_report(s).pk}),
     "board_report_status": rule(HUB_STAFF | {"chair"}, args=lambda s: {"pk": _board_report(s).pk}),
+    "board_report_preview": rule(HUB_STAFF | {"chair"}, args=lambda s: {"pk": _board_report(s).pk}),
     "board_report_pdf": rule(HUB_STAFF | {"chair"}, args=lambda s: {"pk": _board_report(s).pk}),
     "board_report_xlsx": rule(HUB_STAFF | {"chair"}, args=lambda s: {"pk": _board_report(s).pk}),
 }

@@ -65,9 +65,18 @@ RULES = {
     # The partner portal: partner B gets 404 for partner A's records.
     "surveys:portal_surveys": rule(PARTNERS),
     "surveys:portal_request": rule(PARTNER_A, args=_pk("survey_request"), methods=GET_POST, scoped=True),
+    "surveys:portal_request_check": rule(PARTNER_A, args=_pk("survey_request"), methods=GET_POST, scoped=True),
     "surveys:portal_evaluations": rule(PARTNERS),
     "surveys:portal_evaluation": rule(
         PARTNER_A, args=lambda s: {"agreement_pk": s["evaluation"].agreement_id}, methods=GET_POST, scoped=True
+    ),
+    # The sample's evaluation is not a draft partner A may edit: the check page sends it to the evaluation.
+    "surveys:portal_evaluation_check": rule(
+        PARTNER_A,
+        args=lambda s: {"agreement_pk": s["evaluation"].agreement_id},
+        methods=GET_POST,
+        ok=frozenset({200, 302}),
+        scoped=True,
     ),
     "surveys:portal_case_study_create": rule(PARTNERS, methods=GET_POST),
     "surveys:portal_case_study": rule(PARTNER_A, args=_pk("case_study"), methods=GET_POST, scoped=True),
