@@ -17,12 +17,22 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db.models import Count, F, QuerySet, Window
+from django.db.models import Case, Count, F, QuerySet, When, Window
 from django.urls import reverse
 from django.utils import timezone
 
+from agreements.models import Agreement
+from complaints.models import Complaint
+from complaints.permissions import handles_stage_one
+from complaints.selectors import complaints_for
+from eoi.models import ExpressionOfInterest
+from eoi.selectors import assessments_for
 from hubportal.core import roles
+from hubportal.core.chair import chair_queue
 from hubportal.core.words import midsentence
+from partners.models import EvidenceItem, Meeting, Partner
+from partners.selectors import evidence_visible_to
+from surveys.models import ProjectEvaluation, SurveyRequest
 
 SHOWN = 8  # items in the list; the count per kind says how many wait in all
 
@@ -124,8 +134,6 @@ def _link(name: str, query: str = "") -> str:
 
 
 def evidence_to_check(user, today: date) -> tuple[list[Need], Kind]:
-    from partners.models import EvidenceItem
-    from partners.selectors import evidence_visible_to
 
     rows, count = _oldest(
         evidence_visible_to(user)
@@ -147,7 +155,6 @@ def evidence_to_check(user, today: date) -> tuple[list[Need], Kind]:
 
 
 def returns_to_accept(user, today: date) -> tuple[list[Need], Kind]:
-    from surveys.models import SurveyRequest
 
     rows, count = _oldest(
         SurveyRequest.objects.visible_to(user)
@@ -175,7 +182,6 @@ def returns_to_accept(user, today: date) -> tuple[list[Need], Kind]:
 
 
 def evaluations_to_accept(user, today: date) -> tuple[list[Need], Kind]:
-    from surveys.models import ProjectEvaluation
 
     rows, count = _oldest(
         ProjectEvaluation.objects.visible_to(user)
@@ -204,7 +210,6 @@ def evaluations_to_accept(user, today: date) -> tuple[list[Need], Kind]:
 
 def meetings_to_record(user, today: date) -> tuple[list[Need], Kind]:
     """Introductory meetings that have started and have no record yet."""
-    from partners.models import Meeting, Partner
 
     rows, count = _oldest(
         Meeting.objects.filter(
@@ -234,7 +239,6 @@ def meetings_to_record(user, today: date) -> tuple[list[Need], Kind]:
 
 def agreements_to_countersign(user, today: date) -> tuple[list[Need], Kind]:
     """Agreements the partner has signed, waiting for the Hub's signature (the Service Manager's)."""
-    from agreements.models import Agreement
 
     rows, count = _oldest(
         Agreement.objects.visible_to(user)
@@ -263,10 +267,6 @@ def agreements_to_countersign(user, today: date) -> tuple[list[Need], Kind]:
 
 def complaints_due(user, today: date) -> tuple[list[Need], Kind]:
     """Complaints at stage one, the Service Manager's: acknowledge or respond, by the deadline."""
-    from django.db.models import Case, When
-
-    from complaints.models import Complaint
-    from complaints.selectors import complaints_for
 
     Status = Complaint.Status
     next_deadline = Case(When(status=Status.RECEIVED, then=F("acknowledge_by")), default=F("respond_by"))
@@ -297,7 +297,6 @@ def complaints_due(user, today: date) -> tuple[list[Need], Kind]:
 
 def staff_needs(user, today: date) -> Needs:
     """What waits on a Hub staff member (more for the Service Manager)."""
-    from complaints.permissions import handles_stage_one
 
     sources = [
         lambda: evidence_to_check(user, today),
@@ -322,8 +321,6 @@ def _truthy(answer) -> bool:
 
 def assessor_needs(user, today: date) -> Needs:
     """Conflicts to declare, then EOIs to score once their call has closed; soonest closing call first."""
-    from eoi.models import ExpressionOfInterest
-    from eoi.selectors import assessments_for
 
     def declare():
         rows, count = _oldest(assessments_for(user).filter(has_conflict=None, completed_at=None))
@@ -377,7 +374,6 @@ def assessor_needs(user, today: date) -> Needs:
 
 def chair_needs(today: date) -> Needs:
     """The Chair's queue (hubportal.core.chair), oldest first: every case is one to decide."""
-    from hubportal.core.chair import chair_queue
 
     queue = chair_queue()
     items = [
