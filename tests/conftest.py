@@ -12,6 +12,7 @@ from django.core.cache import cache, caches
 from django.core.management import call_command
 from django.db import transaction
 from django.test import Client, override_settings
+from pytest_django.plugin import blocking_manager_key
 
 from hubportal.core import roles
 from tests.factories import PartnerFactory, UserFactory, partner_user
@@ -62,25 +63,32 @@ REFERENCE_DATA = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def _reference_data(request):
+def _is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return (marker is not None and bool(marker.kwargs.get("transaction"))) or bool(
+        {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ()))
+    )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
     """A transactional test (browser tests, threads) empties every table when it
     ends, taking the reference data the migrations seeded with it; put it back
-    for the next one, as a fresh `migrate` would have it."""
-    marker = request.node.get_closest_marker("django_db")
-    transactional = (marker is not None and marker.kwargs.get("transaction")) or bool(
-        {"transactional_db", "live_server"} & set(request.fixturenames)
-    )
-    if not transactional:
-        return
-    request.getfixturevalue("transactional_db")
-    from django.apps import apps
+    at once, as a fresh `migrate` would have it, for whatever test runs next.
+    (Not at the start of the next transactional test: under pytest-xdist's
+    `--dist loadfile` a worker runs files in the order it is given them, so a
+    plain test or a module's data may come next.)"""
+    result = yield
+    if _is_transactional(item):
+        from django.apps import apps
 
-    from partners.models import District
+        from partners.models import District
 
-    if not District.objects.exists():
-        for module in REFERENCE_DATA:
-            import_module(module).seed(apps, None)
+        with item.config.stash[blocking_manager_key].unblock():
+            if not District.objects.exists():
+                for module in REFERENCE_DATA:
+                    import_module(module).seed(apps, None)
+    return result
 
 
 @pytest.fixture(autouse=True)
