@@ -140,8 +140,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
 def staff_home(request: HttpRequest) -> HttpResponse:
     """What needs this person now, then the figures: every count links to the list
     behind it. Assessors, who score EOIs and see no partnership figures, get
-    their assignments. "Needs you now" is read fresh (not cached): what someone
-    has just done must leave it at once."""
+    their assignments. "Needs you now" is this person's own, cached like the
+    figures: every change that adds or clears a need is a transition, whose
+    history row drops the cache as it commits, so what someone has just done
+    leaves the list at once (and a meeting that starts shows within a minute)."""
     today = timezone.localdate()
     if not roles.is_hub_staff(request.user):
         return render(
@@ -163,7 +165,12 @@ def staff_home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "staff/home.html",
-        {**figures, "glance": dashboard.glance(figures), "needs": needs.staff_needs(user, today), "today": today},
+        {
+            **figures,
+            "glance": dashboard.glance(figures),
+            "needs": cached(f"staff-needs:{user.pk}:{today}", lambda: needs.staff_needs(user, today)),
+            "today": today,
+        },
     )
 
 

@@ -224,3 +224,20 @@ def test_complaints_are_headed_by_how_many_are_open_apart_from_closed_and_decide
     assert "1 open, by stage" in block and "2 closed or decided" in block
     opened, finished = block.split("2 closed or decided")
     assert 'data-stat="closed"' not in opened and 'data-stat="closed"' in finished
+
+
+def test_what_someone_has_just_done_leaves_the_list_at_once(
+    client_for, staff, waiting_for_staff, django_capture_on_commit_callbacks
+):
+    """The list is cached like the figures; the transition's history row drops it."""
+    from partners.services import evidence_verify
+
+    client = client_for(staff)
+    old = waiting_for_staff["old"]
+    review = reverse("partners:evidence_review", args=[old.pk])
+    assert review in [n.url for n in client.get(reverse("staff_home")).context["needs"].items]
+    with django_capture_on_commit_callbacks(execute=True):
+        evidence_verify(item=old, actor=staff)
+    again = client.get(reverse("staff_home")).context["needs"]
+    assert review not in [n.url for n in again.items]
+    assert {k.key: k.count for k in again.kinds}["evidence"] == 1

@@ -34,8 +34,8 @@ KEY_PAGES = [
         "Staff dashboard",
         # Conditional aggregates: one query per table (partners with their evidence, rounds
         # with their requests, agreements, calls with their EOIs, complaints), plus health,
-        # plus one read per kind of work in "Needs you now" (issue 21), never cached so
-        # that what a person has just done leaves the list at once.
+        # plus one read per kind of work in "Needs you now" (issue 21; cached like the
+        # figures, so a second look reads none of them).
         TARGET + 6,
         "a count or a health rating per partner, agreement, round, call or complaint",
     ),
