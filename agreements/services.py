@@ -49,11 +49,11 @@ from agreements.permissions import (
     standing_allows,
 )
 from agreements.text import canonical_text, sha256
-from eoi.funding import HUB_GRANT, IN_KIND, check_match_funding, pounds
 from hubportal.core.academic_years import AcademicYear, academic_year_for, current_academic_year
 from hubportal.core.actions import enforce
 from hubportal.core.errors import ActionRefused, require
 from hubportal.core.history import can_move, record, transition
+from hubportal.core.match_funding import HUB_GRANT, IN_KIND, check_match_funding, pounds
 from hubportal.core.money import to_money
 from hubportal.core.roles import is_hub_staff
 from hubportal.core.users import hub_staff_users, partner_users
@@ -350,7 +350,7 @@ def money_problems(
     agreement: Agreement, *, hub_contribution: Decimal | None, match_funding_commitment: Decimal | None
 ) -> list[str]:
     """What is wrong with a project agreement's money, as sentences that say
-    what to do: the match-funding rule (eoi.funding.check_match_funding, where
+    what to do: the match-funding rule (hubportal.core.match_funding, where
     it lives) on a total cost of the contribution plus the match commitment,
     under the terms of the award's call, and no more Hub money than the award.
     Used by the edit form, the edit service and the issue check alike. Empty
@@ -361,10 +361,8 @@ def money_problems(
     eoi = agreement.eoi
     threshold, in_kind_counts, in_kind, award = DEFAULT_MATCH_THRESHOLD, True, Decimal("0.00"), None
     if eoi is not None:
-        from eoi.models import Award
-
         threshold, in_kind_counts = eoi.call.match_threshold_percent, eoi.call.in_kind_counts
-        award = Award.objects.filter(eoi=eoi).first()
+        award = eoi.award if eoi.has_award else None
         # The part of the commitment the EOI said would come in kind, which
         # counts towards the match only where the call allows.
         sources = eoi.funding_sources.all()

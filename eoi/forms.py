@@ -6,10 +6,10 @@ from decimal import Decimal
 from django import forms
 from django.forms import formset_factory
 
-from eoi.funding import HUB_GRANT, MatchCheck, check_match_funding
 from eoi.models import CALL_TERMS, Call, ExpressionOfInterest, FundingSource, Gap, NeedsAnalysis
 from hubportal.core import text_limits
 from hubportal.core.academic_years import academic_year_choices
+from hubportal.core.match_funding import HUB_GRANT, MatchCheck, check_match_funding
 from hubportal.core.uploads import SecureFileField
 from partners.models import PartnerType
 

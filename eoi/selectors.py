@@ -8,7 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
-from eoi.funding import MatchCheck, check_eoi, check_under_call
+from eoi.funding import check_eoi, check_under_call
 from eoi.models import (
     AssessorAssignment,
     BudgetLine,
@@ -22,6 +22,7 @@ from eoi.models import (
     ProcurementBand,
     Score,
 )
+from hubportal.core.match_funding import MatchCheck
 from hubportal.core.roles import ASSESSOR
 from hubportal.models import User
 
