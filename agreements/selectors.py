@@ -201,6 +201,25 @@ def agreements_for_roll_forward(start_year: int) -> QuerySet[Agreement]:
     )
 
 
+def chair_decisions_on(partner_ids: list[int]) -> tuple[set[int], dict[int, int]]:
+    """The Chair's upheld decisions on these partners' partnership agreements, for
+    their standing (partners.standing reads them through this, set in
+    AgreementsConfig.ready): the partners terminated, and for each partner not
+    renewed the earliest academic year (its start) after which it is not. One query."""
+    terminated, not_renewed = set(), {}
+    upheld = TerminationRecommendation.objects.filter(
+        agreement__partner_id__in=partner_ids,
+        agreement__kind=Agreement.Kind.PARTNERSHIP,
+        decision=TerminationRecommendation.Decision.UPHELD,
+    ).values_list("agreement__partner_id", "kind", "agreement__academic_year")
+    for partner_id, kind, year in upheld:
+        if kind == TerminationRecommendation.Kind.TERMINATE:
+            terminated.add(partner_id)
+        else:
+            not_renewed[partner_id] = min(year, not_renewed.get(partner_id, year))
+    return terminated, not_renewed
+
+
 def latest_completed_reviews(agreement_ids) -> dict[int, AnnualReview]:
     """Each agreement's latest completed review, in one query."""
     latest = {}
