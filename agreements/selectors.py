@@ -23,6 +23,7 @@ from hubportal.core.academic_years import AcademicYear
 from hubportal.core.registry import Registry
 from hubportal.core.shared_reads import read_once
 from hubportal.models import User
+from partners.models import PartnerType
 
 
 def agreements_for(user) -> QuerySet[Agreement]:
@@ -167,8 +168,6 @@ def templates_for(user) -> QuerySet[AgreementTemplate]:
 
 
 def partner_types_without_template():
-    from partners.models import PartnerType
-
     return PartnerType.objects.filter(agreement_template__isnull=True, is_active=True)
 
 

@@ -60,7 +60,7 @@ from hubportal.core.users import hub_staff_users, partner_users
 from hubportal.core.words import possessive
 from hubportal.messaging.notifications import notify
 from partners.models import Partner
-from partners.services import partner_move
+from partners.services import partner_move, partner_suspend
 from partners.standing import Action, require_standing, standings_of
 
 Status = Agreement.Status
@@ -139,19 +139,6 @@ def _partner_to(partner: Partner, to: str, *, actor, reason: str) -> None:
             )
         partner = partner_move(partner=partner, to=via, actor=actor, reason=reason)
     partner_move(partner=partner, to=to, actor=actor, reason=reason)
-
-
-def _suspend_partner(partner: Partner, *, actor, reason: str) -> bool:
-    """Suspend through the partners app's own action where it exists (it tells
-    the partner and staff); returns whether the partner was told already."""
-    from partners import services as partner_services
-
-    suspend = getattr(partner_services, "partner_suspend", None)
-    if suspend is not None:
-        suspend(partner=partner, actor=actor, reason=reason)
-        return True
-    partner_move(partner=partner, to=Partner.Stage.SUSPENDED, actor=actor, reason=reason)
-    return False
 
 
 # Drafting and editing.
@@ -1140,16 +1127,12 @@ def recommendation_raise(
                 raise ActionRefused(
                     f"{partner.name} is {partner.get_status_display().lower()}, so the partnership cannot be suspended."
                 )
-            told = _suspend_partner(
-                partner, actor=actor, reason=f"Safeguarding concern, pending the Chair's decision: {evidence[:200]}"
+            # The partners app's own action: it tells the partner and staff.
+            partner_suspend(
+                partner=partner,
+                actor=actor,
+                reason=f"Safeguarding concern, pending the Chair's decision: {evidence[:200]}",
             )
-            if not told:
-                notify(
-                    kind="agreements_partnership_suspended",
-                    recipients=partner_users(partner),
-                    context={"agreement": agreement, "recommendation": recommendation},
-                    url=portal_url(agreement),
-                )
         recommendation.partnership_suspended = True
         recommendation.save(update_fields=["partnership_suspended"])
     notify(

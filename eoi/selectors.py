@@ -23,7 +23,7 @@ from eoi.models import (
     Score,
 )
 from hubportal.core.match_funding import MatchCheck
-from hubportal.core.roles import ASSESSOR
+from hubportal.core.roles import ASSESSOR, is_hub_staff
 from hubportal.models import User
 
 TWO_PLACES = Decimal("0.01")
@@ -58,8 +58,6 @@ def get_eoi_for(user, pk: int) -> ExpressionOfInterest:
 
 def get_assignment_for(user, pk: int) -> AssessorAssignment:
     """An assessor's own assignment; staff may fetch any (to remove it)."""
-    from hubportal.core.roles import is_hub_staff
-
     assignments = AssessorAssignment.objects.select_related("eoi__call", "eoi__partner", "assessor")
     if not is_hub_staff(user):
         assignments = assignments.filter(assessor_id=user.pk)
