@@ -34,6 +34,7 @@ from django.core.files.storage import default_storage
 from django.db.models import Q
 from django.utils import timezone
 
+from agreements import services
 from agreements.models import (
     Agreement,
     AgreementVersion,
@@ -809,8 +810,6 @@ def project_to_live(agreement: Agreement, *, users: dict[str, User], instalments
     """For the commissioning demo: take a drafted project agreement through
     dates, an outcome, a schedule (``instalments``: (milestone, due_on, amount)),
     issue and both signatures with the real services."""
-    from agreements import services
-
     partner_user = User.objects.filter(partner=agreement.partner, groups__name=roles.PARTNER).first()
     if agreement.status != Status.DRAFT or partner_user is None:
         return agreement

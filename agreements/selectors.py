@@ -5,6 +5,7 @@ from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import date as date_format
 from django.urls import reverse
+from django.utils import timezone
 
 from agreements.models import (
     Agreement,
@@ -19,8 +20,10 @@ from agreements.models import (
 from agreements.permissions import can_see_recommendation
 from hubportal.core import roles
 from hubportal.core.academic_years import AcademicYear
+from hubportal.core.registry import Registry
 from hubportal.core.shared_reads import read_once
 from hubportal.models import User
+from partners.models import PartnerType
 
 
 def agreements_for(user) -> QuerySet[Agreement]:
@@ -165,8 +168,6 @@ def templates_for(user) -> QuerySet[AgreementTemplate]:
 
 
 def partner_types_without_template():
-    from partners.models import PartnerType
-
     return PartnerType.objects.filter(agreement_template__isnull=True, is_active=True)
 
 
@@ -199,6 +200,25 @@ def agreements_for_roll_forward(start_year: int) -> QuerySet[Agreement]:
     )
 
 
+def chair_decisions_on(partner_ids: list[int]) -> tuple[set[int], dict[int, int]]:
+    """The Chair's upheld decisions on these partners' partnership agreements, for
+    their standing (partners.standing reads them through this, set in
+    AgreementsConfig.ready): the partners terminated, and for each partner not
+    renewed the earliest academic year (its start) after which it is not. One query."""
+    terminated, not_renewed = set(), {}
+    upheld = TerminationRecommendation.objects.filter(
+        agreement__partner_id__in=partner_ids,
+        agreement__kind=Agreement.Kind.PARTNERSHIP,
+        decision=TerminationRecommendation.Decision.UPHELD,
+    ).values_list("agreement__partner_id", "kind", "agreement__academic_year")
+    for partner_id, kind, year in upheld:
+        if kind == TerminationRecommendation.Kind.TERMINATE:
+            terminated.add(partner_id)
+        else:
+            not_renewed[partner_id] = min(year, not_renewed.get(partner_id, year))
+    return terminated, not_renewed
+
+
 def latest_completed_reviews(agreement_ids) -> dict[int, AnnualReview]:
     """Each agreement's latest completed review, in one query."""
     latest = {}
@@ -208,41 +228,22 @@ def latest_completed_reviews(agreement_ids) -> dict[int, AnnualReview]:
     return latest
 
 
+# What other apps know for an annual review (monitoring: the survey returns;
+# complaints: those about the partner this year). Each says it in its own
+# <app>/annual_review.py with @review_fact, so agreements imports neither.
+review_facts = Registry("annual_review")
+review_fact = review_facts.register
+
+
 def review_prefill(agreement: Agreement) -> dict:
-    """What the portal already knows for an annual review: the agreement's survey
-    returns against their deadlines and the complaints about the partner this year."""
-    from django.utils import timezone
-
-    from complaints.models import Complaint
-    from surveys.selectors import survey_timeliness
-
+    """What the portal already knows for an annual review: the day it is held
+    and each app's facts (``@review_fact``: the agreement's survey returns
+    against their deadlines, the complaints about the partner this year)."""
     today = timezone.localdate()
-    year = agreement.year
-    # The one rule for on time, late and overdue: a survey returned to the partner
-    # and not yet resubmitted is still owed, however early it was first sent in.
-    timeliness = survey_timeliness(agreement.partner_id, agreement.academic_year, today, agreement_id=agreement.pk)
-    if asked := timeliness["asked"]:
-        surveys = (
-            f"{timeliness['on_time']} of {asked} termly survey{'s' if asked != 1 else ''} returned by the deadline"
-            f"; {timeliness['late']} late; {timeliness['overdue']} overdue and not yet returned."
-        )
-    else:
-        surveys = "No termly survey has been requested under this agreement yet."
-    complaints = Complaint.objects.filter(
-        partner=agreement.partner, received_at__date__gte=year.starts_on, received_at__date__lte=year.ends_on
-    )
-    total = complaints.count()
-    safeguarding = complaints.filter(category=Complaint.Category.SAFEGUARDING).count()
-    return {
-        "held_on": today,
-        "surveys_on_time": surveys,
-        "complaints": f"{total} complaint{'s' if total != 1 else ''} about the partner received in {year.label}.",
-        "safeguarding": (
-            f"{safeguarding} safeguarding concern{'s' if safeguarding != 1 else ''} raised in {year.label}."
-            if safeguarding
-            else f"No safeguarding concern raised in {year.label}."
-        ),
-    }
+    prefill = {"held_on": today}
+    for facts in review_facts.functions():
+        prefill.update(facts(agreement, today))
+    return prefill
 
 
 def awarded_projects() -> QuerySet[Agreement]:

@@ -49,18 +49,18 @@ from agreements.permissions import (
     standing_allows,
 )
 from agreements.text import canonical_text, sha256
-from eoi.funding import HUB_GRANT, IN_KIND, check_match_funding, pounds
 from hubportal.core.academic_years import AcademicYear, academic_year_for, current_academic_year
 from hubportal.core.actions import enforce
 from hubportal.core.errors import ActionRefused, require
 from hubportal.core.history import can_move, record, transition
+from hubportal.core.match_funding import HUB_GRANT, IN_KIND, check_match_funding, pounds
 from hubportal.core.money import to_money
 from hubportal.core.roles import is_hub_staff
 from hubportal.core.users import hub_staff_users, partner_users
 from hubportal.core.words import possessive
 from hubportal.messaging.notifications import notify
 from partners.models import Partner
-from partners.services import partner_move
+from partners.services import partner_move, partner_suspend
 from partners.standing import Action, require_standing, standings_of
 
 Status = Agreement.Status
@@ -139,19 +139,6 @@ def _partner_to(partner: Partner, to: str, *, actor, reason: str) -> None:
             )
         partner = partner_move(partner=partner, to=via, actor=actor, reason=reason)
     partner_move(partner=partner, to=to, actor=actor, reason=reason)
-
-
-def _suspend_partner(partner: Partner, *, actor, reason: str) -> bool:
-    """Suspend through the partners app's own action where it exists (it tells
-    the partner and staff); returns whether the partner was told already."""
-    from partners import services as partner_services
-
-    suspend = getattr(partner_services, "partner_suspend", None)
-    if suspend is not None:
-        suspend(partner=partner, actor=actor, reason=reason)
-        return True
-    partner_move(partner=partner, to=Partner.Stage.SUSPENDED, actor=actor, reason=reason)
-    return False
 
 
 # Drafting and editing.
@@ -350,7 +337,7 @@ def money_problems(
     agreement: Agreement, *, hub_contribution: Decimal | None, match_funding_commitment: Decimal | None
 ) -> list[str]:
     """What is wrong with a project agreement's money, as sentences that say
-    what to do: the match-funding rule (eoi.funding.check_match_funding, where
+    what to do: the match-funding rule (hubportal.core.match_funding, where
     it lives) on a total cost of the contribution plus the match commitment,
     under the terms of the award's call, and no more Hub money than the award.
     Used by the edit form, the edit service and the issue check alike. Empty
@@ -361,10 +348,8 @@ def money_problems(
     eoi = agreement.eoi
     threshold, in_kind_counts, in_kind, award = DEFAULT_MATCH_THRESHOLD, True, Decimal("0.00"), None
     if eoi is not None:
-        from eoi.models import Award
-
         threshold, in_kind_counts = eoi.call.match_threshold_percent, eoi.call.in_kind_counts
-        award = Award.objects.filter(eoi=eoi).first()
+        award = eoi.award if eoi.has_award else None
         # The part of the commitment the EOI said would come in kind, which
         # counts towards the match only where the call allows.
         sources = eoi.funding_sources.all()
@@ -1142,16 +1127,12 @@ def recommendation_raise(
                 raise ActionRefused(
                     f"{partner.name} is {partner.get_status_display().lower()}, so the partnership cannot be suspended."
                 )
-            told = _suspend_partner(
-                partner, actor=actor, reason=f"Safeguarding concern, pending the Chair's decision: {evidence[:200]}"
+            # The partners app's own action: it tells the partner and staff.
+            partner_suspend(
+                partner=partner,
+                actor=actor,
+                reason=f"Safeguarding concern, pending the Chair's decision: {evidence[:200]}",
             )
-            if not told:
-                notify(
-                    kind="agreements_partnership_suspended",
-                    recipients=partner_users(partner),
-                    context={"agreement": agreement, "recommendation": recommendation},
-                    url=portal_url(agreement),
-                )
         recommendation.partnership_suspended = True
         recommendation.save(update_fields=["partnership_suspended"])
     notify(

@@ -24,6 +24,7 @@ from hubportal.core.roles import (
     is_safeguarding_lead,
     is_service_manager,
 )
+from partners.models import Partner
 
 Status = Complaint.Status
 Kind = ComplaintNote.Kind
@@ -236,8 +237,6 @@ def may_suspend_partner(user, complaint: Complaint) -> Verdict:
     """From a safeguarding concern, staff suspend the partnership at once. Not
     from a concern the Chair has decided: it is locked, and a fresh worry is a
     new concern."""
-    from partners.models import Partner
-
     if not _safeguarding_lead_on_a_concern(user, complaint):
         return not_yours("Only a safeguarding lead can suspend a partnership from a safeguarding concern.")
     if complaint.is_decided:

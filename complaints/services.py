@@ -20,6 +20,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from agreements.models import TerminationRecommendation
+from agreements.services import recommendation_raise
 from complaints.models import Complaint, ComplaintAttachment, ComplaintNote, ReferenceCounter
 from complaints.permissions import (
     may_accept,
@@ -49,6 +51,8 @@ from hubportal.core.words import possessive
 from hubportal.core.working_days import add_working_days
 from hubportal.messaging.notifications import notify, render_kind
 from hubportal.models import User
+from partners.models import Partner
+from partners.services import partner_suspend
 
 Status = Complaint.Status
 Kind = ComplaintNote.Kind
@@ -641,8 +645,6 @@ def complaint_message_from_complainant(
 @transaction.atomic
 def complaint_suspend_partner(*, complaint: Complaint, actor, reason: str) -> Complaint:
     """Suspend the partnership at once, from a safeguarding concern."""
-    from partners.services import partner_suspend
-
     complaint = _locked(complaint)
     enforce(may_suspend_partner(actor, complaint))
     if not reason.strip():
@@ -667,8 +669,6 @@ def complaint_recommend_termination(
 ):
     """Recommend the Chair ends the partnership (terminate or not renew), from a
     safeguarding concern: the agreements route, linked to this complaint."""
-    from agreements.services import recommendation_raise
-
     complaint = _locked(complaint)
     enforce(may_recommend_termination(actor, complaint))
     if agreement.partner_id != complaint.partner_id:
@@ -689,15 +689,11 @@ def complaint_recommend_termination(
 
 
 def open_recommendations(complaint: Complaint):
-    from agreements.models import TerminationRecommendation
-
     return TerminationRecommendation.objects.filter(complaint=complaint).select_related("agreement")
 
 
 def partners_to_complain_about(exclude=None):
     """Partners someone may complain about: those in or recently in the partnership."""
-    from partners.models import Partner
-
     states = [Partner.Stage.ACTIVE, Partner.Stage.SUSPENDED, Partner.Stage.AGREEMENT_PENDING, Partner.Stage.LAPSED]
     found = Partner.objects.filter(status__in=states).order_by("name")
     if exclude is not None:

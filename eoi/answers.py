@@ -5,8 +5,8 @@ saved draft, section by section, each with the anchor of its field on the form
 from dataclasses import dataclass, field
 
 from eoi.forms import EoiForm
-from eoi.funding import HUB_GRANT
 from eoi.models import ExpressionOfInterest
+from hubportal.core.match_funding import HUB_GRANT
 
 SECTIONS = [
     ("The work", ["title", "what", "how", "who_benefits", "expected_reach", "timeline"]),

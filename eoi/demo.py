@@ -19,6 +19,7 @@ from decimal import Decimal
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from agreements.demo import project_to_live
 from eoi import services
 from eoi.models import Call, ExpressionOfInterest, Gap, NeedsAnalysis, ProcurementBand, TargetGroup
 from hubportal.core import roles
@@ -379,8 +380,6 @@ def _project_live(award, users) -> None:
     """Take the drafted project agreement live the way the agreements demo
     does (agreements.demo.project_to_live: dates, an outcome, the payment
     schedule, issue, the partner's signature and the Hub's)."""
-    from agreements.demo import project_to_live
-
     starts = timezone.localdate() - datetime.timedelta(days=40)
     project_to_live(
         award.eoi.project_agreement,

@@ -6,10 +6,11 @@ from decimal import Decimal
 from django import forms
 from django.forms import formset_factory
 
-from eoi.funding import HUB_GRANT, MatchCheck, check_match_funding
 from eoi.models import CALL_TERMS, Call, ExpressionOfInterest, FundingSource, Gap, NeedsAnalysis
+from eoi.selectors import assessors
 from hubportal.core import text_limits
 from hubportal.core.academic_years import academic_year_choices
+from hubportal.core.match_funding import HUB_GRANT, MatchCheck, check_match_funding
 from hubportal.core.uploads import SecureFileField
 from partners.models import PartnerType
 
@@ -315,8 +316,6 @@ class AssignForm(forms.Form):
     assessor = forms.ModelChoiceField(label="Assessor", queryset=None, empty_label="Choose an assessor")
 
     def __init__(self, *args, eoi: ExpressionOfInterest, **kwargs):
-        from eoi.selectors import assessors
-
         super().__init__(*args, **kwargs)
         self.fields["assessor"].queryset = assessors().exclude(assignments__eoi=eoi)
         self.fields["assessor"].label_from_instance = lambda u: u.get_full_name() or u.username

@@ -8,7 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
-from eoi.funding import MatchCheck, check_eoi, check_under_call
+from eoi.funding import check_eoi, check_under_call
 from eoi.models import (
     AssessorAssignment,
     BudgetLine,
@@ -22,7 +22,8 @@ from eoi.models import (
     ProcurementBand,
     Score,
 )
-from hubportal.core.roles import ASSESSOR
+from hubportal.core.match_funding import MatchCheck
+from hubportal.core.roles import ASSESSOR, is_hub_staff
 from hubportal.models import User
 
 TWO_PLACES = Decimal("0.01")
@@ -57,8 +58,6 @@ def get_eoi_for(user, pk: int) -> ExpressionOfInterest:
 
 def get_assignment_for(user, pk: int) -> AssessorAssignment:
     """An assessor's own assignment; staff may fetch any (to remove it)."""
-    from hubportal.core.roles import is_hub_staff
-
     assignments = AssessorAssignment.objects.select_related("eoi__call", "eoi__partner", "assessor")
     if not is_hub_staff(user):
         assignments = assignments.filter(assessor_id=user.pk)

@@ -14,8 +14,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from agreements.services import project_agreement_draft
 from eoi import permissions as perms
-from eoi.funding import HUB_GRANT, check_eoi, pounds
+from eoi.funding import check_eoi
 from eoi.models import (
     POLICY_MATCH_FLOOR,
     AssessorAssignment,
@@ -34,6 +35,7 @@ from eoi.selectors import band_for
 from hubportal.core.actions import enforce
 from hubportal.core.errors import ActionRefused, require
 from hubportal.core.history import record, transition
+from hubportal.core.match_funding import HUB_GRANT, pounds
 from hubportal.core.roles import is_assessor
 from hubportal.core.users import partner_users
 from hubportal.messaging.notifications import notify
@@ -607,8 +609,6 @@ def eoi_award(*, eoi: ExpressionOfInterest, actor, procurement_notes: str) -> Aw
             f"{'' if match.in_kind_counts else ' (in-kind not counted)'}."
         ),
     )
-    from agreements.services import project_agreement_draft
-
     project_agreement_draft(eoi=eoi, award=award, actor=actor)
     notify(
         kind="eoi_awarded",

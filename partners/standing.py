@@ -7,7 +7,8 @@ be the object of one, is answered here and nowhere else, from four facts:
 - its minimum-standards evidence in force today (every required type verified
   and in date);
 - its active partner users (someone who can sign);
-- the Chair's upheld decisions on its agreements (terminate, do not renew).
+- the Chair's upheld decisions on its agreements (terminate, do not renew),
+  which the agreements app reads for it (``read_chair_decisions_with``).
 
 ``may(partner, action)`` returns ``(allowed, reason)``: the reason is a
 sentence a person can act on. Services in every app ask it before changing
@@ -31,14 +32,18 @@ from __future__ import annotations
 
 import enum
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
+from hubportal.core import roles
 from hubportal.core.errors import ActionRefused
 from hubportal.core.words import possessive
+from hubportal.models import User
 from partners.models import EvidenceItem, EvidenceType, Partner
 
 Stage = Partner.Stage
@@ -273,6 +278,29 @@ def _onboarding_reason(partner: Partner, action: Action) -> str:
 
 # --- reading the facts --------------------------------------------------------------
 
+# The Chair's upheld decisions are on agreements, an app above this one, so the
+# agreements app hands the standing the function that reads them, in its
+# AppConfig.ready(): partner ids -> (the partners terminated, and for each
+# partner not renewed the academic year, its start, after which it is not).
+ChairDecisions = Callable[[list[int]], tuple[set[int], dict[int, int]]]
+_chair_decisions_reader: ChairDecisions | None = None
+
+
+def read_chair_decisions_with(reader: ChairDecisions) -> None:
+    """Set the function that reads the Chair's upheld decisions on partners (agreements sets it)."""
+    global _chair_decisions_reader
+    _chair_decisions_reader = reader
+
+
+def _chair_decisions(partner_ids: list[int]) -> tuple[set[int], dict[int, int]]:
+    reader = _chair_decisions_reader
+    if reader is None:
+        raise ImproperlyConfigured(
+            "A partner's standing needs the Chair's decisions on its agreements: the agreements app "
+            "registers how to read them in its AppConfig.ready(). Is it in INSTALLED_APPS?"
+        )
+    return reader(partner_ids)
+
 
 def standing_of(partner: Partner, *, today: date | None = None) -> PartnerStanding:
     """The partner's standing today (four small queries)."""
@@ -282,12 +310,6 @@ def standing_of(partner: Partner, *, today: date | None = None) -> PartnerStandi
 def standings_of(partners: Iterable[Partner], *, today: date | None = None) -> dict[int, PartnerStanding]:
     """Standings of many partners in a fixed number of queries (survey rounds,
     roll-forward, lists), keyed by partner id."""
-    from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
-
-    from agreements.models import Agreement, TerminationRecommendation  # agreements imports partners
-    from hubportal.core import roles
-    from hubportal.models import User
-
     today = today or timezone.localdate()
     partners = {p.pk: p for p in partners}
     if not partners:
@@ -302,17 +324,7 @@ def standings_of(partners: Iterable[Partner], *, today: date | None = None) -> d
     )
     for partner_id, _ in users.values_list("partner_id", "pk").distinct().order_by():
         signers[partner_id] += 1
-    terminated, not_renewed = set(), {}
-    upheld = TerminationRecommendation.objects.filter(
-        agreement__partner_id__in=ids,
-        agreement__kind=Agreement.Kind.PARTNERSHIP,
-        decision=TerminationRecommendation.Decision.UPHELD,
-    ).values_list("agreement__partner_id", "kind", "agreement__academic_year")
-    for partner_id, kind, year in upheld:
-        if kind == TerminationRecommendation.Kind.TERMINATE:
-            terminated.add(partner_id)
-        else:
-            not_renewed[partner_id] = min(year, not_renewed.get(partner_id, year))
+    terminated, not_renewed = _chair_decisions(ids)
     return {
         pk: PartnerStanding(
             partner=partner,

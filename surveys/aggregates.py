@@ -18,6 +18,7 @@ from django.db.models import CharField, Q, Sum, Value
 from agreements.selectors import awarded_projects
 from hubportal.core.academic_years import AUTUMN, SPRING, SUMMER, TERM_CHOICES, AcademicYear
 from hubportal.core.money import to_money
+from hubportal.models import Term
 from surveys import codes
 from surveys.models import Answer, GridCell, IncomeRecord, Question, SurveyRequest
 
@@ -308,8 +309,6 @@ def year_answer_rows(year: int) -> Iterator[tuple]:
     Read as plain values, never a model instance per answer (2.4 million of them over ten years):
     the year's returns and the questions once, then REQUESTS_PER_CHUNK returns at a time, their
     answers in one query and the answers' grid cells in one more. Memory stays flat."""
-    from hubportal.models import Term
-
     terms = {term.pk: str(term) for term in Term.objects.filter(academic_year=year)}
     statuses = dict(SurveyRequest.Status.choices)
     requests = list(

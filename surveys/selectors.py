@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from agreements.models import Agreement, Outcome
+from hubportal.core.roles import is_hub_staff, is_partner_user
 from surveys.models import (
     Answer,
     CaseStudy,
@@ -115,8 +116,6 @@ def get_consent_for(user, pk: int) -> Consent:
 
 
 def income_for(user):
-    from hubportal.core.roles import is_hub_staff, is_partner_user
-
     if is_hub_staff(user):
         return IncomeRecord.objects.all()
     if is_partner_user(user):

@@ -39,11 +39,6 @@ def _detail_context(agreement: Agreement, user) -> dict:
         withheld["countersign"] = permissions.standing_allows(agreement, Action.AGREEMENT_COUNTERSIGN)[1]
     elif is_hub_staff(user) and agreement.status == Agreement.Status.PARTNER_SIGNED:
         withheld["countersign"] = countersign[1]  # other staff: who signs next
-    # An imported agreement signed before the portal: its signed copy (issue 22).
-    from hubportal.records_import.models import LegacySignedCopy
-    from hubportal.records_import.permissions import can_attach_legacy_pdf
-
-    legacy_copy = LegacySignedCopy.objects.filter(agreement=agreement).select_related("uploaded_by").first()
     return {
         "agreement": agreement,
         "outcomes": list(agreement.outcomes.all()),
@@ -61,9 +56,7 @@ def _detail_context(agreement: Agreement, user) -> dict:
         "history": history_for(agreement).select_related("actor"),
         "reason_choices": Reason.choices,
         "withheld": withheld,
-        "legacy_copy": legacy_copy,
         "can": {
-            "attach_legacy": is_hub_staff(user) and can_attach_legacy_pdf(user, agreement)[0],
             "edit": permissions.may_edit(user, agreement)[0],
             "issue": permissions.may_issue(user, agreement)[0],
             "reopen": permissions.may_reopen(user, agreement)[0],

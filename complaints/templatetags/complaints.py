@@ -1,6 +1,7 @@
 from django import template
 from django.utils import timezone
 
+from complaints.models import Complaint
 from complaints.permissions import can_use_staff_area
 from hubportal.core.roles import is_safeguarding_lead as _is_safeguarding_lead
 from hubportal.core.working_days import working_days_between
@@ -41,6 +42,4 @@ def deadline_badge(complaint, today=None):
 @register.filter
 def stage_label(value: str) -> str:
     """A stored stage ("chair_review") as the complainant reads it ("Under the Chair's review")."""
-    from complaints.models import Complaint
-
     return str(dict(Complaint.Status.choices).get(value, value))

@@ -7,14 +7,13 @@ from django.utils import timezone
 from complaints import forms, permissions, selectors
 from complaints.models import Complaint
 from hubportal.core.errors import require
+from hubportal.core.hub import current_hub
 from hubportal.core.roles import is_chair, is_partner_user
 from hubportal.core.uploads import serve_private_file
 
 
 def _promises() -> dict:
     """The Hub's deadlines, in working days, as the pages state them."""
-    from hubportal.core.hub import current_hub
-
     hub = current_hub()
     return {"ack_days": hub.complaint_acknowledge_working_days, "respond_days": hub.complaint_respond_working_days}
 

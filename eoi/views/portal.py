@@ -25,12 +25,13 @@ from eoi.forms import (
     WithdrawForm,
     typed_match,
 )
-from eoi.funding import HUB_GRANT, check_eoi
+from eoi.funding import check_eoi
 from eoi.models import Call, ExpressionOfInterest
 from eoi.views.shared import _agreement_of, _money_context, _share
 from hubportal.core.actions import attempt
 from hubportal.core.errors import ActionRefused
 from hubportal.core.listpage import list_page
+from hubportal.core.match_funding import HUB_GRANT
 from hubportal.core.roles import partner_required
 
 # --- The portal -------------------------------------------------------------------

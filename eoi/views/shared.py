@@ -2,9 +2,11 @@
 
 from django.http import HttpRequest, HttpResponse
 
+from agreements.models import Agreement
 from eoi import selectors
-from eoi.funding import HUB_GRANT, check_eoi
+from eoi.funding import check_eoi
 from eoi.models import ExpressionOfInterest
+from hubportal.core.match_funding import HUB_GRANT
 from hubportal.core.roles import is_hub_team, is_partner_user, role_required
 from hubportal.core.uploads import serve_private_file
 
@@ -28,9 +30,7 @@ def _money_context(eoi: ExpressionOfInterest) -> dict:
     }
 
 
-def _agreement_of(eoi: ExpressionOfInterest):
-    from agreements.models import Agreement
-
+def _agreement_of(eoi: ExpressionOfInterest) -> Agreement | None:
     return Agreement.objects.filter(eoi=eoi).first()
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from urllib.parse import urlencode
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Case, Count, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
@@ -35,6 +36,7 @@ from hubportal.core.academic_years import AcademicYear, current_academic_year
 from hubportal.core.exports import rows_by_chunk
 from hubportal.core.health import AMBER, GREEN, LABELS, RED, Health, health_for
 from hubportal.insights.leverage import leverage_totals
+from hubportal.models import HistoryEntry
 from partners.evidence_status import EVIDENCE_STAGES
 from partners.filters import EvidenceFilter
 from partners.models import EvidenceItem, Partner
@@ -522,10 +524,6 @@ def recent_activity(user, limit: int = 10):
     """The latest history rows. A safeguarding concern's steps are left out for
     anyone who is not a safeguarding lead (complaints' own rule: they never
     learn such a concern exists)."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from hubportal.models import HistoryEntry
-
     # Nothing dated after now: a row stamped ahead (a clock, an import) must not sit on top for weeks.
     entries = HistoryEntry.objects.select_related("content_type").filter(at__lte=timezone.now()).order_by("-at", "-pk")
     if not roles.is_safeguarding_lead(user):

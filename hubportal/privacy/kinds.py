@@ -18,6 +18,7 @@ from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
+from agreements.models import Agreement
 from complaints.models import Complaint, ComplaintNote
 from eoi.models import EoiAttachment, ExpressionOfInterest
 from hubportal.models import HistoryEntry, Notification, OutboundEmail, User
@@ -313,8 +314,6 @@ def delete_eoi_attachment(attachment: EoiAttachment) -> ExpressionOfInterest:
 
 
 def _agreement_rows(cutoff: date):
-    from agreements.models import Agreement
-
     agreements = Agreement.objects.filter(ends_on__lte=cutoff).exclude(status__in=Agreement.IN_FORCE)
     for agreement in _not_removed(agreements, Kind.AGREEMENT):
         yield agreement, agreement.ends_on

@@ -15,7 +15,7 @@ from django import forms
 from django.db.models import Model
 from django.utils import timezone
 
-from agreements.models import Agreement
+from agreements.models import Agreement, AgreementTemplate
 from partners.models import Contact, District, EvidenceItem, EvidenceType, Partner, PartnerType
 from surveys.models import IncomeRecord
 
@@ -300,8 +300,6 @@ class Agreements(Kind):
         }
 
     def save(self, cleaned, obj, actor):
-        from agreements.models import AgreementTemplate
-
         partner = Partner.objects.get(pk=cleaned["partner"])
         if obj is None:
             obj = Agreement(partner=partner, kind=Agreement.Kind.PARTNERSHIP, created_by=actor)

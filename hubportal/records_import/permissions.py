@@ -1,4 +1,8 @@
+from django.contrib.contenttypes.models import ContentType
+
 from hubportal.core import roles
+from hubportal.core.history import history_for
+from hubportal.records_import.models import ImportedRecord
 
 
 def can_import(user) -> tuple[bool, str]:
@@ -28,10 +32,6 @@ LEGACY_SIGNED_STATES = {
 
 def is_imported_agreement(agreement) -> bool:
     """The agreement came in from an import file (it has the Hub's reference)."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from hubportal.records_import.models import ImportedRecord
-
     return ImportedRecord.objects.filter(
         kind="agreements", content_type=ContentType.objects.get_for_model(agreement), object_id=agreement.pk
     ).exists()
@@ -75,11 +75,6 @@ def can_attach_legacy_evidence(user, item) -> tuple[bool, str]:
     partner renews it or staff check it, the portal's own record is the
     evidence. The partner's standing is not asked (the file records a check
     made before the import; it changes neither status nor dates)."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from hubportal.core.history import history_for
-    from hubportal.records_import.models import ImportedRecord
-
     if not roles.is_hub_staff(user):
         return False, "Only Hub staff can attach the file of imported evidence."
     if not ImportedRecord.objects.filter(

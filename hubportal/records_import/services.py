@@ -18,12 +18,17 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from agreements.models import Agreement
 from hubportal.core.errors import ActionRefused
 from hubportal.core.figures import figures_changed
+from hubportal.core.history import record
+from hubportal.core.uploads import detect_kind
 from hubportal.models import HistoryEntry
 from hubportal.records_import.kinds import KINDS, RowError
 from hubportal.records_import.models import ImportedRecord, ImportRun, LegacySignedCopy
-from hubportal.records_import.permissions import can_import
+from hubportal.records_import.permissions import can_attach_legacy_evidence, can_attach_legacy_pdf, can_import
+from partners.forms import EVIDENCE_KINDS
+from partners.models import District, EvidenceItem
 
 MAX_ROWS = 5000
 
@@ -196,8 +201,6 @@ def import_confirm(*, run: ImportRun, actor) -> dict:
 
 def template_dataset(kind_key: str) -> tablib.Dataset:
     """The template: the header row and two example rows."""
-    from partners.models import District
-
     kind = KINDS[kind_key]
     data = tablib.Dataset(headers=kind.columns)
     districts = list(District.objects.filter(is_active=True).values_list("name", flat=True)[:2])
@@ -214,11 +217,6 @@ def legacy_pdf_attach(*, agreement, actor, uploaded) -> LegacySignedCopy:
     """Attach the legacy signed PDF to an imported agreement, or replace the
     one attached; the agreement's history says which. PDF only, judged from
     its content by the upload policy."""
-    from agreements.models import Agreement
-    from hubportal.core.history import record
-    from hubportal.core.uploads import detect_kind
-    from hubportal.records_import.permissions import can_attach_legacy_pdf
-
     agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
     allowed, reason = can_attach_legacy_pdf(actor, agreement)
     if not allowed:
@@ -258,12 +256,6 @@ def legacy_evidence_attach(*, item, actor, uploaded):
     """Attach (or replace) the file of an evidence item imported as verified.
     Its status and dates stay as imported; the item's history records it. The
     file goes through the upload policy with the kinds the partner may upload."""
-    from hubportal.core.history import record
-    from hubportal.core.uploads import detect_kind
-    from hubportal.records_import.permissions import can_attach_legacy_evidence
-    from partners.forms import EVIDENCE_KINDS
-    from partners.models import EvidenceItem
-
     item = EvidenceItem.objects.select_for_update().get(pk=item.pk)
     allowed, reason = can_attach_legacy_evidence(actor, item)
     if not allowed:

@@ -8,15 +8,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from agreements.models import Agreement
+from agreements.permissions import may_download_pdf
 from hubportal.core.errors import ActionRefused, require
 from hubportal.core.roles import hub_staff_required, is_hub_staff, is_partner_user
-from hubportal.core.uploads import SecureFileField, serve_private_file
+from hubportal.core.uploads import SecureFileField, detect_kind, serve_private_file
 from hubportal.core.words import midsentence
 from hubportal.records_import import services
 from hubportal.records_import.kinds import KINDS
 from hubportal.records_import.models import ImportRun, LegacySignedCopy
 from hubportal.records_import.permissions import can_attach_legacy_evidence, can_attach_legacy_pdf, can_import
 from partners.forms import EVIDENCE_KINDS
+from partners.selectors import get_evidence_for
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
@@ -37,8 +40,6 @@ class UploadForm(forms.Form):
         self.fields["file"].widget.attrs["accept"] = ".csv,.xlsx"
 
     def clean_file(self):
-        from hubportal.core.uploads import detect_kind
-
         uploaded = self.cleaned_data["file"]
         if uploaded.name.lower().endswith(".csv"):
             head = uploaded.read(4096)
@@ -133,8 +134,6 @@ class LegacyPdfForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 def legacy_pdf_attach(request: HttpRequest, pk: int) -> HttpResponse:
     """Staff attach, or replace, the signed PDF of an agreement signed before the portal."""
-    from agreements.models import Agreement
-
     agreement = get_object_or_404(Agreement.objects.visible_to(request.user).select_related("partner"), pk=pk)
     allowed, reason = can_attach_legacy_pdf(request.user, agreement)
     if not allowed:
@@ -158,9 +157,6 @@ def legacy_pdf_attach(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def legacy_pdf_download(request: HttpRequest, pk: int) -> HttpResponse:
     """The legacy signed PDF: for whoever may have the agreement's PDF (staff, the partner's own users)."""
-    from agreements.models import Agreement
-    from agreements.permissions import may_download_pdf
-
     require(is_hub_staff(request.user) or is_partner_user(request.user), "The PDF is for Hub staff and the partner.")
     agreement = get_object_or_404(Agreement.objects.visible_to(request.user), pk=pk)
     require(*may_download_pdf(request.user, agreement))
@@ -176,8 +172,6 @@ class LegacyEvidenceForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 def legacy_evidence_attach(request: HttpRequest, pk: int) -> HttpResponse:
     """Staff attach, or replace, the file of an evidence item imported as verified."""
-    from partners.selectors import get_evidence_for
-
     item = get_evidence_for(request.user, pk)
     back = reverse("partners:detail", kwargs={"pk": item.partner_id}) + "?tab=evidence"
     allowed, reason = can_attach_legacy_evidence(request.user, item)

@@ -1,6 +1,11 @@
 from django import template
+from django.db.models import Count, Q
+from django.utils import timezone
 
-from hubportal.core.academic_years import AcademicYear
+from hubportal.core.academic_years import AcademicYear, current_academic_year
+from surveys import aggregates
+from surveys.models import SurveyRequest
+from surveys.selectors import rounds_with_counts
 
 register = template.Library()
 
@@ -16,14 +21,6 @@ def surveys_dashboard():
     """Monitoring on the staff dashboard: completion of the latest rounds, this
     year's reach and income against Hub Grant (a few queries in all).
     Use: ``{% load surveys_tags %}{% surveys_dashboard %}``."""
-    from django.db.models import Count, Q
-    from django.utils import timezone
-
-    from hubportal.core.academic_years import current_academic_year
-    from surveys import aggregates
-    from surveys.models import SurveyRequest
-    from surveys.selectors import rounds_with_counts
-
     today = timezone.localdate()
     year = current_academic_year()
     rounds = list(

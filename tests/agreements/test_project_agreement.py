@@ -152,7 +152,7 @@ def test_the_signed_text_covers_the_money_and_the_schedule(draft, staff):
     assert canonical_text(draft) != text
 
 
-# The match-funding rule on the agreement's money (eoi.funding.check_match_funding).
+# The match-funding rule on the agreement's money (hubportal.core.match_funding).
 
 
 @pytest.fixture

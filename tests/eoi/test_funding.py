@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from eoi.funding import check_match_funding
+from hubportal.core.match_funding import check_match_funding
 
 D = Decimal
 OTHER_KINDS = ["own_funds", "fundraising", "trading", "other_grants", "in_kind"]
