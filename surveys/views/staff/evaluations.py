@@ -1,15 +1,15 @@
 """Staff pages for project evaluations and case studies."""
 
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from agreements.models import Outcome
-from hubportal.core.errors import ActionRefused
+from hubportal.core.actions import attempt
 from hubportal.core.exports import export_format, export_rows, rows_by_chunk
 from hubportal.core.history import history_for
+from hubportal.core.listpage import list_page
 from hubportal.core.lists import page_of, querystring
 from hubportal.core.roles import hub_staff_required
 from surveys import permissions, selectors, services
@@ -17,43 +17,42 @@ from surveys.consent import PUBLISH_USE, USE_LABELS, consent_blocker
 from surveys.filters import CaseStudyFilter, EvaluationFilter
 from surveys.forms import EvaluationReturnForm
 from surveys.models import Consent
+from surveys.views.shared import evaluation_state
 
 # Evaluations, staff side -------------------------------------------------------------------------
 
 
+EVALUATION_COLUMNS = [
+    ("Project", lambda a: a.title),
+    ("Partner", lambda a: a.partner.name),
+    ("Evaluation due", lambda a: a.evaluation_due_on),
+    ("Evaluation", evaluation_state),
+    ("Hub contribution", lambda a: a.hub_contribution),
+    ("Match funding committed", lambda a: a.match_funding_commitment),
+    ("Actual spend", lambda a: getattr(selectors.evaluation_of(a), "actual_spend", None)),
+    ("Match funding raised", lambda a: getattr(selectors.evaluation_of(a), "actual_match_funding", None)),
+    ("Actual reach", lambda a: getattr(selectors.evaluation_of(a), "actual_reach", None)),
+]
+
+
 @hub_staff_required
 def evaluation_list(request: HttpRequest) -> HttpResponse:
-    today = timezone.localdate()
     projects = (
         selectors.projects_owing_evaluation()
         .select_related("partner", "evaluation")
         .order_by("evaluation_due_on", "partner__name")
     )
     filtered = EvaluationFilter(request.GET, queryset=projects)
-
-    def state(agreement):
-        evaluation = selectors.evaluation_of(agreement)
-        return evaluation.get_status_display() if evaluation else "Not started"
-
-    if export_format(request):
-        columns = [
-            ("Project", lambda a: a.title),
-            ("Partner", lambda a: a.partner.name),
-            ("Evaluation due", lambda a: a.evaluation_due_on),
-            ("Evaluation", state),
-            ("Hub contribution", lambda a: a.hub_contribution),
-            ("Match funding committed", lambda a: a.match_funding_commitment),
-            ("Actual spend", lambda a: getattr(selectors.evaluation_of(a), "actual_spend", None)),
-            ("Match funding raised", lambda a: getattr(selectors.evaluation_of(a), "actual_match_funding", None)),
-            ("Actual reach", lambda a: getattr(selectors.evaluation_of(a), "actual_reach", None)),
-        ]
-        return export_rows(request, filtered.qs, columns, "project-evaluations")
-    page = page_of(request, filtered.qs)
-    rows = [(a, selectors.evaluation_of(a)) for a in page]
-    return render(
+    return list_page(
         request,
+        filtered,
         "surveys/staff_evaluation_list.html",
-        {"filter": filtered, "page": page, "rows": rows, "querystring": querystring(request), "today": today},
+        columns=EVALUATION_COLUMNS,
+        basename="project-evaluations",
+        context=lambda page: {
+            "rows": [(a, selectors.evaluation_of(a)) for a in page],
+            "today": timezone.localdate(),
+        },
     )
 
 
@@ -89,12 +88,11 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def evaluation_accept(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = selectors.get_evaluation_for(request.user, pk)
-    try:
-        services.evaluation_accept(evaluation=evaluation, actor=request.user)
-    except ActionRefused as refusal:
-        messages.error(request, str(refusal))
-    else:
-        messages.success(request, "Accepted the evaluation.")
+    attempt(
+        request,
+        lambda: services.evaluation_accept(evaluation=evaluation, actor=request.user),
+        "Accepted the evaluation.",
+    )
     return redirect("surveys:evaluation_detail", evaluation.pk)
 
 
@@ -103,14 +101,14 @@ def evaluation_accept(request: HttpRequest, pk: int) -> HttpResponse:
 def evaluation_return(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = selectors.get_evaluation_for(request.user, pk)
     form = EvaluationReturnForm(request.POST)
-    if form.is_valid():
-        try:
-            services.evaluation_return(evaluation=evaluation, actor=request.user, comment=form.cleaned_data["comment"])
-        except ActionRefused as refusal:
-            messages.error(request, str(refusal))
-        else:
-            messages.success(request, "Returned the evaluation to the partner with your comment.")
-            return redirect("surveys:evaluation_detail", evaluation.pk)
+    if form.is_valid() and attempt(
+        request,
+        lambda: services.evaluation_return(
+            evaluation=evaluation, actor=request.user, comment=form.cleaned_data["comment"]
+        ),
+        "Returned the evaluation to the partner with your comment.",
+    ):
+        return redirect("surveys:evaluation_detail", evaluation.pk)
     return _render_evaluation_detail(request, evaluation, return_form=form)
 
 
@@ -186,12 +184,11 @@ def case_study_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def case_study_publish(request: HttpRequest, pk: int) -> HttpResponse:
     case_study = selectors.get_case_study_for(request.user, pk)
-    try:
-        services.case_study_publish(case_study=case_study, actor=request.user)
-    except ActionRefused as refusal:
-        messages.error(request, str(refusal))
-    else:
-        messages.success(request, f"Published “{case_study.title}”.")
+    attempt(
+        request,
+        lambda: services.case_study_publish(case_study=case_study, actor=request.user),
+        f"Published “{case_study.title}”.",
+    )
     return redirect("surveys:case_study_detail", case_study.pk)
 
 
@@ -199,10 +196,11 @@ def case_study_publish(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def case_study_unpublish(request: HttpRequest, pk: int) -> HttpResponse:
     case_study = selectors.get_case_study_for(request.user, pk)
-    try:
-        services.case_study_unpublish(case_study=case_study, actor=request.user, note=request.POST.get("note", ""))
-    except ActionRefused as refusal:
-        messages.error(request, str(refusal))
-    else:
-        messages.success(request, f"Took down “{case_study.title}”; the partner can change it again.")
+    attempt(
+        request,
+        lambda: services.case_study_unpublish(
+            case_study=case_study, actor=request.user, note=request.POST.get("note", "")
+        ),
+        f"Took down “{case_study.title}”; the partner can change it again.",
+    )
     return redirect("surveys:case_study_detail", case_study.pk)

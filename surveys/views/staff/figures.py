@@ -8,6 +8,7 @@ from django.shortcuts import render
 
 from hubportal.core.academic_years import AcademicYear, academic_year_choices, current_academic_year
 from hubportal.core.exports import export_format, export_rows, xlsx_response
+from hubportal.core.listpage import list_page
 from hubportal.core.lists import int_param, page_of, querystring
 from hubportal.core.roles import hub_staff_required
 from partners.models import Partner
@@ -221,23 +222,21 @@ def income(request: HttpRequest) -> HttpResponse:
     )
 
 
+INCOME_COLUMNS = [
+    ("Partner", lambda r: r.partner.name),
+    ("Academic year", lambda r: AcademicYear(r.academic_year).label),
+    ("Source", lambda r: r.get_source_display()),
+    ("Description", lambda r: r.description),
+    ("Amount", lambda r: r.amount),
+    ("Recorded by", lambda r: str(r.recorded_by)),
+    ("Recorded", lambda r: r.recorded_at),
+]
+
+
 @hub_staff_required
 def income_records(request: HttpRequest) -> HttpResponse:
     records = IncomeRecord.objects.select_related("partner", "recorded_by").order_by("-academic_year", "partner__name")
     filtered = IncomeFilter(request.GET, queryset=records)
-    if export_format(request):
-        columns = [
-            ("Partner", lambda r: r.partner.name),
-            ("Academic year", lambda r: AcademicYear(r.academic_year).label),
-            ("Source", lambda r: r.get_source_display()),
-            ("Description", lambda r: r.description),
-            ("Amount", lambda r: r.amount),
-            ("Recorded by", lambda r: str(r.recorded_by)),
-            ("Recorded", lambda r: r.recorded_at),
-        ]
-        return export_rows(request, filtered.qs, columns, "income-records")
-    return render(
-        request,
-        "surveys/staff_income_records.html",
-        {"filter": filtered, "page": page_of(request, filtered.qs), "querystring": querystring(request)},
+    return list_page(
+        request, filtered, "surveys/staff_income_records.html", columns=INCOME_COLUMNS, basename="income-records"
     )

@@ -8,16 +8,25 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from agreements.models import Outcome
-from hubportal.core.errors import ActionRefused
-from hubportal.core.exports import export_format, export_rows
+from hubportal.core.actions import attempt
 from hubportal.core.history import history_for
-from hubportal.core.lists import page_of, querystring
+from hubportal.core.listpage import list_page
 from hubportal.core.roles import hub_staff_required
 from surveys import permissions, selectors, services
 from surveys.filters import QuestionSetFilter
 from surveys.forms import QuestionForm, QuestionSetForm
 from surveys.models import QuestionSet
 from surveys.response_form import ResponseForm
+
+QUESTION_SET_COLUMNS = [
+    ("Name", lambda s: s.name),
+    ("Family", lambda s: s.family),
+    ("Version", lambda s: s.version),
+    ("Term", lambda s: s.get_term_display()),
+    ("Questions", lambda s: s.n_questions),
+    ("Rounds that used it", lambda s: s.n_rounds),
+    ("Replaced", lambda s: s.retired_at),
+]
 
 
 @hub_staff_required
@@ -26,21 +35,8 @@ def questionset_list(request: HttpRequest) -> HttpResponse:
         n_questions=Count("questions", distinct=True), n_rounds=Count("rounds", distinct=True)
     ).order_by("family", "-version")
     filtered = QuestionSetFilter(request.GET, queryset=sets)
-    if export_format(request):
-        columns = [
-            ("Name", lambda s: s.name),
-            ("Family", lambda s: s.family),
-            ("Version", lambda s: s.version),
-            ("Term", lambda s: s.get_term_display()),
-            ("Questions", lambda s: s.n_questions),
-            ("Rounds that used it", lambda s: s.n_rounds),
-            ("Replaced", lambda s: s.retired_at),
-        ]
-        return export_rows(request, filtered.qs, columns, "question-sets")
-    return render(
-        request,
-        "surveys/staff_questionset_list.html",
-        {"filter": filtered, "page": page_of(request, filtered.qs), "querystring": querystring(request)},
+    return list_page(
+        request, filtered, "surveys/staff_questionset_list.html", columns=QUESTION_SET_COLUMNS, basename="question-sets"
     )
 
 
@@ -89,14 +85,14 @@ def questionset_edit(request: HttpRequest, pk: int) -> HttpResponse:
         initial={"name": question_set.name, "term": question_set.term, "description": question_set.description},
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            updated = services.question_set_update(question_set=question_set, actor=request.user, **form.cleaned_data)
-        except ActionRefused as refusal:
-            messages.error(request, str(refusal))
-        else:
-            _version_message(request, question_set, updated)
+        saved = attempt(
+            request,
+            lambda: services.question_set_update(question_set=question_set, actor=request.user, **form.cleaned_data),
+        )
+        if saved:
+            _version_message(request, question_set, saved.result)
             messages.success(request, "The question set is saved.")
-            return redirect("surveys:questionset_detail", updated.pk)
+            return redirect("surveys:questionset_detail", saved.result.pk)
     return render(request, "surveys/staff_questionset_form.html", {"form": form, "question_set": question_set})
 
 
@@ -105,11 +101,12 @@ def question_add(request: HttpRequest, pk: int) -> HttpResponse:
     question_set = selectors.get_question_set(pk)
     form = QuestionForm(request.POST or None, question_set=question_set)
     if request.method == "POST" and form.is_valid():
-        try:
-            question = services.question_add(question_set=question_set, actor=request.user, data=form.to_data())
-        except ActionRefused as refusal:
-            messages.error(request, str(refusal))
-        else:
+        added = attempt(
+            request,
+            lambda: services.question_add(question_set=question_set, actor=request.user, data=form.to_data()),
+        )
+        if added:
+            question = added.result
             _version_message(request, question_set, question.question_set)
             messages.success(request, f"Added “{question.text}”.")
             return redirect("surveys:questionset_detail", question.question_set_id)
@@ -124,11 +121,11 @@ def question_edit(request: HttpRequest, pk: int) -> HttpResponse:
     question_set = question.question_set
     form = QuestionForm(request.POST or None, question_set=question_set, question=question)
     if request.method == "POST" and form.is_valid():
-        try:
-            updated = services.question_update(question=question, actor=request.user, data=form.to_data())
-        except ActionRefused as refusal:
-            messages.error(request, str(refusal))
-        else:
+        saved = attempt(
+            request, lambda: services.question_update(question=question, actor=request.user, data=form.to_data())
+        )
+        if saved:
+            updated = saved.result
             _version_message(request, question_set, updated.question_set)
             messages.success(request, f"Saved “{updated.text}”.")
             return redirect("surveys:questionset_detail", updated.question_set_id)
@@ -144,11 +141,10 @@ def question_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def question_move(request: HttpRequest, pk: int) -> HttpResponse:
     question = selectors.get_question(pk)
     direction = "up" if request.POST.get("direction") == "up" else "down"
-    try:
-        moved = services.question_move(question=question, actor=request.user, direction=direction)
-    except ActionRefused as refusal:
-        messages.error(request, str(refusal))
+    done = attempt(request, lambda: services.question_move(question=question, actor=request.user, direction=direction))
+    if not done:
         return redirect("surveys:questionset_detail", question.question_set_id)
+    moved = done.result
     _version_message(request, question.question_set, moved.question_set)
     return redirect(reverse("surveys:questionset_detail", args=[moved.question_set_id]) + f"#question-{moved.pk}")
 
@@ -157,11 +153,10 @@ def question_move(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def question_delete(request: HttpRequest, pk: int) -> HttpResponse:
     question = selectors.get_question(pk)
-    try:
-        target = services.question_delete(question=question, actor=request.user)
-    except ActionRefused as refusal:
-        messages.error(request, str(refusal))
+    done = attempt(request, lambda: services.question_delete(question=question, actor=request.user))
+    if not done:
         return redirect("surveys:questionset_detail", question.question_set_id)
+    target = done.result
     _version_message(request, question.question_set, target)
     messages.success(request, f"Removed “{question.text}”.")
     return redirect("surveys:questionset_detail", target.pk)

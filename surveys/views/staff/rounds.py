@@ -12,10 +12,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from hubportal.core.academic_years import AcademicYear, current_academic_year
-from hubportal.core.errors import ActionRefused
+from hubportal.core.actions import attempt
 from hubportal.core.exports import export_format, export_rows
 from hubportal.core.history import history_for
-from hubportal.core.lists import page_of, querystring
+from hubportal.core.listpage import list_page
 from hubportal.core.roles import hub_staff_required
 from hubportal.core.words import possessive
 from hubportal.models import Term
@@ -29,6 +29,18 @@ from surveys.views.staff import chart_data, long_date
 # Rounds ----------------------------------------------------------------------------------
 
 
+ROUND_COLUMNS = [
+    ("Term", lambda r: str(r.term)),
+    ("Question set", lambda r: str(r.question_set)),
+    ("Deadline", lambda r: r.deadline),
+    ("Requests", lambda r: r.n_requests),
+    ("Submitted, awaiting review", lambda r: r.n_submitted),
+    ("Accepted", lambda r: r.n_accepted),
+    ("Still open", lambda r: r.n_open),
+    ("Overdue", lambda r: r.n_overdue),
+]
+
+
 @hub_staff_required
 def round_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
@@ -40,27 +52,13 @@ def round_list(request: HttpRequest) -> HttpResponse:
         .order_by("-deadline", "-pk")
     )
     filtered = RoundFilter(request.GET, queryset=rounds)
-    if export_format(request):
-        columns = [
-            ("Term", lambda r: str(r.term)),
-            ("Question set", lambda r: str(r.question_set)),
-            ("Deadline", lambda r: r.deadline),
-            ("Requests", lambda r: r.n_requests),
-            ("Submitted, awaiting review", lambda r: r.n_submitted),
-            ("Accepted", lambda r: r.n_accepted),
-            ("Still open", lambda r: r.n_open),
-            ("Overdue", lambda r: r.n_overdue),
-        ]
-        return export_rows(request, filtered.qs, columns, "survey-rounds")
-    return render(
+    return list_page(
         request,
+        filtered,
         "surveys/staff_round_list.html",
-        {
-            "filter": filtered,
-            "page": page_of(request, filtered.qs),
-            "querystring": querystring(request),
-            "can_open": permissions.may_open_round(request.user)[0],
-        },
+        columns=ROUND_COLUMNS,
+        basename="survey-rounds",
+        context={"can_open": permissions.may_open_round(request.user)[0]},
     )
 
 
@@ -84,11 +82,9 @@ def round_open(request: HttpRequest) -> HttpResponse:
             default_set = QuestionSet.objects.filter(term=upcoming.name, retired_at__isnull=True).first()
             form.initial["question_set"] = default_set.pk if default_set else None
     if request.method == "POST" and form.is_valid():
-        try:
-            survey_round, created = services.round_open(actor=request.user, **form.cleaned_data)
-        except ActionRefused as refusal:
-            messages.error(request, str(refusal))
-        else:
+        opened = attempt(request, lambda: services.round_open(actor=request.user, **form.cleaned_data))
+        if opened:
+            survey_round, created = opened.result
             if survey_round.question_set_id != form.cleaned_data["question_set"].pk:
                 messages.info(
                     request,
@@ -220,16 +216,16 @@ def _round_page(request: HttpRequest, survey_round: SurveyRound, deadline_form: 
 def round_deadline(request: HttpRequest, pk: int) -> HttpResponse:
     survey_round = selectors.get_round(pk)
     form = DeadlineForm(request.POST)
-    if form.is_valid():
-        try:
-            services.round_change_deadline(
-                survey_round=survey_round, deadline=form.cleaned_data["deadline"], actor=request.user
-            )
-        except ActionRefused as refusal:
-            form.add_error("deadline", str(refusal))
-        else:
-            messages.success(request, f"The deadline is now {long_date(form.cleaned_data['deadline'])}.")
-            return redirect("surveys:round_detail", survey_round.pk)
+    if form.is_valid() and attempt(
+        request,
+        lambda: services.round_change_deadline(
+            survey_round=survey_round, deadline=form.cleaned_data["deadline"], actor=request.user
+        ),
+        f"The deadline is now {long_date(form.cleaned_data['deadline'])}.",
+        form=form,
+        field="deadline",
+    ):
+        return redirect("surveys:round_detail", survey_round.pk)
     # Refused: the round's page again, with what was typed and the reason beside it.
     return _round_page(request, survey_round, form)
 
@@ -254,24 +250,22 @@ def request_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     requests = SurveyRequest.objects.select_related("round__term", "partner").order_by("deadline", "partner__name")
     filtered = RequestFilter(request.GET, queryset=requests)
-    if export_format(request):
-        columns = [
-            ("Round", lambda r: str(r.round.term)),
-            ("Partner", lambda r: r.partner.name),
-            ("Status", lambda r: r.get_status_display()),
-            ("Deadline", lambda r: r.deadline),
-            ("Overdue", lambda r: "Yes" if r.is_overdue(today) else "No"),
-            ("Submitted", lambda r: r.submitted_at),
-            ("Reviewed", lambda r: r.reviewed_at),
-        ]
-        return export_rows(request, filtered.qs, columns, "survey-returns")
-    return render(
+    columns = [
+        ("Round", lambda r: str(r.round.term)),
+        ("Partner", lambda r: r.partner.name),
+        ("Status", lambda r: r.get_status_display()),
+        ("Deadline", lambda r: r.deadline),
+        ("Overdue", lambda r: "Yes" if r.is_overdue(today) else "No"),
+        ("Submitted", lambda r: r.submitted_at),
+        ("Reviewed", lambda r: r.reviewed_at),
+    ]
+    return list_page(
         request,
+        filtered,
         "surveys/staff_request_list.html",
-        {
-            "filter": filtered,
-            "page": page_of(request, filtered.qs),
-            "querystring": querystring(request),
+        columns=columns,
+        basename="survey-returns",
+        context=lambda page: {
             "today": today,
             "answer_years": [AcademicYear(year) for year in aggregates.answer_years()],
         },
@@ -305,14 +299,11 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def request_accept(request: HttpRequest, pk: int) -> HttpResponse:
     survey_request = selectors.get_request_for(request.user, pk)
-    try:
-        services.request_accept(survey_request=survey_request, actor=request.user)
-    except ActionRefused as refusal:
-        messages.error(request, str(refusal))
-    else:
-        messages.success(
-            request, f"Accepted {possessive(survey_request.partner.name)} {survey_request.round.term} survey."
-        )
+    attempt(
+        request,
+        lambda: services.request_accept(survey_request=survey_request, actor=request.user),
+        f"Accepted {possessive(survey_request.partner.name)} {survey_request.round.term} survey.",
+    )
     return redirect("surveys:request_detail", survey_request.pk)
 
 
@@ -321,12 +312,10 @@ def request_accept(request: HttpRequest, pk: int) -> HttpResponse:
 def request_return(request: HttpRequest, pk: int) -> HttpResponse:
     survey_request = selectors.get_request_for(request.user, pk)
     form = ReturnForm(request.POST)
-    if form.is_valid():
-        try:
-            services.request_return(survey_request=survey_request, actor=request.user, **form.cleaned_data)
-        except ActionRefused as refusal:
-            messages.error(request, str(refusal))
-        else:
-            messages.success(request, f"Returned the survey to {survey_request.partner} with your comment.")
-            return redirect("surveys:request_detail", survey_request.pk)
+    if form.is_valid() and attempt(
+        request,
+        lambda: services.request_return(survey_request=survey_request, actor=request.user, **form.cleaned_data),
+        f"Returned the survey to {survey_request.partner} with your comment.",
+    ):
+        return redirect("surveys:request_detail", survey_request.pk)
     return _render_request_detail(request, survey_request, return_form=form)
