@@ -3,6 +3,7 @@ from django.db import models
 from django.utils import timezone
 
 from hubportal.core import text_limits
+from hubportal.core.attachments import Attachment
 from hubportal.core.uploads import PrivateUploadTo
 
 
@@ -299,8 +300,12 @@ class Meeting(models.Model):
         return f"You can record this meeting from {starts:%H:%M} on {day}."
 
 
-class EvidenceItem(models.Model):
-    """One minimum standard of one partner: its current file, dates and status."""
+class EvidenceItem(Attachment):
+    """One minimum standard of one partner: its current file, dates and status.
+
+    An uploaded document like the others, but the item stands in the register
+    (Missing) before anything is uploaded: its file, the name it was sent under,
+    who sent it and when are empty until then."""
 
     class Status(models.TextChoices):
         MISSING = "missing", "Missing"

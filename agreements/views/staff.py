@@ -191,29 +191,39 @@ def agreement_issue_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("agreements:detail", pk=agreement.pk)
 
 
+def _form_step(request, agreement, verdict, form_class, *, act, success, template, done, context=None):
+    """A staff action confirmed through a short form (a reason, a note, a date).
+    Refused now, the agreement's page says why. A valid POST calls the service
+    (``act(cleaned_data)``) through attempt() and goes on to ``done``; else the
+    form again (``template``, with ``context``, the agreement's by default),
+    with what was typed and the refusal beside it."""
+    if not verdict[0]:
+        return _not_now(request, agreement, verdict)
+    form = form_class(request.POST or None)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and attempt(request, lambda: act(form.cleaned_data), success, form=form)
+    ):
+        return redirect(done)
+    return render(request, template, {**(context or {"agreement": agreement}), "form": form})
+
+
 @hub_staff_required
 @require_http_methods(["GET", "POST"])
 def agreement_reopen_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Return an issued agreement to draft to change it: a new version."""
     agreement = selectors.get_agreement_for(request.user, pk)
-    verdict = permissions.may_reopen(request.user, agreement)
-    if not verdict[0]:
-        return _not_now(request, agreement, verdict)
-    form = ReasonForm(request.POST or None)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and attempt(
-            request,
-            lambda: services.agreement_reopen(
-                agreement=agreement, actor=request.user, reason=form.cleaned_data["reason"]
-            ),
-            "Back in draft as a new version. Make the change, then issue it again.",
-            form=form,
-        )
-    ):
-        return redirect("agreements:edit", pk=agreement.pk)
-    return render(request, "agreements/reopen.html", {"agreement": agreement, "form": form})
+    return _form_step(
+        request,
+        agreement,
+        permissions.may_reopen(request.user, agreement),
+        ReasonForm,
+        act=lambda data: services.agreement_reopen(agreement=agreement, actor=request.user, reason=data["reason"]),
+        success="Back in draft as a new version. Make the change, then issue it again.",
+        template="agreements/reopen.html",
+        done=reverse("agreements:edit", args=[agreement.pk]),
+    )
 
 
 @hub_staff_required
@@ -221,24 +231,18 @@ def agreement_reopen_view(request: HttpRequest, pk: int) -> HttpResponse:
 def agreement_review_exception_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The Service Manager records why a partnership may roll forward without its annual review."""
     agreement = selectors.get_agreement_for(request.user, pk)
-    verdict = permissions.may_record_review_exception(request.user, agreement)
-    if not verdict[0]:
-        return _not_now(request, agreement, verdict)
-    form = ReviewExceptionForm(request.POST or None)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and attempt(
-            request,
-            lambda: services.agreement_review_exception(
-                agreement=agreement, actor=request.user, reason=form.cleaned_data["reason"]
-            ),
-            "Recorded. Roll-forward can now draft next year's agreement for it.",
-            form=form,
-        )
-    ):
-        return redirect("agreements:detail", pk=agreement.pk)
-    return render(request, "agreements/review_exception.html", {"agreement": agreement, "form": form})
+    return _form_step(
+        request,
+        agreement,
+        permissions.may_record_review_exception(request.user, agreement),
+        ReviewExceptionForm,
+        act=lambda data: services.agreement_review_exception(
+            agreement=agreement, actor=request.user, reason=data["reason"]
+        ),
+        success="Recorded. Roll-forward can now draft next year's agreement for it.",
+        template="agreements/review_exception.html",
+        done=reverse("agreements:detail", args=[agreement.pk]),
+    )
 
 
 @hub_staff_required
@@ -280,48 +284,35 @@ def agreement_countersign_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def agreement_complete_view(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = selectors.get_agreement_for(request.user, pk)
-    verdict = permissions.may_complete(request.user, agreement)
-    if not verdict[0]:
-        return _not_now(request, agreement, verdict)
-    form = CompleteForm(request.POST or None)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and attempt(
-            request,
-            lambda: services.agreement_complete(
-                agreement=agreement, actor=request.user, note=form.cleaned_data["note"]
-            ),
-            "Completed. The partner has been told their evaluation and case studies are due.",
-            form=form,
-        )
-    ):
-        return redirect("agreements:detail", pk=agreement.pk)
-    return render(request, "agreements/complete.html", {"agreement": agreement, "form": form})
+    return _form_step(
+        request,
+        agreement,
+        permissions.may_complete(request.user, agreement),
+        CompleteForm,
+        act=lambda data: services.agreement_complete(agreement=agreement, actor=request.user, note=data["note"]),
+        success="Completed. The partner has been told their evaluation and case studies are due.",
+        template="agreements/complete.html",
+        done=reverse("agreements:detail", args=[agreement.pk]),
+    )
 
 
 @hub_staff_required
 @require_http_methods(["GET", "POST"])
 def instalment_paid(request: HttpRequest, pk: int) -> HttpResponse:
     instalment = selectors.get_instalment_for(request.user, pk)
-    verdict = permissions.may_record_payment(request.user, instalment)
-    if not verdict[0]:
-        return _not_now(request, instalment.agreement, verdict)
-    form = PaymentForm(request.POST or None)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and attempt(
-            request,
-            lambda: services.instalment_record_payment(
-                instalment=instalment, actor=request.user, paid_on=form.cleaned_data["paid_on"]
-            ),
-            "Payment recorded.",
-            form=form,
-        )
-    ):
-        return redirect("agreements:detail", pk=instalment.agreement_id)
-    return render(request, "agreements/instalment_paid.html", {"instalment": instalment, "form": form})
+    return _form_step(
+        request,
+        instalment.agreement,
+        permissions.may_record_payment(request.user, instalment),
+        PaymentForm,
+        act=lambda data: services.instalment_record_payment(
+            instalment=instalment, actor=request.user, paid_on=data["paid_on"]
+        ),
+        success="Payment recorded.",
+        template="agreements/instalment_paid.html",
+        done=reverse("agreements:detail", args=[instalment.agreement_id]),
+        context={"instalment": instalment},
+    )
 
 
 @hub_staff_required

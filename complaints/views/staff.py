@@ -158,21 +158,58 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _staff_detail(request, selectors.get_complaint_for(request.user, pk))
 
 
+def _posted(
+    request: HttpRequest, complaint: Complaint, form, name: str, act, success: str, *, chair: bool = False
+) -> HttpResponse:
+    """A form posted from the complaint's page (the staff page, or the Chair's):
+    valid and done (``act(cleaned_data)``, through attempt()), back to the page
+    saying ``success``; else the page again, with the form (``name``) as typed
+    and the refusal."""
+    if form.is_valid() and attempt(request, lambda: act(form.cleaned_data), success):
+        return redirect("complaints:chair_case" if chair else "complaints:detail", pk=complaint.pk)
+    page = _chair_case if chair else _staff_detail
+    return page(request, complaint, **{name: form})
+
+
+def _as_typed(request: HttpRequest, form_class, fields):
+    """Back from a confirm step to change what was typed: the form again, unbound, with the text as it was."""
+    return form_class(initial={name: request.POST.get(name, "") for name in fields})
+
+
+def _note(request: HttpRequest, complaint: Complaint, *, chair: bool = False) -> HttpResponse:
+    """A note on the complaint's file, from the staff page or the Chair's."""
+    forbid_unless(permissions.may_add_note(request.user, complaint))
+    form = forms.NoteForm(request.POST, user=request.user, complaint=complaint, prefix="note")
+    return _posted(
+        request,
+        complaint,
+        form,
+        "note_form",
+        lambda data: services.complaint_note_add(
+            complaint=complaint,
+            actor=request.user,
+            kind=data["kind"],
+            body=data["body"],
+            corrects=data.get("corrects"),
+        ),
+        "The note has been added.",
+        chair=chair,
+    )
+
+
 @staff_area_required
 @require_POST
 def complaint_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = selectors.get_complaint_for(request.user, pk)
     forbid_unless(permissions.may_acknowledge(request.user, complaint))
-    form = forms.AcknowledgeForm(request.POST)
-    if form.is_valid() and attempt(
+    return _posted(
         request,
-        lambda: services.complaint_acknowledge(
-            complaint=complaint, actor=request.user, message=form.cleaned_data["message"]
-        ),
+        complaint,
+        forms.AcknowledgeForm(request.POST),
+        "acknowledge_form",
+        lambda data: services.complaint_acknowledge(complaint=complaint, actor=request.user, message=data["message"]),
         "Acknowledged. The complainant has been told.",
-    ):
-        return redirect("complaints:detail", pk=pk)
-    return _staff_detail(request, complaint, acknowledge_form=form)
+    )
 
 
 @staff_area_required
@@ -180,14 +217,14 @@ def complaint_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
 def complaint_investigate(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = selectors.get_complaint_for(request.user, pk)
     forbid_unless(permissions.may_investigate(request.user, complaint))
-    form = forms.InvestigateForm(request.POST)
-    if form.is_valid() and attempt(
+    return _posted(
         request,
-        lambda: services.complaint_investigate(complaint=complaint, actor=request.user, note=form.cleaned_data["note"]),
+        complaint,
+        forms.InvestigateForm(request.POST),
+        "investigate_form",
+        lambda data: services.complaint_investigate(complaint=complaint, actor=request.user, note=data["note"]),
         "The investigation has started.",
-    ):
-        return redirect("complaints:detail", pk=pk)
-    return _staff_detail(request, complaint, investigate_form=form)
+    )
 
 
 @staff_area_required
@@ -196,8 +233,8 @@ def complaint_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = selectors.get_complaint_for(request.user, pk)
     forbid_unless(permissions.may_resolve(request.user, complaint))
     form = forms.ResolveForm(request.POST)
-    if request.POST.get("change"):  # back from the confirm step, with the text as it was
-        return _staff_detail(request, complaint, resolve_form=forms.ResolveForm(initial=request.POST.dict()))
+    if request.POST.get("change"):
+        return _staff_detail(request, complaint, resolve_form=_as_typed(request, forms.ResolveForm, ["resolution"]))
     confirmed = request.POST.get("confirmed") == "yes"
     if form.is_valid() and not confirmed and permissions.may_resolve(request.user, complaint)[0]:
         # Say what will be sent to whom, and ask to confirm; the POST that follows does it.
@@ -211,15 +248,14 @@ def complaint_resolve(request: HttpRequest, pk: int) -> HttpResponse:
                 "escalate_by": add_working_days(timezone.localdate(), current_hub().complaint_escalation_working_days),
             },
         )
-    if form.is_valid() and attempt(
+    return _posted(
         request,
-        lambda: services.complaint_resolve(
-            complaint=complaint, actor=request.user, resolution=form.cleaned_data["resolution"]
-        ),
+        complaint,
+        form,
+        "resolve_form",
+        lambda data: services.complaint_resolve(complaint=complaint, actor=request.user, resolution=data["resolution"]),
         "The resolution has been sent to the complainant.",
-    ):
-        return redirect("complaints:detail", pk=pk)
-    return _staff_detail(request, complaint, resolve_form=form)
+    )
 
 
 @staff_area_required
@@ -229,41 +265,27 @@ def complaint_update_details(request: HttpRequest, pk: int) -> HttpResponse:
     forbid_unless(permissions.may_update_details(request.user, complaint))
     # A copy: the unsaved form must not change the complaint shown beside it.
     form = forms.DetailsForm(request.POST, instance=Complaint.objects.get(pk=complaint.pk), prefix="details")
-    if form.is_valid() and attempt(
+    return _posted(
         request,
-        lambda: services.complaint_update_details(
+        complaint,
+        form,
+        "details_form",
+        lambda data: services.complaint_update_details(
             complaint=complaint,
             actor=request.user,
-            category=form.cleaned_data["category"],
-            about=form.cleaned_data["about"],
-            partner=form.cleaned_data["partner"],
-            agreement=form.cleaned_data["agreement"],
+            category=data["category"],
+            about=data["about"],
+            partner=data["partner"],
+            agreement=data["agreement"],
         ),
         "The details have been saved.",
-    ):
-        return redirect("complaints:detail", pk=pk)
-    return _staff_detail(request, complaint, details_form=form)
+    )
 
 
 @staff_area_required
 @require_POST
 def complaint_note(request: HttpRequest, pk: int) -> HttpResponse:
-    complaint = selectors.get_complaint_for(request.user, pk)
-    forbid_unless(permissions.may_add_note(request.user, complaint))
-    form = forms.NoteForm(request.POST, user=request.user, complaint=complaint, prefix="note")
-    if form.is_valid() and attempt(
-        request,
-        lambda: services.complaint_note_add(
-            complaint=complaint,
-            actor=request.user,
-            kind=form.cleaned_data["kind"],
-            body=form.cleaned_data["body"],
-            corrects=form.cleaned_data.get("corrects"),
-        ),
-        "The note has been added.",
-    ):
-        return redirect("complaints:detail", pk=pk)
-    return _staff_detail(request, complaint, note_form=form)
+    return _note(request, selectors.get_complaint_for(request.user, pk))
 
 
 @staff_area_required
@@ -271,16 +293,14 @@ def complaint_note(request: HttpRequest, pk: int) -> HttpResponse:
 def complaint_suspend_partner(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = selectors.get_complaint_for(request.user, pk)
     forbid_unless(permissions.may_suspend_partner(request.user, complaint))
-    form = forms.SuspendForm(request.POST, prefix="suspend")
-    if form.is_valid() and attempt(
+    return _posted(
         request,
-        lambda: services.complaint_suspend_partner(
-            complaint=complaint, actor=request.user, reason=form.cleaned_data["reason"]
-        ),
+        complaint,
+        forms.SuspendForm(request.POST, prefix="suspend"),
+        "suspend_form",
+        lambda data: services.complaint_suspend_partner(complaint=complaint, actor=request.user, reason=data["reason"]),
         "The partnership is suspended. The partner and Hub staff have been told.",
-    ):
-        return redirect("complaints:detail", pk=pk)
-    return _staff_detail(request, complaint, suspend_form=form)
+    )
 
 
 @staff_area_required
@@ -393,9 +413,9 @@ def chair_decide(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, permissions.undecided(complaint)[1])
         return redirect("complaints:chair_case", pk=pk)
     form = forms.DecisionForm(request.POST)
-    if request.POST.get("change"):  # back from the confirm step, with what was typed
-        values = {k: request.POST.get(k, "") for k in ("findings", "decision", "reasons")}
-        return _chair_case(request, complaint, decision_form=forms.DecisionForm(initial=values))
+    if request.POST.get("change"):
+        changing = _as_typed(request, forms.DecisionForm, ["findings", "decision", "reasons"])
+        return _chair_case(request, complaint, decision_form=changing)
     if not form.is_valid() and set(form.errors) == {"confirm"} and permissions.may_decide(request.user, complaint)[0]:
         # Complete but not yet confirmed: say what the decision does and to whom, and ask.
         if request.POST.get("step") != "confirm":
@@ -433,19 +453,4 @@ def chair_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @chair_required
 @require_POST
 def chair_note(request: HttpRequest, pk: int) -> HttpResponse:
-    complaint = _chair_complaint(request, pk)
-    forbid_unless(permissions.may_add_note(request.user, complaint))
-    form = forms.NoteForm(request.POST, user=request.user, complaint=complaint, prefix="note")
-    if form.is_valid() and attempt(
-        request,
-        lambda: services.complaint_note_add(
-            complaint=complaint,
-            actor=request.user,
-            kind=form.cleaned_data["kind"],
-            body=form.cleaned_data["body"],
-            corrects=form.cleaned_data.get("corrects"),
-        ),
-        "The note has been added.",
-    ):
-        return redirect("complaints:chair_case", pk=pk)
-    return _chair_case(request, complaint, note_form=form)
+    return _note(request, _chair_complaint(request, pk), chair=True)

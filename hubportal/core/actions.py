@@ -13,7 +13,7 @@ on the page).
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 
-from hubportal.core.errors import ActionRefused
+from hubportal.core.errors import ActionRefused, attach_refusal
 
 Verdict = tuple[bool, str]
 ALLOWED: Verdict = (True, "")
@@ -63,16 +63,18 @@ class Done:
         return self.ok
 
 
-def attempt(request, action, success: str = "", *, form=None) -> Done:
+def attempt(request, action, success: str = "", *, form=None, field: str | None = None) -> Done:
     """The middle of every POST action: call the service (``action``, no
     arguments); on success say ``success``; on ``ActionRefused`` show the
     reason, on the form beside what was typed when there is one, else as a
-    message. The view fetched and checked before, and redirects after."""
+    message. On a form, each of the refusal's problems goes on the field it
+    names; a refusal without problems goes on ``field``, or on the whole form.
+    The view fetched and checked before, and redirects after."""
     try:
         result = action()
     except ActionRefused as refusal:
         if form is not None:
-            form.add_error(None, str(refusal))
+            attach_refusal(form, refusal, field=field)
         else:
             messages.error(request, str(refusal))
         return Done(False)

@@ -17,13 +17,15 @@ class ActionRefused(Exception):
         self.problems: tuple[tuple[str | None, str], ...] = tuple(problems)
 
 
-def attach_refusal(form, refusal: ActionRefused, *, fields: dict[str, str] | None = None) -> None:
+def attach_refusal(
+    form, refusal: ActionRefused, *, fields: dict[str, str] | None = None, field: str | None = None
+) -> None:
     """Put a service's refusal on a bound form, once: each problem on the field
     it concerns (``fields`` maps a problem's field to the form's own name when
     they differ), the rest as errors of the whole form. A refusal without
-    problems is one error of the whole form."""
+    problems is one error, of ``field`` when given, else of the whole form."""
     fields = fields or {}
-    problems = refusal.problems or ((None, str(refusal)),)
+    problems = refusal.problems or ((field, str(refusal)),)
     for field, message in problems:
         name = fields.get(field, field) if field else None
         form.add_error(name if name in form.fields else None, message)

@@ -1,13 +1,13 @@
 """Pages for partner users, in the partner portal."""
 
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from hubportal.core.errors import ActionRefused, require
+from hubportal.core.actions import attempt
+from hubportal.core.errors import require
 from hubportal.core.roles import partner_required
 from hubportal.core.todo import todos_for
 from hubportal.core.words import midsentence
@@ -48,14 +48,16 @@ def portal_profile_edit(request: HttpRequest) -> HttpResponse:
     partner = selectors.get_own_partner(request.user)
     require(*permissions.may_edit_own_profile(request.user, partner))
     form = forms.OwnProfileForm(request.POST or None, instance=selectors.get_own_partner(request.user))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.partner_update_profile(partner=partner, actor=request.user, profile=form.cleaned_data)
-        except ActionRefused as refusal:
-            messages.error(request, str(refusal))
-        else:
-            messages.success(request, "Your profile is saved.")
-            return redirect("partners:portal_profile")
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and attempt(
+            request,
+            lambda: services.partner_update_profile(partner=partner, actor=request.user, profile=form.cleaned_data),
+            "Your profile is saved.",
+        )
+    ):
+        return redirect("partners:portal_profile")
     return render(request, "partners/portal_profile_edit.html", {"form": form, "partner": partner})
 
 
@@ -63,12 +65,11 @@ def portal_profile_edit(request: HttpRequest) -> HttpResponse:
 @require_POST
 def meeting_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.get_meeting_for(request.user, pk)
-    try:
-        services.meeting_confirm(meeting=meeting, actor=request.user)
-    except ActionRefused as refusal:
-        messages.error(request, str(refusal))
-    else:
-        messages.success(request, "Thank you: we have told the Hub you will attend.")
+    attempt(
+        request,
+        lambda: services.meeting_confirm(meeting=meeting, actor=request.user),
+        "Thank you: we have told the Hub you will attend.",
+    )
     return redirect(reverse("partners:portal_profile") + "#meeting")
 
 
@@ -98,8 +99,9 @@ def evidence_upload(request: HttpRequest, type_pk: int) -> HttpResponse:
     form = forms.EvidenceUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            services.evidence_upload(
+        if attempt(
+            request,
+            lambda: services.evidence_upload(
                 partner=partner,
                 evidence_type=evidence_type,
                 actor=request.user,
@@ -107,14 +109,9 @@ def evidence_upload(request: HttpRequest, type_pk: int) -> HttpResponse:
                 issued_on=data["issued_on"],
                 expires_on=data["expires_on"],
                 note=data["note"],
-            )
-        except ActionRefused as refusal:
-            messages.error(request, str(refusal))
-        else:
-            messages.success(
-                request,
-                f"Thank you: your {midsentence(evidence_type.name)} is uploaded. We will check it and tell you.",
-            )
+            ),
+            f"Thank you: your {midsentence(evidence_type.name)} is uploaded. We will check it and tell you.",
+        ):
             return redirect("partners:portal_evidence")
     example_expiry = services.default_expiry(evidence_type, partner, timezone.localdate())
     return render(

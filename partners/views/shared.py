@@ -1,12 +1,12 @@
 """Pages both Hub staff and partner users open, and helpers the audiences share."""
 
-from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from hubportal.core.errors import ActionRefused, require
+from hubportal.core.actions import attempt
+from hubportal.core.errors import require
 from hubportal.core.roles import is_hub_staff, is_partner_user, role_required
 from hubportal.core.uploads import serve_private_file
 from partners import forms, permissions, selectors, services
@@ -49,12 +49,11 @@ def _contact_form(request, partner, contact):
     form = forms.ContactForm(request.POST or None, instance=contact)
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in form.Meta.fields}
-        try:
-            services.contact_save(partner=partner, actor=request.user, data=data, contact=contact)
-        except ActionRefused as refusal:
-            messages.error(request, str(refusal))
-        else:
-            messages.success(request, "The contact is saved.")
+        if attempt(
+            request,
+            lambda: services.contact_save(partner=partner, actor=request.user, data=data, contact=contact),
+            "The contact is saved.",
+        ):
             return _back_to_partner(request, partner, "contacts")
     return render(request, "partners/contact_form.html", {"form": form, "partner": partner, "contact": contact})
 
@@ -64,12 +63,11 @@ def _contact_form(request, partner, contact):
 def contact_delete(request: HttpRequest, pk: int) -> HttpResponse:
     contact = selectors.get_contact_for(request.user, pk)
     require(*permissions.may_edit_contacts(request.user, contact.partner))
-    try:
-        services.contact_delete(contact=contact, actor=request.user)
-    except ActionRefused as refusal:
-        messages.error(request, str(refusal))
-    else:
-        messages.success(request, f"{contact.name} is removed from the contacts.")
+    attempt(
+        request,
+        lambda: services.contact_delete(contact=contact, actor=request.user),
+        f"{contact.name} is removed from the contacts.",
+    )
     return _back_to_partner(request, contact.partner, "contacts")
 
 

@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from hubportal.core.errors import ActionRefused, require
+from hubportal.core.actions import attempt
+from hubportal.core.errors import require
 from hubportal.core.exports import export_format, export_rows, rows_by_chunk
 from hubportal.core.health import health_for, listed_health
 from hubportal.core.listpage import list_page
@@ -167,16 +168,18 @@ def partner_edit(request: HttpRequest, pk: int) -> HttpResponse:
     require(*permissions.may_edit_profile(request.user, partner))
     # The form gets its own copy: validation changes its instance before the service runs.
     form = forms.PartnerProfileForm(request.POST or None, instance=selectors.get_partner_for(request.user, pk))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.partner_update_profile(
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and attempt(
+            request,
+            lambda: services.partner_update_profile(
                 partner=partner, actor=request.user, profile=form.profile(), many=form.many()
-            )
-        except ActionRefused as refusal:
-            messages.error(request, str(refusal))
-        else:
-            messages.success(request, "The profile is saved.")
-            return redirect("partners:detail", pk=partner.pk)
+            ),
+            "The profile is saved.",
+        )
+    ):
+        return redirect("partners:detail", pk=partner.pk)
     return render(request, "partners/partner_form.html", {"form": form, "partner": partner})
 
 
@@ -192,8 +195,9 @@ def meeting_schedule(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.MeetingScheduleForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            services.meeting_schedule(
+        if attempt(
+            request,
+            lambda: services.meeting_schedule(
                 partner=partner,
                 actor=request.user,
                 starts_at=data["starts_at"],
@@ -201,11 +205,9 @@ def meeting_schedule(request: HttpRequest, pk: int) -> HttpResponse:
                 location=data["location"],
                 online_link=data["online_link"],
                 representatives=data["representatives"],
-            )
-        except ActionRefused as refusal:
-            messages.error(request, str(refusal))
-        else:
-            messages.success(request, "The meeting is scheduled and the partner has been sent the invitation.")
+            ),
+            "The meeting is scheduled and the partner has been sent the invitation.",
+        ):
             return redirect(f"{reverse('partners:detail', kwargs={'pk': partner.pk})}?tab=meetings")
     return render(
         request, "partners/meeting_schedule.html", {"form": form, "partner": partner, "open_meeting": open_meeting}
@@ -237,21 +239,21 @@ def meeting_record(request: HttpRequest, pk: int) -> HttpResponse:
         refused = True
     elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            services.meeting_record(
+        recorded = attempt(
+            request,
+            lambda: services.meeting_record(
                 meeting=meeting,
                 actor=request.user,
                 answers=form.answers(),
                 proposed_partner_type=data["proposed_partner_type"],
                 outcome=data["outcome"],
                 notes=data["notes"],
-            )
-        except ActionRefused as refusal:
-            messages.error(request, str(refusal))
-            refused = True
-        else:
-            messages.success(request, "The meeting is recorded.")
+            ),
+            "The meeting is recorded.",
+        )
+        if recorded:
             return redirect(f"{reverse('partners:detail', kwargs={'pk': partner.pk})}?tab=meetings")
+        refused = True
     # Say why it cannot be recorded (unless the refusal message just said so).
     allowed = permissions.may_record_meeting(request.user, meeting)[0]
     refusal = "" if allowed or refused else services.meeting_record_refusal(meeting)
@@ -264,12 +266,7 @@ def meeting_record(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _stage_action(request, pk, action, success):
     partner = selectors.get_partner_for(request.user, pk)
-    try:
-        action(partner=partner, actor=request.user)
-    except ActionRefused as refusal:
-        messages.error(request, str(refusal))
-    else:
-        messages.success(request, success)
+    attempt(request, lambda: action(partner=partner, actor=request.user), success)
     return redirect("partners:detail", pk=partner.pk)
 
 
@@ -295,14 +292,16 @@ def complete_standards_review(request: HttpRequest, pk: int) -> HttpResponse:
 def _reason_view(request, pk, *, service, argument, title, label, help_text, button, success, allowed):
     partner = selectors.get_partner_for(request.user, pk)
     form = forms.ReasonForm(request.POST or None, label=label, help_text=help_text)
-    if request.method == "POST" and form.is_valid():
-        try:
-            service(partner=partner, actor=request.user, **{argument: form.cleaned_data["reason"]})
-        except ActionRefused as refusal:
-            messages.error(request, str(refusal))
-        else:
-            messages.success(request, success)
-            return redirect("partners:detail", pk=partner.pk)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and attempt(
+            request,
+            lambda: service(partner=partner, actor=request.user, **{argument: form.cleaned_data["reason"]}),
+            success,
+        )
+    ):
+        return redirect("partners:detail", pk=partner.pk)
     return render(
         request,
         "partners/reason_form.html",
@@ -373,14 +372,13 @@ def invite_user(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.InviteUserForm(request.POST or None, initial=initial)
     refused = False
     if request.method == "POST" and form.is_valid():
-        try:
-            user = services.partner_invite_user(partner=partner, actor=request.user, **form.cleaned_data)
-        except ActionRefused as refusal:
-            messages.error(request, str(refusal))
-            refused = True
-        else:
-            messages.success(request, f"{user} has been emailed a link to set their password.")
+        invited = attempt(
+            request, lambda: services.partner_invite_user(partner=partner, actor=request.user, **form.cleaned_data)
+        )
+        if invited:
+            messages.success(request, f"{invited.result} has been emailed a link to set their password.")
             return redirect(f"{reverse('partners:detail', kwargs={'pk': partner.pk})}?tab=users")
+        refused = True
     # Say up front why nobody can be invited yet (unless the refusal message just said so).
     allowed = permissions.may_invite_user(request.user, partner)[0]
     return render(
@@ -444,24 +442,30 @@ def evidence_review(request: HttpRequest, pk: int) -> HttpResponse:
         help_text="Sent to the partner, who uploads a new document.",
     )
     if request.method == "POST":
-        try:
-            if action == "verify" and verify_form.is_valid():
-                services.evidence_verify(
+        done = False
+        if action == "verify" and verify_form.is_valid():
+            done = attempt(
+                request,
+                lambda: services.evidence_verify(
                     item=item,
                     actor=request.user,
                     expires_on=verify_form.cleaned_data["expires_on"],
                     note=verify_form.cleaned_data["note"],
-                )
-                messages.success(request, f"{item.evidence_type} is verified.")
-                return redirect(f"{reverse('partners:detail', kwargs={'pk': item.partner_id})}?tab=evidence")
-            if action == "reject" and reject_form.is_valid():
-                services.evidence_reject(item=item, actor=request.user, reason=reject_form.cleaned_data["reason"])
-                messages.success(request, f"{item.evidence_type} is rejected; the partner has been told why.")
-                return redirect(f"{reverse('partners:detail', kwargs={'pk': item.partner_id})}?tab=evidence")
-            if action not in ("verify", "reject"):
-                messages.error(request, "Choose whether to verify or reject the evidence.")
-        except ActionRefused as refusal:
-            messages.error(request, str(refusal))
+                ),
+                f"{item.evidence_type} is verified.",
+            )
+        elif action == "reject" and reject_form.is_valid():
+            done = attempt(
+                request,
+                lambda: services.evidence_reject(
+                    item=item, actor=request.user, reason=reject_form.cleaned_data["reason"]
+                ),
+                f"{item.evidence_type} is rejected; the partner has been told why.",
+            )
+        elif action not in ("verify", "reject"):
+            messages.error(request, "Choose whether to verify or reject the evidence.")
+        if done:
+            return redirect(f"{reverse('partners:detail', kwargs={'pk': item.partner_id})}?tab=evidence")
     return render(
         request,
         "partners/evidence_review.html",

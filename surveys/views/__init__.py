@@ -20,25 +20,26 @@ from surveys.views.portal import (
     portal_surveys,
 )
 from surveys.views.shared import case_study_image, staff_or_partner_required
-from surveys.views.staff import (
-    BUCKET_FILTERS,
-    BUCKETS,
-    INCOME_SORT_LABELS,
-    INCOME_SORTS,
-    NAMES_PER_BUCKET,
-    Bucket,
-    answer_export,
+from surveys.views.staff.evaluations import (
     case_study_detail,
     case_study_list,
     case_study_publish,
     case_study_unpublish,
-    data_return,
     evaluation_accept,
     evaluation_detail,
     evaluation_list,
     evaluation_return,
+)
+from surveys.views.staff.figures import (
+    INCOME_SORT_LABELS,
+    INCOME_SORTS,
+    answer_export,
+    data_return,
     income,
     income_records,
+    reach,
+)
+from surveys.views.staff.questions import (
     question_add,
     question_delete,
     question_edit,
@@ -48,7 +49,12 @@ from surveys.views.staff import (
     questionset_edit,
     questionset_list,
     questionset_preview,
-    reach,
+)
+from surveys.views.staff.rounds import (
+    BUCKET_FILTERS,
+    BUCKETS,
+    NAMES_PER_BUCKET,
+    Bucket,
     request_accept,
     request_detail,
     request_list,

@@ -8,8 +8,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from agreements.models import Outcome
 from hubportal.core.academic_years import AcademicYear
-from hubportal.core.errors import ActionRefused, attach_refusal
+from hubportal.core.actions import attempt
+from hubportal.core.errors import ActionRefused
 from hubportal.core.exports import export_format, export_rows
+from hubportal.core.listpage import list_page
 from hubportal.core.lists import page_of, querystring
 from hubportal.core.roles import partner_required
 from partners.models import Partner
@@ -30,8 +32,13 @@ from surveys.forms import (
 )
 from surveys.models import ProjectEvaluation, SurveyRequest
 from surveys.response_form import ResponseForm
+from surveys.views.shared import evaluation_state
 
 # The partner portal -----------------------------------------------------------------------------------
+
+# What the partner is told once the Hub has their answers, sent from the form or from its check page.
+SURVEY_SUBMITTED = "Thank you: your survey is submitted. The Hub will review it."
+EVALUATION_SUBMITTED = "Thank you: your evaluation is submitted. The Hub will review it."
 
 
 @partner_required
@@ -43,20 +50,15 @@ def portal_surveys(request: HttpRequest) -> HttpResponse:
         .order_by("-round__term__academic_year", "-round__term__starts_on")
     )
     found = PortalRequestFilter(request.GET, queryset=requests)
-    if export_format(request):
-        columns = [
-            ("Survey", lambda r: str(r.round.term)),
-            ("Status", lambda r: r.get_status_display()),
-            ("Deadline", lambda r: r.deadline),
-            ("Overdue", lambda r: "Yes" if r.is_overdue(today) else "No"),
-            ("Submitted", lambda r: r.submitted_at),
-        ]
-        return export_rows(request, found.qs, columns, "our-surveys")
-    page = page_of(request, found.qs)
-    return render(
-        request,
-        "surveys/portal_surveys.html",
-        {"page": page, "today": today, "filter": found, "querystring": querystring(request)},
+    columns = [
+        ("Survey", lambda r: str(r.round.term)),
+        ("Status", lambda r: r.get_status_display()),
+        ("Deadline", lambda r: r.deadline),
+        ("Overdue", lambda r: "Yes" if r.is_overdue(today) else "No"),
+        ("Submitted", lambda r: r.submitted_at),
+    ]
+    return list_page(
+        request, found, "surveys/portal_surveys.html", columns=columns, basename="our-surveys", context={"today": today}
     )
 
 
@@ -89,19 +91,18 @@ def portal_request(request: HttpRequest, pk: int) -> HttpResponse:
     submitting = checking or request.POST.get("action") == "submit"
     form = ResponseForm(request.POST, submitting=submitting, **parts)
     valid = form.is_valid()
-    try:
-        if checking and valid:
-            services.request_save(survey_request=survey_request, actor=request.user, values=form.answer_values())
-            return redirect("surveys:portal_request_check", survey_request.pk)
-        if submitting and valid:
-            services.request_submit(survey_request=survey_request, actor=request.user, values=form.answer_values())
-            messages.success(request, "Thank you: your survey is submitted. The Hub will review it.")
-            return redirect("surveys:portal_request", survey_request.pk)
-        # A draft, or a submission with problems: keep everything that could be read.
-        services.request_save(survey_request=survey_request, actor=request.user, values=form.answer_values())
-    except ActionRefused as refusal:
-        messages.error(request, str(refusal))
+    # Submitted only when complete and not first checked; a draft, a submission with
+    # problems, or answers on their way to be checked are saved: all that could be read.
+    service = services.request_submit if submitting and valid and not checking else services.request_save
+    if not attempt(
+        request, lambda: service(survey_request=survey_request, actor=request.user, values=form.answer_values())
+    ):
         return _render_portal_request(request, selectors.get_request_for(request.user, pk), form)
+    if checking and valid:
+        return redirect("surveys:portal_request_check", survey_request.pk)
+    if submitting and valid:
+        messages.success(request, SURVEY_SUBMITTED)
+        return redirect("surveys:portal_request", survey_request.pk)
     if valid:
         messages.success(request, "Your answers are saved as a draft. Submit when you are ready.")
         return redirect("surveys:portal_request", survey_request.pk)
@@ -112,11 +113,6 @@ def portal_request(request: HttpRequest, pk: int) -> HttpResponse:
         )
     survey_request.refresh_from_db()
     return _render_portal_request(request, survey_request, form)
-
-
-def _evaluation_state(agreement) -> str:
-    evaluation = selectors.evaluation_of(agreement)
-    return evaluation.get_status_display() if evaluation else "Not started"
 
 
 def _evaluation_overdue(agreement, today) -> bool:
@@ -158,7 +154,7 @@ def portal_evaluations(request: HttpRequest) -> HttpResponse:
         columns = [
             ("Project", lambda a: a.title),
             ("Evaluation due", lambda a: a.evaluation_due_on),
-            ("Evaluation", _evaluation_state),
+            ("Evaluation", evaluation_state),
             ("Overdue", lambda a: "yes" if _evaluation_overdue(a, today) else "no"),
             ("Submitted", lambda a: getattr(selectors.evaluation_of(a), "submitted_at", None)),
             ("Hub contribution", lambda a: a.hub_contribution),
@@ -225,31 +221,31 @@ def portal_evaluation(request: HttpRequest, agreement_pk: int) -> HttpResponse:
             action = request.POST.get("action")
             submitting = action == "submit"
             answers = {"agreement": agreement, "actor": request.user, "data": form.evaluation_data()}
-            try:
+
+            def save():
                 # Saved first, so a submission refused for something missing keeps what was typed.
-                evaluation = services.evaluation_save(**answers, results=form.results())
-                if action == "check":
-                    missing = services.evaluation_missing_fields(evaluation)
-                    if not missing:
-                        return redirect("surveys:portal_evaluation_check", agreement.pk)
+                saved = services.evaluation_save(**answers, results=form.results())
+                missing = services.evaluation_missing_fields(saved) if action == "check" else []
+                if missing:
                     raise ActionRefused(
                         "", problems=[(name, f"Add {label} before you submit.") for name, label in missing]
                     )
                 if submitting:
-                    evaluation = services.evaluation_submit(**answers, results=form.results())
-            except ActionRefused as refusal:
-                attach_refusal(form, refusal)  # each problem on its field, and in the summary, once
+                    services.evaluation_submit(**answers, results=form.results())
+
+            # A refusal's problems go each on its field, and in the summary, once.
+            if not attempt(request, save, form=form):
                 return _render_portal_evaluation(
                     request,
                     agreement,
                     selectors.evaluation_of(selectors.get_project_for(request.user, agreement_pk)),
                     form,
                 )
+            if action == "check":
+                return redirect("surveys:portal_evaluation_check", agreement.pk)
             messages.success(
                 request,
-                "Thank you: your evaluation is submitted. The Hub will review it."
-                if submitting
-                else "Your evaluation is saved as a draft.",
+                EVALUATION_SUBMITTED if submitting else "Your evaluation is saved as a draft.",
             )
             return redirect("surveys:portal_evaluation", agreement.pk)
         messages.error(request, "Nothing was saved: correct the answers marked below.")
@@ -300,14 +296,16 @@ def portal_case_study(request: HttpRequest, pk: int) -> HttpResponse:
 def portal_consent_add(request: HttpRequest, pk: int) -> HttpResponse:
     case_study = selectors.get_case_study_for(request.user, pk)
     form = ConsentForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.consent_record(case_study=case_study, actor=request.user, data=form.cleaned_data)
-        except ActionRefused as refusal:
-            messages.error(request, str(refusal))
-        else:
-            messages.success(request, "Consent recorded.")
-            return redirect("surveys:portal_case_study", case_study.pk)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and attempt(
+            request,
+            lambda: services.consent_record(case_study=case_study, actor=request.user, data=form.cleaned_data),
+            "Consent recorded.",
+        )
+    ):
+        return redirect("surveys:portal_case_study", case_study.pk)
     return render(request, "surveys/portal_consent_form.html", {"form": form, "case_study": case_study})
 
 
@@ -315,12 +313,11 @@ def portal_consent_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def portal_consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     consent = selectors.get_consent_for(request.user, pk)
-    try:
-        services.consent_withdraw(consent=consent, actor=request.user)
-    except ActionRefused as refusal:
-        messages.error(request, str(refusal))
-    else:
-        messages.success(request, f"Recorded that {consent.given_by} withdrew consent.")
+    attempt(
+        request,
+        lambda: services.consent_withdraw(consent=consent, actor=request.user),
+        f"Recorded that {consent.given_by} withdrew consent.",
+    )
     return redirect("surveys:portal_case_study", consent.case_study_id)
 
 
@@ -328,14 +325,16 @@ def portal_consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 def portal_image_add(request: HttpRequest, pk: int) -> HttpResponse:
     case_study = selectors.get_case_study_for(request.user, pk)
     form = ImageForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.image_add(case_study=case_study, actor=request.user, **form.cleaned_data)
-        except ActionRefused as refusal:
-            messages.error(request, str(refusal))
-        else:
-            messages.success(request, "Image added.")
-            return redirect("surveys:portal_case_study", case_study.pk)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and attempt(
+            request,
+            lambda: services.image_add(case_study=case_study, actor=request.user, **form.cleaned_data),
+            "Image added.",
+        )
+    ):
+        return redirect("surveys:portal_case_study", case_study.pk)
     return render(request, "surveys/portal_image_form.html", {"form": form, "case_study": case_study})
 
 
@@ -343,13 +342,16 @@ def portal_image_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def portal_image_delete(request: HttpRequest, pk: int) -> HttpResponse:
     image = selectors.get_image_for(request.user, pk)
-    try:
-        services.image_delete(image=image, actor=request.user)
-    except ActionRefused as refusal:
-        messages.error(request, str(refusal))
-    else:
-        messages.success(request, "Image removed.")
+    attempt(request, lambda: services.image_delete(image=image, actor=request.user), "Image removed.")
     return redirect("surveys:portal_case_study", image.case_study_id)
+
+
+PORTAL_INCOME_COLUMNS = [
+    ("Academic year", lambda r: AcademicYear(r.academic_year).label),
+    ("Source", lambda r: r.get_source_display()),
+    ("Description", lambda r: r.description),
+    ("Amount", lambda r: r.amount),
+]
 
 
 @partner_required
@@ -360,33 +362,24 @@ def portal_income(request: HttpRequest) -> HttpResponse:
     )
     # Prefixed: the form to record income on the same page has fields of the same names.
     records = PortalIncomeFilter(request.GET, queryset=records, prefix="filter")
-    if export_format(request):
-        columns = [
-            ("Academic year", lambda r: AcademicYear(r.academic_year).label),
-            ("Source", lambda r: r.get_source_display()),
-            ("Description", lambda r: r.description),
-            ("Amount", lambda r: r.amount),
-        ]
-        return export_rows(request, records.qs, columns, "our-income")
     form = IncomeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.income_record(partner=partner, actor=request.user, **form.cleaned_data)
-        except ActionRefused as refusal:
-            messages.error(request, str(refusal))
-        else:
-            messages.success(request, "Income recorded.")
-            return redirect("surveys:portal_income")
-    return render(
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and attempt(
+            request,
+            lambda: services.income_record(partner=partner, actor=request.user, **form.cleaned_data),
+            "Income recorded.",
+        )
+    ):
+        return redirect("surveys:portal_income")
+    return list_page(
         request,
+        records,
         "surveys/portal_income.html",
-        {
-            "form": form,
-            "filter": records,
-            "page": page_of(request, records.qs),
-            "years": aggregates.partner_income(partner.pk),
-            "querystring": querystring(request),
-        },
+        columns=PORTAL_INCOME_COLUMNS,
+        basename="our-income",
+        context=lambda page: {"form": form, "years": aggregates.partner_income(partner.pk)},
     )
 
 
@@ -420,7 +413,7 @@ def portal_request_check(request: HttpRequest, pk: int) -> HttpResponse:
         except ActionRefused as refusal:
             problem_links = [("#check-answers-submit", str(refusal))]
         else:
-            messages.success(request, "Thank you: your survey is submitted. The Hub will review it.")
+            messages.success(request, SURVEY_SUBMITTED)
             return redirect("surveys:portal_request", survey_request.pk)
     return render(
         request,
@@ -439,7 +432,6 @@ def portal_evaluation_check(request: HttpRequest, agreement_pk: int) -> HttpResp
         return redirect("surveys:portal_evaluation", agreement.pk)
     outcomes = list(Outcome.objects.filter(agreement=agreement).order_by("order", "pk"))
     results = {r.outcome_id: r for r in evaluation.outcome_results.all()}
-    problem_links = []
     if request.method == "POST":
         data = {name: getattr(evaluation, name) for name in EvaluationForm._meta.fields}
         kept = {
@@ -450,19 +442,21 @@ def portal_evaluation_check(request: HttpRequest, agreement_pk: int) -> HttpResp
             }
             for o in outcomes
         }
-        try:
-            services.evaluation_submit(agreement=agreement, actor=request.user, data=data, results=kept)
-        except ActionRefused as refusal:
-            form = EvaluationForm(
-                {**{k: "" if v is None else v for k, v in data.items()}, **_result_data(kept)},
-                instance=evaluation,
-                outcomes=outcomes,
-            )
-            form.is_valid()
-            attach_refusal(form, refusal)
-            return _render_portal_evaluation(request, agreement, evaluation, form)
-        messages.success(request, "Thank you: your evaluation is submitted. The Hub will review it.")
-        return redirect("surveys:portal_evaluation", agreement.pk)
+        # The saved answers as the form shows them: refused, they go back to it, each problem marked.
+        form = EvaluationForm(
+            {**{k: "" if v is None else v for k, v in data.items()}, **_result_data(kept)},
+            instance=evaluation,
+            outcomes=outcomes,
+        )
+        form.is_valid()
+        if attempt(
+            request,
+            lambda: services.evaluation_submit(agreement=agreement, actor=request.user, data=data, results=kept),
+            EVALUATION_SUBMITTED,
+            form=form,
+        ):
+            return redirect("surveys:portal_evaluation", agreement.pk)
+        return _render_portal_evaluation(request, agreement, evaluation, form)
     labels = {name: field.label for name, field in EvaluationForm.base_fields.items()}
     figures = [
         (labels[n], getattr(evaluation, n), f"id_{n}") for n in ("actual_reach", "actual_spend", "actual_match_funding")
@@ -486,7 +480,6 @@ def portal_evaluation_check(request: HttpRequest, agreement_pk: int) -> HttpResp
                 ("Reach, spend and match funding", figures),
                 ("Learning and legacy", learning),
             ],
-            "problem_links": problem_links,
         },
     )
 

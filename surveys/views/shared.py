@@ -17,3 +17,9 @@ def case_study_image(request: HttpRequest, pk: int) -> HttpResponse:
     """An image of a case study, for its partner and Hub staff only."""
     image = selectors.get_image_for(request.user, pk)
     return serve_private_file(image.file, image.original_filename)
+
+
+def evaluation_state(agreement) -> str:
+    """How a project's evaluation stands, in words, for the lists and their exports."""
+    evaluation = selectors.evaluation_of(agreement)
+    return evaluation.get_status_display() if evaluation else "Not started"

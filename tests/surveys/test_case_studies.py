@@ -17,7 +17,7 @@ from hubportal.core.errors import ActionRefused
 from surveys.consent import consent_blocker, may_use
 from surveys.models import CaseStudy, Consent
 from surveys.services import case_study_publish, consent_withdraw
-from surveys.views import staff as views
+from surveys.views.staff import evaluations as views
 from tests.files import pdf, png
 from tests.surveys.factories import CaseStudyFactory, consent_for, image_for
 
