@@ -7,6 +7,10 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
+from django.template.defaultfilters import date as date_format
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import localize
 
 from eoi.funding import check_eoi, check_under_call
 from eoi.models import (
@@ -22,9 +26,11 @@ from eoi.models import (
     ProcurementBand,
     Score,
 )
+from eoi.templatetags.eoi_tags import percent
 from hubportal.core.match_funding import MatchCheck
 from hubportal.core.roles import ASSESSOR, is_hub_staff
 from hubportal.models import User
+from hubportal.templatetags.hub import money
 
 TWO_PLACES = Decimal("0.01")
 
@@ -104,6 +110,70 @@ def eois_for_call(call: Call) -> QuerySet[ExpressionOfInterest]:
         .prefetch_related("budget_lines", "funding_sources")
         .order_by("partner__name")
     )
+
+
+CALL_EOI_FIELDS = ("pk", "title", "status", "submitted_at", "partner__name")
+
+
+def call_eoi_values(queryset: QuerySet[ExpressionOfInterest]) -> QuerySet:
+    """The call's EOI list, filtered and sorted, as plain values: what a row shows besides
+    the money, which call_eoi_rows reads for the page alone."""
+    return queryset.prefetch_related(None).values(*CALL_EOI_FIELDS)
+
+
+def call_eoi_rows(call: Call, values) -> list[dict]:
+    """A page of call_eoi_values shaped for the list's template: the match-funding figures,
+    labels, link and date worked out here, once, so the template only places them (issue 24:
+    a badge, a {% url %} and seven filters a row were most of the page's time). Three queries
+    for a page: its rows, their budget lines and their funding sources."""
+    page = list(values)
+    budget, sources = _amounts([v["pk"] for v in page])
+    statuses = dict(ExpressionOfInterest.Status.choices)
+    detail = _eoi_detail_prefix()
+    rows = []
+    for v in page:
+        match = check_under_call(call, budget=budget[v["pk"]], sources=sources[v["pk"]])
+        rows.append(
+            {
+                "partner": v["partner__name"],
+                "url": f"{detail}{v['pk']}/",
+                "title": v["title"],
+                "status": v["status"],
+                "status_label": statuses.get(v["status"], v["status"]),
+                "total_cost": money(match.total_cost),
+                "hub_grant": money(match.hub_grant),
+                "other_counted": money(match.other_counted),
+                "in_kind": money(match.in_kind) if match.in_kind else "",
+                "share": percent(match.hub_share_percent),
+                "rule_met": match.ok,
+                "shortfall": money(match.shortfall) if match.shortfall else "",
+                "submitted": _day(v["submitted_at"]) or "\u2014",
+            }
+        )
+    return rows
+
+
+def _eoi_detail_prefix() -> str:
+    """The EOI page's address without its id: one reverse for a page, not one a row."""
+    return reverse("eoi:eoi_detail", args=[0]).removesuffix("0/")
+
+
+def _day(moment) -> str:
+    """A date as the template's date filter writes it: on the Hub's clock, not the database's."""
+    return date_format(timezone.localtime(moment), "j M Y") if moment else ""
+
+
+def _amounts(eoi_ids: list[int]) -> tuple[dict, dict]:
+    """The EOIs' budget line amounts and (kind, amount) funding sources as plain values, by EOI
+    id, in two queries: a model instance for each would cost more than the rule applied to them."""
+    budget, sources = defaultdict(list), defaultdict(list)
+    for eoi_id, amount in BudgetLine.objects.filter(eoi_id__in=eoi_ids).values_list("eoi_id", "amount"):
+        budget[eoi_id].append(amount)
+    for eoi_id, kind, amount in FundingSource.objects.filter(eoi_id__in=eoi_ids).values_list(
+        "eoi_id", "kind", "amount"
+    ):
+        sources[eoi_id].append((kind, amount))
+    return budget, sources
 
 
 def assessments_for(assessor) -> QuerySet[AssessorAssignment]:
@@ -261,6 +331,62 @@ def matrix_grid(rows: list[MatrixRow], criteria: list[Criterion]) -> Grid:
     return Grid(assessors=columns, blocks=blocks)
 
 
+def matrix_grid_rows(grid: Grid) -> dict:
+    """The grid shaped for the matrix's template: each EOI's heading, each cell and each spread
+    worked out here, once, as the template wrote them, so the template only places them (issue 24:
+    a badge, a {% url %} and the lookups of every cell were most of the page's time). No query."""
+    statuses = dict(ExpressionOfInterest.Status.choices)
+    detail = _eoi_detail_prefix()
+    blocks = []
+    for block in grid.blocks:
+        row, eoi = block.row, block.row.eoi
+        blocks.append(
+            {
+                "pk": eoi.pk,
+                "rank": f"Rank {row.rank}:" if row.rank else "Not ranked:",
+                "url": f"{detail}{eoi.pk}/",
+                "title": eoi.title,
+                "partner": eoi.partner.name,
+                "status": eoi.status,
+                "status_label": statuses.get(eoi.status, eoi.status),
+                "hub_grant": money(row.match.hub_grant),
+                "share": percent(row.match.hub_share_percent),
+                "mean": localize(row.mean) if row.mean is not None else "not yet",
+                "moderated": localize(eoi.moderated_score) if eoi.moderated_score is not None else "",
+                "moderation_note": eoi.moderation_note,
+                "conflicts": _conflicts_sentence(block.conflicts),
+                "unassigned": not row.results,
+                "lines": [_shaped_line(line) for line in block.lines],
+                "total": _shaped_line(block.total),
+            }
+        )
+    return {
+        "assessors": [user.get_full_name() or user.username for user in grid.assessors],
+        "columns": len(grid.assessors) + 2,
+        "blocks": blocks,
+    }
+
+
+def _shaped_line(line: GridLine) -> dict:
+    return {
+        "label": line.label,
+        "weight": line.weight,
+        # A score, or (with no score) why there is none.
+        "cells": [(localize(c.score), "") if c.score is not None else ("", c.note) for c in line.cells],
+        "spread": localize(line.spread) if line.spread is not None else "\u2014",
+    }
+
+
+def _conflicts_sentence(conflicts: list[AssessorAssignment]) -> str:
+    if not conflicts:
+        return ""
+    named = []
+    for assignment in conflicts:
+        name = assignment.assessor.get_full_name() or assignment.assessor.username
+        named.append(f"{name} ({assignment.conflict_details})" if assignment.conflict_details else name)
+    return f"Conflict of interest declared by {'; '.join(named)}: not scoring."
+
+
 def assessment_matrix(call: Call) -> list[MatrixRow]:
     """Every EOI in assessment or decided, each assessor's weighted score side
     by side, the mean and the spread (highest minus lowest), ranked. A fixed
@@ -285,11 +411,7 @@ def assessment_matrix(call: Call) -> list[MatrixRow]:
         "assignment_id", "criterion_id", "score"
     ):
         scores[assignment_id][criterion_id] = score
-    budget, sources = defaultdict(list), defaultdict(list)
-    for eoi_id, amount in BudgetLine.objects.filter(eoi__in=eois).values_list("eoi_id", "amount"):
-        budget[eoi_id].append(amount)
-    for eoi_id, kind, amount in FundingSource.objects.filter(eoi__in=eois).values_list("eoi_id", "kind", "amount"):
-        sources[eoi_id].append((kind, amount))
+    budget, sources = _amounts([eoi.pk for eoi in eois])
     rows = []
     for eoi in eois:
         row = MatrixRow(eoi=eoi, match=check_under_call(call, budget=budget[eoi.pk], sources=sources[eoi.pk]))

@@ -279,15 +279,14 @@ EOI_COLUMNS = [
 def call_eois(request: HttpRequest, pk: int) -> HttpResponse:
     """Each EOI of a call with its budget, funding and match share; filter, sort, export."""
     call = selectors.get_call_for(request.user, pk)
-    eois = EoiFilter(request.GET, queryset=selectors.eois_for_call(call))
-    if export_format(request):
-        return export_rows(request, eois.qs, EOI_COLUMNS, f"call-{call.pk}-eois")
-    page = page_of(request, eois.qs)
-    rows = [(eoi, check_eoi(eoi)) for eoi in page]
-    return render(
+    return list_page(
         request,
+        EoiFilter(request.GET, queryset=selectors.eois_for_call(call)),
         "eoi/call_eois.html",
-        {"call": call, "filter": eois, "page": page, "rows": rows, "querystring": querystring(request)},
+        columns=EOI_COLUMNS,
+        basename=f"call-{call.pk}-eois",
+        shaped=selectors.call_eoi_values,
+        context=lambda page: {"call": call, "rows": selectors.call_eoi_rows(call, page)},
     )
 
 
@@ -340,7 +339,7 @@ def call_matrix(request: HttpRequest, pk: int) -> HttpResponse:
             "page": page,
             "querystring": querystring(request),
             "criteria": criteria,
-            "grid": selectors.matrix_grid(list(page), criteria),
+            "grid": selectors.matrix_grid_rows(selectors.matrix_grid(list(page), criteria)),
         },
     )
 
