@@ -71,7 +71,7 @@ def agreement_list_rows(values) -> list[dict]:
             "kind": kinds.get(v["kind"], v["kind"]),
             "status": v["status"],
             "status_label": statuses.get(v["status"], v["status"]),
-            "changed": date_format(v["updated_at"], "j M Y"),
+            "changed": date_format(timezone.localtime(v["updated_at"]), "j M Y"),
         }
         for v in values
     ]

@@ -3,13 +3,14 @@
 same rows and links as the template that worked them out per row, in one query for the rows."""
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 from django.template import Context, Template
 from django.urls import reverse
 
 from agreements import selectors
-from agreements.models import Reason, TerminationRecommendation
+from agreements.models import Agreement, Reason, TerminationRecommendation
 from hubportal.core.academic_years import current_academic_year
 from tests.agreements.factories import AgreementFactory
 from tests.factories import PartnerFactory
@@ -46,6 +47,8 @@ def agreements(staff):
         AgreementFactory(title="A project", project=True),
         AgreementFactory(title="A draft"),
     ]
+    # Changed at 00:30 on 1 July in London (BST): the list shows the Hub's day, not UTC's.
+    Agreement.objects.filter(pk=agreements[3].pk).update(updated_at=datetime(2026, 6, 30, 23, 30, tzinfo=UTC))
     TerminationRecommendation.objects.create(
         agreement=agreements[0], kind="terminate", reasons=[Reason.DATA], evidence="None sent.", raised_by=staff
     )
@@ -59,6 +62,7 @@ def test_the_rows_and_links_are_those_the_per_row_template_gave(agreements, staf
     before = BEFORE.render(Context({"page": instances}))
     assert normal(body) == normal(before)
     assert "With the Chair" in body and "Brass &amp; &lt;Bands&gt;" in body
+    assert "1 Jul 2026" in body and "30 Jun 2026" not in body
     assert f'href="{reverse("agreements:detail", args=[agreements[0].pk])}"' in body
 
 

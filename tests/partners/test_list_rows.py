@@ -4,6 +4,7 @@ rows and links as the template that worked them out per row (an include for the 
 {% url %} and the stage badge per row)."""
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 from django.template import Context, Template
@@ -46,7 +47,9 @@ def partners():
     ContactFactory(partner=rated, is_primary=True)
     ContactFactory(partner=rated, is_primary=False)
     all_verified(rated, days_left=10)  # health reasons: the count beside the badge
-    PartnerFactory(name="No type yet", partner_type=None, status=Partner.Stage.ENQUIRY)
+    late = PartnerFactory(name="No type yet", partner_type=None, status=Partner.Stage.ENQUIRY)
+    # Added at 00:30 on 1 July in London (BST): the list shows the Hub's day, not UTC's.
+    Partner.objects.filter(pk=late.pk).update(created_at=datetime(2026, 6, 30, 23, 30, tzinfo=UTC))
     return rated
 
 
@@ -58,6 +61,7 @@ def test_the_rows_and_links_are_those_the_per_row_template_gave(partners, staff,
     before = BEFORE.render(Context({"rows": [(p, health[p.pk]) for p in page]}))
     assert normal(body) == normal(before)
     assert "Brass &amp; &lt;Bands&gt;" in body and "Not yet agreed" in body and "reason" in body
+    assert "1 Jul 2026" in body and "30 Jun 2026" not in body
     assert f'href="{reverse("partners:detail", args=[partners.pk])}"' in body
 
 
