@@ -76,11 +76,13 @@ serve: venv
 
 APPS := hubportal partners agreements eoi surveys complaints
 
-# PYTEST_ARGS="-n 2 --dist loadgroup" runs the suite on two processes (pytest-xdist,
-# each with its own test database); the real-worker tests stay together on one
-# (tests/conftest.py). Opt-in until it is shown steady on CI's machine.
+# The suite runs on two processes (pytest-xdist), each with its own test database,
+# Redis database and var folder (hubportal/test_settings.py); a whole test file
+# runs on one of them (--dist loadfile), so a module's heavy fixture is built
+# once. PYTEST_XDIST= (empty) runs it in one process; PYTEST_ARGS adds options.
+PYTEST_XDIST ?= -n 2 --dist loadfile
 test: lint
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
 
 # ruff for style and bugs; bandit for security (medium and high findings fail).
 # lint-imports: the layers of hubportal/ and no import cycles (pyproject.toml, [tool.importlinter]).

@@ -29,27 +29,6 @@ def require_service(available: bool, what: str) -> None:
     pytest.skip(f"{what} is not available on this machine (CI provides it).")
 
 
-# Tests that start real workers take minutes of their own; they are marked to
-# run on one worker with pytest-xdist's `--dist loadgroup`. NOTE: with pytest 9
-# and xdist 3.8 the mark has no effect (xdist renames `item._nodeid`, which
-# pytest 9 no longer reads: Node.nodeid comes from `_id`), so loadgroup hands
-# out single tests like `--dist load`. Each xdist worker has its own database,
-# Redis database and var folder (hubportal/test_settings.py), so these tests do
-# not share state across workers, but this has not been run to the end yet.
-SERIAL_FILES = {
-    "test_real_workers.py",
-    "test_celery.py",
-    "test_broker_outage.py",
-    "test_board_report_worker.py",
-}
-
-
-def pytest_collection_modifyitems(items):
-    for item in items:
-        if item.path.name in SERIAL_FILES and item.path.parent.name == "hubportal":
-            item.add_marker(pytest.mark.xdist_group("real_workers"))
-
-
 # The data migrations that seed reference data (districts, partner types,
 # evidence types, agreement templates, default question sets...).
 REFERENCE_DATA = [
@@ -79,7 +58,8 @@ def pytest_runtest_teardown(item, nextitem):
     `--dist loadfile` a worker runs files in the order it is given them, so a
     plain test or a module's data may come next.)"""
     result = yield
-    if _is_transactional(item):
+    # After the session's last test the test database itself is gone.
+    if nextitem is not None and _is_transactional(item):
         from django.apps import apps
 
         from partners.models import District
