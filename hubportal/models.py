@@ -302,6 +302,25 @@ def _default_reminder_offsets() -> dict:
 
 
 _HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+# WCAG 2.2 AA for normal text (1.4.3). The theme's colours carry white text (the
+# navigation bar, buttons, badges) and are the links' colour on the pale tint of
+# panels and card headers (static/css/design-system.css mixes 8% into white).
+MIN_CONTRAST = 4.5
+_TINT = 0.08
+
+
+def _luminance(rgb: tuple[float, float, float]) -> float:
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def colour_contrast(colour: str) -> float:
+    """The contrast of a #rrggbb colour with white text on it, or as text on its own
+    tint (the lower of the two, which is the one on the tint)."""
+    rgb = tuple(int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    tint = tuple(_TINT * c + (1 - _TINT) for c in rgb)
+    dark = _luminance(rgb) + 0.05
+    return min(1.05 / dark, (_luminance(tint) + 0.05) / dark)
 
 
 def check_reminder_offsets(value) -> str:
@@ -413,8 +432,14 @@ class Hub(models.Model):
 
         errors = {}
         for field in ("primary_colour", "accent_colour"):
-            if not _HEX_COLOUR.fullmatch(getattr(self, field) or ""):
+            colour = getattr(self, field) or ""
+            if not _HEX_COLOUR.fullmatch(colour):
                 errors[field] = "Give the colour as # and six hexadecimal digits, e.g. #4a1f6f."
+            elif colour_contrast(colour) < MIN_CONTRAST:
+                errors[field] = (
+                    f"{colour} is too light: white text on it and links in it must contrast {MIN_CONTRAST}:1 "
+                    f"with their background (this one gives {colour_contrast(colour):.1f}:1). Choose a darker shade."
+                )
         problem = check_reminder_offsets(self.reminder_offsets)
         if problem:
             errors["reminder_offsets"] = problem
