@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -67,6 +68,25 @@ class HistoryEntry(models.Model):
 
     def __str__(self):
         return f"{self.action} {self.from_state}→{self.to_state} by {self.actor_name or 'system'}"
+
+    @property
+    def from_label(self) -> str:
+        return self._state_label(self.from_state)
+
+    @property
+    def to_label(self) -> str:
+        return self._state_label(self.to_state)
+
+    def _state_label(self, value: str) -> str:
+        """A stored state as the record's own pages name it ("partner_signed": "Signed
+        by the partner"), from its model's status choices; else in plain words. The
+        content type comes from Django's cache, so a timeline costs no query per row."""
+        model = ContentType.objects.get_for_id(self.content_type_id).model_class()
+        try:
+            labels = dict(model._meta.get_field("status").flatchoices)
+        except (AttributeError, FieldDoesNotExist):
+            labels = {}
+        return str(labels.get(value) or value.replace("_", " ").capitalize())
 
 
 class OutboundEmail(models.Model):
