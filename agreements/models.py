@@ -8,7 +8,7 @@ from django.db import models
 from django.utils import timezone
 
 from hubportal.core import text_limits
-from hubportal.core.academic_years import AcademicYear
+from hubportal.core.academic_years import AcademicYear, current_academic_year
 from hubportal.core.attachments import Attachment
 from hubportal.core.money import MoneyField
 from hubportal.core.uploads import PrivateUploadTo
@@ -246,6 +246,12 @@ class Agreement(models.Model):
     @property
     def is_project(self) -> bool:
         return self.kind == self.Kind.PROJECT
+
+    @property
+    def starts_later(self) -> bool:
+        """A partnership agreement for a year not yet begun: countersigned, it waits as
+        signed until 1 September instead of going live at once."""
+        return self.kind == self.Kind.PARTNERSHIP and self.academic_year > current_academic_year().start_year
 
 
 class Outcome(models.Model):
