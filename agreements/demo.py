@@ -500,7 +500,7 @@ def seed(users: dict[str, User]) -> None:
                     "with two 14-year-olds for over an hour. The partner's DSL reported it to us the following "
                     "Monday, but the volunteer had led three earlier sessions. The partner's own safeguarding "
                     "policy requires two checked adults; condition 1 of the agreement requires checks for everyone "
-                    "working with children. The partnership was suspended the same day."
+                    "working with children. The partnership was suspended when the concern was reported."
                 ),
                 partnership_suspended=True,
                 raised_by=manager,

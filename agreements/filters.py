@@ -126,7 +126,9 @@ PORTAL_SORT_LABELS = [
 class PortalAgreementFilter(django_filters.FilterSet):
     """A partner's agreements: by state, kind and year; no partner choice, they see only theirs."""
 
-    status = django_filters.ChoiceFilter(choices=Agreement.Status.choices, label="State", empty_label="Any state")
+    status = django_filters.ChoiceFilter(
+        choices=Agreement.portal_status_choices, label="State", empty_label="Any state"
+    )
     kind = django_filters.ChoiceFilter(choices=Agreement.Kind.choices, label="Kind", empty_label="Both kinds")
     academic_year = django_filters.ChoiceFilter(choices=[], label="Academic year", empty_label="Any year")
     sort = django_filters.ChoiceFilter(

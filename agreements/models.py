@@ -8,7 +8,7 @@ from django.db import models
 from django.utils import timezone
 
 from hubportal.core import text_limits
-from hubportal.core.academic_years import AcademicYear
+from hubportal.core.academic_years import AcademicYear, current_academic_year
 from hubportal.core.attachments import Attachment
 from hubportal.core.money import MoneyField
 from hubportal.core.uploads import PrivateUploadTo
@@ -138,6 +138,8 @@ class Agreement(models.Model):
     }
     # Not yet in force and not ended: what the Chair's termination withdraws.
     OPEN = {Status.DRAFT, Status.ISSUED, Status.PARTNER_SIGNED, Status.SIGNED}
+    # What the partner reads on its own pages where the Hub's label speaks of "the partner".
+    PORTAL_LABELS = {Status.PARTNER_SIGNED: "Signed by you, waiting for the Hub"}
 
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PARTNERSHIP)
     partner = models.ForeignKey("partners.Partner", on_delete=models.PROTECT, related_name="agreements")
@@ -246,6 +248,20 @@ class Agreement(models.Model):
     @property
     def is_project(self) -> bool:
         return self.kind == self.Kind.PROJECT
+
+    @property
+    def portal_status_label(self) -> str:
+        return self.PORTAL_LABELS.get(self.status, self.get_status_display())
+
+    @classmethod
+    def portal_status_choices(cls) -> list[tuple[str, str]]:
+        return [(value, cls.PORTAL_LABELS.get(value, label)) for value, label in cls.Status.choices]
+
+    @property
+    def starts_later(self) -> bool:
+        """A partnership agreement for a year not yet begun: countersigned, it waits as
+        signed until 1 September instead of going live at once."""
+        return self.kind == self.Kind.PARTNERSHIP and self.academic_year > current_academic_year().start_year
 
 
 class Outcome(models.Model):

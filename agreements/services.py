@@ -561,7 +561,7 @@ def agreement_countersign(*, agreement: Agreement, actor, typed_name: str, role_
     signature = _signature(
         agreement, version, party=Signature.Party.HUB, actor=actor, typed_name=typed_name, role_title=role_title
     )
-    if agreement.kind == Agreement.Kind.PARTNERSHIP and agreement.academic_year > current_academic_year().start_year:
+    if agreement.starts_later:
         transition(
             agreement,
             to=Status.SIGNED,

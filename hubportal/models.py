@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -67,6 +68,25 @@ class HistoryEntry(models.Model):
 
     def __str__(self):
         return f"{self.action} {self.from_state}→{self.to_state} by {self.actor_name or 'system'}"
+
+    @property
+    def from_label(self) -> str:
+        return self._state_label(self.from_state)
+
+    @property
+    def to_label(self) -> str:
+        return self._state_label(self.to_state)
+
+    def _state_label(self, value: str) -> str:
+        """A stored state as the record's own pages name it ("partner_signed": "Signed
+        by the partner"), from its model's status choices; else in plain words. The
+        content type comes from Django's cache, so a timeline costs no query per row."""
+        model = ContentType.objects.get_for_id(self.content_type_id).model_class()
+        try:
+            labels = dict(model._meta.get_field("status").flatchoices)
+        except (AttributeError, FieldDoesNotExist):
+            labels = {}
+        return str(labels.get(value) or value.replace("_", " ").capitalize())
 
 
 class OutboundEmail(models.Model):
@@ -302,6 +322,25 @@ def _default_reminder_offsets() -> dict:
 
 
 _HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+# WCAG 2.2 AA for normal text (1.4.3). The theme's colours carry white text (the
+# navigation bar, buttons, badges) and are the links' colour on the pale tint of
+# panels and card headers (static/css/design-system.css mixes 8% into white).
+MIN_CONTRAST = 4.5
+_TINT = 0.08
+
+
+def _luminance(rgb: tuple[float, float, float]) -> float:
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def colour_contrast(colour: str) -> float:
+    """The contrast of a #rrggbb colour with white text on it, or as text on its own
+    tint (the lower of the two, which is the one on the tint)."""
+    rgb = tuple(int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    tint = tuple(_TINT * c + (1 - _TINT) for c in rgb)
+    dark = _luminance(rgb) + 0.05
+    return min(1.05 / dark, (_luminance(tint) + 0.05) / dark)
 
 
 def check_reminder_offsets(value) -> str:
@@ -413,8 +452,14 @@ class Hub(models.Model):
 
         errors = {}
         for field in ("primary_colour", "accent_colour"):
-            if not _HEX_COLOUR.fullmatch(getattr(self, field) or ""):
+            colour = getattr(self, field) or ""
+            if not _HEX_COLOUR.fullmatch(colour):
                 errors[field] = "Give the colour as # and six hexadecimal digits, e.g. #4a1f6f."
+            elif colour_contrast(colour) < MIN_CONTRAST:
+                errors[field] = (
+                    f"{colour} is too light: white text on it and links in it must contrast {MIN_CONTRAST}:1 "
+                    f"with their background (this one gives {colour_contrast(colour):.1f}:1). Choose a darker shade."
+                )
         problem = check_reminder_offsets(self.reminder_offsets)
         if problem:
             errors["reminder_offsets"] = problem

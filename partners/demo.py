@@ -496,7 +496,7 @@ def _build(row, staff, manager, today):
     if stage == Stage.SUSPENDED:
         path.append(Stage.SUSPENDED)
         notes[Stage.SUSPENDED] = (
-            "A safeguarding concern was reported about a studio session on 2 November; suspended while the "
+            "A safeguarding concern was reported about a Saturday studio session; suspended while the "
             "Service Manager investigates."
         )
         Partner.objects.filter(pk=partner.pk).update(status_reason=notes[Stage.SUSPENDED])

@@ -491,10 +491,11 @@ def complaint_stats(user) -> list[dict]:
 # --- Evidence -----------------------------------------------------------------------------------------------
 
 
+# The evidence list's filter value, the figure's label, and its short label "at a glance".
 EVIDENCE_SHOWN = [
-    ("expiring", "Verified, expiring within 30 days"),
-    (EvidenceItem.Status.EXPIRED, "Expired"),
-    (EvidenceItem.Status.SUBMITTED, "Submitted, waiting to be checked"),
+    ("expiring", "Verified, expiring within 30 days", "expiring in 30 days"),
+    (EvidenceItem.Status.EXPIRED, "Expired", "expired"),
+    (EvidenceItem.Status.SUBMITTED, "Submitted, waiting to be checked", "to check"),
 ]
 
 
@@ -506,14 +507,14 @@ def evidence_counts(user) -> dict[str, Count]:
         f"evidence_{i}": Count(
             "evidence", filter=Q(evidence__in=EvidenceFilter({"status": value}, queryset=base).qs.values("pk"))
         )
-        for i, (value, _) in enumerate(EVIDENCE_SHOWN)
+        for i, (value, _, _) in enumerate(EVIDENCE_SHOWN)
     }
 
 
 def evidence_stats(totals: dict[str, int]) -> list[Stat]:
     return [
         Stat(label, totals.get(f"evidence_{i}", 0), link("partners:evidence_list", status=value))
-        for i, (value, label) in enumerate(EVIDENCE_SHOWN)
+        for i, (value, label, _) in enumerate(EVIDENCE_SHOWN)
     ]
 
 
@@ -583,12 +584,17 @@ def glance(figures: dict) -> list[dict]:
             ],
         },
         {"title": "Health", "stats": [short(s, "partners") for s in figures["health"]], "health": True},
-        {"title": "Evidence", "stats": figures["evidence"]},
+        {
+            "title": "Evidence",
+            "stats": [
+                short(stat, label) for stat, (_, _, label) in zip(figures["evidence"], EVIDENCE_SHOWN, strict=True)
+            ],
+        },
         {
             "title": "Agreements",
             "stats": [
-                short(agreements["awaiting_partner"], "waiting for the partner to sign"),
-                short(agreements["awaiting_hub"], "waiting for the Hub to countersign"),
+                short(agreements["awaiting_partner"], "for partners to sign"),
+                short(agreements["awaiting_hub"], "for the Hub to countersign"),
                 short(agreements["expiring"], "ending soon"),
             ],
         },

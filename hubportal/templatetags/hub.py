@@ -24,9 +24,10 @@ def money(value) -> str:
 
 
 @register.inclusion_tag("includes/status_badge.html")
-def status_badge(obj, field: str = "status"):
+def status_badge(obj, field: str = "status", label: str = ""):
+    """A state as a badge; label, where given, words it for this reader (a partner's own pages)."""
     value = getattr(obj, field)
-    return {"value": value, "label": getattr(obj, f"get_{field}_display")()}
+    return {"value": value, "label": label or getattr(obj, f"get_{field}_display")()}
 
 
 register.filter("possessive", words.possessive)

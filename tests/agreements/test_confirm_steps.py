@@ -23,7 +23,7 @@ def issue_url(agreement):
 def test_the_issue_confirm_page_says_what_is_sent_to_whom(staff, draft, partner_a_user, client_for):
     page = client_for(staff).get(issue_url(draft)).text
     assert "Issue “Strings for all 2026/27” for signature?" in page
-    assert f"Version {draft.version} of the" in page
+    assert f"Version {draft.version} of the partnership agreement with {escape(draft.partner.name)}" in page
     assert partner_a_user.email in page and escape(partner_a_user.get_full_name()) in page
     assert "Issue it and email them" in page
     draft.refresh_from_db()

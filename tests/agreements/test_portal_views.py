@@ -92,3 +92,25 @@ def test_the_portal_list_costs_the_same_queries_at_any_size(
         # One query for the page's rows: the partner is joined, not fetched per row.
         with django_assert_max_num_queries(10):
             assert client.get(url("portal_list")).status_code == 200
+
+
+def test_the_partner_reads_signed_by_you_where_staff_read_signed_by_the_partner(
+    issued, partner_a_user, manager, client_for
+):
+    from tests.agreements.factories import partner_sign
+
+    partner_sign(issued, partner_a_user)
+    partner = client_for(partner_a_user)
+    for page in (
+        partner.get(url("portal_list")).text,
+        partner.get(url("portal_detail", issued)).text,
+        partner.get(reverse("portal_home")).text,
+    ):
+        assert "Signed by you, waiting for the Hub</span>" in page
+        assert "Signed by the partner</span>" not in page
+    assert (
+        '<option value="partner_signed">Signed by you, waiting for the Hub</option>'
+        in partner.get(url("portal_list")).text
+    )
+    staff_page = client_for(manager).get(url("detail", issued)).text
+    assert "Signed by the partner</span>" in staff_page

@@ -77,3 +77,25 @@ def test_the_signature_block_names_the_partner(partner_a, partner_a_user, staff,
         assert f'<h3 class="h6">For {partner_a.name}</h3>' in page
         assert "For the partner<" not in page
         assert f"{partner_a.name}&#x27;s signature (version" in page
+
+
+def test_next_years_agreement_is_not_promised_to_go_live_on_countersigning(
+    partner_a, partner_a_user, staff, manager, client_for
+):
+    """Countersigned before its year begins, a partnership agreement waits as signed
+    until 1 September: no page says it goes live at once."""
+    from agreements import services
+    from hubportal.core.academic_years import current_academic_year
+
+    next_year = current_academic_year().start_year + 1
+    agreement = issue(AgreementFactory(partner=partner_a, academic_year=next_year), staff)
+    starts = f"{agreement.year.starts_on:%-d %B %Y}"
+    sign_page = client_for(partner_a_user).get(reverse("agreements:sign", args=[agreement.pk])).text
+    assert f"the agreement then goes live when the {agreement.year.label} year begins, on {starts}." in sign_page
+    services.agreement_sign(agreement=agreement, actor=partner_a_user, typed_name="Priya Shah", role_title="Director")
+    client = client_for(manager)
+    detail = client.get(reverse("agreements:detail", args=[agreement.pk])).text
+    assert f"Signed by {partner_a.name}. The Service Manager countersigns for the Hub, and it goes live when" in detail
+    page = client.get(reverse("agreements:countersign", args=[agreement.pk])).text
+    assert f"it then goes live when the {agreement.year.label} year begins, on {starts}." in page
+    assert "make it live" not in page and ">Sign for the Hub<" in page

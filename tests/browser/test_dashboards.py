@@ -56,6 +56,37 @@ def test_the_staff_dashboard_draws_every_chart_with_data(page, demo):
     assert_accessible(page)
 
 
+LAPTOP = {"width": 1366, "height": 900}
+
+
+def test_a_laptop_screen_shows_what_needs_doing_and_the_figures_before_any_chart(page, demo):
+    """Issue 21: at 1366x900 "Needs you now" and the grouped figures come first and
+    fit about one screen (the Service Manager's is the longest: eight needs, the
+    safeguarding figures too); nothing scrolls sideways, the long menu included."""
+    page.set_viewport_size(LAPTOP)
+    login(page, "manager", DEMO_PASSWORD)
+    layout = page.evaluate(
+        """() => ({
+            width: document.documentElement.scrollWidth,
+            menu: document.querySelector('.hub-navbar').offsetHeight,
+            figuresEnd: document.getElementById('glance-title').closest('section').getBoundingClientRect().bottom,
+            firstChart: document.querySelector('canvas').getBoundingClientRect().top,
+        })"""
+    )
+    assert layout["width"] <= LAPTOP["width"], layout
+    assert layout["menu"] < 70, layout  # one row, "Notifications" beside its count
+    assert layout["figuresEnd"] <= LAPTOP["height"] * 1.1, layout
+    assert layout["figuresEnd"] < layout["firstChart"], layout
+    # The survey table shows every column beside its chart, none scrolled out of sight.
+    table = page.get_by_role("table", name="Requests in each state, by round")
+    assert table.evaluate("t => t.parentElement.scrollWidth <= t.parentElement.clientWidth")
+    # The participations axis names its unit in a word, not the caption's whole sentence.
+    axis = page.evaluate(
+        "() => Chart.getChart(document.getElementById('chart-reach-activity-canvas')).options.scales.y.title.text"
+    )
+    assert axis == "Participations"
+
+
 def test_count_axes_tick_in_whole_numbers_with_room_above_the_tallest_bar(page, demo):
     login(page, "manager", DEMO_PASSWORD)
     page.wait_for_function("() => typeof Chart !== 'undefined' && document.querySelectorAll('canvas').length >= 4")

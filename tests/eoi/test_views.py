@@ -350,6 +350,19 @@ def test_the_assessor_declares_then_scores_in_the_browser_forms(client_for, asse
     assert assignment.completed_at is not None
 
 
+def test_the_score_page_says_whether_scoring_is_still_to_open_or_has_ended(client_for, assessor, call, partner_a):
+    eoi = ExpressionOfInterestFactory(call=call, partner=partner_a)
+    move(eoi, EOI.SUBMITTED)
+    assignment = AssessorAssignmentFactory(eoi=eoi, assessor=assessor, has_conflict=False)
+    client = client_for(assessor)
+    page = client.get(reverse("eoi:score", args=[assignment.pk])).text
+    assert f"Scoring opens when the call closes, on {timezone.localtime(call.closes_at):%-d %B %Y}" in page
+    ExpressionOfInterest.objects.filter(pk=eoi.pk).update(status=EOI.SUCCESSFUL)
+    page = client.get(reverse("eoi:score", args=[assignment.pk])).text
+    assert "Scoring has ended: this expression of interest is successful." in page
+    assert "Scoring opens" not in page
+
+
 def test_a_conflicted_assessor_is_refused_by_the_scoring_view(client_for, assessor, call, partner_a):
     eoi = ExpressionOfInterestFactory(call=call, partner=partner_a)
     move(eoi, EOI.UNDER_ASSESSMENT)

@@ -43,3 +43,20 @@ def test_history_is_read_only_in_the_admin(admin_user, client_for):
         client.post(reverse("admin:hubportal_historyentry_delete", args=[entry.pk]), {"post": "yes"}).status_code == 403
     )
     assert HistoryEntry.objects.count() == 1
+
+
+def test_a_timeline_names_each_state_as_the_records_pages_do(partner_a, partner_a_user, staff, manager, client_for):
+    """ "Signed by the partner" in the State badge is "Signed by the partner" in the
+    history too, not "Partner signed"; a state no choice names reads in plain words."""
+    from agreements.models import Agreement
+    from tests.agreements.factories import AgreementFactory, issue, partner_sign
+
+    agreement = issue(AgreementFactory(partner=partner_a), staff)
+    partner_sign(agreement, partner_a_user)
+    page = client_for(manager).get(reverse("agreements:detail", args=[agreement.pk])).text
+    label = Agreement.Status.PARTNER_SIGNED.label
+    assert f"moved it from <strong>Issued for signature</strong> to <strong>{label}</strong>" in page
+    assert "Partner signed" not in page
+    assert HistoryEntry(content_type_id=history_for(agreement)[0].content_type_id, to_state="gone_away").to_label == (
+        "Gone away"
+    )

@@ -15,7 +15,7 @@ from hubportal.core.errors import ActionRefused
 from hubportal.core.history import history_for
 from hubportal.core.hub import current_hub, hub_update
 from hubportal.core.working_days import add_working_days
-from hubportal.models import Hub
+from hubportal.models import MIN_CONTRAST, Hub, colour_contrast
 from partners.models import District
 from tests.hubportal import second_hub
 
@@ -71,6 +71,22 @@ def test_the_admin_refuses_a_floor_below_half_with_the_reason(admin_user, client
     assert response.status_code == 200
     assert "match_funding_floor_percent" in response.context["adminform"].form.errors
     assert current_hub().match_funding_floor_percent == Decimal("50.00")
+
+
+def test_the_admin_refuses_a_theme_colour_too_light_for_white_text_or_links(admin_user, client_for):
+    """The theme colours carry white text (navigation, buttons, badges) and are the
+    links' colour: a pale one would fail WCAG AA contrast on every page."""
+    client = client_for(admin_user)
+    url = reverse("admin:hubportal_hub_change", args=[1])
+    form = client.get(url).context["adminform"].form
+    data = {k: ("" if v is None else v) for k, v in ((n, form.initial.get(n)) for n in form.fields if n != "logo")}
+    data.update(primary_colour="#0d6efd", accent_colour="#33154d", reminder_offsets="{}")
+    response = client.post(url, data)
+    assert response.status_code == 200
+    [error] = response.context["adminform"].form.errors["primary_colour"]
+    assert "too light" in error and "4.5:1" in error
+    assert current_hub().primary_colour == "#4a1f6f"
+    assert colour_contrast("#4a1f6f") >= MIN_CONTRAST and colour_contrast("#006400") >= MIN_CONTRAST
 
 
 def test_staff_who_are_not_admins_cannot_change_the_hub(staff):
