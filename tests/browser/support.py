@@ -78,6 +78,9 @@ def is_page_error(page, msg) -> bool:
 
 
 def assert_accessible(page) -> None:
+    # A click on a link returns once the navigation has started; axe must read
+    # the page it led to, not the one being left (whose document goes away).
+    page.wait_for_load_state()
     page._axe_running = True
     try:
         result = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
