@@ -11,7 +11,7 @@ from django.utils import timezone
 from agreements.health import agreement_health
 from agreements.models import Agreement, AnnualReview
 from agreements.reminders import renewal_due, review_due, review_due_on, unsigned
-from agreements.services import review_save
+from agreements.services import review_save, sign_url
 from agreements.todo import agreements_to_sign
 from hubportal.core.academic_years import AcademicYear
 from hubportal.core.health import AMBER, RED
@@ -127,6 +127,20 @@ def test_the_todo_asks_the_partner_to_sign_within_14_days(partner_a, staff, part
     assert todo.url == reverse("agreements:sign", kwargs={"pk": agreement.pk})
     assert todo.due_on == datetime.date(2026, 11, 16) and "Sign your" in todo.text
     assert todo.url in client_for(partner_a_user).get(reverse("portal_home")).text
+
+
+def test_the_todo_names_a_project_but_not_the_partner_twice(partner_a):
+    """A partnership agreement is one a year: "Sign your 2026/27 partnership agreement"
+    (its title, "Partnership agreement 2026/27: <the partner>", would say it all again).
+    A project agreement says which project, without its title's "Project agreement:"."""
+    issued = {"partner": partner_a, "status": Agreement.Status.ISSUED, "issued_at": timezone.now()}
+    partnership = AgreementFactory(**issued, title=f"Partnership agreement 2026/27: {partner_a.name}")
+    project = AgreementFactory(**issued, project=True, title="Project agreement: SEND ensemble")
+    named = AgreementFactory(**issued, project=True, title="Samba in the parks")
+    texts = {todo.url: todo.text for todo in agreements_to_sign(partner_a, timezone.localdate())}
+    assert texts[sign_url(partnership)] == f"Sign your {partnership.year.label} partnership agreement"
+    assert texts[sign_url(project)] == f"Sign your {project.year.label} project agreement: SEND ensemble"
+    assert texts[sign_url(named)] == f"Sign your {named.year.label} project agreement: Samba in the parks"
 
 
 def test_the_partner_tab_lists_the_partners_agreements(partner_a, staff, client_for):
