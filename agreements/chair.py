@@ -30,9 +30,9 @@ def recommendations_awaiting_decision() -> Oldest:
                 waiting_since=rec.raised_at,
                 partner_name=rec.agreement.partner.name,
                 summary="; ".join(Reason(r).label for r in rec.reasons if r in Reason.values)
-                + (" · partnership suspended pending your decision" if rec.partnership_suspended else "")
+                + (" · Partnership suspended pending your decision" if rec.partnership_suspended else "")
                 + (
-                    f" · raised again: an earlier recommendation was not upheld on {rec.earlier_rejected_at:%-d %B %Y}"
+                    f" · Raised again: an earlier recommendation was not upheld on {rec.earlier_rejected_at:%-d %B %Y}"
                     if rec.earlier_rejected_at
                     else ""
                 ),

@@ -311,7 +311,7 @@ def test_a_rejected_recommendation_is_raised_again_only_with_new_evidence(live, 
         agreement=live, actor=staff, kind="terminate", reasons=[Reason.BRANDING], evidence=evidence + " And a fourth."
     )
     [case] = chair_queue()
-    assert "raised again: an earlier recommendation was not upheld on" in case.summary
+    assert "Raised again: an earlier recommendation was not upheld on" in case.summary
     page = client_for(chair).get(reverse("agreements:chair_recommendation", kwargs={"pk": again.pk}))
     assert "Earlier decisions on this agreement" in page.text and "One warning first." in page.text
 
