@@ -14,7 +14,6 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
-from hubportal.core.history import record
 from hubportal.devtools.demo import PARTNER_A, PARTNER_B
 from hubportal.models import HistoryEntry, User
 from partners.models import (
@@ -338,12 +337,12 @@ def _journey(partner, stages, actor, notes=None):
         moment += timedelta(days=14)
 
 
-def _history(obj, actor, *, from_state, to_state, note="", at=None):
+def _history(obj, actor, *, from_state="", to_state="", note="", at=None, action="transition"):
     """A history row dated in the past (history is append-only: written once, never updated)."""
     HistoryEntry.objects.create(
         content_type=ContentType.objects.get_for_model(obj),
         object_id=obj.pk,
-        action="transition",
+        action=action,
         from_state=from_state,
         to_state=to_state,
         actor=actor,
@@ -431,14 +430,17 @@ def _build(row, staff, manager, today):
             if stage in (Stage.ENQUIRY, Stage.DECLINED)
             else Partner.Source.STAFF,
             "enquiry_message": f"We would like to become a Hub partner. {description}",
-            "created_at": timezone.now() - timedelta(days=30 + 10 * PARTNERS.index(row)),
+            # A partner past its first steps enquired before its journey began (at
+            # most six moves, 20 days apart: _journey), so its timeline opens with the enquiry.
+            "created_at": timezone.now()
+            - timedelta(days=(30 if stage in (Stage.ENQUIRY, Stage.DECLINED) else 130) + 10 * PARTNERS.index(row)),
         },
     )
     if not created:
         return
     _many(partner, districts, strands, activities)
     _contacts(partner)
-    record(partner, actor=None, action="enquiry received", note=partner.enquiry_message)
+    _history(partner, None, action="enquiry received", note=partner.enquiry_message, at=partner.created_at)
     if stage == Stage.ENQUIRY:
         return
     if stage == Stage.DECLINED:

@@ -94,3 +94,18 @@ def test_something_waits_for_every_role(demo):
     assert EvidenceItem.objects.filter(status=EvidenceItem.Status.SUBMITTED).exists()  # staff: to verify
     for name in (PARTNER_A, PARTNER_B):
         assert todos_for(Partner.objects.get(name=name)), name
+
+
+def test_a_partners_timeline_opens_with_its_enquiry(demo):
+    """The enquiry came first: dated when the partner was added, before every move it made since."""
+    from hubportal.core.history import history_for
+
+    opened = 0
+    for partner in Partner.objects.all():
+        entries = list(history_for(partner))
+        actions = [entry.action for entry in entries]
+        if "enquiry received" in actions:
+            assert actions[0] == "enquiry received", (partner.name, actions)
+            assert entries[0].at == partner.created_at
+            opened += 1
+    assert opened >= 5
