@@ -80,8 +80,14 @@ class HistoryEntry(models.Model):
     def _state_label(self, value: str) -> str:
         """A stored state as the record's own pages name it ("partner_signed": "Signed
         by the partner"), from its model's status choices; else in plain words. The
-        content type comes from Django's cache, so a timeline costs no query per row."""
-        model = ContentType.objects.get_for_id(self.content_type_id).model_class()
+        content type is the one read with the row (select_related) or else from Django's
+        cache, so a timeline costs no query per row."""
+        field = self._meta.get_field("content_type")
+        if field.is_cached(self):
+            content_type = field.get_cached_value(self)
+        else:
+            content_type = ContentType.objects.get_for_id(self.content_type_id)
+        model = content_type.model_class()
         try:
             labels = dict(model._meta.get_field("status").flatchoices)
         except (AttributeError, FieldDoesNotExist):

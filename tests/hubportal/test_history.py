@@ -60,3 +60,24 @@ def test_a_timeline_names_each_state_as_the_records_pages_do(partner_a, partner_
     assert HistoryEntry(content_type_id=history_for(agreement)[0].content_type_id, to_state="gone_away").to_label == (
         "Gone away"
     )
+
+
+def test_recent_activity_names_states_without_a_query_per_kind_of_record(
+    partner_a, partner_a_user, staff, django_assert_num_queries
+):
+    """The rows come with their content type (select_related); naming their states asks
+    nothing more, even in a fresh process whose content-type cache is empty. Prevents
+    the staff home's first look costing a query per kind of record in its activity."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from hubportal.insights.dashboard import recent_activity
+    from tests.agreements.factories import AgreementFactory, issue
+
+    issue(AgreementFactory(partner=partner_a), staff)
+    transition(PartnerFactory(status=Partner.Stage.ENQUIRY), to=Partner.Stage.MEETING_SCHEDULED, actor=staff)
+    entries = list(recent_activity(staff))
+    assert len({entry.content_type_id for entry in entries}) >= 2
+    ContentType.objects.clear_cache()
+    with django_assert_num_queries(0):
+        labels = [(entry.from_label, entry.to_label) for entry in entries]
+    assert ("Enquiry", "Meeting scheduled") in labels
