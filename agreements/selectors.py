@@ -3,7 +3,6 @@ answer as one that does not exist."""
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
-from django.template.defaultfilters import date as date_format
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,6 +19,7 @@ from agreements.models import (
 from agreements.permissions import can_see_recommendation
 from hubportal.core import roles
 from hubportal.core.academic_years import AcademicYear
+from hubportal.core.lists import listed_day
 from hubportal.core.registry import Registry
 from hubportal.core.shared_reads import read_once
 from hubportal.models import User
@@ -71,7 +71,7 @@ def agreement_list_rows(values) -> list[dict]:
             "kind": kinds.get(v["kind"], v["kind"]),
             "status": v["status"],
             "status_label": statuses.get(v["status"], v["status"]),
-            "changed": date_format(timezone.localtime(v["updated_at"]), "j M Y"),
+            "changed": listed_day(v["updated_at"]),
         }
         for v in values
     ]

@@ -7,9 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
-from django.template.defaultfilters import date as date_format
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.formats import localize
 
 from eoi.funding import check_eoi, check_under_call
@@ -27,6 +25,7 @@ from eoi.models import (
     Score,
 )
 from eoi.templatetags.eoi_tags import percent
+from hubportal.core.lists import listed_day
 from hubportal.core.match_funding import MatchCheck
 from hubportal.core.roles import ASSESSOR, is_hub_staff
 from hubportal.models import User
@@ -147,7 +146,7 @@ def call_eoi_rows(call: Call, values) -> list[dict]:
                 "share": percent(match.hub_share_percent),
                 "rule_met": match.ok,
                 "shortfall": money(match.shortfall) if match.shortfall else "",
-                "submitted": _day(v["submitted_at"]) or "\u2014",
+                "submitted": listed_day(v["submitted_at"]) or "\u2014",
             }
         )
     return rows
@@ -156,11 +155,6 @@ def call_eoi_rows(call: Call, values) -> list[dict]:
 def _eoi_detail_prefix() -> str:
     """The EOI page's address without its id: one reverse for a page, not one a row."""
     return reverse("eoi:eoi_detail", args=[0]).removesuffix("0/")
-
-
-def _day(moment) -> str:
-    """A date as the template's date filter writes it: on the Hub's clock, not the database's."""
-    return date_format(timezone.localtime(moment), "j M Y") if moment else ""
 
 
 def _amounts(eoi_ids: list[int]) -> tuple[dict, dict]:

@@ -3,10 +3,9 @@
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
-from django.template.defaultfilters import date as date_format
 from django.urls import reverse
-from django.utils import timezone
 
+from hubportal.core.lists import listed_day
 from hubportal.models import HistoryEntry
 from partners.models import Contact, EvidenceItem, EvidenceType, Meeting, Partner
 
@@ -105,7 +104,7 @@ def partner_list_rows(partners, health: dict) -> list[dict]:
                 "health_label": rated.label,
                 "reasons": len(rated.reasons),
                 "not_rated": "" if rated.rated else rated.not_rated,
-                "added": date_format(timezone.localtime(partner.created_at), "j M Y"),
+                "added": listed_day(partner.created_at),
             }
         )
     return rows

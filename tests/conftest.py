@@ -88,13 +88,10 @@ def _hub_cached(request, _fresh_cache):
     load it there before a database test, so query counts pinned in tests
     count the page's own queries, as production runs them."""
     marker = request.node.get_closest_marker("django_db")
-    transactional = (marker is not None and marker.kwargs.get("transaction")) or bool(
-        {"transactional_db", "live_server"} & set(request.fixturenames)
-    )
     from hubportal.core.hub import current_hub, forget_local_copy
 
     forget_local_copy()  # the last test's Hub, perhaps changed and rolled back since
-    if transactional or not (marker is not None or "db" in request.fixturenames):
+    if _is_transactional(request.node) or not (marker is not None or "db" in request.fixturenames):
         return
     request.getfixturevalue("db")
     current_hub()

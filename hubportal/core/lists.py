@@ -3,6 +3,8 @@ pagination, sorting and export links carry (the filters, without the page)."""
 
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest
+from django.template.defaultfilters import date as date_format
+from django.utils import timezone
 from django_filters.widgets import BooleanWidget
 
 PER_PAGE = 25
@@ -18,6 +20,12 @@ def querystring(request: HttpRequest, drop: tuple[str, ...] = ("page", "export")
     for key in drop:
         query.pop(key, None)
     return query.urlencode()
+
+
+def listed_day(moment) -> str:
+    """A moment as a list row shows it, "1 Jul 2026", on the Hub's clock as the
+    template's date filter would (called from Python, the filter does not convert)."""
+    return date_format(timezone.localtime(moment), "j M Y") if moment else ""
 
 
 def int_param(request: HttpRequest, name: str, *, low: int = 1, high: int = 2**31 - 1) -> int | None:
