@@ -331,7 +331,9 @@ def test_staff_commissioning_pages_are_accessible(page, staff, call):
 
 
 def tab_to(page, name: str, *, limit: int = 6) -> None:
-    """Press Tab until the button called `name` has the focus, as a keyboard user would."""
+    """Press Tab until the button called `name` has the focus, as a keyboard user would.
+    The form's script shows the button (it is hidden without JavaScript): wait for it first."""
+    page.get_by_role("button", name=name, exact=True).wait_for(state="visible")
     for _ in range(limit):
         page.keyboard.press("Tab")
         if page.evaluate("document.activeElement.textContent.trim()") == name:
