@@ -4,6 +4,7 @@ agreement goes live and its PDF downloads; every agreements page passes axe-core
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from agreements.models import Agreement, AgreementTemplate, Reason
 from agreements.services import recommendation_raise, review_save
@@ -29,13 +30,13 @@ def test_partner_a_signs_the_manager_countersigns_it_goes_live_and_the_pdf_downl
     agreement = issue(AgreementFactory(partner=partner_a, title="Partnership agreement for the browser"), staff)
     login(page, partner_a_user.username)
     page.get_by_role("link", name=f"Sign your {agreement.year.label} partnership agreement", exact=True).click()
-    assert page.get_by_role("heading", name=f"Read and sign: {agreement.title}").is_visible()
+    expect(page.get_by_role("heading", name=f"Read and sign: {agreement.title}")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Your full name").fill("Priya Shah")
     page.get_by_label("Your role").fill("Director")
     page.get_by_label("I have read this agreement and I sign it on behalf of my organisation.").check()
     page.get_by_role("button", name="Sign the agreement").click()
-    assert page.get_by_text("Thank you: you have signed.").is_visible()
+    expect(page.get_by_text("Thank you: you have signed.")).to_be_visible()
     assert_accessible(page)
 
     switch_user(page, manager.username)
@@ -47,8 +48,8 @@ def test_partner_a_signs_the_manager_countersigns_it_goes_live_and_the_pdf_downl
     page.get_by_label("Your role").fill("Service Manager")
     page.get_by_label("I have checked the partner's signature and I sign this agreement for the Hub.").check()
     page.get_by_role("button", name="Sign for the Hub and make it live").click()
-    assert page.get_by_text("Signed for the Hub. The agreement is live.").is_visible()
-    assert page.get_by_text("Verified.").is_visible()
+    expect(page.get_by_text("Signed for the Hub. The agreement is live.")).to_be_visible()
+    expect(page.get_by_text("Verified.")).to_be_visible()
     agreement.refresh_from_db()
     assert agreement.status == Agreement.Status.LIVE
 
@@ -100,11 +101,11 @@ def test_invalid_forms_show_an_accessible_error_summary(page, partner_a, partner
     login(page, staff.username)
     page.goto(f"/staff/agreements/{live.pk}/recommend/")
     page.get_by_role("button", name="Send the recommendation to the Chair").click()
-    assert page.locator("[data-error-summary]").is_visible()
+    expect(page.locator("[data-error-summary]")).to_be_visible()
     assert_accessible(page)
     page.goto(f"/staff/agreements/{live.pk}/review/")
     page.get_by_role("button", name="Complete the review").click()
-    assert page.locator("[data-error-summary]").is_visible()
+    expect(page.locator("[data-error-summary]")).to_be_visible()
     assert_accessible(page)
 
 
@@ -130,11 +131,11 @@ def test_the_portal_and_chair_pages_are_accessible(page, partner_a, partner_a_us
     page.get_by_label("Your reasons").fill("The data has now arrived.")
     page.get_by_role("button", name="Continue to confirm your decision").click()
     # The confirm step: the decision, the reasons and what they do.
-    assert page.get_by_text("“" + live.title + "” carries on.").is_visible()
+    expect(page.get_by_text("“" + live.title + "” carries on.")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("I understand that my decision is final and cannot be changed once submitted.").check()
     page.get_by_role("button", name="Submit my final decision").click()
-    assert page.get_by_text("This decision is final and locked.").is_visible()
+    expect(page.get_by_text("This decision is final and locked.")).to_be_visible()
     assert_accessible(page)
     page.goto("/chair/recommendations/")
     assert_accessible(page)
@@ -148,11 +149,13 @@ def test_the_forms_show_only_what_applies_and_add_up_the_schedule(page, partner_
     login(page, staff.username)
     page.goto(f"/staff/agreements/{live.pk}/review/")
     reasons = page.locator("[data-ending-fields]")
-    assert not reasons.is_visible() and not page.get_by_label("Conditions of renewal").is_visible()
+    expect(reasons).to_be_hidden()
+    expect(page.get_by_label("Conditions of renewal")).to_be_hidden()
     page.get_by_label("Recommendation", exact=True).select_option("terminate")
-    assert reasons.is_visible()
+    expect(reasons).to_be_visible()
     page.get_by_label("Recommendation", exact=True).select_option("renew_with_conditions")
-    assert not reasons.is_visible() and page.get_by_label("Conditions of renewal").is_visible()
+    expect(reasons).to_be_hidden()
+    expect(page.get_by_label("Conditions of renewal")).to_be_visible()
     assert_accessible(page)
 
     page.goto(f"/staff/agreements/{live.pk}/recommend/")

@@ -37,8 +37,11 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 @pytest.fixture(scope="session")
 def browser():
     require_service(Path(CHROMIUM).exists(), f"Chromium at {CHROMIUM}")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # A click that submits a form returns before the next page has loaded, so
+    # every check of what a page shows waits for it, generously under load.
+    expect.set_options(timeout=30_000)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser

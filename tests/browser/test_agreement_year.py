@@ -8,6 +8,7 @@ axe-core checks the key page of each step."""
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from agreements.models import Agreement, AnnualReview, TerminationRecommendation
 from hubportal.core.academic_years import current_academic_year
@@ -34,7 +35,7 @@ def draft_issue_and_sign(page, *, partner, partner_user, staff, manager) -> Agre
     page.get_by_label("Partner").select_option(label=str(partner))
     page.get_by_label("Academic year").select_option(str(year.start_year))
     page.get_by_role("button", name="Draft the agreement").click()
-    assert page.get_by_text("Drafted from the template.").is_visible()
+    expect(page.get_by_text("Drafted from the template.")).to_be_visible()
     agreement = Agreement.objects.get(partner=partner, academic_year=year.start_year)
     assert agreement.status == Agreement.Status.DRAFT and agreement.basis  # the template's text
 
@@ -45,16 +46,16 @@ def draft_issue_and_sign(page, *, partner, partner_user, staff, manager) -> Agre
     outcome.get_by_label("Target").fill("40 by July")
     assert_accessible(page)
     page.get_by_role("button", name="Save the draft").click()
-    assert page.get_by_text("Saved.").is_visible()
-    assert page.get_by_text(OUTCOME).first.is_visible()
+    expect(page.get_by_text("Saved.")).to_be_visible()
+    expect(page.get_by_text(OUTCOME).first).to_be_visible()
     assert_accessible(page)
 
     # Issued for signature: the text is frozen as version 1.
     page.get_by_role("link", name="Issue for signature").click()
-    assert page.get_by_role("heading", name="Who will be emailed").is_visible()
+    expect(page.get_by_role("heading", name="Who will be emailed")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Issue it and email them").click()
-    assert page.get_by_text(f"Issued. {partner.name}'s users have been asked to sign it.").is_visible()
+    expect(page.get_by_text(f"Issued. {partner.name}'s users have been asked to sign it.")).to_be_visible()
     agreement.refresh_from_db()
     assert agreement.status == Agreement.Status.ISSUED
 
@@ -66,7 +67,7 @@ def draft_issue_and_sign(page, *, partner, partner_user, staff, manager) -> Agre
     page.get_by_label("Your role").fill("Director")
     page.get_by_label("I have read this agreement and I sign it on behalf of my organisation.").check()
     page.get_by_role("button", name="Sign the agreement").click()
-    assert page.get_by_text("Thank you: you have signed.").is_visible()
+    expect(page.get_by_text("Thank you: you have signed.")).to_be_visible()
 
     # The Service Manager countersigns: it goes live.
     switch_user(page, manager.username)
@@ -77,8 +78,8 @@ def draft_issue_and_sign(page, *, partner, partner_user, staff, manager) -> Agre
     page.get_by_label("Your role").fill("Service Manager")
     page.get_by_label("I have checked the partner's signature and I sign this agreement for the Hub.").check()
     page.get_by_role("button", name="Sign for the Hub and make it live").click()
-    assert page.get_by_text("Signed for the Hub. The agreement is live.").is_visible()
-    assert page.get_by_text("Verified.").is_visible()
+    expect(page.get_by_text("Signed for the Hub. The agreement is live.")).to_be_visible()
+    expect(page.get_by_text("Verified.")).to_be_visible()
     assert_accessible(page)
     agreement.refresh_from_db()
     assert agreement.status == Agreement.Status.LIVE
@@ -105,11 +106,11 @@ def test_a_year_of_a_partnership_from_draft_to_next_years_draft(page, partner_a,
     fill_review(page, recommendation="renew", rating="achieved")
     assert_accessible(page)
     page.get_by_role("button", name="Save the review").click()
-    assert page.get_by_text("Review saved.").is_visible()
+    expect(page.get_by_text("Review saved.")).to_be_visible()
     agreement.refresh_from_db()
     assert agreement.status == Agreement.Status.UNDER_REVIEW
     page.get_by_role("button", name="Complete the review").click()
-    assert page.locator(".alert-success").get_by_text("Review completed: renew.").is_visible()
+    expect(page.locator(".alert-success").get_by_text("Review completed: renew.")).to_be_visible()
     assert_accessible(page)
     agreement.refresh_from_db()
     assert agreement.status == Agreement.Status.LIVE
@@ -120,22 +121,22 @@ def test_a_year_of_a_partnership_from_draft_to_next_years_draft(page, partner_a,
     # Staff roll the year forward: a preview, then next year's draft.
     page.goto("/staff/agreements/")
     page.get_by_role("link", name="Roll forward to next year").click()
-    assert page.get_by_role("heading", name=f"Roll forward to {year.next().label}").is_visible()
-    assert page.get_by_text(f"{partner_a.name}: from {agreement}").is_visible()
+    expect(page.get_by_role("heading", name=f"Roll forward to {year.next().label}")).to_be_visible()
+    expect(page.get_by_text(f"{partner_a.name}: from {agreement}")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name=f"Draft 1 agreement for {year.next().label}").click()
-    assert page.get_by_text(f"Rolled forward {year.label}: 1 draft created for {year.next().label}").is_visible()
+    expect(page.get_by_text(f"Rolled forward {year.label}: 1 draft created for {year.next().label}")).to_be_visible()
     assert_accessible(page)
     renewal = Agreement.objects.get(renewal_of=agreement)
     assert renewal.status == Agreement.Status.DRAFT and renewal.academic_year == year.next().start_year
     assert [o.description for o in renewal.outcomes.all()] == [OUTCOME]
     page.get_by_role("link", name=str(renewal)).click()
-    assert page.get_by_role("heading", name=renewal.title).is_visible()
+    expect(page.get_by_role("heading", name=renewal.title)).to_be_visible()
     assert_accessible(page)
 
     # Run again, it drafts nothing more and says why.
     page.goto("/staff/agreements/roll-forward/")
-    assert page.get_by_text(f"{partner_a.name} already has a {year.next().label} agreement.").is_visible()
+    expect(page.get_by_text(f"{partner_a.name} already has a {year.next().label} agreement.")).to_be_visible()
     assert page.get_by_role("button", name=f"Draft 0 agreements for {year.next().label}").is_disabled()
     assert Agreement.objects.filter(partner=partner_a).count() == 2
 
@@ -150,7 +151,7 @@ def test_a_year_that_ends_in_the_chairs_termination(page, partner_a, partner_a_u
     page.get_by_label("Failure to provide data in accordance with the timetable set").check()
     page.get_by_label("Evidence for the Chair", exact=False).fill("No termly survey returned all year.")
     page.get_by_role("button", name="Complete the review").click()
-    assert page.locator(".alert-success").get_by_text("Review completed: terminate.").is_visible()
+    expect(page.locator(".alert-success").get_by_text("Review completed: terminate.")).to_be_visible()
     agreement.refresh_from_db()
     assert agreement.status == Agreement.Status.UNDER_REVIEW
     recommendation = TerminationRecommendation.objects.get(agreement=agreement)
@@ -158,16 +159,16 @@ def test_a_year_that_ends_in_the_chairs_termination(page, partner_a, partner_a_u
     # The Chair decides on the chair screen; the decision is final.
     switch_user(page, chair.username)
     page.get_by_role("link", name=f"Terminate: {agreement.title}").click()
-    assert page.get_by_text("No termly survey returned all year.").is_visible()
+    expect(page.get_by_text("No termly survey returned all year.")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("End the agreement", exact=True).check()
     page.get_by_label("Your reasons").fill("The data was never provided.")
     page.get_by_role("button", name="Continue to confirm your decision").click()
-    assert page.get_by_text(f"“{agreement.title}” is terminated at once.").is_visible()
+    expect(page.get_by_text(f"“{agreement.title}” is terminated at once.")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("I understand that my decision is final and cannot be changed once submitted.").check()
     page.get_by_role("button", name="Submit my final decision").click()
-    assert page.get_by_text("This decision is final and locked.").is_visible()
+    expect(page.get_by_text("This decision is final and locked.")).to_be_visible()
     assert_accessible(page)
     agreement.refresh_from_db()
     partner_a.refresh_from_db()
@@ -179,5 +180,5 @@ def test_a_year_that_ends_in_the_chairs_termination(page, partner_a, partner_a_u
     # The partner sees it ended, with the Chair's reasons.
     switch_user(page, partner_a_user.username)
     page.goto(f"/portal/agreements/{agreement.pk}/")
-    assert page.get_by_text("Terminated").first.is_visible()
+    expect(page.get_by_text("Terminated").first).to_be_visible()
     assert_accessible(page)

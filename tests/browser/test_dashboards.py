@@ -7,6 +7,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from hubportal.devtools.demo import DEMO_PASSWORD
 from hubportal.insights.reports import default_term
@@ -47,12 +48,12 @@ def test_the_staff_dashboard_draws_every_chart_with_data(page, demo):
     page.wait_for_function("() => typeof Chart !== 'undefined' && document.querySelectorAll('canvas').length >= 4")
     for chart_id in CHARTS:
         canvas = page.locator(f"#{chart_id}-canvas")
-        assert canvas.is_visible()
+        expect(canvas).to_be_visible()
         assert canvas.get_attribute("role") == "img"
         assert chart_points(page, chart_id) > 0, chart_id
     # Each chart has its figures in text too.
-    assert page.get_by_role("table", name="Requests in each state, by round").is_visible()
-    assert page.locator("caption", has_text="Children and young people reached, by district").is_visible()
+    expect(page.get_by_role("table", name="Requests in each state, by round")).to_be_visible()
+    expect(page.locator("caption", has_text="Children and young people reached, by district")).to_be_visible()
     assert_accessible(page)
 
 
@@ -131,14 +132,14 @@ def test_the_reports_pages_are_accessible(page, demo):
         ("/reports/board/", "Board report"),
     ]:
         page.goto(path)
-        assert page.get_by_role("heading", name=heading, exact=True).is_visible()
+        expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
         assert_accessible(page)
     page.goto("/reports/leverage/")
     page.wait_for_function("() => Chart.getChart(document.getElementById('chart-leverage-canvas'))")
     assert chart_points(page, "chart-leverage") > 0
     page.goto("/staff/impact/")
     assert page.locator(".gap-unprovided").count() >= 1
-    assert page.get_by_text("No provision: no call has answered it.").first.is_visible()
+    expect(page.get_by_text("No provision: no call has answered it.").first).to_be_visible()
 
 
 def test_the_board_report_is_prepared_and_downloaded_in_one_click(page, demo):
@@ -155,7 +156,7 @@ def test_the_board_report_is_prepared_and_downloaded_in_one_click(page, demo):
     with page.expect_download() as xlsx:
         page.get_by_role("link", name="Download the workbook (XLSX)").click()
     assert xlsx.value.suggested_filename.endswith(".xlsx")
-    assert page.get_by_role("heading", name="Headline numbers").is_visible()
+    expect(page.get_by_role("heading", name="Headline numbers")).to_be_visible()
     assert_accessible(page)
 
 
@@ -208,5 +209,5 @@ def test_the_progress_bar_follows_the_task_until_the_report_is_ready(page, demo)
 def test_the_other_homes_are_accessible(page, demo, username, path, heading):
     login(page, username, DEMO_PASSWORD)
     page.goto(path)
-    assert page.get_by_role("heading", name=heading, exact=True).is_visible()
+    expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
     assert_accessible(page)

@@ -4,6 +4,7 @@ shows as it is."""
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from partners.models import District
 from tests.browser.support import assert_accessible, login
@@ -23,14 +24,14 @@ def test_a_lists_filters_fold_on_a_phone_and_say_how_many_apply(page, staff):
     page.goto(f"{reverse('partners:list')}?district={district.pk}&sort=name")
     toggle = page.locator("details.phone-filters > summary")
     assert toggle.inner_text() == "Filter partners (1 applied)"  # the order is not a filter
-    assert not page.get_by_label("District").is_visible()
-    assert page.get_by_role("link", name="Anstey Brass").is_visible()
+    expect(page.get_by_label("District")).to_be_hidden()
+    expect(page.get_by_role("link", name="Anstey Brass")).to_be_visible()
     assert_accessible(page)
     toggle.click()
-    assert page.get_by_label("District").is_visible()
+    expect(page.get_by_label("District")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
     page.set_viewport_size(LAPTOP)
     page.goto(reverse("partners:list"))
     assert page.locator("details.phone-filters").count() == 0
-    assert page.get_by_label("District").is_visible()
+    expect(page.get_by_label("District")).to_be_visible()

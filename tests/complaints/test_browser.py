@@ -3,6 +3,7 @@ acknowledges and resolves, the partner escalates, the Chair decides, and the
 decision is locked and shown to the partner. axe-core checks every page."""
 
 import pytest
+from playwright.sync_api import expect
 
 from complaints.models import Complaint
 from tests.browser.support import assert_accessible, login
@@ -29,7 +30,7 @@ def test_a_complaint_from_the_portal_to_the_chairs_final_decision(page, partner_
     assert_accessible(page)
     page.get_by_role("button", name="Send the complaint").click()
     complaint = Complaint.objects.get()
-    assert page.get_by_role("heading", name=f"Your complaint {complaint.reference}").is_visible()
+    expect(page.get_by_role("heading", name=f"Your complaint {complaint.reference}")).to_be_visible()
     assert_accessible(page)
 
     # The Service Manager acknowledges, investigates and resolves.
@@ -44,27 +45,27 @@ def test_a_complaint_from_the_portal_to_the_chairs_final_decision(page, partner_
     page.get_by_label("Written resolution").fill("Harborough Youth Strings will run the four sessions in June.")
     page.get_by_role("button", name="Send the resolution").click()
     # The confirm step: the text and who receives it. Going back to change it loses nothing.
-    assert page.get_by_role("heading", name="Send this resolution?").is_visible()
-    assert page.get_by_text(partner_a_user.email).is_visible()
+    expect(page.get_by_role("heading", name="Send this resolution?")).to_be_visible()
+    expect(page.get_by_text(partner_a_user.email)).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Change the resolution").click()
     resolution = page.get_by_label("Written resolution")
     assert resolution.input_value() == "Harborough Youth Strings will run the four sessions in June."
     page.get_by_role("button", name="Send the resolution").click()
     page.get_by_role("button", name="Send the resolution").click()
-    assert page.get_by_text("The resolution has been sent to the complainant.").is_visible()
+    expect(page.get_by_text("The resolution has been sent to the complainant.")).to_be_visible()
     assert_accessible(page)
 
     # The partner is not satisfied and escalates.
     sign_in_as(page, partner_a_user)
     page.goto(f"/portal/complaints/{complaint.pk}/")
-    assert page.get_by_text("Harborough Youth Strings will run the four sessions in June.").is_visible()
+    expect(page.get_by_text("Harborough Youth Strings will run the four sessions in June.")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Escalate to the Chair").click()
     assert_accessible(page)
     page.get_by_label("Why the resolution does not settle your complaint").fill("June is after the schools break up.")
     page.get_by_role("button", name="Escalate to the Chair").click()
-    assert page.get_by_text("Your complaint has been escalated").is_visible()
+    expect(page.get_by_text("Your complaint has been escalated")).to_be_visible()
 
     # The Chair reviews the full file and decides.
     sign_in_as(page, chair)
@@ -77,7 +78,7 @@ def test_a_complaint_from_the_portal_to_the_chairs_final_decision(page, partner_
         "June is after the schools break up.",
         "I am looking into this myself.",
     ):
-        assert page.get_by_text(part).first.is_visible()
+        expect(page.get_by_text(part).first).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Start my review").click()
     page.get_by_label("Findings").fill("Four sessions were missed; June is too late for the schools.")
@@ -86,8 +87,8 @@ def test_a_complaint_from_the_portal_to_the_chairs_final_decision(page, partner_
     assert_accessible(page)
     page.get_by_role("button", name="Continue to confirm your decision").click()
     # The confirm step: the decision, what it does and who hears it; going back keeps every word.
-    assert page.get_by_role("heading", name="Confirm your decision").is_visible()
-    assert page.get_by_text("your findings, decision and reasons").first.is_visible()
+    expect(page.get_by_role("heading", name="Confirm your decision")).to_be_visible()
+    expect(page.get_by_text("your findings, decision and reasons").first).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Change my decision").click()
     assert page.get_by_label("Findings").input_value() == "Four sessions were missed; June is too late for the schools."
@@ -95,10 +96,10 @@ def test_a_complaint_from_the_portal_to_the_chairs_final_decision(page, partner_
     page.get_by_role("button", name="Continue to confirm your decision").click()
     page.get_by_label("I understand that my decision is final").check()
     page.get_by_role("button", name="Record my final decision").click()
-    assert page.get_by_text("Your decision is recorded and final.").is_visible()
+    expect(page.get_by_text("Your decision is recorded and final.")).to_be_visible()
     # Locked: no decision form any more, only a correction.
     assert page.get_by_role("button", name="Record my final decision").count() == 0
-    assert page.get_by_role("button", name="Add the correction").is_visible()
+    expect(page.get_by_role("button", name="Add the correction")).to_be_visible()
     assert_accessible(page)
     complaint.refresh_from_db()
     assert complaint.status == Complaint.Status.DECIDED and complaint.decided_by == chair
@@ -106,8 +107,8 @@ def test_a_complaint_from_the_portal_to_the_chairs_final_decision(page, partner_
     # The partner sees the decision, final.
     sign_in_as(page, partner_a_user)
     page.goto(f"/portal/complaints/{complaint.pk}/")
-    assert page.get_by_role("heading", name="The Chair's decision: Partly upheld").is_visible()
-    assert page.get_by_text("This decision is final and cannot be changed.").is_visible()
+    expect(page.get_by_role("heading", name="The Chair's decision: Partly upheld")).to_be_visible()
+    expect(page.get_by_text("This decision is final and cannot be changed.")).to_be_visible()
     assert page.get_by_role("button", name="Escalate to the Chair").count() == 0
     assert_accessible(page)
 
@@ -121,14 +122,14 @@ def test_the_public_form_and_tracking_page(page, manager):
     page.get_by_label("What is it about?").select_option("communication")
     page.get_by_label("The Hub itself").check()
     # About the Hub: the partner list is hidden.
-    assert not page.get_by_label("Which partner (if you know)").is_visible()
+    expect(page.get_by_label("Which partner (if you know)")).to_be_hidden()
     page.get_by_label("What happened").fill("Nobody answered my emails about instrument loans.")
     page.get_by_role("button", name="Send my complaint").click()
     complaint = Complaint.objects.get()
-    assert page.get_by_role("heading", name=f"Your complaint {complaint.reference} has been received").is_visible()
+    expect(page.get_by_role("heading", name=f"Your complaint {complaint.reference} has been received")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name=f"Follow complaint {complaint.reference}").click()
-    assert page.get_by_text("Nobody answered my emails about instrument loans.").is_visible()
+    expect(page.get_by_text("Nobody answered my emails about instrument loans.")).to_be_visible()
     assert_accessible(page)
 
 
@@ -138,15 +139,15 @@ def test_a_safeguarding_concern_and_its_actions(page, manager, partner_a):
     page.goto("/staff/complaints/safeguarding/")
     assert_accessible(page)
     page.get_by_role("link", name=concern.reference).click()
-    assert page.get_by_text("Safeguarding concern.").is_visible()
-    assert page.get_by_role("heading", name="Safeguarding actions").is_visible()
+    expect(page.get_by_text("Safeguarding concern.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Safeguarding actions")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Recommend the Chair ends the partnership").click()
     assert_accessible(page)
     page.go_back()
     page.get_by_label("Why the partnership is suspended").fill("Allegation against a volunteer.")
     page.get_by_role("button", name="Suspend the partnership now").click()
-    assert page.get_by_text("The partnership is suspended.").is_visible()
+    expect(page.get_by_text("The partnership is suspended.")).to_be_visible()
     assert_accessible(page)
 
 

@@ -16,6 +16,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from agreements.models import Agreement
 from eoi.models import Call, ExpressionOfInterest
@@ -70,7 +71,7 @@ def staff_open_a_call_for_a_gap(page, staff) -> Call:
     page.get_by_label("Title").fill(f"Needs analysis {year.label}")
     page.get_by_label("Summary").fill("School surveys, partner returns and consultation with young people.")
     page.get_by_role("button", name="Save the needs analysis").click()
-    assert page.get_by_text("Needs analysis created.").is_visible()
+    expect(page.get_by_text("Needs analysis created.")).to_be_visible()
 
     page.get_by_role("link", name="Record a gap in provision").click()
     page.get_by_label("Title").fill(GAP)
@@ -83,8 +84,8 @@ def staff_open_a_call_for_a_gap(page, staff) -> Call:
     page.get_by_label("Indicative budget").fill("15000.00")
     assert_accessible(page)
     page.get_by_role("button", name="Save").click()
-    assert page.get_by_text("Gap in provision saved.").is_visible()
-    assert page.get_by_role("link", name=GAP).is_visible()
+    expect(page.get_by_text("Gap in provision saved.")).to_be_visible()
+    expect(page.get_by_role("link", name=GAP)).to_be_visible()
     assert_accessible(page)
 
     page.goto(reverse("eoi:call_list"))
@@ -102,9 +103,9 @@ def staff_open_a_call_for_a_gap(page, staff) -> Call:
     page.locator("#id_criteria-1-weight").fill("2")
     assert_accessible(page)
     page.get_by_role("button", name="Save the call as a draft").click()
-    assert page.get_by_text("Call saved as a draft.").is_visible()
+    expect(page.get_by_text("Call saved as a draft.")).to_be_visible()
     page.get_by_role("button", name="Open the call and invite partners").click()
-    assert page.get_by_text("The call is open.").is_visible()
+    expect(page.get_by_text("The call is open.")).to_be_visible()
     assert_accessible(page)
     call = Call.objects.get(title=CALL)
     assert call.status == Call.Status.OPEN and call.match_threshold_percent == Decimal("50.00")
@@ -121,14 +122,14 @@ def assessor_scores(page, assessor, *, gap_score: str, value_score: str) -> None
     assert_accessible(page)
     page.get_by_label("No, I have no conflict of interest").check()
     page.get_by_role("button", name="Declare").click()
-    assert page.get_by_role("heading", name="Score: Open Orchestra Charnwood").is_visible()
+    expect(page.get_by_role("heading", name="Score: Open Orchestra Charnwood")).to_be_visible()
     page.get_by_role("group", name="Score for Meets the gap (weight 3)").get_by_label(gap_score).check()
     page.get_by_label("Comment on Meets the gap").fill("Exactly the Charnwood gap.")
     page.get_by_role("group", name="Score for Value for money (weight 2)").get_by_label(value_score).check()
     page.get_by_label("Comment on Value for money").fill("Half from secured sources.")
     assert_accessible(page)
     page.get_by_role("button", name="Save my scores").click()
-    assert page.get_by_text("Scores saved").is_visible()
+    expect(page.get_by_text("Scores saved")).to_be_visible()
 
 
 def test_a_gap_becomes_a_signed_project_agreement(page, partner_a, partner_a_user, staff, manager, assessor):
@@ -144,7 +145,7 @@ def test_a_gap_becomes_a_signed_project_agreement(page, partner_a, partner_a_use
     page.get_by_role("link", name=call.title).click()
     assert_accessible(page)
     page.get_by_role("button", name="Start an expression of interest").click()
-    assert page.get_by_role("heading", name=f"Expression of interest: {call.title}").is_visible()
+    expect(page.get_by_role("heading", name=f"Expression of interest: {call.title}")).to_be_visible()
 
     page.get_by_label("Title").fill("Open Orchestra Charnwood")
     page.get_by_label("What you will deliver").fill("A weekly inclusive ensemble with adapted instruments.")
@@ -193,8 +194,8 @@ def test_a_gap_becomes_a_signed_project_agreement(page, partner_a, partner_a_use
     assert page.locator('[data-live="verdict"]').inner_text() == "On these figures the match-funding rule is met."
     page.get_by_role("button", name="Save and check your answers").click()
     # Check your answers: every answer, each with a link back to change it.
-    assert page.get_by_role("heading", name="Check your answers before you submit").is_visible()
-    assert page.get_by_text("A weekly inclusive ensemble with adapted instruments.").is_visible()
+    expect(page.get_by_role("heading", name="Check your answers before you submit")).to_be_visible()
+    expect(page.get_by_text("A weekly inclusive ensemble with adapted instruments.")).to_be_visible()
     assert_accessible(page)
     # Going back to change one answer loses nothing.
     page.get_by_role("link", name="Change what you will deliver").click()
@@ -204,9 +205,10 @@ def test_a_gap_becomes_a_signed_project_agreement(page, partner_a, partner_a_use
     assert page.get_by_label("Timeline").input_value() == "January to July."
     what.fill("A weekly inclusive ensemble with adapted instruments, and a summer concert.")
     page.get_by_role("button", name="Save and check your answers").click()
-    assert page.get_by_text("A weekly inclusive ensemble with adapted instruments, and a summer concert.").is_visible()
+    what_they_wrote = "A weekly inclusive ensemble with adapted instruments, and a summer concert."
+    expect(page.get_by_text(what_they_wrote)).to_be_visible()
     page.get_by_role("button", name="Submit expression of interest").click()
-    assert page.get_by_text("Submitted. We have emailed you a receipt").is_visible()
+    expect(page.get_by_text("Submitted. We have emailed you a receipt")).to_be_visible()
     assert_accessible(page)
     eoi.refresh_from_db()
     assert eoi.status == ExpressionOfInterest.Status.SUBMITTED
@@ -223,7 +225,7 @@ def test_a_gap_becomes_a_signed_project_agreement(page, partner_a, partner_a_use
     for user in (assessor, second_assessor):
         page.get_by_label("Assessor").select_option(str(user.pk))
         page.get_by_role("button", name="Assign the assessor").click()
-        assert page.get_by_text("is assigned and has been told").is_visible()
+        expect(page.get_by_text("is assigned and has been told")).to_be_visible()
     assert_accessible(page)
 
     # Each declares no conflict, then scores each criterion.
@@ -241,14 +243,14 @@ def test_a_gap_becomes_a_signed_project_agreement(page, partner_a, partner_a_use
     page.get_by_label("Reasons for the decision (kept on the record)").fill("Ranked first; meets the gap.")
     page.get_by_label("Feedback for the partner").fill("A strong plan.")
     page.get_by_role("button", name="Record the decision and tell the partner").click()
-    assert page.get_by_text("Decision recorded").is_visible()
+    expect(page.get_by_text("Decision recorded")).to_be_visible()
     page.get_by_role("link", name="Award the Hub Grant").click()
-    assert page.get_by_text("£5,000 to £25,000").is_visible()
-    assert page.get_by_text("Three written quotes").is_visible()
+    expect(page.get_by_text("£5,000 to £25,000")).to_be_visible()
+    expect(page.get_by_text("Three written quotes")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("How the procurement route was followed").fill("Three written quotes compared.")
     page.get_by_role("button", name="Confirm the award of £5,000.00").click()
-    assert page.get_by_text("Awarded. The project agreement is drafted").is_visible()
+    expect(page.get_by_text("Awarded. The project agreement is drafted")).to_be_visible()
     assert_accessible(page)
     agreement = Agreement.objects.get(eoi=eoi)
     assert agreement.hub_contribution == Decimal("5000.00")
@@ -270,11 +272,11 @@ def test_a_gap_becomes_a_signed_project_agreement(page, partner_a, partner_a_use
     assert "they match" in page.locator("[data-schedule-total]").text_content()
     assert_accessible(page)
     page.get_by_role("button", name="Save the draft").click()
-    assert page.get_by_text("Saved.").is_visible()
+    expect(page.get_by_text("Saved.")).to_be_visible()
     page.get_by_role("link", name="Issue for signature").click()
     assert_accessible(page)
     page.get_by_role("button", name="Issue it and email them").click()
-    assert page.get_by_text(f"Issued. {partner_a.name}'s users have been asked to sign it.").is_visible()
+    expect(page.get_by_text(f"Issued. {partner_a.name}'s users have been asked to sign it.")).to_be_visible()
     agreement.refresh_from_db()
     assert agreement.status == Agreement.Status.ISSUED
     assert agreement.evaluation_due_on == today + datetime.timedelta(days=180, weeks=8)
@@ -282,7 +284,7 @@ def test_a_gap_becomes_a_signed_project_agreement(page, partner_a, partner_a_use
     # Partner A signs it, from its EOI.
     switch_user(page, partner_a_user.username)
     page.goto(reverse("eoi:portal_eoi", args=[eoi.pk]))
-    assert page.get_by_text("Hub Grant awarded").is_visible()
+    expect(page.get_by_text("Hub Grant awarded")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Your project agreement").click()
     page.get_by_role("link", name="Read and sign this agreement").click()
@@ -291,7 +293,7 @@ def test_a_gap_becomes_a_signed_project_agreement(page, partner_a, partner_a_use
     page.get_by_label("Your role").fill("Director")
     page.get_by_label("I have read this agreement and I sign it on behalf of my organisation.").check()
     page.get_by_role("button", name="Sign the agreement").click()
-    assert page.get_by_text("Thank you: you have signed.").is_visible()
+    expect(page.get_by_text("Thank you: you have signed.")).to_be_visible()
 
     # The Service Manager countersigns: the project agreement is live.
     switch_user(page, manager.username)
@@ -301,7 +303,7 @@ def test_a_gap_becomes_a_signed_project_agreement(page, partner_a, partner_a_use
     page.get_by_label("Your role").fill("Service Manager")
     page.get_by_label("I have checked the partner's signature and I sign this agreement for the Hub.").check()
     page.get_by_role("button", name="Sign for the Hub and make it live").click()
-    assert page.get_by_text("Signed for the Hub. The agreement is live.").is_visible()
+    expect(page.get_by_text("Signed for the Hub. The agreement is live.")).to_be_visible()
     assert_accessible(page)
     agreement.refresh_from_db()
     assert agreement.status == Agreement.Status.LIVE
@@ -326,7 +328,7 @@ def test_staff_commissioning_pages_are_accessible(page, staff, call):
     page.get_by_label("Title").first.fill("Songwriting with young carers")
     page.get_by_label("Brief").fill("Short songwriting projects.")
     page.get_by_role("button", name="Save the call as a draft").click()
-    assert page.locator("[data-error-summary]").is_visible()
+    expect(page.locator("[data-error-summary]")).to_be_visible()
     assert_accessible(page)
 
 
@@ -348,7 +350,7 @@ def test_budget_and_funding_lines_are_added_and_totalled_from_the_keyboard(page,
     login(page, partner_a_user.username)
     page.goto(reverse("eoi:portal_call", args=[call.pk]))
     page.get_by_role("button", name="Start an expression of interest").press("Enter")
-    assert page.get_by_role("heading", name=f"Expression of interest: {call.title}").is_visible()
+    expect(page.get_by_role("heading", name=f"Expression of interest: {call.title}")).to_be_visible()
     budget_rows = page.locator('[data-lines="budget"] tbody tr')
     lines = budget_rows.count()
 

@@ -67,7 +67,7 @@ def test_from_public_enquiry_to_agreement_pending(page, reference_data, staff):
     page.get_by_label("Charnwood").check()
     page.get_by_label("Tell us about your music education work").fill("Samba bands in schools and a youth bateria.")
     page.get_by_role("button", name="Send my enquiry").click()
-    assert page.get_by_role("heading", name="Thank you for your enquiry").is_visible()
+    expect(page.get_by_role("heading", name="Thank you for your enquiry")).to_be_visible()
     assert_accessible(page)
     wait_for(lambda: [m for m in mail.outbox if m.to == [CONTACT_EMAIL]], page)
     partner = Partner.objects.get(name=NAME)
@@ -84,7 +84,7 @@ def test_from_public_enquiry_to_agreement_pending(page, reference_data, staff):
     page.get_by_label("Date and time").fill(when.strftime("%Y-%m-%dT10:00"))
     page.get_by_label("Where (if in person)").fill("Leicestershire Music, County Hall, Glenfield")
     page.get_by_role("button", name="Schedule the meeting and email the invitation").click()
-    assert page.get_by_text("The meeting is scheduled").is_visible()
+    expect(page.get_by_text("The meeting is scheduled")).to_be_visible()
     assert_accessible(page)
     invitation = wait_for(lambda: [m for m in mail.outbox if m.attachments], page)[0]
     assert invitation.to == [CONTACT_EMAIL] and invitation.attachments[0][0].endswith(".ics")
@@ -101,17 +101,17 @@ def test_from_public_enquiry_to_agreement_pending(page, reference_data, staff):
     page.get_by_label("5. How the partnership would benefit").fill("Eighty young people drumming every week.")
     page.get_by_label("Proceed", exact=True).check()
     page.get_by_role("button", name="Record the meeting").click()
-    assert page.get_by_text("The meeting is recorded.").is_visible()
+    expect(page.get_by_text("The meeting is recorded.")).to_be_visible()
     assert_accessible(page)
 
     # Staff start the standards review and invite the partner's first user.
     page.get_by_role("button", name="Start the standards review").click()
-    assert page.get_by_text("The standards review has started").is_visible()
+    expect(page.get_by_text("The standards review has started")).to_be_visible()
     page.get_by_role("link", name="Invite a partner user").first.click()
     assert_accessible(page)
     assert page.get_by_label("Email address").input_value() == CONTACT_EMAIL
     page.get_by_role("button", name="Send the invitation").click()
-    assert page.get_by_text("has been emailed a link to set their password").is_visible()
+    expect(page.get_by_text("has been emailed a link to set their password")).to_be_visible()
     assert_accessible(page)
     welcome = wait_for(lambda: [m for m in mail.outbox if "Your Hub Portal account" in m.subject], page)[0]
     link = re.search(r"https?://\S+/invitation/\S+/", welcome.body).group(0)
@@ -157,7 +157,7 @@ def test_from_public_enquiry_to_agreement_pending(page, reference_data, staff):
         row = page.get_by_role("row").filter(has=page.get_by_role("rowheader", name=standard, exact=True))
         expect(row).to_contain_text("Verified")
     page.get_by_role("button", name="Standards met: move to agreement").click()
-    assert page.get_by_text("The minimum standards are met").is_visible()
+    expect(page.get_by_text("The minimum standards are met")).to_be_visible()
     assert_accessible(page)
     partner.refresh_from_db()
     assert partner.status == Partner.Stage.AGREEMENT_PENDING
@@ -165,7 +165,7 @@ def test_from_public_enquiry_to_agreement_pending(page, reference_data, staff):
     page.context.clear_cookies()
     login(page, CONTACT_EMAIL, PASSWORD)
     visit(page, "/portal/partnership/")
-    assert page.get_by_text("Next is your partnership agreement").is_visible()
+    expect(page.get_by_text("Next is your partnership agreement")).to_be_visible()
 
 
 def test_staff_and_portal_pages_are_accessible(page, reference_data, staff, partner_a, partner_a_user):
@@ -194,5 +194,5 @@ def test_staff_and_portal_pages_are_accessible(page, reference_data, staff, part
         visit(page, path)
     visit(page, f"/partners/{partner_a.pk}/contacts/add/")
     page.get_by_role("button", name="Save the contact").click()
-    assert page.locator("[data-error-summary]").is_visible()
+    expect(page.locator("[data-error-summary]")).to_be_visible()
     assert_accessible(page)

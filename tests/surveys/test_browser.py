@@ -45,7 +45,7 @@ def open_round(page, question_set) -> SurveyRequest:
     page.goto("/staff/monitoring/rounds/")
     assert_accessible(page)
     page.get_by_role("link", name="Open a round").click()
-    assert page.get_by_role("heading", name="Open a survey round").is_visible()
+    expect(page.get_by_role("heading", name="Open a survey round")).to_be_visible()
     assert_accessible(page)
     # The page offers the term under way (the first not yet ended with no round open).
     term = Term.objects.get(pk=int(page.locator("#id_term").input_value()))
@@ -53,8 +53,8 @@ def open_round(page, question_set) -> SurveyRequest:
     deadline = timezone.localdate() + datetime.timedelta(days=14)
     page.get_by_label("Deadline").fill(deadline.isoformat())
     page.get_by_role("button", name="Open the round and send the requests").click()
-    assert page.get_by_text(f"Sent the {term} survey to 1 partner.").is_visible()
-    assert page.get_by_role("link", name="Partner A Music").is_visible()
+    expect(page.get_by_text(f"Sent the {term} survey to 1 partner.")).to_be_visible()
+    expect(page.get_by_role("link", name="Partner A Music")).to_be_visible()
     assert_accessible(page)
     request = SurveyRequest.objects.select_related("round__term").get(round__term=term)
     assert (request.deadline, request.round.question_set) == (deadline, question_set)
@@ -72,7 +72,7 @@ def download(page, link_name: str):
 
 def reach_total(page) -> str:
     page.goto("/staff/monitoring/reach/")
-    assert page.get_by_role("heading", name="Reach", exact=False).first.is_visible()
+    expect(page.get_by_role("heading", name="Reach", exact=False).first).to_be_visible()
     assert_accessible(page)
     return page.locator("[data-reach-total]").inner_text()
 
@@ -94,7 +94,7 @@ def test_a_term_of_monitoring_end_to_end(page, journey, staff, partner_a_user):
     page.goto("/portal/surveys/")
     assert_accessible(page)
     page.get_by_role("link", name=f"{request.round.term} survey").click()
-    assert page.get_by_role("heading", name=f"{request.round.term} survey").is_visible()
+    expect(page.get_by_role("heading", name=f"{request.round.term} survey")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("How many children and young people took part?").fill("10")
     fill_grid(page, q["reach_by_age_phase"], [2, 3, 4, 0])
@@ -106,7 +106,7 @@ def test_a_term_of_monitoring_end_to_end(page, journey, staff, partner_a_user):
     follow_up = page.locator(f"#item-q{q['safeguarding_detail'].pk}")
     assert follow_up.is_hidden()
     page.locator(f"#item-q{q['safeguarding_incidents'].pk}").get_by_label("Yes").check()
-    assert follow_up.is_visible()
+    expect(follow_up).to_be_visible()
     page.locator(f"#item-q{q['safeguarding_incidents'].pk}").get_by_label("No").check()
     page.get_by_role("button", name="Save and check your answers").click()
 
@@ -127,8 +127,8 @@ def test_a_term_of_monitoring_end_to_end(page, journey, staff, partner_a_user):
     assert grid_sum.inner_text() == "10 of 10 (adds up)"
     page.get_by_role("button", name="Save and check your answers").click()
     # Check your answers: each with a link back; going back to change one loses nothing.
-    assert page.get_by_role("heading", name="Check your answers before you submit").is_visible()
-    assert page.get_by_text("Whole-class violin in three schools.").is_visible()
+    expect(page.get_by_role("heading", name="Check your answers before you submit")).to_be_visible()
+    expect(page.get_by_text("Whole-class violin in three schools.")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Change your answer to “What did you deliver?”").click()
     delivered = page.get_by_label("What did you deliver?")
@@ -137,9 +137,9 @@ def test_a_term_of_monitoring_end_to_end(page, journey, staff, partner_a_user):
     assert page.locator(f"#id_q{q['reach_by_age_phase'].pk}_r3").input_value() == "1"
     delivered.fill("Whole-class violin in three schools, and a summer concert.")
     page.get_by_role("button", name="Save and check your answers").click()
-    assert page.get_by_text("Whole-class violin in three schools, and a summer concert.").is_visible()
+    expect(page.get_by_text("Whole-class violin in three schools, and a summer concert.")).to_be_visible()
     page.get_by_role("button", name="Submit survey").click()
-    assert page.get_by_text("your survey is submitted").is_visible()
+    expect(page.get_by_text("your survey is submitted")).to_be_visible()
     assert page.get_by_role("button", name="Submit survey").count() == 0
     assert_accessible(page)
     request.refresh_from_db()
@@ -153,26 +153,26 @@ def test_a_term_of_monitoring_end_to_end(page, journey, staff, partner_a_user):
     resubmit_by = timezone.localdate() + datetime.timedelta(days=7)
     page.get_by_label("Resubmit by").fill(resubmit_by.isoformat())
     page.get_by_role("button", name="Return it with this comment").click()
-    assert page.get_by_text("Returned the survey to").is_visible()
+    expect(page.get_by_text("Returned the survey to")).to_be_visible()
     assert_accessible(page)
     assert reach_total(page) == "0"  # a returned survey does not count
 
     # Partner A sees the comment, changes the figures and resubmits.
     login(page, partner_a_user.username)
     page.goto(f"/portal/surveys/{request.pk}/")
-    assert page.get_by_text("Please check Key stage 2: it looks high.").is_visible()
+    expect(page.get_by_text("Please check Key stage 2: it looks high.")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("How many children and young people took part?").fill("12")
     fill_grid(page, q["reach_by_age_phase"], [2, 3, 5, 2])
     page.get_by_role("button", name="Save and check your answers").click()
     page.get_by_role("button", name="Submit survey").click()
-    assert page.get_by_text("your survey is submitted").is_visible()
+    expect(page.get_by_text("your survey is submitted")).to_be_visible()
 
     # Staff accept, and the reach total now counts it.
     login(page, staff.username)
     page.goto(f"/staff/monitoring/returns/{request.pk}/")
     page.get_by_role("button", name="Accept the survey").click()
-    assert page.get_by_text("Accepted").first.is_visible()
+    expect(page.get_by_text("Accepted").first).to_be_visible()
     assert_accessible(page)
     assert reach_total(page) == "12"
     request.refresh_from_db()
@@ -245,14 +245,14 @@ def test_a_partner_evaluates_a_project_with_a_consented_case_study(page, partner
     page.get_by_label("Match funding raised (£)").fill("4800")
     page.get_by_label("What did you and the young people learn?").fill("Taster sessions recruit best.")
     page.get_by_role("button", name="Save and check your answers").click()
-    assert page.locator("[data-error-summary]").get_by_text("Add the legacy before you submit.").is_visible()
+    expect(page.locator("[data-error-summary]").get_by_text("Add the legacy before you submit.")).to_be_visible()
     assert page.get_by_label("Children and young people who took part").input_value() == "140"
     page.get_by_label("What will last after the project (the legacy)?").fill("Two schools run their own band.")
     page.get_by_role("button", name="Save and check your answers").click()
-    assert page.get_by_role("heading", name="Check your answers before you submit").is_visible()
+    expect(page.get_by_role("heading", name="Check your answers before you submit")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Submit the evaluation").click()
-    assert page.get_by_text("your evaluation is submitted").is_visible()
+    expect(page.get_by_text("your evaluation is submitted")).to_be_visible()
     assert_accessible(page)
 
     page.goto("/portal/case-studies/new/")
@@ -260,8 +260,8 @@ def test_a_partner_evaluates_a_project_with_a_consented_case_study(page, partner
     page.get_by_label("Title").fill("First concert")
     page.get_by_role("textbox", name="Story").fill("Year 4 played their first concert for parents.")
     page.get_by_role("button", name="Save the case study").click()
-    assert page.get_by_role("heading", name="First concert").is_visible()
-    assert page.get_by_text("no consent for website and publicity is recorded").is_visible()
+    expect(page.get_by_role("heading", name="First concert")).to_be_visible()
+    expect(page.get_by_text("no consent for website and publicity is recorded")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Add an image").click()
     assert_accessible(page)
@@ -270,7 +270,7 @@ def test_a_partner_evaluates_a_project_with_a_consented_case_study(page, partner
     )
     page.get_by_label("Describe the image").fill("The Year 4 band on stage")
     page.get_by_role("button", name="Upload the image").click()
-    assert page.get_by_role("img", name="The Year 4 band on stage").is_visible()
+    expect(page.get_by_role("img", name="The Year 4 band on stage")).to_be_visible()
     page.get_by_role("link", name="Record consent").click()
     assert_accessible(page)
     page.get_by_label("Who gave consent").fill("Sara Khan")
@@ -278,7 +278,7 @@ def test_a_partner_evaluates_a_project_with_a_consented_case_study(page, partner
     page.get_by_label("Date consent was given").fill((timezone.localdate() - datetime.timedelta(days=3)).isoformat())
     page.get_by_label("Website and publicity").check()
     page.get_by_role("button", name="Record the consent").click()
-    assert page.get_by_text("Consent recorded.").is_visible()
+    expect(page.get_by_text("Consent recorded.")).to_be_visible()
     assert page.get_by_text("no consent for website and publicity is recorded").count() == 0
     assert_accessible(page)
 
@@ -287,5 +287,5 @@ def test_a_partner_evaluates_a_project_with_a_consented_case_study(page, partner
     page.get_by_label("Source").select_option("grants")
     page.get_by_label("Amount (£)").fill("1500")
     page.get_by_role("button", name="Record the income").click()
-    assert page.get_by_text("Income recorded.").is_visible()
+    expect(page.get_by_text("Income recorded.")).to_be_visible()
     assert_accessible(page)
