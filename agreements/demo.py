@@ -1,8 +1,8 @@
 """Demo agreements: every state, with believable text, signatures whose hashes
 verify, reviews, and one recommendation awaiting the Chair.
 
-- Charnwood Music Collective (partner A): 2024/25 and 2025/26 renewed, this
-  year's agreement live, and next year's renewal issued early and waiting for
+- Charnwood Music Collective (partner A): the two years before this one
+  renewed, this year's agreement live, and next year's renewal issued early and waiting for
   partner A's signature (on partner-a's to-do list).
 - Harborough Youth Strings (partner B): renewed for two years, live now, last
   year's review renewing it with a branding condition; a completed project
@@ -16,6 +16,9 @@ verify, reviews, and one recommendation awaiting the Chair.
 - Oadby Beats CIC: terminated by the Chair's decision.
 - Wigston Ukulele Project: expired on 31 August (its renewal drafted, never
   issued); lapsed.
+
+Each partner's first steps are dated in the spring before its first year
+(partners.demo.onboard); its first agreement going live makes it active.
 
 Project agreements from awards are the commissioning demo's (eoi/demo.py), made
 through agreements.services.project_agreement_draft; `project_to_live` below
@@ -53,6 +56,7 @@ from hubportal.core import roles
 from hubportal.core.academic_years import current_academic_year
 from hubportal.devtools.demo import PARTNER_A, PARTNER_B
 from hubportal.models import HistoryEntry, User
+from partners.demo import SINCE, onboard
 from partners.models import Partner, PartnerType
 
 Status = Agreement.Status
@@ -77,29 +81,11 @@ OUTCOMES = {
 }
 
 EXTRA_PARTNERS = [
-    # name, legal name, type, stage, reason
-    ("Loughborough Youth Orchestra", "Loughborough Youth Orchestra CIO", "Charity or CIC", Stage.AGREEMENT_PENDING, ""),
-    (
-        "Coalville Community Choir",
-        "Coalville Community Choir",
-        "Community music organisation",
-        Stage.LAPSED,
-        "The Chair decided not to renew the 2025/26 agreement.",
-    ),
-    (
-        "Oadby Beats CIC",
-        "Oadby Beats Community Interest Company",
-        "Charity or CIC",
-        Stage.TERMINATED,
-        "The Chair terminated the 2025/26 agreement.",
-    ),
-    (
-        "Wigston Ukulele Project",
-        "Wigston Ukulele Project",
-        "Individual practitioner",
-        Stage.LAPSED,
-        "The 2025/26 agreement expired with no renewal in force.",
-    ),
+    # name, legal name, type, stage, academic years before this one it joined (partners.demo.onboard)
+    ("Loughborough Youth Orchestra", "Loughborough Youth Orchestra CIO", "Charity or CIC", Stage.AGREEMENT_PENDING, 0),
+    ("Coalville Community Choir", "Coalville Community Choir", "Community music organisation", Stage.LAPSED, 1),
+    ("Oadby Beats CIC", "Oadby Beats Community Interest Company", "Charity or CIC", Stage.TERMINATED, 1),
+    ("Wigston Ukulele Project", "Wigston Ukulele Project", "Individual practitioner", Stage.LAPSED, 1),
 ]
 
 
@@ -156,21 +142,41 @@ def _partner_user(partner: Partner) -> User:
     return user
 
 
-def _extra_partners() -> dict[str, Partner]:
+def _extra_partners(staff, manager, chair) -> dict[str, Partner]:
+    y = current_academic_year().start_year
+    last_year = f"{y - 1}/{y % 100:02d}"
+    # How each one's partnership ended: when, by whom, why (the Chair's
+    # decisions and the expiry below, in effect).
+    ended = {
+        "Coalville Community Choir": (
+            _at(y, 9, 1, 0),
+            None,
+            f"The Chair decided not to renew the {last_year} agreement.",
+        ),
+        "Oadby Beats CIC": (_at(y, 3, 2), chair, f"The Chair terminated the {last_year} agreement."),
+        "Wigston Ukulele Project": (
+            _at(y, 9, 1, 0),
+            None,
+            f"The {last_year} agreement expired with no renewal in force.",
+        ),
+    }
     found = {}
-    for name, legal, type_name, stage, reason in EXTRA_PARTNERS:
+    for name, legal, type_name, stage, since in EXTRA_PARTNERS:
         partner, created = Partner.objects.get_or_create(
             name=name,
             defaults={
                 "legal_name": legal,
                 "partner_type": PartnerType.objects.filter(name=type_name).first(),
                 "status": stage,
-                "status_reason": reason,
+                "status_reason": ended[name][2] if name in ended else "",
                 "description": f"{name}: music-making for children and young people in Leicestershire.",
             },
         )
-        if created and stage != Stage.AGREEMENT_PENDING:
-            _history(partner, [(timezone.now() - datetime.timedelta(days=80), None, Stage.ACTIVE, stage, reason)])
+        if created:
+            onboard(partner, staff, manager, since=since)
+            if name in ended:
+                at, actor, reason = ended[name]
+                _history(partner, [(at, actor, Stage.ACTIVE, stage, reason)])
         found[name] = partner
     return found
 
@@ -277,6 +283,14 @@ def _signed_live(agreement, *, staff, manager, partner_user, issued_at, signed_a
             ),
         ],
     )
+    partner = agreement.partner
+    first_live = not HistoryEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Partner), object_id=partner.pk, to_state=Stage.ACTIVE
+    ).exists()
+    if to == Status.LIVE and first_live:
+        # Its first agreement going live made the partner active, as the countersignature does.
+        note = f"The {agreement.year.label} agreement is live."
+        _history(partner, [(live_at, manager, Stage.AGREEMENT_PENDING, Stage.ACTIVE, note)])
     agreement.refresh_from_db()
     return agreement
 
@@ -346,13 +360,13 @@ def seed(users: dict[str, User]) -> None:
     now = timezone.now()
     partner_a = Partner.objects.filter(name=PARTNER_A).first()
     partner_b = Partner.objects.filter(name=PARTNER_B).first()
-    extra = _extra_partners()
+    extra = _extra_partners(staff, manager, chair)
 
     # Partner A: two renewals, live this year, next year's issued early and waiting for their signature.
     if partner_a:
         user_a = users["partner-a"]
         chain = []
-        for year in (y - 2, y - 1, y):
+        for year in range(y - SINCE[PARTNER_A], y + 1):
             agreement, created = _build(partner_a, year, created_by=staff, renewal_of=chain[-1] if chain else None)
             if created:
                 if chain:
@@ -406,7 +420,7 @@ def seed(users: dict[str, User]) -> None:
         condition = (
             "Credit Leicestershire Music Hub and Arts Council England, with both logos, on every concert programme."
         )
-        for year in (y - 2, y - 1, y):
+        for year in range(y - SINCE[PARTNER_B], y + 1):
             agreement, created = _build(partner_b, year, created_by=staff, renewal_of=chain[-1] if chain else None)
             if created:
                 if year == y:
@@ -537,6 +551,8 @@ def seed(users: dict[str, User]) -> None:
             ashby,
             y,
             created_by=staff,
+            # Drafted once its standards were met (partners/demo.py: 54 days ago).
+            created_at=now - datetime.timedelta(days=14),
             outcomes=[
                 ("Every primary school in the trust runs whole-class ensemble teaching", "Schools", "9 of 9"),
                 ("Trust music leads take part in the Hub's CPD programme", "Teachers", "12"),
@@ -624,7 +640,7 @@ def seed(users: dict[str, User]) -> None:
             live_at=_at(y - 1, 7, 21),
         )
         # Its renewal had been issued early; the Chair's decision withdrew it.
-        renewal, _ = _build(beats, y, created_by=staff, renewal_of=agreement)
+        renewal, _ = _build(beats, y, created_by=staff, created_at=_at(y, 1, 26), renewal_of=agreement)
         issued_at = _at(y, 2, 2)
         _store_version(renewal, at=issued_at, by=staff)
         Agreement.objects.filter(pk=renewal.pk).update(status=Status.ISSUED, issued_at=issued_at)
@@ -671,7 +687,7 @@ def seed(users: dict[str, User]) -> None:
             signed_at=_at(y - 1, 7, 13),
             live_at=_at(y - 1, 7, 20),
         )
-        renewal, _ = _build(ukulele, y, created_by=staff, renewal_of=agreement)
+        renewal, _ = _build(ukulele, y, created_by=staff, created_at=_at(y, 7, 1), renewal_of=agreement)
         _history(renewal, [(_at(y, 7, 1), staff, "drafted by roll forward", "")])
         Agreement.objects.filter(pk=agreement.pk).update(status=Status.EXPIRED, ended_at=_at(y, 9, 1, 0))
         _history(

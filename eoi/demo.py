@@ -379,8 +379,9 @@ def _awarded_call(users, gap) -> None:
 def _project_live(award, users) -> None:
     """Take the drafted project agreement live the way the agreements demo
     does (agreements.demo.project_to_live: dates, an outcome, the payment
-    schedule, issue, the partner's signature and the Hub's)."""
-    starts = timezone.localdate() - datetime.timedelta(days=40)
+    schedule, issue, the partner's signature and the Hub's). Awarded today,
+    it starts in a fortnight."""
+    starts = timezone.localdate() + datetime.timedelta(days=14)
     project_to_live(
         award.eoi.project_agreement,
         users=users,

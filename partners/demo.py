@@ -14,6 +14,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
+from hubportal.core.academic_years import current_academic_year
 from hubportal.devtools.demo import PARTNER_A, PARTNER_B
 from hubportal.models import HistoryEntry, User
 from partners.models import (
@@ -252,22 +253,11 @@ def seed(users: dict[str, User]) -> None:
         partner = Partner.objects.filter(name=name).first()
         if partner is None or partner.contacts.exists():
             continue
-        Partner.objects.filter(pk=partner.pk).update(**profile, created_at=timezone.now() - timedelta(days=400))
+        Partner.objects.filter(pk=partner.pk).update(**profile)
         partner.refresh_from_db()
         _many(partner, *extra)
         _contacts(partner)
-        _meeting(partner, staff, manager, when=today - timedelta(days=380), outcome=Meeting.Outcome.PROCEED)
-        _journey(
-            partner,
-            [
-                Stage.MEETING_SCHEDULED,
-                Stage.MEETING_HELD,
-                Stage.STANDARDS_REVIEW,
-                Stage.AGREEMENT_PENDING,
-                Stage.ACTIVE,
-            ],
-            staff,
-        )
+        onboard(partner, staff, manager, since=SINCE[name])
         if name == PARTNER_A:
             _evidence(
                 partner,
@@ -326,15 +316,52 @@ def _meeting(partner, staff, manager, *, when: date | None = None, outcome: str 
     return meeting
 
 
-def _journey(partner, stages, actor, notes=None):
-    """History rows for the moves the partner made to reach its stage (the
-    demo writes the stage directly, so no notification goes out)."""
+# How many academic years before this one each long-standing partner joined
+# (agreements/demo.py builds its agreements from that year on).
+SINCE = {PARTNER_A: 2, PARTNER_B: 2, "Leicester Sound Lab": 0, STANDARDS_LAPSED: 1}
+
+
+def onboard(partner, staff, manager, *, since: int) -> None:
+    """A partner of long standing's first steps, in the spring before its first
+    year: enquiry on 2 February, the introductory meeting on 2 March, the
+    standards met on 20 April. A partner whose type needs an agreement stops at
+    agreement pending: its first agreement going live makes it active
+    (agreements/demo.py, as the countersignature does)."""
+    year = current_academic_year().start_year - since
+    enquired = timezone.make_aware(datetime(year, 2, 2, 10))
+    standards_met = timezone.make_aware(datetime(year, 4, 20, 10))
+    _first_steps(partner, staff, manager, enquired=enquired, met=date(year, 3, 2), standards_met=standards_met)
+
+
+def _first_steps(partner, staff, manager, *, enquired, met=None, outcome=Meeting.Outcome.PROCEED, standards_met=None):
+    """The enquiry, then each step dated from the one it follows: the meeting
+    scheduled ten days before it is held, the standards review the day after
+    it, the standards met when ``standards_met`` says (at agreement pending, or
+    active for a type that needs no agreement)."""
+    Partner.objects.filter(pk=partner.pk).update(created_at=enquired)
+    _history(partner, None, action="enquiry received", note=partner.enquiry_message, at=enquired)
+    if met is None:
+        return
+    meeting = _meeting(partner, staff, manager, when=met, outcome=outcome)
+    meeting.refresh_from_db()
+    held = meeting.recorded_at
+    moves = [(Stage.MEETING_SCHEDULED, meeting.scheduled_at, ""), (Stage.MEETING_HELD, held, "")]
+    if outcome == Meeting.Outcome.PROCEED:
+        moves.append((Stage.STANDARDS_REVIEW, held + timedelta(days=1), ""))
+    if standards_met:
+        needs_agreement = partner.partner_type and partner.partner_type.agreement_required
+        moves.append((Stage.AGREEMENT_PENDING if needs_agreement else Stage.ACTIVE, standards_met, ""))
+    _moves(partner, staff, moves)
+
+
+def _moves(partner, actor, moves):
+    """History rows for the moves the partner made from its enquiry, each
+    (stage, at, note) (the demo writes the stage directly, so no notification
+    goes out)."""
     previous = Stage.ENQUIRY
-    moment = timezone.now() - timedelta(days=20 * len(stages))
-    for stage in stages:
-        _history(partner, actor, from_state=previous, to_state=stage, note=(notes or {}).get(stage, ""), at=moment)
+    for stage, at, note in moves:
+        _history(partner, actor, from_state=previous, to_state=stage, note=note, at=at)
         previous = stage
-        moment += timedelta(days=14)
 
 
 def _history(obj, actor, *, from_state="", to_state="", note="", at=None, action="transition"):
@@ -430,48 +457,56 @@ def _build(row, staff, manager, today):
             if stage in (Stage.ENQUIRY, Stage.DECLINED)
             else Partner.Source.STAFF,
             "enquiry_message": f"We would like to become a Hub partner. {description}",
-            # A partner past its first steps enquired before its journey began (at
-            # most six moves, 20 days apart: _journey), so its timeline opens with the enquiry.
-            "created_at": timezone.now()
-            - timedelta(days=(30 if stage in (Stage.ENQUIRY, Stage.DECLINED) else 130) + 10 * PARTNERS.index(row)),
         },
     )
     if not created:
         return
     _many(partner, districts, strands, activities)
     _contacts(partner)
-    _history(partner, None, action="enquiry received", note=partner.enquiry_message, at=partner.created_at)
-    if stage == Stage.ENQUIRY:
+    if name in SINCE:
+        _long_standing(partner, stage, staff, manager, today)
         return
-    if stage == Stage.DECLINED:
-        reason = (
-            "Private lessons for adults are outside the Hub's remit; we have suggested the county's music "
-            "education directory instead."
-        )
-        Partner.objects.filter(pk=partner.pk).update(status_reason=reason)
-        _journey(partner, [Stage.DECLINED], staff, notes={Stage.DECLINED: reason})
+    # Still on its first steps: enquired 130 days or more ago (a month for a
+    # fresh enquiry), met 40 days ago (70 for one whose evidence came in since).
+    days = (30 if stage in (Stage.ENQUIRY, Stage.DECLINED) else 130) + 10 * PARTNERS.index(row)
+    enquired = timezone.now() - timedelta(days=days)
+    if stage in (Stage.ENQUIRY, Stage.DECLINED):
+        _first_steps(partner, staff, manager, enquired=enquired)
+        if stage == Stage.DECLINED:
+            reason = (
+                "Private lessons for adults are outside the Hub's remit; we have suggested the county's music "
+                "education directory instead."
+            )
+            Partner.objects.filter(pk=partner.pk).update(status_reason=reason)
+            _moves(partner, staff, [(Stage.DECLINED, enquired + timedelta(days=10), reason)])
         return
     if stage == Stage.MEETING_SCHEDULED:
         # Ready to record: held this morning at 10:00, or yesterday afternoon
         # when the demo is loaded before 11:00, and not recorded yet.
+        _first_steps(partner, staff, manager, enquired=enquired)
         now = timezone.localtime()
         if now.time() >= time(11, 0):
             started = timezone.make_aware(datetime.combine(today, time(10, 0)))
         else:
             started = timezone.make_aware(datetime.combine(today - timedelta(days=1), time(14, 0)))
-        _meeting(partner, staff, manager, starts_at=started)
-        _journey(partner, [Stage.MEETING_SCHEDULED], staff)
+        meeting = _meeting(partner, staff, manager, starts_at=started)
+        _moves(partner, staff, [(Stage.MEETING_SCHEDULED, meeting.scheduled_at, "")])
         return
-    outcome = Meeting.Outcome.MORE_INFORMATION if stage == Stage.MEETING_HELD else Meeting.Outcome.PROCEED
-    _meeting(partner, staff, manager, when=today - timedelta(days=40), outcome=outcome)
     if stage == Stage.MEETING_HELD:
+        _first_steps(
+            partner,
+            staff,
+            manager,
+            enquired=enquired,
+            met=today - timedelta(days=40),
+            outcome=Meeting.Outcome.MORE_INFORMATION,
+        )
         Meeting.objects.filter(partner=partner).update(
             notes="They want to know more about the Hub Grant before deciding; send the EOI timetable and meet again."
         )
-        _journey(partner, [Stage.MEETING_SCHEDULED, Stage.MEETING_HELD], staff)
         return
     if stage == Stage.STANDARDS_REVIEW:
-        _journey(partner, [Stage.MEETING_SCHEDULED, Stage.MEETING_HELD, Stage.STANDARDS_REVIEW], staff)
+        _first_steps(partner, staff, manager, enquired=enquired, met=today - timedelta(days=70))
         _evidence(
             partner,
             None,
@@ -487,23 +522,32 @@ def _build(row, staff, manager, today):
             },
         )
         return
-    path = [Stage.MEETING_SCHEDULED, Stage.MEETING_HELD, Stage.STANDARDS_REVIEW]
-    if stage == Stage.AGREEMENT_PENDING:
-        path.append(Stage.AGREEMENT_PENDING)
-    elif stage in (Stage.ACTIVE, Stage.SUSPENDED):
-        if partner.partner_type and partner.partner_type.agreement_required:
-            path.append(Stage.AGREEMENT_PENDING)
-        path.append(Stage.ACTIVE)
-    notes = {}
+    # Agreement pending: its evidence was checked 55 days ago (_evidence), so
+    # the standards were met the day after; its first agreement is drafted since.
+    _first_steps(
+        partner,
+        staff,
+        manager,
+        enquired=enquired,
+        met=today - timedelta(days=70),
+        standards_met=timezone.now() - timedelta(days=54),
+    )
+    _evidence(partner, None, staff, today, special={})
+
+
+def _long_standing(partner, stage, staff, manager, today):
+    """An active or suspended partner of some years (SINCE), with its evidence
+    renewed and in date."""
+    onboard(partner, staff, manager, since=SINCE[partner.name])
     if stage == Stage.SUSPENDED:
-        path.append(Stage.SUSPENDED)
-        notes[Stage.SUSPENDED] = (
+        reason = (
             "A safeguarding concern was reported about a Saturday studio session; suspended while the "
             "Service Manager investigates."
         )
-        Partner.objects.filter(pk=partner.pk).update(status_reason=notes[Stage.SUSPENDED])
-    _journey(partner, path, manager if stage == Stage.SUSPENDED else staff, notes=notes)
+        Partner.objects.filter(pk=partner.pk).update(status_reason=reason)
+        suspended = timezone.now() - timedelta(days=21)
+        _history(partner, manager, from_state=Stage.ACTIVE, to_state=Stage.SUSPENDED, note=reason, at=suspended)
     # One active partner whose DBS Update Service ran out: its standing is
     # "standards lapsed" until it renews, and its portal says what to renew.
-    special = {"DBS Update Service subscription": ("expired", -12)} if name == STANDARDS_LAPSED else {}
+    special = {"DBS Update Service subscription": ("expired", -12)} if partner.name == STANDARDS_LAPSED else {}
     _evidence(partner, None, staff, today, special=special)

@@ -24,6 +24,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from agreements.demo import backfill_signatures
 from agreements.models import Agreement, Outcome
 from hubportal.core.academic_years import AcademicYear, current_academic_year
 from hubportal.devtools.demo import PARTNER_A, PARTNER_B
@@ -396,7 +397,10 @@ def _png(colour: tuple[int, int, int]) -> bytes:
     return buffer.getvalue()
 
 
-def _project(partner, *, title, year, hub, match, ends_on, due_on, staff) -> Agreement:
+def _project(partner, *, title, year, hub, match, ends_on, due_on, users) -> Agreement:
+    """A completed project agreement of six months: drafted six weeks before it
+    started, issued, signed by both, and completed the day it ended."""
+    starts_on = ends_on - timedelta(days=180)
     agreement, created = Agreement.objects.get_or_create(
         partner=partner,
         kind=Agreement.Kind.PROJECT,
@@ -406,12 +410,13 @@ def _project(partner, *, title, year, hub, match, ends_on, due_on, staff) -> Agr
             "status": Agreement.Status.COMPLETED,
             "requires_termly_surveys": False,
             "requires_evaluation": True,
-            "starts_on": ends_on - timedelta(days=180),
+            "starts_on": starts_on,
             "ends_on": ends_on,
             "hub_contribution": hub,
             "match_funding_commitment": match,
             "evaluation_due_on": due_on,
-            "created_by": staff,
+            "created_by": users["staff"],
+            "created_at": _at(starts_on - timedelta(days=42)),
             "ended_at": _at(ends_on),
         },
     )
@@ -425,6 +430,21 @@ def _project(partner, *, title, year, hub, match, ends_on, due_on, staff) -> Agr
             Outcome.objects.create(
                 agreement=agreement, description=description, measure=measure, target=target, order=order
             )
+        backfill_signatures(
+            agreement,
+            users=users,
+            issued_at=_at(starts_on - timedelta(days=28)),
+            signed_at=_at(starts_on - timedelta(days=21)),
+            live_at=_at(starts_on - timedelta(days=14)),
+        )
+        _history(
+            agreement,
+            at=agreement.ended_at,
+            actor=users["staff"],
+            from_state=Agreement.Status.LIVE,
+            to_state=Agreement.Status.COMPLETED,
+            note="The project ended as agreed.",
+        )
     return agreement
 
 
@@ -440,7 +460,7 @@ def _evaluations(partners: dict[str, Partner], users: dict[str, User]) -> None:
         match=Decimal("6500.00"),
         ends_on=last_year.ends_on - timedelta(days=45),
         due_on=last_year.ends_on,
-        staff=staff,
+        users=users,
     )
     evaluation, created = ProjectEvaluation.objects.get_or_create(
         agreement=project_a,
@@ -530,7 +550,7 @@ def _evaluations(partners: dict[str, Partner], users: dict[str, User]) -> None:
         match=Decimal("4200.00"),
         ends_on=today - timedelta(days=20),
         due_on=today + timedelta(days=25),
-        staff=staff,
+        users=users,
     )
     draft, created = ProjectEvaluation.objects.get_or_create(
         agreement=project_b,
