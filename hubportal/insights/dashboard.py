@@ -521,10 +521,48 @@ def evidence_stats(totals: dict[str, int]) -> list[Stat]:
 # --- Recent activity ------------------------------------------------------------------------------------------
 
 
-def recent_activity(user, limit: int = 10):
-    """The latest history rows. A safeguarding concern's steps are left out for
-    anyone who is not a safeguarding lead (complaints' own rule: they never
-    learn such a concern exists)."""
+# The records whose history staff open from the dashboard: what to read with
+# each so that its name costs no further query, and its page. A record of any
+# other kind (a data request, whose name is personal data) is named by its kind
+# and number only.
+RECORD_PAGES = {
+    "partners.partner": ((), lambda o: reverse("partners:detail", args=[o.pk])),
+    "partners.evidenceitem": (
+        ("partner", "evidence_type"),
+        lambda o: reverse("partners:detail", args=[o.partner_id]) + "?tab=evidence",
+    ),
+    "agreements.agreement": ((), lambda o: reverse("agreements:detail", args=[o.pk])),
+    "agreements.terminationrecommendation": (
+        ("agreement",),
+        lambda o: reverse("agreements:detail", args=[o.agreement_id]),
+    ),
+    "complaints.complaint": ((), lambda o: reverse("complaints:detail", args=[o.pk])),
+    "eoi.call": ((), lambda o: reverse("eoi:call_detail", args=[o.pk])),
+    "eoi.expressionofinterest": (("partner",), lambda o: reverse("eoi:eoi_detail", args=[o.pk])),
+    "eoi.needsanalysis": ((), lambda o: reverse("eoi:needs_detail", args=[o.pk])),
+    "eoi.gap": ((), lambda o: reverse("eoi:needs_detail", args=[o.needs_analysis_id])),
+    "surveys.surveyround": (("term",), lambda o: reverse("surveys:round_detail", args=[o.pk])),
+    "surveys.surveyrequest": (
+        ("round__term", "partner"),
+        lambda o: reverse("surveys:request_detail", args=[o.pk]),
+    ),
+    "surveys.projectevaluation": (("agreement",), lambda o: reverse("surveys:evaluation_detail", args=[o.pk])),
+    "surveys.casestudy": ((), lambda o: reverse("surveys:case_study_detail", args=[o.pk])),
+}
+
+
+@dataclass(frozen=True)
+class Record:
+    name: str
+    url: str = ""
+
+
+def recent_activity(user, limit: int = 10) -> list[HistoryEntry]:
+    """The latest history rows, each with its ``record``: the name and page of
+    what changed (one query per kind of record shown, at most ``limit``). A
+    safeguarding concern's steps are left out for anyone who is not a
+    safeguarding lead (complaints' own rule: they never learn such a concern
+    exists)."""
     # Nothing dated after now: a row stamped ahead (a clock, an import) must not sit on top for weeks.
     entries = HistoryEntry.objects.select_related("content_type").filter(at__lte=timezone.now()).order_by("-at", "-pk")
     if not roles.is_safeguarding_lead(user):
@@ -532,7 +570,25 @@ def recent_activity(user, limit: int = 10):
             content_type=ContentType.objects.get_for_model(Complaint),
             object_id__in=Complaint.objects.safeguarding().values("pk"),
         )
-    return entries[:limit]
+    entries = list(entries[:limit])
+    by_kind = defaultdict(set)
+    for entry in entries:
+        by_kind[entry.content_type].add(entry.object_id)
+    found = {}
+    for content_type, ids in by_kind.items():
+        related, _ = RECORD_PAGES.get(f"{content_type.app_label}.{content_type.model}", (None, None))
+        if related is not None:
+            records = content_type.model_class()._default_manager.select_related(*related).in_bulk(ids)
+            found.update({(content_type.pk, pk): record for pk, record in records.items()})
+    for entry in entries:
+        content_type = entry.content_type
+        record = found.get((content_type.pk, entry.object_id))
+        if record is None:  # gone, or of a kind with no page here
+            entry.record = Record(f"{content_type.name.capitalize()} #{entry.object_id}")
+        else:
+            _, page = RECORD_PAGES[f"{content_type.app_label}.{content_type.model}"]
+            entry.record = Record(str(record), page(record))
+    return entries
 
 
 # --- The whole staff dashboard ------------------------------------------------------------------------------

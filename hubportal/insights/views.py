@@ -160,7 +160,7 @@ def staff_home(request: HttpRequest) -> HttpResponse:
     audience = "safeguarding" if roles.is_safeguarding_lead(user) else "staff"
     figures = cached(
         f"staff-dashboard:{today}:{audience}",
-        lambda: {**dashboard.staff_dashboard(user, today), "recent": list(dashboard.recent_activity(user))},
+        lambda: {**dashboard.staff_dashboard(user, today), "recent": dashboard.recent_activity(user)},
     )
     return render(
         request,

@@ -4,6 +4,7 @@ number against the list it links to (same rows)."""
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils.html import escape
 
 from hubportal.insights.dashboard import Stat
 from tests.eoi.factories import AssessorAssignmentFactory, ExpressionOfInterestFactory
@@ -187,6 +188,40 @@ def test_recent_activity_leaves_out_safeguarding_concerns_for_staff_who_are_not_
     lead_rows = [e.action for e in dashboard(client_for, manager).context["recent"]]
     assert "acknowledged by phone" in staff_rows and "flagged to the safeguarding lead" not in staff_rows
     assert "flagged to the safeguarding lead" in lead_rows
+
+
+def test_recent_activity_names_each_record_and_links_to_its_page(client_for, staff, django_assert_max_num_queries):
+    """Each row says what changed by name, linked to the page staff open it on;
+    a record with no page here (a data request: its name is personal data) is
+    named by its kind and number. One query per kind of record, however many rows."""
+    from hubportal.core.history import record
+    from hubportal.insights.dashboard import recent_activity
+    from tests.agreements.factories import AgreementFactory
+    from tests.factories import PartnerFactory
+    from tests.partners.factories import EvidenceItemFactory
+    from tests.privacy.factories import DataRequestFactory
+
+    partner = PartnerFactory(name="Anstey Brass")
+    agreement = AgreementFactory(partner=partner)
+    item = EvidenceItemFactory(partner=partner)
+    request = DataRequestFactory()
+    for obj in (partner, agreement, item, request):
+        record(obj, actor=staff, action="noted")
+    response = dashboard(client_for, staff)
+    page = response.content.decode()
+    for name, url in [
+        ("Anstey Brass", reverse("partners:detail", args=[partner.pk])),
+        (str(agreement), reverse("agreements:detail", args=[agreement.pk])),
+        (str(item), reverse("partners:detail", args=[partner.pk]) + "?tab=evidence"),
+    ]:
+        assert f'<a href="{url}">{escape(name)}</a>' in page
+    assert f"<td>Data request #{request.pk}</td>" in page
+
+    for _ in range(6):
+        record(PartnerFactory(), actor=staff, action="noted")
+    with django_assert_max_num_queries(6):  # the rows, then partners, agreements, evidence: no query per row
+        names = [entry.record.name for entry in recent_activity(staff)]
+    assert len(names) == 10 and "Anstey Brass" in names
 
 
 def test_the_current_round_names_at_most_twenty_partners_per_state_and_links_to_the_rest(client_for, staff, world):
