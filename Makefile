@@ -84,10 +84,11 @@ PYTEST_XDIST ?= -n 2 --dist loadfile
 test: lint
 	$(PY) -m pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
 
-# ruff for style and bugs; bandit for security (medium and high findings fail).
+# ruff for style and bugs, and its formatter's layout; bandit for security (medium and high findings fail).
 # lint-imports: the layers of hubportal/ and no import cycles (pyproject.toml, [tool.importlinter]).
 lint: dev-venv
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/bandit -q -r $(APPS) -x '*/migrations/*' -ll
 

@@ -571,9 +571,12 @@ def agreement_countersign(*, agreement: Agreement, actor, typed_name: str, role_
         )
         _notify_both(kind="agreements_live", agreement=agreement, context={"signature": signature})
         return agreement
-    _go_live(agreement, previous=previous, actor=actor, note=(
-        f"Countersigned by {signature.typed_name} ({signature.role_title}); SHA-256 {signature.text_sha256}."
-    ))
+    _go_live(
+        agreement,
+        previous=previous,
+        actor=actor,
+        note=f"Countersigned by {signature.typed_name} ({signature.role_title}); SHA-256 {signature.text_sha256}.",
+    )
     _notify_both(kind="agreements_live", agreement=agreement, context={"signature": signature})
     return agreement
 
@@ -835,9 +838,7 @@ class RollForward:
     skipped: list[tuple[Agreement, str]] = field(default_factory=list)
 
 
-def _roll_forward_skip(
-    agreement: Agreement, latest_review: AnnualReview | None, taken: set[int], standing
-) -> str:
+def _roll_forward_skip(agreement: Agreement, latest_review: AnnualReview | None, taken: set[int], standing) -> str:
     partner = agreement.partner
     if partner.pk in taken:
         return f"{partner.name} already has a {agreement.year.next().label} agreement."

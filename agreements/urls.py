@@ -16,9 +16,7 @@ urlpatterns = [
     path("staff/agreements/<int:pk>/edit/", views.agreement_edit, name="edit"),
     path("staff/agreements/<int:pk>/issue/", views.agreement_issue_view, name="issue"),
     path("staff/agreements/<int:pk>/reopen/", views.agreement_reopen_view, name="reopen"),
-    path(
-        "staff/agreements/<int:pk>/review-exception/", views.agreement_review_exception_view, name="review_exception"
-    ),
+    path("staff/agreements/<int:pk>/review-exception/", views.agreement_review_exception_view, name="review_exception"),
     path("staff/agreements/<int:pk>/countersign/", views.agreement_countersign_view, name="countersign"),
     path("staff/agreements/<int:pk>/complete/", views.agreement_complete_view, name="complete"),
     path("staff/agreements/<int:pk>/review/", views.review_edit, name="review"),

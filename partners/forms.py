@@ -246,9 +246,9 @@ class MeetingRecordForm(forms.ModelForm):
         self.fields["proposed_partner_type"].queryset = _active(PartnerType)
         self.fields["outcome"].required = True
         self.fields["outcome"].choices = Meeting.Outcome.choices
-        self.fields["national_plan_support"].label = (
-            f"2. How they support the delivery of the National Plan for Music Education in {current_hub().area}"
-        )
+        self.fields[
+            "national_plan_support"
+        ].label = f"2. How they support the delivery of the National Plan for Music Education in {current_hub().area}"
 
     def answers(self) -> dict:
         return {

@@ -7,7 +7,6 @@ whether the button makes sense, the state; services then refuse what only
 the input decides with a sentence saying what to do.
 """
 
-
 from hubportal.core.actions import ALLOWED, Verdict, not_yours, refused
 from hubportal.core.history import state_label
 from hubportal.core.roles import is_hub_staff, is_partner_user, is_service_manager
@@ -178,9 +177,7 @@ def invitation_refusal(partner: Partner) -> str:
             f"users are invited once the introductory meeting's outcome is “proceed”, and the last one's was "
             f"“{outcome}”. Schedule another meeting if more information was needed, or decline the partner.",
         )[1]
-    return at_stage(
-        partner, "invite its users", "record the introductory meeting with the outcome “proceed” first."
-    )[1]
+    return at_stage(partner, "invite its users", "record the introductory meeting with the outcome “proceed” first.")[1]
 
 
 def may_invite_user(user, partner: Partner) -> Verdict:

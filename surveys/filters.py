@@ -14,9 +14,7 @@ def _year_choices():
 
 class QuestionSetFilter(django_filters.FilterSet):
     term = django_filters.ChoiceFilter(choices=QuestionSet.Term.choices, empty_label="Any term")
-    include_old = django_filters.BooleanFilter(
-        label="Show replaced versions", method="filter_old", widget=YesNoAny()
-    )
+    include_old = django_filters.BooleanFilter(label="Show replaced versions", method="filter_old", widget=YesNoAny())
     # Only the newest version of each set is listed unless asked (see qs).
     sort = django_filters.OrderingFilter(fields=(("name", "name"), ("created_at", "created")))
 
@@ -56,9 +54,7 @@ class RequestFilter(django_filters.FilterSet):
     )
     status = django_filters.ChoiceFilter(choices=SurveyRequest.Status.choices, empty_label="Any status")
     partner = django_filters.ModelChoiceFilter(queryset=Partner.objects.all(), empty_label="Any partner")
-    overdue = django_filters.BooleanFilter(
-        label="Overdue", method="filter_overdue", widget=YesNoAny()
-    )
+    overdue = django_filters.BooleanFilter(label="Overdue", method="filter_overdue", widget=YesNoAny())
     sort = django_filters.OrderingFilter(
         fields=(
             ("deadline", "deadline"),
@@ -176,9 +172,7 @@ class PortalRequestFilter(django_filters.FilterSet):
 class PortalEvaluationFilter(EvaluationFilter):
     """The partner's own completed projects (no partner choice: they see only theirs)."""
 
-    overdue = django_filters.BooleanFilter(
-        label="Overdue", method="filter_overdue", widget=YesNoAny()
-    )
+    overdue = django_filters.BooleanFilter(label="Overdue", method="filter_overdue", widget=YesNoAny())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

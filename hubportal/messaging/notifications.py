@@ -22,7 +22,6 @@ from hubportal.models import Notification, User
 URGENT_KINDS = frozenset({"complaints_safeguarding_concern"})
 
 
-
 def render_kind(kind: str, context: dict) -> tuple[str, str]:
     """Subject and body for a kind: staff's own wording if they have set it, else the default file."""
     hub = current_hub()

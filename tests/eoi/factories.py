@@ -169,4 +169,3 @@ def assess(eoi: ExpressionOfInterest, *, assessors: int = 2, score: int = 4, con
             )
         )
     return made
-
