@@ -1,6 +1,7 @@
-"""Partner health from the minimum standards: missing or rejected evidence
-(amber while onboarding, red once active), evidence expiring within 30 days
-(amber) and expired evidence (red)."""
+"""Partner health from the partner's own record: a suspension (red, whatever
+its evidence), and the minimum standards: missing or rejected evidence (amber
+while onboarding, red once active), evidence expiring within 30 days (amber)
+and expired evidence (red)."""
 
 from datetime import date
 
@@ -9,6 +10,7 @@ from partners.evidence_status import EVIDENCE_STAGES, ONBOARDING_STAGES, finding
 from partners.models import Partner
 
 Stage = Partner.Stage
+SUSPENDED = "Suspended: it may only read its records and renew evidence until the Service Manager lifts the suspension."
 RATED_FROM = "Ratings start at the standards review, when the Hub first asks for minimum-standards evidence."
 # Why a partner at each stage outside EVIDENCE_STAGES is not rated.
 NOT_RATED = {
@@ -40,7 +42,8 @@ def minimum_standards(partner_ids: list[int], today: date) -> dict[int, list[Rea
     found = {}
     for partner_id, (stage, problems) in findings(partner_ids, today).items():
         missing_level = AMBER if stage in ONBOARDING_STAGES else RED
-        reasons = []
+        # Read with the register (a suspended partner held evidence while active): no query of its own.
+        reasons = [Reason(RED, SUSPENDED)] if stage == Stage.SUSPENDED else []
         for f in problems:
             name = f.evidence_type.name
             if f.problem == "missing":

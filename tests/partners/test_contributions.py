@@ -47,6 +47,15 @@ def test_a_partner_with_every_standard_verified_and_in_date_is_green(verified):
     assert health_for([verified.pk], TODAY)[verified.pk].level == GREEN
 
 
+def test_a_suspended_partner_is_red_whatever_its_evidence_and_says_why(verified):
+    at_stage(verified, Stage.SUSPENDED)
+    [(level, text)] = levels(verified)
+    assert level == RED and text.startswith("Suspended: it may only read its records and renew evidence")
+    assert health_for([verified.pk], TODAY)[verified.pk].level == RED
+    at_stage(verified, Stage.ACTIVE)
+    assert health_for([verified.pk], TODAY)[verified.pk].level == GREEN
+
+
 def test_missing_or_rejected_is_amber_while_onboarding_and_red_once_active(verified):
     set_item(verified, "Safeguarding policy", status=Status.MISSING)
     set_item(verified, "Data protection policy", status=Status.REJECTED)
