@@ -4,6 +4,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.timezone import localtime
 
 from hubportal.core.lists import listed_day
 from hubportal.models import HistoryEntry
@@ -60,17 +61,26 @@ def evidence_register(partner: Partner) -> list[tuple[EvidenceType, EvidenceItem
     return rows
 
 
-def partner_history(partner: Partner) -> QuerySet[HistoryEntry]:
-    """The partner's own history with that of its meetings, contacts and evidence, oldest first."""
+def partner_history(partner: Partner) -> list[HistoryEntry]:
+    """The partner's own history with that of its meetings, contacts and evidence,
+    oldest first. Each entry of a meeting, contact or evidence item names it
+    (``about``: "Safeguarding policy"), read with the ids: no query per entry."""
     types = ContentType.objects.get_for_models(Partner, Meeting, EvidenceItem, Contact)
+    named_by_key = {}
     condition = Q(content_type=types[Partner], object_id=partner.pk)
-    for model, ids in [
-        (Meeting, partner.meetings.values_list("pk", flat=True)),
-        (EvidenceItem, partner.evidence.values_list("pk", flat=True)),
-        (Contact, partner.contacts.values_list("pk", flat=True)),
+    meetings = partner.meetings.values_list("pk", "starts_at")
+    for model, rows in [
+        (Meeting, [(pk, f"the meeting of {localtime(starts):%-d %B %Y}") for pk, starts in meetings]),
+        (EvidenceItem, partner.evidence.values_list("pk", "evidence_type__name")),
+        (Contact, partner.contacts.values_list("pk", "name")),
     ]:
-        condition |= Q(content_type=types[model], object_id__in=list(ids))
-    return HistoryEntry.objects.filter(condition).order_by("at", "pk")
+        named = dict(rows)
+        named_by_key.update({(types[model].pk, pk): name for pk, name in named.items()})
+        condition |= Q(content_type=types[model], object_id__in=list(named))
+    entries = list(HistoryEntry.objects.filter(condition).order_by("at", "pk"))
+    for entry in entries:
+        entry.about = named_by_key.get((entry.content_type_id, entry.object_id), "")
+    return entries
 
 
 def partners_for_list(user) -> QuerySet[Partner]:

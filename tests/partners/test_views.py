@@ -677,3 +677,22 @@ def test_the_upload_form_offers_only_the_evidence_file_types(partner_a, partner_
     response = client_for(partner_a_user).get(url("evidence_upload", type_pk=evidence_types[0].pk))
     assert 'accept=".pdf,.docx,.png,.jpg,.jpeg"' in response.text
     assert "issued today, it would expire on" in response.text
+
+
+def test_the_history_tab_names_the_evidence_meeting_or_contact_each_entry_is_about(staff, client_for, partner_a):
+    from hubportal.core.history import record, transition
+
+    policy = EvidenceType.objects.get(name="Safeguarding policy")
+    item = EvidenceItemFactory(partner=partner_a, evidence_type=policy, status=EvidenceItem.Status.MISSING)
+    meeting = MeetingFactory(partner=partner_a)
+    contact = ContactFactory(partner=partner_a, name="Ruth Adeyemi")
+    transition(item, to=EvidenceItem.Status.SUBMITTED, actor=staff)
+    record(meeting, actor=staff, action="rescheduled")
+    record(contact, actor=staff, action="contact added")
+    record(partner_a, actor=staff, action="profile edited")
+    text = client_for(staff).get(url("detail", pk=partner_a.pk) + "?tab=history").content.decode()
+    assert "moved Safeguarding policy from <strong>Missing</strong> to <strong>Submitted</strong>" in text
+    day = f"{timezone.localtime(meeting.starts_at):%-d %B %Y}"
+    assert f"rescheduled (the meeting of {day})" in text
+    assert "contact added (Ruth Adeyemi)" in text
+    assert "profile edited\n" in text  # the partner's own entries need no name
