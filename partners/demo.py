@@ -381,7 +381,9 @@ def _history(obj, actor, *, from_state="", to_state="", note="", at=None, action
 
 def _evidence(partner, uploader, reviewer, today, *, special: dict, default_status=Status.VERIFIED):
     """An item per evidence type: verified and in date unless `special` says
-    (status, days until expiry)."""
+    (status, days until expiry). A partner with no portal user yet emailed its
+    documents, which staff (``reviewer``) uploaded for it."""
+    uploader = uploader or reviewer
     for evidence_type in EvidenceType.objects.filter(is_active=True):
         status, days = special.get(evidence_type.name, (default_status, None))
         months = (
