@@ -345,13 +345,23 @@ def _first_steps(partner, staff, manager, *, enquired, met=None, outcome=Meeting
     meeting = _meeting(partner, staff, manager, when=met, outcome=outcome)
     meeting.refresh_from_db()
     held = meeting.recorded_at
-    moves = [(Stage.MEETING_SCHEDULED, meeting.scheduled_at, ""), (Stage.MEETING_HELD, held, "")]
+    # Noted as partners.services notes each step.
+    result = f"Outcome: {meeting.get_outcome_display()}."
+    _history(meeting, staff, action="meeting recorded", note=result, at=held)
+    moves = [_scheduled(meeting), (Stage.MEETING_HELD, held, result)]
     if outcome == Meeting.Outcome.PROCEED:
-        moves.append((Stage.STANDARDS_REVIEW, held + timedelta(days=1), ""))
+        moves.append((Stage.STANDARDS_REVIEW, held + timedelta(days=1), "Minimum standards requested."))
     if standards_met:
         needs_agreement = partner.partner_type and partner.partner_type.agreement_required
-        moves.append((Stage.AGREEMENT_PENDING if needs_agreement else Stage.ACTIVE, standards_met, ""))
+        to = Stage.AGREEMENT_PENDING if needs_agreement else Stage.ACTIVE
+        moves.append((to, standards_met, "Minimum standards verified and in date."))
     _moves(partner, staff, moves)
+
+
+def _scheduled(meeting):
+    """The move to meeting scheduled, as partners.services.meeting_schedule notes it."""
+    when = f"{timezone.localtime(meeting.starts_at):%A %-d %B %Y at %H:%M}"
+    return (Stage.MEETING_SCHEDULED, meeting.scheduled_at, f"Introductory meeting on {when}.")
 
 
 def _moves(partner, actor, moves):
@@ -492,7 +502,7 @@ def _build(row, staff, manager, today):
         else:
             started = timezone.make_aware(datetime.combine(today - timedelta(days=1), time(14, 0)))
         meeting = _meeting(partner, staff, manager, starts_at=started)
-        _moves(partner, staff, [(Stage.MEETING_SCHEDULED, meeting.scheduled_at, "")])
+        _moves(partner, staff, [_scheduled(meeting)])
         return
     if stage == Stage.MEETING_HELD:
         _first_steps(
