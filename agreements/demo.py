@@ -54,6 +54,7 @@ from agreements.services import _apply_template, project_template, template_for
 from agreements.text import canonical_text, sha256
 from hubportal.core import roles
 from hubportal.core.academic_years import current_academic_year
+from hubportal.core.history import history_for
 from hubportal.devtools.demo import PARTNER_A, PARTNER_B
 from hubportal.models import HistoryEntry, User
 from partners.demo import SINCE, onboard
@@ -284,10 +285,8 @@ def _signed_live(agreement, *, staff, manager, partner_user, issued_at, signed_a
         ],
     )
     partner = agreement.partner
-    first_live = not HistoryEntry.objects.filter(
-        content_type=ContentType.objects.get_for_model(Partner), object_id=partner.pk, to_state=Stage.ACTIVE
-    ).exists()
-    if to == Status.LIVE and first_live:
+    first_live = to == Status.LIVE and not history_for(partner).filter(to_state=Stage.ACTIVE).exists()
+    if first_live:
         # Its first agreement going live made the partner active, as the countersignature does.
         note = f"The {agreement.year.label} agreement is live."
         _history(partner, [(live_at, manager, Stage.AGREEMENT_PENDING, Stage.ACTIVE, note)])

@@ -576,18 +576,14 @@ def recent_activity(user, limit: int = 10) -> list[HistoryEntry]:
         by_kind[entry.content_type].add(entry.object_id)
     found = {}
     for content_type, ids in by_kind.items():
-        related, _ = RECORD_PAGES.get(f"{content_type.app_label}.{content_type.model}", (None, None))
-        if related is not None:
+        if shown := RECORD_PAGES.get(".".join(content_type.natural_key())):
+            related, page = shown
             records = content_type.model_class()._default_manager.select_related(*related).in_bulk(ids)
-            found.update({(content_type.pk, pk): record for pk, record in records.items()})
+            found.update({(content_type.pk, pk): Record(str(r), page(r)) for pk, r in records.items()})
     for entry in entries:
-        content_type = entry.content_type
-        record = found.get((content_type.pk, entry.object_id))
-        if record is None:  # gone, or of a kind with no page here
-            entry.record = Record(f"{content_type.name.capitalize()} #{entry.object_id}")
-        else:
-            _, page = RECORD_PAGES[f"{content_type.app_label}.{content_type.model}"]
-            entry.record = Record(str(record), page(record))
+        # A record gone, or of a kind with no page here, is named by its kind and number.
+        name = f"{entry.content_type.name.capitalize()} #{entry.object_id}"
+        entry.record = found.get((entry.content_type_id, entry.object_id), Record(name))
     return entries
 
 
